@@ -1,0 +1,44 @@
+import { Command, CommanderError } from 'commander';
+import { createRequire } from 'node:module';
+import { InputError } from '../model/errors.js';
+import { registerInfo } from './info.js';
+
+const require = createRequire(import.meta.url);
+export const VERSION: string = require('../../../package.json').version;
+
+export function buildProgram(): Command {
+  const program = new Command();
+  program
+    .name('mdpost')
+    .description(
+      'Post-processing of molecular-dynamics trajectories for battery electrolytes:\n' +
+        'mean squared displacement, diffusion coefficients, g(r) and coordination numbers.\n' +
+        'Reads XYZ, extended XYZ, LAMMPS dumps and VASP XDATCAR, plain or gzip-compressed.\n' +
+        'Lengths are in Å and times in ps unless a unit is given ("200fs", "1ns").',
+    )
+    .version(VERSION)
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride();
+  registerInfo(program);
+  return program;
+}
+
+/** Run the CLI; user errors print one line and exit 2, bugs keep their stack and exit 1. */
+export async function main(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return 0;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      // Commander has printed its message; --help and --version are not failures.
+      return e.exitCode === 0 || e.code === 'commander.helpDisplayed' || e.code === 'commander.version' ? 0 : 2;
+    }
+    if (e instanceof InputError) {
+      process.stderr.write(`mdpost: error: ${e.message}\n`);
+      return 2;
+    }
+    process.stderr.write(`mdpost: internal error (please report): ${(e as Error)?.stack ?? e}\n`);
+    return 1;
+  }
+}

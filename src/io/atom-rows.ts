@@ -1,0 +1,120 @@
+import type { Scanner } from './scanner.js';
+
+/**
+ * Per-atom lines with named columns (LAMMPS `ITEM: ATOMS id type x y z …`, extended XYZ
+ * `Properties=species:S:1:pos:R:3:…`): each column gets a role, and one loop parses every row
+ * by dispatching on the roles. Columns nobody needs are skipped without being converted.
+ */
+export const enum Role {
+  Skip,
+  Id,
+  Type,
+  Mol,
+  /** Element symbol or label; collected as text on the first frame only. */
+  Element,
+  /** Atomic number (extended XYZ `Z`). */
+  AtomicNumber,
+  Mass,
+  X,
+  Y,
+  Z,
+  ImageX,
+  ImageY,
+  ImageZ,
+}
+
+/** Growable per-row storage for one frame, in file order. */
+export class AtomRows {
+  n = 0;
+  pos = new Float64Array(0);
+  img = new Int32Array(0);
+  id = new Int32Array(0);
+  type = new Int32Array(0);
+  mol = new Int32Array(0);
+  mass = new Float64Array(0);
+  /** Element labels, only filled when asked for (first frame, or when the atom set changes). */
+  labels: string[] = [];
+  /** True while every id seen so far is larger than the one before. */
+  idsAscending = true;
+
+  ensure(n: number): void {
+    this.n = n;
+    if (this.id.length >= n) return;
+    const cap = Math.max(n, Math.ceil(this.id.length * 1.5));
+    this.pos = new Float64Array(3 * cap);
+    this.img = new Int32Array(3 * cap);
+    this.id = new Int32Array(cap);
+    this.type = new Int32Array(cap);
+    this.mol = new Int32Array(cap);
+    this.mass = new Float64Array(cap);
+  }
+}
+
+/**
+ * Parse `rows.n` atom lines. `roles[k]` says what column k holds and `names[k]` its name (for
+ * errors); columns after the last one that matters are skipped to the end of the line, as are
+ * trailing extras.
+ */
+export function parseAtomRows(s: Scanner, rows: AtomRows, roles: Role[], names: string[], collectLabels: boolean): void {
+  const n = rows.n;
+  const { pos, img, id, type, mol, mass } = rows;
+  let last = roles.length - 1;
+  while (last >= 0 && roles[last] === Role.Skip) last--;
+  const ncols = last + 1;
+  const labels = rows.labels;
+  if (collectLabels) labels.length = n;
+  let prevId = -Infinity;
+  let ascending = true;
+  for (let i = 0; i < n; i++) {
+    s.needLine();
+    const j = 3 * i;
+    for (let k = 0; k < ncols; k++) {
+      switch (roles[k]) {
+        case Role.Skip:
+          s.skipToken(names[k]);
+          break;
+        case Role.X:
+          pos[j] = s.float(names[k]);
+          break;
+        case Role.Y:
+          pos[j + 1] = s.float(names[k]);
+          break;
+        case Role.Z:
+          pos[j + 2] = s.float(names[k]);
+          break;
+        case Role.Id: {
+          const v = s.int(names[k]);
+          id[i] = v;
+          if (v <= prevId) ascending = false;
+          prevId = v;
+          break;
+        }
+        case Role.Type:
+          type[i] = s.int(names[k]);
+          break;
+        case Role.Mol:
+          mol[i] = s.int(names[k]);
+          break;
+        case Role.ImageX:
+          img[j] = s.int(names[k]);
+          break;
+        case Role.ImageY:
+          img[j + 1] = s.int(names[k]);
+          break;
+        case Role.ImageZ:
+          img[j + 2] = s.int(names[k]);
+          break;
+        case Role.Mass:
+          mass[i] = s.float(names[k]);
+          break;
+        case Role.Element:
+        case Role.AtomicNumber:
+          if (collectLabels) labels[i] = s.token(names[k]);
+          else s.skipToken(names[k]);
+          break;
+      }
+    }
+    s.skipLine();
+  }
+  rows.idsAscending = ascending;
+}

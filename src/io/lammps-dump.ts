@@ -1,0 +1,340 @@
+import { boxFromVectors, type Box } from '../model/box.js';
+import { ParseError, quoteLine } from '../model/errors.js';
+import type { Frame, Topology } from '../model/frame.js';
+import { elementsFromLabels } from '../model/topology.js';
+import { LAMMPS_TIME_UNIT_PS } from '../model/units.js';
+import { AtomRows, parseAtomRows, Role } from './atom-rows.js';
+import { skipBlankLines, type FrameParser, type ReaderOptions } from './format.js';
+import type { Scanner } from './scanner.js';
+
+/**
+ * LAMMPS text dumps (`dump custom`, `dump atom`). A frame is a sequence of `ITEM:` sections —
+ * TIMESTEP, optional TIME and UNITS, NUMBER OF ATOMS, BOX BOUNDS — ending with `ITEM: ATOMS`
+ * and its column names, then one line per atom. Nothing is assumed about the order of the
+ * sections, the columns, or the atoms; all three may change from frame to frame.
+ *
+ * Coordinates: unwrapped columns are preferred (xu, then xsu), then wrapped (x, then xs) with
+ * image flags when present. Scaled coordinates are fractional coordinates of the cell
+ * (also for triclinic cells), so r = origin + s·H.
+ *
+ * Triclinic cells come either as the restricted form (`xy xz yz`: bounding box plus tilts,
+ * converted here to the real cell) or as LAMMPS's general form (`abc origin`: the vectors).
+ */
+export class LammpsDumpParser implements FrameParser {
+  topology: Topology | null = null;
+  private rows = new AtomRows();
+  private slots = new SlotMap();
+  private layoutKey = '';
+  private layout: ColumnLayout | null = null;
+  private positions = new Float64Array(0);
+  private images = new Int32Array(0);
+  private readonly typeMap: Map<number, string> | null;
+  /** `ITEM: UNITS` is written with the first frame only and holds for the rest. */
+  private units: string | null = null;
+
+  constructor(options: ReaderOptions = {}) {
+    this.typeMap = options.typeMap ?? null;
+  }
+
+  next(s: Scanner, frame: Frame): boolean {
+    if (!skipBlankLines(s)) return false;
+    let step: number | null = null;
+    let time: number | null = null;
+    let natoms = -1;
+    let box: Box | null = null;
+    for (;;) {
+      s.needLine();
+      const headerLine = s.line;
+      const headerOffset = s.pos;
+      const text = s.readLine();
+      const item = /^\s*ITEM:\s*(.*?)\s*$/.exec(text);
+      if (!item) {
+        throw headerError(s, headerLine, headerOffset, `expected an "ITEM:" line (the start of a LAMMPS dump section)`, text);
+      }
+      const name = item[1];
+      if (name === 'TIMESTEP') {
+        s.needLine();
+        step = s.int('the timestep');
+        s.eol('the timestep alone on the line');
+      } else if (name === 'TIME') {
+        s.needLine();
+        time = s.float('the time');
+        s.eol('the time alone on the line');
+      } else if (name === 'UNITS') {
+        s.needLine();
+        this.units = s.readLine().trim();
+      } else if (name === 'NUMBER OF ATOMS') {
+        s.needLine();
+        natoms = s.int('the number of atoms');
+        if (natoms < 0) s.fail('expected a non-negative number of atoms');
+        s.eol('the number of atoms alone on the line');
+      } else if (name.startsWith('BOX BOUNDS')) {
+        box = readBox(s, name);
+      } else if (name === 'ATOMS' || name.startsWith('ATOMS ')) {
+        if (natoms < 0) throw headerError(s, headerLine, headerOffset, 'expected "ITEM: NUMBER OF ATOMS" before the atoms', text);
+        const columns = name.slice(5).trim();
+        if (columns !== this.layoutKey || this.layout === null) {
+          this.layout = planColumns(columns, (what) => headerError(s, headerLine, headerOffset, what, text));
+          this.layoutKey = columns;
+        }
+        break;
+      } else {
+        throw headerError(s, headerLine, headerOffset, `unknown section "ITEM: ${name}"; expected TIMESTEP, TIME, UNITS, NUMBER OF ATOMS, BOX BOUNDS or ATOMS`, text);
+      }
+    }
+    const layout = this.layout!;
+    if (layout.scaled && !box) throw new ParseError(s.file, s.line, s.base + s.pos, 'scaled coordinates (xs ys zs) need a BOX BOUNDS section before the atoms');
+
+    const rows = this.rows;
+    rows.ensure(natoms);
+    const first = this.topology === null;
+    const firstAtomLine = s.line;
+    const firstAtomOffset = s.pos;
+    parseAtomRows(s, rows, layout.roles, layout.names, first && layout.hasElement);
+
+    if (layout.scaled) scaledToCartesian(rows.pos, natoms, box!);
+
+    // Put atoms in id order (LAMMPS writes them in processor order unless `dump_modify sort id`).
+    let positions = rows.pos;
+    let images: Int32Array | null = layout.hasImages ? rows.img : null;
+    let order: Int32Array | null = null;
+    if (layout.hasId && !rows.idsAscending) {
+      order = this.slots.slotsOf(rows.id, natoms, (dup) =>
+        new ParseError(s.file, firstAtomLine, s.base + firstAtomOffset, `atom id ${dup} appears twice in this frame`),
+      );
+      if (this.positions.length < 3 * natoms) {
+        this.positions = new Float64Array(3 * natoms);
+        this.images = new Int32Array(3 * natoms);
+      }
+      scatter3(rows.pos, this.positions, order, natoms);
+      positions = this.positions;
+      if (images) {
+        scatter3i(rows.img, this.images, order, natoms);
+        images = this.images;
+      }
+    }
+
+    if (first) this.topology = this.buildTopology(rows, natoms, layout, order);
+
+    frame.natoms = natoms;
+    frame.step = step;
+    const unitPs = this.units === null ? null : LAMMPS_TIME_UNIT_PS[this.units] ?? null;
+    frame.timePs = time !== null && unitPs !== null ? time * unitPs : null;
+    frame.positions = positions;
+    frame.images = images;
+    frame.unwrapped = layout.unwrapped;
+    frame.box = box;
+    return true;
+  }
+
+  private buildTopology(rows: AtomRows, n: number, layout: ColumnLayout, order: Int32Array | null): Topology {
+    const sorted = <T extends Int32Array | Float64Array>(a: T): T => {
+      const out = a.slice(0, n) as T;
+      if (order) for (let i = 0; i < n; i++) out[order[i]] = a[i];
+      return out;
+    };
+    const top: Topology = {
+      natoms: n,
+      ids: layout.hasId ? sorted(rows.id) : null,
+      types: layout.hasType ? sorted(rows.type) : null,
+      molIds: layout.hasMol ? sorted(rows.mol) : null,
+      elements: null,
+      masses: layout.hasMass ? sorted(rows.mass) : null,
+    };
+    let labels: string[] | null = null;
+    if (layout.hasElement) {
+      labels = new Array<string>(n);
+      for (let i = 0; i < n; i++) labels[order ? order[i] : i] = rows.labels[i];
+    } else if (this.typeMap && top.types) {
+      labels = Array.from(top.types, (t) => this.typeMap!.get(t) ?? `type${t}`);
+    }
+    if (labels) {
+      const { elements, masses } = elementsFromLabels(labels);
+      top.elements = elements;
+      if (!top.masses) top.masses = masses;
+    }
+    return top;
+  }
+}
+
+interface ColumnLayout {
+  roles: Role[];
+  names: string[];
+  scaled: boolean;
+  unwrapped: boolean;
+  hasImages: boolean;
+  hasId: boolean;
+  hasType: boolean;
+  hasMol: boolean;
+  hasElement: boolean;
+  hasMass: boolean;
+}
+
+const COORD_SETS: { cols: [string, string, string]; scaled: boolean; unwrapped: boolean }[] = [
+  { cols: ['xu', 'yu', 'zu'], scaled: false, unwrapped: true },
+  { cols: ['xsu', 'ysu', 'zsu'], scaled: true, unwrapped: true },
+  { cols: ['x', 'y', 'z'], scaled: false, unwrapped: false },
+  { cols: ['xs', 'ys', 'zs'], scaled: true, unwrapped: false },
+];
+
+/** Decide what each column of `ITEM: ATOMS …` is for. */
+export function planColumns(header: string, fail: (what: string) => Error): ColumnLayout {
+  const cols = header.split(/\s+/).filter((c) => c !== '');
+  if (cols.length === 0) throw fail('"ITEM: ATOMS" lists no columns; mdpost needs the column names (LAMMPS has written them since 2008)');
+  const index = new Map<string, number>();
+  cols.forEach((c, k) => {
+    if (!index.has(c)) index.set(c, k);
+  });
+  const set = COORD_SETS.find((cs) => cs.cols.every((c) => index.has(c)));
+  if (!set) throw fail('no coordinate columns: expected x y z, xs ys zs, xu yu zu or xsu ysu zsu');
+  const roles: Role[] = cols.map(() => Role.Skip);
+  const names = cols.map((c, k) => `${c} (column ${k + 1})`);
+  const assign = (col: string, role: Role) => {
+    const k = index.get(col);
+    if (k !== undefined) roles[k] = role;
+    return k !== undefined;
+  };
+  set.cols.forEach((c, k) => assign(c, [Role.X, Role.Y, Role.Z][k]));
+  const hasImages = !set.unwrapped && ['ix', 'iy', 'iz'].every((c) => index.has(c));
+  if (hasImages) ['ix', 'iy', 'iz'].forEach((c, k) => assign(c, [Role.ImageX, Role.ImageY, Role.ImageZ][k]));
+  return {
+    roles,
+    names,
+    scaled: set.scaled,
+    unwrapped: set.unwrapped,
+    hasImages,
+    hasId: assign('id', Role.Id),
+    hasType: assign('type', Role.Type),
+    hasMol: assign('mol', Role.Mol),
+    hasElement: assign('element', Role.Element),
+    hasMass: assign('mass', Role.Mass),
+  };
+}
+
+/** Read the three lines of a BOX BOUNDS section into a cell. */
+function readBox(s: Scanner, item: string): Box {
+  const flags = item.slice('BOX BOUNDS'.length).trim().split(/\s+/).filter((f) => f !== '');
+  const general = flags[0] === 'abc' && flags[1] === 'origin';
+  const tilted = flags[0] === 'xy' && flags[1] === 'xz' && flags[2] === 'yz';
+  const bflags = flags.slice(general ? 2 : tilted ? 3 : 0);
+  const pbc = [0, 1, 2].map((k) => (bflags[k] ?? 'pp').startsWith('p')) as [boolean, boolean, boolean];
+  const v: number[][] = [];
+  const per = general ? 4 : tilted ? 3 : 2;
+  for (let k = 0; k < 3; k++) {
+    s.needLine();
+    const row: number[] = [];
+    for (let c = 0; c < per; c++) row.push(s.float(general ? 'a cell vector component or origin' : tilted ? 'a bound or tilt' : 'a box bound'));
+    s.eol(`${per} numbers on a BOX BOUNDS line`);
+    v.push(row);
+  }
+  if (general) {
+    return boxFromVectors([...v[0].slice(0, 3), ...v[1].slice(0, 3), ...v[2].slice(0, 3)], [v[0][3], v[1][3], v[2][3]], pbc);
+  }
+  if (!tilted) {
+    const [[xlo, xhi], [ylo, yhi], [zlo, zhi]] = v;
+    return boxFromVectors([xhi - xlo, 0, 0, 0, yhi - ylo, 0, 0, 0, zhi - zlo], [xlo, ylo, zlo], pbc);
+  }
+  // The restricted triclinic form stores the bounding box of the tilted cell; undo that
+  // (LAMMPS Howto_triclinic: xlo_bound = xlo + min(0, xy, xz, xy+xz), ylo_bound = ylo + min(0, yz)).
+  const [[xlob, xhib, xy], [ylob, yhib, xz], [zlo, zhi, yz]] = v;
+  const xlo = xlob - Math.min(0, xy, xz, xy + xz);
+  const xhi = xhib - Math.max(0, xy, xz, xy + xz);
+  const ylo = ylob - Math.min(0, yz);
+  const yhi = yhib - Math.max(0, yz);
+  return boxFromVectors([xhi - xlo, 0, 0, xy, yhi - ylo, 0, xz, yz, zhi - zlo], [xlo, ylo, zlo], pbc);
+}
+
+function scaledToCartesian(pos: Float64Array, n: number, box: Box): void {
+  const m = box.matrix;
+  const o = box.origin;
+  for (let i = 0; i < n; i++) {
+    const j = 3 * i;
+    const a = pos[j], b = pos[j + 1], c = pos[j + 2];
+    pos[j] = o[0] + a * m[0] + b * m[3] + c * m[6];
+    pos[j + 1] = o[1] + a * m[1] + b * m[4] + c * m[7];
+    pos[j + 2] = o[2] + a * m[2] + b * m[5] + c * m[8];
+  }
+}
+
+function scatter3(from: Float64Array, to: Float64Array, slot: Int32Array, n: number): void {
+  for (let i = 0; i < n; i++) {
+    const a = 3 * i, b = 3 * slot[i];
+    to[b] = from[a];
+    to[b + 1] = from[a + 1];
+    to[b + 2] = from[a + 2];
+  }
+}
+
+function scatter3i(from: Int32Array, to: Int32Array, slot: Int32Array, n: number): void {
+  for (let i = 0; i < n; i++) {
+    const a = 3 * i, b = 3 * slot[i];
+    to[b] = from[a];
+    to[b + 1] = from[a + 1];
+    to[b + 2] = from[a + 2];
+  }
+}
+
+/**
+ * Where each row goes when atoms are put in id order. The id → rank table is built once and
+ * reused while the frames hold the same set of atoms, so unsorted dumps cost one table lookup
+ * per atom rather than a sort per frame. Dense ids use an array; sparse ones (a few atoms of a
+ * huge system) a Map.
+ */
+class SlotMap {
+  private dense: Int32Array | null = null;
+  private sparse: Map<number, number> | null = null;
+  private stamp = new Int32Array(0);
+  private generation = 0;
+  private natoms = -1;
+  private slot = new Int32Array(0);
+
+  slotsOf(ids: Int32Array, n: number, duplicate: (id: number) => Error): Int32Array {
+    if (this.slot.length < n) this.slot = new Int32Array(n);
+    if (n === this.natoms && this.tryMap(ids, n)) return this.slot;
+    this.rebuild(ids, n, duplicate);
+    this.tryMap(ids, n);
+    return this.slot;
+  }
+
+  private rankOf(id: number): number {
+    if (this.dense) return id >= 0 && id < this.dense.length ? this.dense[id] : -1;
+    return this.sparse!.get(id) ?? -1;
+  }
+
+  private tryMap(ids: Int32Array, n: number): boolean {
+    const stamp = this.stamp;
+    const slot = this.slot;
+    const gen = ++this.generation;
+    for (let i = 0; i < n; i++) {
+      const r = this.rankOf(ids[i]);
+      if (r < 0 || stamp[r] === gen) return false;
+      stamp[r] = gen;
+      slot[i] = r;
+    }
+    return true;
+  }
+
+  private rebuild(ids: Int32Array, n: number, duplicate: (id: number) => Error): void {
+    const sorted = ids.slice(0, n).sort();
+    for (let i = 1; i < n; i++) if (sorted[i] === sorted[i - 1]) throw duplicate(sorted[i]);
+    const minId = n > 0 ? sorted[0] : 0;
+    const maxId = n > 0 ? sorted[n - 1] : 0;
+    if (minId >= 0 && maxId <= 16 * n + 1_000_000) {
+      this.dense = new Int32Array(maxId + 1).fill(-1);
+      for (let i = 0; i < n; i++) this.dense[sorted[i]] = i;
+      this.sparse = null;
+    } else {
+      this.sparse = new Map();
+      for (let i = 0; i < n; i++) this.sparse.set(sorted[i], i);
+      this.dense = null;
+    }
+    this.stamp = new Int32Array(n);
+    this.generation = 0;
+    this.natoms = n;
+  }
+}
+
+function headerError(s: Scanner, line: number, offset: number, what: string, text: string): ParseError {
+  return new ParseError(s.file, line, s.base + offset, `${what}; found ${quoteLine(text)}`);
+}
+

@@ -1,0 +1,170 @@
+import { InputError, ParseError } from '../model/errors.js';
+import type { Frame, Topology } from '../model/frame.js';
+import type { FormatName, FrameParser, ReaderOptions } from './format.js';
+import { LammpsDumpParser } from './lammps-dump.js';
+import { NEED_MORE, Scanner, TRUNCATED } from './scanner.js';
+import { detectFormat } from './sniff.js';
+import { openByteSource, type ByteRange, type ByteSource } from './source.js';
+import { XdatcarParser } from './xdatcar.js';
+import { XyzParser } from './xyz.js';
+
+export interface OpenOptions extends ReaderOptions {
+  /** Format name; sniffed from the content when absent. */
+  format?: string;
+  /**
+   * Read only this byte range of an uncompressed file, which must start at a frame. `firstFrame`
+   * numbers its first frame; `firstLine` is the line number there, when the caller knows it.
+   */
+  range?: ByteRange & { firstFrame: number; firstLine: number | null };
+  /** Initial read-buffer size in bytes (grows to hold at least one frame). */
+  bufferBytes?: number;
+}
+
+const DEFAULT_BUFFER = 16 << 20;
+const MAX_BUFFER = 2 ** 31 - 2;
+
+export function createParser(format: FormatName, options: ReaderOptions): FrameParser {
+  switch (format) {
+    case 'xyz':
+      return new XyzParser(false, options);
+    case 'extxyz':
+      return new XyzParser(true, options);
+    case 'lammps-dump':
+      return new LammpsDumpParser(options);
+    case 'xdatcar':
+      return new XdatcarParser();
+  }
+}
+
+/**
+ * Streams the frames of one trajectory. Memory is the read buffer (a few frames' worth) plus one
+ * frame's arrays, whatever the length of the file; each byte is read once. A last frame cut off
+ * by the end of the file (a run still writing) is dropped with a warning.
+ */
+export class TrajectoryReader {
+  readonly warnings: string[] = [];
+  /** Frames delivered so far. */
+  framesRead = 0;
+  /** Largest read buffer used, bytes: a few frames' worth, whatever the file's length. */
+  bufferBytes = 0;
+  private source: ByteSource | null = null;
+
+  private constructor(
+    readonly path: string,
+    readonly format: FormatName,
+    private readonly parser: FrameParser,
+    private readonly options: OpenOptions,
+  ) {}
+
+  static async open(path: string, options: OpenOptions = {}): Promise<TrajectoryReader> {
+    const format = await detectFormat(path, options.format);
+    return new TrajectoryReader(path, format, createParser(format, options), options);
+  }
+
+  /** Atoms' identity; available once the first frame has been read. */
+  get topology(): Topology | null {
+    return this.parser.topology;
+  }
+
+  /** Bytes of the file consumed and in total, for progress bars. */
+  progress(): { done: number; total: number } {
+    return { done: this.source?.fileBytesRead ?? 0, total: this.source?.fileBytes ?? 0 };
+  }
+
+  /** The frames in order. The yielded Frame object and its arrays are reused for the next frame. */
+  async *frames(): AsyncGenerator<Frame> {
+    const range = this.options.range;
+    const source = await openByteSource(this.path, range);
+    this.source = source;
+    const lineKnown = !range || range.firstLine !== null;
+    const s = new Scanner(this.path);
+    let cap = this.options.bufferBytes ?? DEFAULT_BUFFER;
+    let buf = Buffer.allocUnsafe(cap + 1);
+    let start = 0; // offset in buf of the frame being parsed
+    let end = 0; // end of valid data in buf
+    let base = range ? range.start : 0; // stream offset of buf[0]
+    let eof = false;
+    let line = range?.firstLine ?? 1;
+    let index = range?.firstFrame ?? 0;
+    const frame: Frame = {
+      index: 0,
+      step: null,
+      timePs: null,
+      natoms: 0,
+      positions: new Float64Array(0),
+      unwrapped: false,
+      images: null,
+      box: null,
+    };
+
+    const fill = async () => {
+      if (start > 0) {
+        buf.copyWithin(0, start, end);
+        end -= start;
+        base += start;
+        start = 0;
+      }
+      if (end === cap) {
+        if (cap >= MAX_BUFFER) throw new InputError(`${this.path}: frame ${index} is larger than 2 GiB (or the file has no line breaks)`);
+        cap = Math.min(MAX_BUFFER, cap * 2);
+        const bigger = Buffer.allocUnsafe(cap + 1);
+        buf.copy(bigger, 0, 0, end);
+        buf = bigger;
+      }
+      this.bufferBytes = cap;
+      while (end < cap && !eof) {
+        const n = await source.read(buf, end, cap - end);
+        if (n === 0) eof = true;
+        end += n;
+      }
+    };
+
+    try {
+      await fill();
+      for (;;) {
+        s.reset(buf, end, eof);
+        s.base = base;
+        s.pos = start;
+        s.lineStart = start;
+        s.line = line;
+        let ok: boolean;
+        try {
+          ok = this.parser.next(s, frame);
+        } catch (e) {
+          if (e === NEED_MORE) {
+            if (eof) throw new Error('internal: parser asked for more data at the end of the file');
+            await fill();
+            continue;
+          }
+          if (e === TRUNCATED) {
+            this.warnings.push(
+              `${this.path}: the last frame (frame ${index}, from line ${line}) is incomplete — the file ends inside it; using the ${this.framesRead} complete frame${this.framesRead === 1 ? '' : 's'}`,
+            );
+            break;
+          }
+          if (e instanceof ParseError) {
+            e.setFrame(index);
+            if (!lineKnown) e.setLine(null);
+          }
+          throw e;
+        }
+        if (!ok) break;
+        frame.index = index++;
+        start = s.pos;
+        line = s.line;
+        this.framesRead++;
+        yield frame;
+      }
+      for (const note of source.notes) this.warnings.push(`${this.path}: ${note}`);
+    } finally {
+      await source.close();
+    }
+  }
+}
+
+/** Read a whole trajectory, calling `onFrame` for each frame. */
+export async function forEachFrame(path: string, options: OpenOptions, onFrame: (f: Frame, r: TrajectoryReader) => void): Promise<TrajectoryReader> {
+  const reader = await TrajectoryReader.open(path, options);
+  for await (const f of reader.frames()) onFrame(f, reader);
+  return reader;
+}

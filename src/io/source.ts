@@ -1,0 +1,135 @@
+import { createReadStream, promises as fsp } from 'node:fs';
+import { createGunzip } from 'node:zlib';
+import { InputError } from '../model/errors.js';
+
+/**
+ * The bytes of a trajectory, plain or gzip-compressed (recognised by its magic number, not its
+ * name), read in large blocks into the caller's buffer. Plain files can be read from a byte
+ * range, which is how worker threads each parse their own part of a file.
+ */
+export interface ByteSource {
+  /** Read up to `length` bytes into `buf` at `offset`; 0 at the end. */
+  read(buf: Buffer, offset: number, length: number): Promise<number>;
+  close(): Promise<void>;
+  readonly compressed: boolean;
+  /** Size of the file on disk (compressed size for gzip). */
+  readonly fileBytes: number;
+  /** Bytes of the file on disk consumed so far, for progress. */
+  readonly fileBytesRead: number;
+  /** Things the reader should pass on as warnings. */
+  readonly notes: string[];
+}
+
+export interface ByteRange {
+  start: number;
+  end: number;
+}
+
+const GZIP_MAGIC = [0x1f, 0x8b];
+
+export async function isGzip(path: string): Promise<boolean> {
+  const fh = await openOrExplain(path);
+  try {
+    const head = Buffer.alloc(2);
+    const { bytesRead } = await fh.read(head, 0, 2, 0);
+    return bytesRead === 2 && head[0] === GZIP_MAGIC[0] && head[1] === GZIP_MAGIC[1];
+  } finally {
+    await fh.close();
+  }
+}
+
+async function openOrExplain(path: string): Promise<fsp.FileHandle> {
+  try {
+    const st = await fsp.stat(path);
+    if (st.isDirectory()) throw new InputError(`${path}: is a directory, not a trajectory file`);
+    return await fsp.open(path, 'r');
+  } catch (e) {
+    if (e instanceof InputError) throw e;
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw new InputError(`${path}: no such file`);
+    if (code === 'EACCES') throw new InputError(`${path}: permission denied`);
+    throw new InputError(`${path}: cannot open (${(e as Error).message})`);
+  }
+}
+
+export async function openByteSource(path: string, range?: ByteRange): Promise<ByteSource> {
+  if (await isGzip(path)) {
+    if (range) throw new Error('internal: byte ranges of gzip files cannot be read directly');
+    return openGzip(path);
+  }
+  const fh = await openOrExplain(path);
+  const size = (await fh.stat()).size;
+  let pos = range ? range.start : 0;
+  const stop = range ? Math.min(range.end, size) : size;
+  const start = pos;
+  return {
+    compressed: false,
+    fileBytes: stop - start,
+    get fileBytesRead() {
+      return pos - start;
+    },
+    async read(buf, offset, length) {
+      const want = Math.min(length, stop - pos);
+      if (want <= 0) return 0;
+      const { bytesRead } = await fh.read(buf, offset, want, pos);
+      pos += bytesRead;
+      return bytesRead;
+    },
+    notes: [],
+    close: () => fh.close(),
+  };
+}
+
+async function openGzip(path: string): Promise<ByteSource> {
+  const size = (await fsp.stat(path)).size;
+  const raw = createReadStream(path, { highWaterMark: 1 << 20 });
+  let rawRead = 0;
+  raw.on('data', (c) => {
+    rawRead += c.length;
+  });
+  const gunzip = createGunzip({ chunkSize: 1 << 20 });
+  raw.on('error', (e) => gunzip.destroy(e));
+  const chunks = raw.pipe(gunzip)[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+  let pending: Buffer | null = null;
+  let done = false;
+  const notes: string[] = [];
+  return {
+    compressed: true,
+    fileBytes: size,
+    get fileBytesRead() {
+      return rawRead;
+    },
+    notes,
+    async read(buf, offset, length) {
+      while (!pending || pending.length === 0) {
+        if (done) return 0;
+        let r: IteratorResult<Buffer>;
+        try {
+          r = await chunks.next();
+        } catch (e) {
+          const msg = (e as Error).message;
+          done = true;
+          if (/unexpected end of file/i.test(msg)) {
+            // A gzip file still being written: use what is there.
+            notes.push('the gzip stream ends early (a file still being written?); reading what it holds');
+            return 0;
+          }
+          throw new InputError(`${path}: the gzip data is corrupt (${msg})`);
+        }
+        if (r.done) {
+          done = true;
+          return 0;
+        }
+        pending = r.value;
+      }
+      const n = Math.min(length, pending.length);
+      pending.copy(buf, offset, 0, n);
+      pending = pending.subarray(n);
+      return n;
+    },
+    async close() {
+      raw.destroy();
+      gunzip.destroy();
+    },
+  };
+}

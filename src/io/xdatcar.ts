@@ -1,0 +1,148 @@
+import { boxFromVectors, boxVolume, type Box } from '../model/box.js';
+import { ParseError, quoteLine } from '../model/errors.js';
+import type { Frame, Topology } from '../model/frame.js';
+import { elementsFromLabels, emptyTopology } from '../model/topology.js';
+import { skipBlankLines, type FrameParser } from './format.js';
+import type { Scanner } from './scanner.js';
+
+/**
+ * VASP XDATCAR (VASP 5 and later): a header —
+ *   title / scale / three lattice vectors / species names / species counts
+ * — then blocks of `Direct configuration= N` (or `Cartesian configuration= N`) and one line of
+ * coordinates per atom, optionally followed by a species label. A fixed-cell run writes the
+ * header once; a variable-cell (NpT) run repeats it before every configuration.
+ * A negative scale is the cell volume in Å³. Cartesian coordinates are multiplied by the scale,
+ * as VASP does for POSCAR.
+ */
+interface Header {
+  box: Box;
+  scale: number;
+  counts: number[];
+  natoms: number;
+  species: string[];
+}
+
+export class XdatcarParser implements FrameParser {
+  topology: Topology | null = null;
+  private header: Header | null = null;
+  private positions = new Float64Array(0);
+  private seen = 0;
+
+  next(s: Scanner, frame: Frame): boolean {
+    if (!skipBlankLines(s)) return false;
+    // A configuration line, or (first frame / variable cell) a header first.
+    if (!this.header || !isConfigurationLine(s.peekLine())) {
+      const h = readHeader(s);
+      if (this.header && h.natoms !== this.header.natoms) {
+        throw new ParseError(s.file, s.line - 1, s.base + s.lineStart, `the species counts add up to ${h.natoms} atoms, but earlier frames had ${this.header.natoms}`);
+      }
+      this.header = h;
+    }
+    const h = this.header;
+    s.needLine();
+    const configLine = s.line;
+    const configOffset = s.pos;
+    const text = s.readLine();
+    const cm = /^\s*(direct|cartesian)\b[^\d-]*(-?\d+)?/i.exec(text);
+    if (!cm) {
+      throw new ParseError(s.file, configLine, s.base + configOffset, `expected "Direct configuration= N" or "Cartesian configuration= N"; found ${quoteLine(text)}`);
+    }
+    const cartesian = cm[1][0].toLowerCase() === 'c';
+    const n = h.natoms;
+    if (this.positions.length < 3 * n) this.positions = new Float64Array(3 * n);
+    const pos = this.positions;
+    const m = h.box.matrix;
+    for (let i = 0; i < n; i++) {
+      s.needLine();
+      const a = s.float('a coordinate');
+      const b = s.float('a coordinate');
+      const c = s.float('a coordinate');
+      s.skipLine();
+      const j = 3 * i;
+      if (cartesian) {
+        pos[j] = a * h.scale;
+        pos[j + 1] = b * h.scale;
+        pos[j + 2] = c * h.scale;
+      } else {
+        pos[j] = a * m[0] + b * m[3] + c * m[6];
+        pos[j + 1] = a * m[1] + b * m[4] + c * m[7];
+        pos[j + 2] = a * m[2] + b * m[5] + c * m[8];
+      }
+    }
+    if (!this.topology) {
+      const labels: string[] = [];
+      h.species.forEach((sp, k) => {
+        for (let q = 0; q < h.counts[k]; q++) labels.push(sp);
+      });
+      const top = emptyTopology(n);
+      const { elements, masses } = elementsFromLabels(labels);
+      top.elements = elements;
+      top.masses = masses;
+      this.topology = top;
+    }
+    frame.natoms = n;
+    frame.step = cm[2] !== undefined ? Number(cm[2]) : this.seen + 1;
+    frame.timePs = null;
+    frame.positions = pos;
+    frame.images = null;
+    frame.unwrapped = false;
+    frame.box = h.box;
+    this.seen++;
+    return true;
+  }
+}
+
+function isConfigurationLine(text: string): boolean {
+  return /^\s*(direct|cartesian)(\s|$|\b.*configuration)/i.test(text);
+}
+
+function readHeader(s: Scanner): Header {
+  s.needLine();
+  s.readLine(); // title
+  s.needLine();
+  const scaleLine = s.line;
+  const scaleOffset = s.pos;
+  const scaleText = s.peekLine();
+  const scale = s.float('the scale factor');
+  s.eol('the scale factor alone on the line (one number)');
+  const v: number[] = [];
+  for (let k = 0; k < 3; k++) {
+    s.needLine();
+    for (let c = 0; c < 3; c++) v.push(s.float('a lattice vector component'));
+    s.eol('three numbers (a lattice vector)');
+  }
+  s.needLine();
+  const speciesLine = s.line;
+  const speciesOffset = s.pos;
+  const speciesText = s.readLine();
+  const species = speciesText.trim().split(/\s+/);
+  if (species.length === 0 || species.some((sp) => /^\d+$/.test(sp))) {
+    throw new ParseError(
+      s.file,
+      speciesLine,
+      s.base + speciesOffset,
+      `expected the species names (VASP 5 XDATCAR); found ${quoteLine(speciesText)} — a VASP 4 file without names is not supported: add a line with the element names above the counts`,
+    );
+  }
+  s.needLine();
+  const counts: number[] = [];
+  for (let k = 0; k < species.length; k++) {
+    const c = s.int(`the number of ${species[k]} atoms`);
+    if (c < 0) s.fail('expected non-negative atom counts');
+    counts.push(c);
+  }
+  s.eol(`${species.length} counts, one per species`);
+  // POSCAR-style files may have a "Selective dynamics" line before the coordinates.
+  if (/^\s*s/i.test(s.peekLine())) s.skipLine();
+  let box = boxFromVectors(v);
+  let factor = scale;
+  if (scale < 0) {
+    // A negative scale gives the cell volume.
+    factor = Math.cbrt(-scale / boxVolume(box));
+  } else if (!(scale > 0)) {
+    throw new ParseError(s.file, scaleLine, s.base + scaleOffset, `the scale factor must be non-zero; found ${quoteLine(scaleText)}`);
+  }
+  box = boxFromVectors(v.map((x) => x * factor));
+  const cleanSpecies = species.map((sp) => sp.replace(/[_/].*$/, ''));
+  return { box, scale: factor, counts, natoms: counts.reduce((a, b) => a + b, 0), species: cleanSpecies };
+}

@@ -1,0 +1,158 @@
+import { boxFromVectors, type Box } from '../model/box.js';
+import { symbolOf } from '../model/elements.js';
+import { ParseError, quoteLine } from '../model/errors.js';
+import type { Frame, Topology } from '../model/frame.js';
+import { elementsFromLabels, emptyTopology } from '../model/topology.js';
+import { AtomRows, parseAtomRows, Role } from './atom-rows.js';
+import { numbersOf, parseCommentLine, parsePbc, parseProperties } from './extxyz-comment.js';
+import { skipBlankLines, type FrameParser, type ReaderOptions } from './format.js';
+import type { Scanner } from './scanner.js';
+
+/**
+ * XYZ and extended XYZ. A frame is a count line, a comment line and one line per atom.
+ *
+ * Plain XYZ: `Element x y z [anything]`; the element may be an atomic number; the cell comes
+ * from the caller (`--box`) because the format has none.
+ *
+ * Extended XYZ: the comment holds `Lattice="ax ay az bx by bz cx cy cz"` (cell vectors as rows),
+ * `Properties=species:S:1:pos:R:3:…` naming the columns in order, `pbc="T T T"` and `Time=`.
+ * `Time` is read in fs, the unit GPUMD's dump_exyz writes.
+ */
+export class XyzParser implements FrameParser {
+  topology: Topology | null = null;
+  private rows = new AtomRows();
+  private readonly box: Box | null;
+
+  constructor(
+    readonly extended: boolean,
+    options: ReaderOptions = {},
+  ) {
+    this.box = options.box ?? null;
+  }
+
+  next(s: Scanner, frame: Frame): boolean {
+    if (!skipBlankLines(s)) return false;
+    const natoms = s.int('the number of atoms');
+    if (natoms < 0) s.fail('expected the number of atoms (a non-negative integer)');
+    s.eol('the number of atoms alone on the line');
+    s.needLine();
+    const commentLine = s.line;
+    const commentOffset = s.pos;
+    const comment = s.readLine();
+    const rows = this.rows;
+    rows.ensure(natoms);
+    const first = this.topology === null;
+
+    frame.natoms = natoms;
+    frame.step = null;
+    frame.timePs = null;
+    frame.images = null;
+    frame.unwrapped = false;
+    frame.box = this.box;
+
+    if (this.extended) {
+      const spec = this.readComment(s, comment, commentLine, commentOffset, frame);
+      parseAtomRows(s, rows, spec.roles, spec.names, first);
+      if (first) this.topology = topologyOf(rows, natoms, spec.labelKind, spec.hasMass);
+    } else {
+      this.readPlainAtoms(s, natoms, first);
+      if (first) this.topology = topologyOf(rows, natoms, 'label', false);
+    }
+    frame.positions = rows.pos;
+    return true;
+  }
+
+  private readPlainAtoms(s: Scanner, natoms: number, first: boolean): void {
+    const pos = this.rows.pos;
+    const labels = this.rows.labels;
+    if (first) labels.length = natoms;
+    for (let i = 0; i < natoms; i++) {
+      s.needLine();
+      if (first) labels[i] = s.token('an element symbol or atomic number');
+      else s.skipToken('an element symbol or atomic number');
+      const j = 3 * i;
+      pos[j] = s.float('x');
+      pos[j + 1] = s.float('y');
+      pos[j + 2] = s.float('z');
+      s.skipLine();
+    }
+  }
+
+  /** Read Lattice/Properties/Time/pbc from an extended XYZ comment into the frame. */
+  private readComment(
+    s: Scanner,
+    comment: string,
+    commentLine: number,
+    commentOffset: number,
+    frame: Frame,
+  ): { roles: Role[]; names: string[]; labelKind: 'label' | 'Z'; hasMass: boolean } {
+    const kv = parseCommentLine(comment);
+    const bad = (what: string): never => {
+      throw new ParseError(s.file, commentLine, s.base + commentOffset, `${what}; found ${quoteLine(comment)}`);
+    };
+    let pbc: [boolean, boolean, boolean] = [true, true, true];
+    const pbcText = kv.get('pbc');
+    if (pbcText !== undefined) pbc = parsePbc(pbcText) ?? bad(`expected pbc="T T T" (three T/F), not pbc=${JSON.stringify(pbcText)}`);
+    const lattice = kv.get('lattice');
+    if (lattice !== undefined) {
+      const v = numbersOf(lattice);
+      if (!v || v.length !== 9) bad(`expected Lattice="ax ay az bx by bz cx cy cz" (9 numbers), not Lattice=${JSON.stringify(lattice)}`);
+      frame.box = boxFromVectors(v!, [0, 0, 0], pbc);
+    }
+    const time = kv.get('time');
+    if (time !== undefined) {
+      const t = Number(time);
+      if (!Number.isFinite(t)) bad(`expected Time= a number (fs), not ${JSON.stringify(time)}`);
+      frame.timePs = t * 1e-3;
+    }
+    const step = kv.get('step') ?? kv.get('timestep');
+    if (step !== undefined && /^-?\d+$/.test(step)) frame.step = Number(step);
+
+    const propText = kv.get('properties') ?? 'species:S:1:pos:R:3';
+    const props = parseProperties(propText);
+    if (!props) bad(`expected Properties=name:type:count:… (type S, R, I or L), not Properties=${JSON.stringify(propText)}`);
+    const roles: Role[] = [];
+    const names: string[] = [];
+    let labelKind: 'label' | 'Z' | null = null;
+    let hasPos = false;
+    let hasMass = false;
+    for (const p of props!) {
+      const lname = p.name.toLowerCase();
+      for (let k = 0; k < p.count; k++) {
+        let role = Role.Skip;
+        if ((lname === 'species' || lname === 'element' || lname === 'symbols') && p.kind === 'S' && k === 0 && labelKind !== 'label') {
+          role = Role.Element;
+          labelKind = 'label';
+        } else if (lname === 'z' && (p.kind === 'I' || p.kind === 'R') && labelKind === null) {
+          role = Role.AtomicNumber;
+          labelKind = 'Z';
+        } else if (lname === 'pos' && p.kind === 'R' && p.count === 3) {
+          role = [Role.X, Role.Y, Role.Z][k];
+          hasPos = true;
+        } else if ((lname === 'masses' || lname === 'mass') && p.kind === 'R' && p.count === 1) {
+          role = Role.Mass;
+          hasMass = true;
+        }
+        roles.push(role);
+        names.push(`${p.name}${p.count > 1 ? `[${k}]` : ''} (column ${roles.length})`);
+      }
+    }
+    if (!hasPos) bad(`Properties=${propText} has no pos:R:3 column`);
+    if (labelKind === null) bad(`Properties=${propText} has no species:S:1 (or Z:I:1) column`);
+    return { roles, names, labelKind: labelKind!, hasMass };
+  }
+}
+
+function topologyOf(rows: AtomRows, natoms: number, labelKind: 'label' | 'Z', hasMass: boolean): Topology {
+  const top = emptyTopology(natoms);
+  const labels = labelKind === 'Z' ? rows.labels.slice(0, natoms).map((z) => symbolOrLabel(z)) : rows.labels.slice(0, natoms);
+  const { elements, masses } = elementsFromLabels(labels);
+  top.elements = elements;
+  top.masses = hasMass ? rows.mass.slice(0, natoms) : masses;
+  return top;
+}
+
+function symbolOrLabel(z: string): string {
+  const n = Number(z);
+  return Number.isInteger(n) && n >= 1 && n <= 118 ? symbolOf(n) : z;
+}

@@ -1,0 +1,190 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { boxVolume, boxAngles } from '../../src/model/box.js';
+import { unwrapWithImages } from '../../src/select/unwrap-images.js';
+import { FIXTURES, HAVE_SHARED, pos, readAll, readError, shared, tempFile } from '../support/io.js';
+
+const lammps = (name: string) => join(FIXTURES, 'io/lammps', name);
+
+describe('LAMMPS dump written by LAMMPS (test/fixtures/io/lammps, see in.make-fixtures)', () => {
+  it('converts the restricted triclinic bounding box with negative tilts back to the real cell', async () => {
+    // in.make-fixtures: region prism 0 20 0 18 0 16 xy=-3.0 xz=2.5 yz=-1.5
+    const { frames } = await readAll(lammps('tri-scaled.lammpstrj'));
+    const box = frames[0].box!;
+    expect(Array.from(box.matrix)).toEqual([20, 0, 0, -3, 18, 0, 2.5, -1.5, 16]);
+    expect(Array.from(box.origin)).toEqual([0, 0, 0]);
+    expect(boxVolume(box)).toBeCloseTo(20 * 18 * 16, 9);
+  });
+
+  it('unwraps scaled coordinates + image flags to the xu yu zu LAMMPS wrote for the same atoms', async () => {
+    const scaled = await readAll(lammps('tri-scaled.lammpstrj'));
+    const unwrapped = await readAll(lammps('tri-unwrapped.lammpstrj'));
+    expect(scaled.frames).toHaveLength(5);
+    expect(unwrapped.frames).toHaveLength(5);
+    let crossed = 0;
+    for (let k = 0; k < 5; k++) {
+      const fs = scaled.frames[k], fu = unwrapped.frames[k];
+      expect(fs.images).not.toBeNull();
+      expect(fu.unwrapped).toBe(true);
+      const mine = unwrapWithImages(fs);
+      for (let i = 0; i < 50; i++) {
+        // xs has 6 significant digits: agreement to ~1e-4 Å in a 20 Å cell.
+        for (let d = 0; d < 3; d++) expect(Math.abs(mine[3 * i + d] - fu.positions[3 * i + d])).toBeLessThan(2e-4);
+        if (fs.images![3 * i] !== 0 || fs.images![3 * i + 1] !== 0 || fs.images![3 * i + 2] !== 0) crossed++;
+      }
+    }
+    expect(crossed).toBeGreaterThan(20); // the test means something only if atoms crossed faces
+  });
+
+  it('sorts atoms by id (the file lists them in descending order) and reads element, mol, type', async () => {
+    const { frames, reader } = await readAll(lammps('tri-scaled.lammpstrj'));
+    const top = reader.topology!;
+    expect(Array.from(top.ids!)).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));
+    expect(top.elements!.slice(0, 1)).toEqual(['Na']);
+    expect(top.elements![24]).toBe('O');
+    expect(top.elements![49]).toBe('H');
+    expect(top.molIds![0]).toBe(1);
+    expect(top.molIds![49]).toBe(2);
+    expect(top.types![19]).toBe(1);
+    expect(top.types![20]).toBe(2);
+    expect(top.masses![0]).toBeCloseTo(22.98976928, 6);
+    expect(frames[0].step).toBe(1000);
+  });
+
+  it('reads ITEM: TIME in the units ITEM: UNITS names (real → fs)', async () => {
+    const { frames } = await readAll(lammps('tri-scaled.lammpstrj'));
+    frames.forEach((f, k) => expect(f.timePs).toBeCloseTo(1 + 0.1 * k, 12));
+  });
+
+  it('reads dump atom (unsorted ids, scaled coordinates) like dump custom', async () => {
+    const atom = await readAll(lammps('tri.atom'));
+    const custom = await readAll(lammps('tri-scaled.lammpstrj'));
+    for (let k = 0; k < 5; k++) {
+      expect(atom.frames[k].positions).toEqual(custom.frames[k].positions);
+      expect(atom.frames[k].images).toEqual(custom.frames[k].images);
+    }
+  });
+
+  it('prefers unwrapped columns when wrapped ones are present too, in any column order', async () => {
+    const { frames, reader } = await readAll(lammps('ortho-mixed.lammpstrj'));
+    expect(frames[0].unwrapped).toBe(true);
+    expect(frames[0].images).toBeNull();
+    // first atom line: z y x type xu ix yu iy zu iz id mass = 0.706126 9.66019 10.5697 1 30.5697 1 9.66019 0 16.7061 1 1 22.9898
+    expect(pos(frames[0], 0)).toEqual([30.5697, 9.66019, 16.7061]);
+    expect(reader.topology!.masses![0]).toBe(22.9898);
+  });
+});
+
+describe.skipIf(!HAVE_SHARED)('LAMMPS dumps from other projects (../shared/fixtures)', () => {
+  it('polymer.lammpstrj: unsorted ids with image flags unwrap to the values its origin documents', async () => {
+    const { frames, reader } = await readAll(shared('polymer.lammpstrj'));
+    expect(frames).toHaveLength(42);
+    expect(reader.topology!.natoms).toBe(1714);
+    expect(frames[0].box!.matrix[0]).toBeCloseTo(58.0937, 9);
+    const u = unwrapWithImages(frames[0]);
+    const at = (i: number) => [u[3 * i], u[3 * i + 1], u[3 * i + 2]];
+    const expected: [number, number[]][] = [
+      [0, [51.8474, 100.348, 116.516]],
+      [1189, [116.829, 91.2404, 79.8858]],
+      [1327, [173.311, 87.853, 109.417]],
+    ];
+    for (const [i, xyz] of expected) at(i).forEach((v, d) => expect(v).toBeCloseTo(xyz[d], 3));
+  });
+
+  it('nacl.lammpstrj: scaled coordinates without ids are a rock-salt lattice of spacing 2.8201 Å', async () => {
+    const { frames } = await readAll(shared('nacl.lammpstrj'));
+    expect(frames).toHaveLength(6);
+    const f = frames[0];
+    // atom 1 sits one lattice spacing from atom 0 along z (xs 0.0625 → 0.1875 of 22.5608 Å)
+    expect(pos(f, 1)[2] - pos(f, 0)[2]).toBeCloseTo(2.8201, 4);
+    expect(pos(f, 0)[0]).toBeCloseTo(0, 6); // -1.41005 + 0.0625·22.5608: the origin is included
+  });
+
+  it('detect_best_pos_repr.lammpstrj: the column set and the atom count change between frames', async () => {
+    const { frames, reader } = await readAll(shared('detect_best_pos_repr.lammpstrj'));
+    expect(frames.map((f) => f.natoms)).toEqual([854, 854, 856, 856, 856]);
+    // Each frame holds a different complete set: xu yu zu; x y z + images (no zu); xs ys zs +
+    // images (no z, no yu); xsu ysu zsu; xu yu zu.
+    expect(frames.map((f) => f.unwrapped)).toEqual([true, false, false, true, true]);
+    expect(frames[1].images).not.toBeNull();
+    // Frame 1's wrapped coordinates + image flags must give the xu and yu columns it also holds.
+    const text = readFileSync(shared('detect_best_pos_repr.lammpstrj'), 'latin1').split('\n');
+    const header = text[873].split(/\s+/).slice(2);
+    const [lx, ly] = [60, 60];
+    const u = unwrapWithImages(frames[1]);
+    const ids = reader.topology!.ids!;
+    for (let line = 874; line < 874 + 854; line += 97) {
+      const v = text[line].trim().split(/\s+/).map(Number);
+      const col = (name: string) => v[header.indexOf(name)];
+      const i = ids.indexOf(col('id'));
+      expect(u[3 * i]).toBeCloseTo(col('xu'), 3);
+      expect(u[3 * i + 1]).toBeCloseTo(col('yu'), 3);
+      expect(col('xu')).toBeCloseTo(col('x') + col('ix') * lx, 3);
+      expect(col('yu')).toBeCloseTo(col('y') + col('iy') * ly, 3);
+    }
+    expect(reader.topology!.ids![0]).toBe(1);
+    expect(frames[0].box!.pbc).toEqual([true, true, false]);
+  });
+});
+
+describe('LAMMPS dump edge cases', () => {
+  const frame = (step: number, header = 'ITEM: BOX BOUNDS pp pp pp\n0 10\n0 10\n0 10\n') =>
+    `ITEM: TIMESTEP\n${step}\nITEM: NUMBER OF ATOMS\n2\n${header}ITEM: ATOMS id type x y z\n2 1 1 2 3\n1 2 4 5 6\n`;
+
+  it('reads the general triclinic form (BOX BOUNDS abc origin)', async () => {
+    const text = frame(0, 'ITEM: BOX BOUNDS abc origin pp pp pp\n10 0 0 1\n2 9 0 2\n1 1 8 3\n');
+    const { frames } = await readAll(tempFile('general.lammpstrj', text));
+    expect(Array.from(frames[0].box!.matrix)).toEqual([10, 0, 0, 2, 9, 0, 1, 1, 8]);
+    expect(Array.from(frames[0].box!.origin)).toEqual([1, 2, 3]);
+  });
+
+  it('converts xy xz yz bounds for positive tilts', async () => {
+    // xlo_bound = xlo + min(0,xy,xz,xy+xz) = 0; xhi_bound = xhi + max(0, 2, 1, 3) = 13; ylo/yhi + yz = 0.5
+    const text = frame(0, 'ITEM: BOX BOUNDS xy xz yz pp pp pp\n0 13 2\n0 9.5 1\n0 8 0.5\n');
+    const { frames } = await readAll(tempFile('tilt.lammpstrj', text));
+    expect(Array.from(frames[0].box!.matrix)).toEqual([10, 0, 0, 2, 9, 0, 1, 0.5, 8]);
+    const [alpha, beta, gamma] = boxAngles(frames[0].box!);
+    expect(gamma).toBeCloseTo((Math.acos(2 / Math.hypot(2, 9)) * 180) / Math.PI, 10);
+    expect(alpha).toBeLessThan(90);
+    expect(beta).toBeLessThan(90);
+  });
+
+  it('reads a 2-frame dump and puts atoms in id order', async () => {
+    const { frames } = await readAll(tempFile('two.lammpstrj', frame(0) + frame(10)));
+    expect(frames.map((f) => f.step)).toEqual([0, 10]);
+    expect(pos(frames[1], 0)).toEqual([4, 5, 6]);
+  });
+
+  it('names an unknown section', async () => {
+    const err = await readError(tempFile('unk.lammpstrj', frame(0) + frame(10).replace('ITEM: NUMBER OF ATOMS', 'ITEM: NUMBER OF BEES')));
+    expect(err.message).toMatch(/line 14, frame 1: unknown section "ITEM: NUMBER OF BEES"/);
+  });
+
+  it('names a missing atom count', async () => {
+    const err = await readError(tempFile('nocount.lammpstrj', frame(0).replace('ITEM: NUMBER OF ATOMS\n2\n', '')));
+    expect(err.message).toMatch(/line 7, frame 0: expected "ITEM: NUMBER OF ATOMS" before the atoms/);
+  });
+
+  it('reports an atom count that does not match the atom lines (a new section where an atom was expected)', async () => {
+    const err = await readError(tempFile('miscount.lammpstrj', frame(0).replace('ATOMS\n2\n', 'ATOMS\n3\n') + frame(10)));
+    expect(err.message).toMatch(/line 12, frame 0: expected id \(column 1\) \(an integer\), not "ITEM:"/);
+  });
+
+  it('reports duplicate atom ids', async () => {
+    const err = await readError(tempFile('dup.lammpstrj', frame(0).replace('1 2 4 5 6', '2 2 4 5 6')));
+    expect(err.message).toMatch(/frame 0: atom id 2 appears twice/);
+  });
+
+  it('reports a frame without coordinate columns', async () => {
+    const err = await readError(tempFile('nocoord.lammpstrj', frame(0).replace('id type x y z', 'id type vx vy vz')));
+    expect(err.message).toMatch(/line 9, frame 0: no coordinate columns/);
+  });
+
+  it('keeps complete frames when the last is cut off', async () => {
+    const text = frame(0) + frame(10) + frame(20).slice(0, 70);
+    const { frames, reader } = await readAll(tempFile('cut.lammpstrj', text));
+    expect(frames).toHaveLength(2);
+    expect(reader.warnings[0]).toMatch(/frame 2, from line 23\) is incomplete/);
+  });
+});
