@@ -18,9 +18,9 @@ export function registerInfo(program: Command): void {
     .command('info')
     .summary('what a trajectory holds: format, atoms, frames, species, cell, steps and time')
     .description(
-      'Read a trajectory once, from start to end, and report what it holds: the format, the number of atoms and\n' +
-        'frames, the atoms of each element, the first frame\'s cell (lengths in Å, angles in degrees, volume in Å³),\n' +
-        'the step numbers and the time between frames when the file (or --dt / --timestep) says.\n' +
+      "Read a trajectory once, from start to end, and report what it holds: the format, the number of atoms and frames, " +
+        "the atoms of each element, the first frame's cell (lengths in Å, angles in degrees, volume in Å³), " +
+        'the step numbers, and the time between frames when the file (or --dt / --timestep) says. ' +
         'A last frame cut off by the end of the file is reported as a warning and not counted.',
     )
     .argument('<file>', 'trajectory: .xyz, .extxyz, LAMMPS dump (.lammpstrj/.dump), VASP XDATCAR; optionally .gz')
@@ -90,7 +90,7 @@ export function infoText(s: TrajectorySummary): string {
   rows.push(['format', s.format]);
   rows.push(['atoms', `${s.atoms}${s.atomsRange ? ` in the first frame (${s.atomsRange[0]}–${s.atomsRange[1]} across frames)` : ''}`]);
   rows.push(['frames', String(s.frames)]);
-  const sp = Object.entries(s.species).map(([el, n]) => `${el} ${n}`).join(', ');
+  const sp = Object.entries(s.species).map(([el, n]) => `${el}: ${n}`).join(', ');
   rows.push(['species', sp || '(unknown: the file has no element names; give --type-map)']);
   if (s.box) {
     const b = s.box;

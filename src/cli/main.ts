@@ -11,10 +11,9 @@ export function buildProgram(): Command {
   program
     .name('mdpost')
     .description(
-      'Post-processing of molecular-dynamics trajectories for battery electrolytes:\n' +
-        'mean squared displacement, diffusion coefficients, g(r) and coordination numbers.\n' +
-        'Reads XYZ, extended XYZ, LAMMPS dumps and VASP XDATCAR, plain or gzip-compressed.\n' +
-        'Lengths are in Å and times in ps unless a unit is given ("200fs", "1ns").',
+      'Post-processing of molecular-dynamics trajectories for battery electrolytes: mean squared displacement, ' +
+        'diffusion coefficients, g(r) and coordination numbers. Reads XYZ, extended XYZ, LAMMPS dumps and VASP XDATCAR, ' +
+        'plain or gzip-compressed. Lengths are in Å and times in ps unless a unit is given ("200fs", "1ns").',
     )
     .version(VERSION)
     .showHelpAfterError('(run with --help for usage)')

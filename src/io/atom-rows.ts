@@ -1,3 +1,4 @@
+import { compileRows, lastCall } from './row-compiler.js';
 import type { Scanner } from './scanner.js';
 
 /**
@@ -57,6 +58,17 @@ export class AtomRows {
  */
 export function parseAtomRows(s: Scanner, rows: AtomRows, roles: Role[], names: string[], collectLabels: boolean): void {
   const n = rows.n;
+  if (!collectLabels) {
+    const next = compileRows(roles)(s.buf, s.pos, s.end, n, rows);
+    if (next >= 0) {
+      s.pos = next;
+      s.line += n;
+      s.lineStart = next;
+      rows.idsAscending = lastCall.idsAscending;
+      return;
+    }
+    // Something unusual in this frame: the generic loop below parses it or says what is wrong.
+  }
   const { pos, img, id, type, mol, mass } = rows;
   let last = roles.length - 1;
   while (last >= 0 && roles[last] === Role.Skip) last--;
@@ -114,7 +126,7 @@ export function parseAtomRows(s: Scanner, rows: AtomRows, roles: Role[], names: 
           break;
       }
     }
-    s.skipLine();
+    s.endRow();
   }
   rows.idsAscending = ascending;
 }

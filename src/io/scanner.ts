@@ -74,7 +74,11 @@ export class Scanner {
     this.pos = p;
   }
 
-  /** Read a floating-point number token. */
+  /**
+   * Read a floating-point number token. The common trajectory number — up to 9 significant
+   * digits, no exponent — takes a short path in small-integer arithmetic; everything else
+   * (more digits, exponents) goes through `floatGeneral`.
+   */
   float(what: string): number {
     const b = this.buf;
     let p = this.pos;
@@ -86,27 +90,64 @@ export class Scanner {
       neg = true;
       c = b[++p];
     } else if (c === PLUS) c = b[++p];
-    // Accumulate up to 9 digits in a small integer (V8 keeps it unboxed), the rest as a double.
     let m = 0;
     let digits = 0;
-    let d = c - ZERO;
-    while (d >= 0 && d <= 9) {
-      m = digits < 9 ? (m * 10 + d) | 0 : m * 10 + d;
+    // (c - ZERO) >>> 0 < 10 tests for a digit with one comparison.
+    let d = (c - ZERO) >>> 0;
+    while (d < 10 && digits < 9) {
+      m = m * 10 + d;
       digits++;
-      d = b[++p] - ZERO;
+      d = (b[++p] - ZERO) >>> 0;
+    }
+    if (d < 10) return this.floatGeneral(start, what);
+    let scale = 0;
+    if (b[p] === DOT) {
+      d = (b[++p] - ZERO) >>> 0;
+      while (d < 10 && digits < 9) {
+        m = m * 10 + d;
+        digits++;
+        scale++;
+        d = (b[++p] - ZERO) >>> 0;
+      }
+      if (d < 10) return this.floatGeneral(start, what);
+    }
+    c = b[p];
+    if (c > SPACE || digits === 0) return this.floatGeneral(start, what);
+    this.pos = p;
+    const v = m / POW10[scale];
+    return neg ? -v : v;
+  }
+
+  /** Any decimal number: long mantissas and exponents (correctly rounded, see the class comment). */
+  private floatGeneral(start: number, what: string): number {
+    const b = this.buf;
+    let p = start;
+    let c = b[p];
+    let neg = false;
+    if (c === MINUS) {
+      neg = true;
+      c = b[++p];
+    } else if (c === PLUS) c = b[++p];
+    let m = 0;
+    let digits = 0;
+    let d = (c - ZERO) >>> 0;
+    while (d < 10) {
+      m = m * 10 + d;
+      digits++;
+      d = (b[++p] - ZERO) >>> 0;
     }
     let e = 0;
-    if (d === DOT - ZERO) {
-      d = b[++p] - ZERO;
-      while (d >= 0 && d <= 9) {
-        m = digits < 9 ? (m * 10 + d) | 0 : m * 10 + d;
+    if (b[p] === DOT) {
+      d = (b[++p] - ZERO) >>> 0;
+      while (d < 10) {
+        m = m * 10 + d;
         digits++;
         e--;
-        d = b[++p] - ZERO;
+        d = (b[++p] - ZERO) >>> 0;
       }
     }
-    c = d + ZERO;
     if (digits === 0) return this.numberFail(start, what);
+    c = b[p];
     if (c === LOWER_E || c === UPPER_E) {
       c = b[++p];
       let eneg = false;
@@ -116,15 +157,15 @@ export class Scanner {
       } else if (c === PLUS) c = b[++p];
       let x = 0;
       let edigits = 0;
-      d = c - ZERO;
-      while (d >= 0 && d <= 9) {
+      d = (c - ZERO) >>> 0;
+      while (d < 10) {
         if (x < 100000) x = x * 10 + d;
         edigits++;
-        d = b[++p] - ZERO;
+        d = (b[++p] - ZERO) >>> 0;
       }
       if (edigits === 0) return this.numberFail(start, what);
-      c = d + ZERO;
       e += eneg ? -x : x;
+      c = b[p];
     }
     if (c > SPACE) return this.numberFail(start, what);
     this.pos = p;
@@ -133,10 +174,7 @@ export class Scanner {
       return neg ? -v : v;
     }
     const v = Number(b.toString('latin1', start, p));
-    if (!Number.isFinite(v)) {
-      this.pos = start;
-      return this.numberFail(start, what);
-    }
+    if (!Number.isFinite(v)) return this.numberFail(start, what);
     return v;
   }
 
@@ -154,13 +192,13 @@ export class Scanner {
     } else if (c === PLUS) c = b[++p];
     let m = 0;
     let digits = 0;
-    let d = c - ZERO;
-    while (d >= 0 && d <= 9) {
+    let d = (c - ZERO) >>> 0;
+    while (d < 10) {
       m = m * 10 + d;
       digits++;
-      d = b[++p] - ZERO;
+      d = (b[++p] - ZERO) >>> 0;
     }
-    if (digits === 0 || d + ZERO > SPACE || m > Number.MAX_SAFE_INTEGER) return this.numberFail(start, what, true);
+    if (digits === 0 || b[p] > SPACE || m > Number.MAX_SAFE_INTEGER) return this.numberFail(start, what, true);
     this.pos = p;
     return neg ? -m : m;
   }
@@ -213,6 +251,22 @@ export class Scanner {
     }
     this.line++;
     this.lineStart = this.pos;
+  }
+
+  /** Move to the next line, ignoring whatever is left on this one; cheap when nothing is. */
+  endRow(): void {
+    const b = this.buf;
+    let p = this.pos;
+    let c = b[p];
+    while (c === SPACE || c === TAB || c === CR) c = b[++p];
+    if (c === LF) {
+      this.pos = p + 1;
+      this.line++;
+      this.lineStart = this.pos;
+    } else {
+      this.pos = p;
+      this.skipLine();
+    }
   }
 
   /** Move to the start of the next line, ignoring whatever is left on this one. */

@@ -2,6 +2,7 @@ import { boxFromVectors, boxVolume, type Box } from '../model/box.js';
 import { ParseError, quoteLine } from '../model/errors.js';
 import type { Frame, Topology } from '../model/frame.js';
 import { elementsFromLabels, emptyTopology } from '../model/topology.js';
+import { AtomRows, parseAtomRows, Role } from './atom-rows.js';
 import { skipBlankLines, type FrameParser } from './format.js';
 import type { Scanner } from './scanner.js';
 
@@ -14,6 +15,9 @@ import type { Scanner } from './scanner.js';
  * A negative scale is the cell volume in Å³. Cartesian coordinates are multiplied by the scale,
  * as VASP does for POSCAR.
  */
+const COORD_ROLES = [Role.X, Role.Y, Role.Z];
+const COORD_NAMES = ['a coordinate', 'a coordinate', 'a coordinate'];
+
 interface Header {
   box: Box;
   scale: number;
@@ -25,7 +29,7 @@ interface Header {
 export class XdatcarParser implements FrameParser {
   topology: Topology | null = null;
   private header: Header | null = null;
-  private positions = new Float64Array(0);
+  private rows = new AtomRows();
   private seen = 0;
 
   next(s: Scanner, frame: Frame): boolean {
@@ -49,21 +53,16 @@ export class XdatcarParser implements FrameParser {
     }
     const cartesian = cm[1][0].toLowerCase() === 'c';
     const n = h.natoms;
-    if (this.positions.length < 3 * n) this.positions = new Float64Array(3 * n);
-    const pos = this.positions;
-    const m = h.box.matrix;
-    for (let i = 0; i < n; i++) {
-      s.needLine();
-      const a = s.float('a coordinate');
-      const b = s.float('a coordinate');
-      const c = s.float('a coordinate');
-      s.skipLine();
-      const j = 3 * i;
-      if (cartesian) {
-        pos[j] = a * h.scale;
-        pos[j + 1] = b * h.scale;
-        pos[j + 2] = c * h.scale;
-      } else {
+    const rows = this.rows;
+    rows.ensure(n);
+    parseAtomRows(s, rows, COORD_ROLES, COORD_NAMES, false);
+    const pos = rows.pos;
+    if (cartesian) {
+      for (let j = 0; j < 3 * n; j++) pos[j] *= h.scale;
+    } else {
+      const m = h.box.matrix;
+      for (let j = 0; j < 3 * n; j += 3) {
+        const a = pos[j], b = pos[j + 1], c = pos[j + 2];
         pos[j] = a * m[0] + b * m[3] + c * m[6];
         pos[j + 1] = a * m[1] + b * m[4] + c * m[7];
         pos[j + 2] = a * m[2] + b * m[5] + c * m[8];

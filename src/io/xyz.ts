@@ -18,6 +18,9 @@ import type { Scanner } from './scanner.js';
  * `Properties=species:S:1:pos:R:3:…` naming the columns in order, `pbc="T T T"` and `Time=`.
  * `Time` is read in fs, the unit GPUMD's dump_exyz writes.
  */
+const PLAIN_ROLES = [Role.Element, Role.X, Role.Y, Role.Z];
+const PLAIN_NAMES = ['an element symbol or atomic number', 'x', 'y', 'z'];
+
 export class XyzParser implements FrameParser {
   topology: Topology | null = null;
   private rows = new AtomRows();
@@ -55,27 +58,11 @@ export class XyzParser implements FrameParser {
       parseAtomRows(s, rows, spec.roles, spec.names, first);
       if (first) this.topology = topologyOf(rows, natoms, spec.labelKind, spec.hasMass);
     } else {
-      this.readPlainAtoms(s, natoms, first);
+      parseAtomRows(s, rows, PLAIN_ROLES, PLAIN_NAMES, first);
       if (first) this.topology = topologyOf(rows, natoms, 'label', false);
     }
     frame.positions = rows.pos;
     return true;
-  }
-
-  private readPlainAtoms(s: Scanner, natoms: number, first: boolean): void {
-    const pos = this.rows.pos;
-    const labels = this.rows.labels;
-    if (first) labels.length = natoms;
-    for (let i = 0; i < natoms; i++) {
-      s.needLine();
-      if (first) labels[i] = s.token('an element symbol or atomic number');
-      else s.skipToken('an element symbol or atomic number');
-      const j = 3 * i;
-      pos[j] = s.float('x');
-      pos[j + 1] = s.float('y');
-      pos[j + 2] = s.float('z');
-      s.skipLine();
-    }
   }
 
   /** Read Lattice/Properties/Time/pbc from an extended XYZ comment into the frame. */

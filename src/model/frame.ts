@@ -50,6 +50,8 @@ export function cloneFrame(f: Frame): Frame {
 export function speciesCounts(top: Topology): Map<string, number> {
   const counts = new Map<string, number>();
   if (top.elements) for (const e of top.elements) counts.set(e, (counts.get(e) ?? 0) + 1);
-  else if (top.types) for (const t of top.types) counts.set(`type ${t}`, (counts.get(`type ${t}`) ?? 0) + 1);
+  else if (top.types) {
+    for (const t of [...top.types].sort((a, b) => a - b)) counts.set(`type ${t}`, (counts.get(`type ${t}`) ?? 0) + 1);
+  }
   return counts;
 }

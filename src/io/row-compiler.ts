@@ -1,0 +1,143 @@
+import { Role } from './atom-rows.js';
+
+/**
+ * A parser for rows of one column layout, compiled into straight-line JavaScript.
+ *
+ * The generic row loop dispatches on each column's role and calls a Scanner method per token;
+ * for the typical dump of 10 short tokens per line that bookkeeping costs about a third of the
+ * time. Compiling the layout once (`new Function`, from the fixed role vocabulary only — no file
+ * content ever reaches the source text) inlines every token loop with the cursor in a local
+ * variable.
+ *
+ * The compiled parser handles only the well-formed common case: space-separated tokens, decimal
+ * numbers whose mantissa fits in 2^53 and exponent in ±22 (converted exactly, as Scanner.float
+ * does), one row per line. On anything else — a tab, a malformed number, a short line,
+ * the end of the buffer — it gives up and returns -1, and the caller parses the frame again with
+ * the generic loop, which either succeeds or throws the precise error. So errors and
+ * end-of-buffer handling stay in one place.
+ */
+export interface RowTargets {
+  pos: Float64Array;
+  img: Int32Array;
+  id: Int32Array;
+  type: Int32Array;
+  mol: Int32Array;
+  mass: Float64Array;
+}
+
+/** Parse `n` rows from `start`; returns the offset after the last row, or -1 to fall back. */
+export type CompiledRows = (b: Buffer, start: number, end: number, n: number, t: RowTargets) => number;
+
+const POW10 = new Float64Array(23);
+for (let i = 0; i < 23; i++) POW10[i] = Number(`1e${i}`);
+
+const cache = new Map<string, CompiledRows>();
+
+/**
+ * Whether ids were ascending in the last call (the compiled function stores it here, avoiding
+ * an allocation per frame).
+ */
+export const lastCall = { idsAscending: true };
+
+export function compileRows(roles: readonly Role[]): CompiledRows {
+  const key = roles.join(',');
+  let fn = cache.get(key);
+  if (!fn) {
+    fn = build(roles);
+    cache.set(key, fn);
+  }
+  return fn;
+}
+
+function build(roles: readonly Role[]): CompiledRows {
+  let last = roles.length - 1;
+  while (last >= 0 && roles[last] === Role.Skip) last--;
+  const body: string[] = [];
+  // Start of a token: skip spaces; a tab or the end of the line/buffer means "fall back".
+  const tokenStart = 'c = b[p]; while (c === 32) c = b[++p]; if (c <= 32) return -1;';
+  // Digits accumulate exactly while the mantissa stays below 2^53; the value is then one
+  // correctly rounded multiplication or division by an exact power of ten (as in Scanner.float).
+  const number = (target: string) => `
+    ${tokenStart}
+    neg = c === 45; if (neg || c === 43) c = b[++p];
+    m = 0; nd = 0; e = 0; d = (c - 48) >>> 0;
+    while (d < 10) { m = m * 10 + d; nd++; d = (b[++p] - 48) >>> 0; }
+    if (b[p] === 46) { d = (b[++p] - 48) >>> 0; while (d < 10) { m = m * 10 + d; nd++; e--; d = (b[++p] - 48) >>> 0; } }
+    if (nd === 0) return -1;
+    c = b[p];
+    if (c === 101 || c === 69) {
+      c = b[++p]; en = c === 45; if (en || c === 43) c = b[++p];
+      x = 0; d = (c - 48) >>> 0; if (d >= 10) return -1;
+      while (d < 10) { x = x * 10 + d; if (x > 400) return -1; d = (b[++p] - 48) >>> 0; }
+      e += en ? -x : x;
+      c = b[p];
+    }
+    if (c > 32 || m >= 9007199254740992 || e < -22 || e > 22) return -1;
+    v = e < 0 ? m / POW10[-e] : m * POW10[e];
+    ${target} = neg ? -v : v;`;
+  const integer = (target: string) => `
+    ${tokenStart}
+    neg = c === 45; if (neg || c === 43) c = b[++p];
+    m = 0; nd = 0; d = (c - 48) >>> 0;
+    while (d < 10) { m = m * 10 + d; nd++; d = (b[++p] - 48) >>> 0; }
+    if (nd === 0 || nd > 9 || b[p] > 32) return -1;
+    ${target} = neg ? -m : m;`;
+  const skip = `${tokenStart} while (c > 32) c = b[++p];`;
+  for (let k = 0; k <= last; k++) {
+    switch (roles[k]) {
+      case Role.X:
+        body.push(number('pos[j]'));
+        break;
+      case Role.Y:
+        body.push(number('pos[j + 1]'));
+        break;
+      case Role.Z:
+        body.push(number('pos[j + 2]'));
+        break;
+      case Role.Mass:
+        body.push(number('mass[i]'));
+        break;
+      case Role.Id:
+        body.push(integer('id[i]'), 'if (id[i] <= prev) asc = false; prev = id[i];');
+        break;
+      case Role.Type:
+        body.push(integer('type[i]'));
+        break;
+      case Role.Mol:
+        body.push(integer('mol[i]'));
+        break;
+      case Role.ImageX:
+        body.push(integer('img[j]'));
+        break;
+      case Role.ImageY:
+        body.push(integer('img[j + 1]'));
+        break;
+      case Role.ImageZ:
+        body.push(integer('img[j + 2]'));
+        break;
+      default:
+        body.push(skip);
+    }
+  }
+  const source = `
+    const pos = t.pos, img = t.img, id = t.id, type = t.type, mol = t.mol, mass = t.mass;
+    let p = start, c = 0, d = 0, m = 0, nd = 0, e = 0, x = 0, q = 0, v = 0, neg = false, en = false;
+    let prev = -Infinity, asc = true;
+    for (let i = 0; i < n; i++) {
+      const j = 3 * i;
+      ${body.join('\n')}
+      // End of the row: blanks, an optional CR, then LF; extra columns are skipped.
+      c = b[p];
+      while (c === 32 || c === 13) c = b[++p];
+      if (c !== 10) {
+        if (p >= end) return -1;
+        q = b.indexOf(10, p);
+        if (q < 0 || q >= end) return -1;
+        p = q;
+      }
+      p++;
+    }
+    last.idsAscending = asc;
+    return p;`;
+  return new Function('POW10', 'last', `return function compiledRows(b, start, end, n, t) {${source}\n};`)(POW10, lastCall) as CompiledRows;
+}
