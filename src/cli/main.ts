@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { createRequire } from 'node:module';
 import { InputError } from '../model/errors.js';
+import { registerAnalyze } from './analyze.js';
 import { registerInfo } from './info.js';
 
 const require = createRequire(import.meta.url);
@@ -19,6 +20,7 @@ export function buildProgram(): Command {
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
   registerInfo(program);
+  registerAnalyze(program, VERSION);
   return program;
 }
 

@@ -1,0 +1,133 @@
+import { addSeriesMsd, MsdWorkspace } from './fft-msd.js';
+
+/**
+ * The MSD's state: every particle's unwrapped position at every frame — all time origins need
+ * the whole series, which is why the MSD, unlike g(r), cannot be folded frame by frame.
+ *
+ * Stored as displacements from each particle's first position in float32 (frames × particles
+ * × 3): displacements stay within tens of Å, where float32 resolves 1e-6 Å — finer than the
+ * 6 significant digits trajectories are written with — at half the memory of float64.
+ */
+export class MsdSeries {
+  frames = 0;
+  /** Position of each particle in the first frame, Å. */
+  readonly origin: Float64Array;
+  data: Float32Array;
+
+  constructor(
+    readonly particles: number,
+    initialFrames = 64,
+  ) {
+    this.origin = new Float64Array(3 * particles);
+    this.data = new Float32Array(3 * particles * Math.max(1, initialFrames));
+  }
+
+  /** Append one frame of particle positions (3 per particle, unwrapped). */
+  add(positions: Float64Array): void {
+    const w = 3 * this.particles;
+    if (this.frames === 0) this.origin.set(positions.subarray(0, w));
+    if ((this.frames + 1) * w > this.data.length) {
+      const bigger = new Float32Array(Math.max(2 * this.data.length, (this.frames + 1) * w));
+      bigger.set(this.data.subarray(0, this.frames * w));
+      this.data = bigger;
+    }
+    const base = this.frames * w;
+    const o = this.origin;
+    for (let j = 0; j < w; j++) this.data[base + j] = positions[j] - o[j];
+    this.frames++;
+  }
+
+  /** Append another series that continues this one in time (a later chunk of the same run). */
+  append(other: MsdSeries): void {
+    if (other.particles !== this.particles) throw new Error('internal: MSD series of different particle counts');
+    if (other.frames === 0) return;
+    const w = 3 * this.particles;
+    if (this.frames === 0) this.origin.set(other.origin);
+    const need = (this.frames + other.frames) * w;
+    if (need > this.data.length) {
+      const bigger = new Float32Array(need);
+      bigger.set(this.data.subarray(0, this.frames * w));
+      this.data = bigger;
+    }
+    const base = this.frames * w;
+    for (let k = 0; k < other.frames; k++) {
+      for (let j = 0; j < w; j++) {
+        // Re-reference to this series' origin; the values then continue seamlessly.
+        this.data[base + k * w + j] = other.data[k * w + j] + (other.origin[j] - this.origin[j]);
+      }
+    }
+    this.frames += other.frames;
+  }
+
+  /** The trimmed data, for handing to another thread. */
+  trimmed(): Float32Array {
+    return this.data.slice(0, this.frames * 3 * this.particles);
+  }
+}
+
+/** Sums over particles of the MSD along x, y and z at lags 0…frames−1 (Å²). */
+export interface MsdSums {
+  x: Float64Array;
+  y: Float64Array;
+  z: Float64Array;
+  particles: number;
+}
+
+/**
+ * The FFT MSD summed over particles [from, to) and over the frames [firstFrame, firstFrame +
+ * frames) of the series. Work splits across threads by particle; sums then add.
+ */
+export function msdSums(
+  data: Float32Array,
+  particles: number,
+  from: number,
+  to: number,
+  firstFrame: number,
+  frames: number,
+): MsdSums {
+  const ws = new MsdWorkspace(frames);
+  const out: MsdSums = { x: new Float64Array(frames), y: new Float64Array(frames), z: new Float64Array(frames), particles: to - from };
+  const stride = 3 * particles;
+  for (let p = from; p < to; p++) {
+    const base = firstFrame * stride + 3 * p;
+    addSeriesMsd(data, base, stride, ws, out.x);
+    addSeriesMsd(data, base + 1, stride, ws, out.y);
+    addSeriesMsd(data, base + 2, stride, ws, out.z);
+  }
+  return out;
+}
+
+export function addSums(a: MsdSums, b: MsdSums): MsdSums {
+  const add = (u: Float64Array, v: Float64Array) => u.map((x, i) => x + v[i]);
+  return { x: add(a.x, b.x), y: add(a.y, b.y), z: add(a.z, b.z), particles: a.particles + b.particles };
+}
+
+export interface MsdCurve {
+  /** Lag times, ps. */
+  lagPs: Float64Array;
+  /** MSD averaged over particles and time origins, Å². */
+  msdA2: Float64Array;
+  msdXA2: Float64Array;
+  msdYA2: Float64Array;
+  msdZA2: Float64Array;
+  particles: number;
+  frames: number;
+}
+
+export function msdCurve(sums: MsdSums, dtPs: number): MsdCurve {
+  const n = sums.x.length;
+  const p = sums.particles;
+  const lagPs = new Float64Array(n);
+  const msdA2 = new Float64Array(n);
+  const msdXA2 = new Float64Array(n), msdYA2 = new Float64Array(n), msdZA2 = new Float64Array(n);
+  for (let m = 0; m < n; m++) {
+    lagPs[m] = m * dtPs;
+    msdXA2[m] = sums.x[m] / p;
+    msdYA2[m] = sums.y[m] / p;
+    msdZA2[m] = sums.z[m] / p;
+    msdA2[m] = msdXA2[m] + msdYA2[m] + msdZA2[m];
+  }
+  // Lag 0 is exactly zero; the FFT leaves ~1e-16 of rounding there.
+  if (n > 0) msdA2[0] = msdXA2[0] = msdYA2[0] = msdZA2[0] = 0;
+  return { lagPs, msdA2, msdXA2, msdYA2, msdZA2, particles: p, frames: n };
+}

@@ -1,0 +1,171 @@
+import { MAX_CN, type RdfState } from './rdf.js';
+
+/**
+ * g(r), n(r) and the first coordination shell from a g(r) state: the first peak and the first
+ * minimum — found on a smoothed curve so that noise does not pass for structure — the
+ * coordination number at that minimum, and how the per-ion coordination numbers are spread.
+ */
+export interface ShellPoint {
+  rA: number;
+  g: number;
+}
+
+export interface CnDistribution {
+  /** Counted within this distance (the bin edge nearest the first minimum), Å. */
+  cutoffA: number;
+  /** Fraction of (ion, frame) samples with k neighbours; the key `${MAX_CN}+` collects the rest. */
+  fractions: Record<string, number>;
+  mean: number;
+}
+
+export interface RdfResult {
+  rmaxA: number;
+  bins: number;
+  frames: number;
+  nA: number;
+  nB: number;
+  meanVolumeA3: number;
+  /** Bin centres, Å. */
+  rA: Float64Array;
+  g: Float64Array;
+  /** Running coordination number at the outer edge of each bin. */
+  cn: Float64Array;
+  firstPeak: ShellPoint | null;
+  firstMin: ShellPoint | null;
+  /** n(r) at the first minimum. */
+  cnFirstShell: number | null;
+  cnDistribution: CnDistribution | null;
+  notes: string[];
+}
+
+/** Width (Å) of the Gaussian that smooths g(r) before peaks and minima are located. */
+export const SMOOTHING_A = 0.05;
+
+export function finishRdf(st: RdfState): RdfResult {
+  const { bins, rmaxA, frames, nA, nB } = st;
+  const dr = rmaxA / bins;
+  const meanVolume = frames > 0 ? st.volumeSumA3 / frames : NaN;
+  const pairs = nA * nB - st.overlap;
+  const rA = new Float64Array(bins);
+  const g = new Float64Array(bins);
+  const cn = new Float64Array(bins);
+  let cum = 0;
+  for (let i = 0; i < bins; i++) {
+    const r0 = i * dr, r1 = (i + 1) * dr;
+    rA[i] = (r0 + r1) / 2;
+    const shell = (4 / 3) * Math.PI * (r1 * r1 * r1 - r0 * r0 * r0);
+    g[i] = frames > 0 && pairs > 0 ? st.counts[i] / ((frames * shell * pairs) / meanVolume) : 0;
+    cum += st.counts[i];
+    cn[i] = frames > 0 && nA > 0 ? cum / (frames * nA) : 0;
+  }
+  const notes: string[] = [];
+  const shell = firstShell(rA, g, dr, notes);
+  const result: RdfResult = {
+    rmaxA,
+    bins,
+    frames,
+    nA,
+    nB,
+    meanVolumeA3: meanVolume,
+    rA,
+    g,
+    cn,
+    firstPeak: shell.peak,
+    firstMin: shell.min,
+    cnFirstShell: null,
+    cnDistribution: null,
+    notes,
+  };
+  if (shell.min) {
+    result.cnFirstShell = runningCnAt(cn, dr, shell.min.rA);
+    result.cnDistribution = cnDistributionAt(st, shell.min.rA);
+  }
+  return result;
+}
+
+/** n(r) at any r by linear interpolation between bin edges (n(0) = 0). */
+export function runningCnAt(cn: Float64Array, dr: number, r: number): number {
+  const x = r / dr; // position in units of bins; cn[i] sits at edge i+1
+  if (x <= 0) return 0;
+  const i = Math.floor(x);
+  const lo = i === 0 ? 0 : cn[Math.min(i, cn.length) - 1];
+  const hi = cn[Math.min(i, cn.length - 1)];
+  return lo + (hi - lo) * (x - i);
+}
+
+function cnDistributionAt(st: RdfState, r: number): CnDistribution | null {
+  const dr = st.rmaxA / st.bins;
+  const b = Math.round(r / dr) - 1;
+  if (b < 0 || b >= st.cnBins) return null;
+  const stride = MAX_CN + 1;
+  let total = 0, sum = 0;
+  for (let k = 0; k <= MAX_CN; k++) {
+    total += st.cnHist[b * stride + k];
+    sum += k * st.cnHist[b * stride + k];
+  }
+  if (total === 0) return null;
+  const fractions: Record<string, number> = {};
+  for (let k = 0; k <= MAX_CN; k++) {
+    const c = st.cnHist[b * stride + k];
+    if (c > 0) fractions[k === MAX_CN ? `${MAX_CN}+` : String(k)] = c / total;
+  }
+  return { cutoffA: (b + 1) * dr, fractions, mean: sum / total };
+}
+
+/** g smoothed by a Gaussian of width SMOOTHING_A (at least one bin), edges handled by renormalising. */
+export function smooth(g: Float64Array, dr: number): Float64Array {
+  const sigma = Math.max(SMOOTHING_A, dr) / dr; // in bins
+  const half = Math.ceil(3 * sigma);
+  const w = Array.from({ length: 2 * half + 1 }, (_, k) => Math.exp(-0.5 * ((k - half) / sigma) ** 2));
+  const out = new Float64Array(g.length);
+  for (let i = 0; i < g.length; i++) {
+    let s = 0, ws = 0;
+    for (let k = -half; k <= half; k++) {
+      const j = i + k;
+      if (j < 0 || j >= g.length) continue;
+      s += w[k + half] * g[j];
+      ws += w[k + half];
+    }
+    out[i] = s / ws;
+  }
+  return out;
+}
+
+/**
+ * The first peak is the first local maximum of the smoothed g(r) that rises at least a fifth of
+ * the way from 1 to the highest point (so a small bump before the real shell does not count);
+ * none if g never exceeds 1.2. The first minimum follows it: the lowest point before g(r) rises
+ * again by a tenth of the peak's depth; where the bottom is flat (an empty gap between shells),
+ * the middle of the flat stretch. Positions are bin centres, values from the smoothed curve.
+ */
+export function firstShell(rA: Float64Array, g: Float64Array, dr: number, notes: string[] = []): { peak: ShellPoint | null; min: ShellPoint | null } {
+  const s = smooth(g, dr);
+  let top = 0;
+  for (let i = 1; i < s.length; i++) if (s[i] > s[top]) top = i;
+  if (s.length === 0 || s[top] < 1.2) {
+    notes.push('g(r) never rises above 1.2: no coordination shell to speak of');
+    return { peak: null, min: null };
+  }
+  const threshold = 1 + 0.2 * (s[top] - 1);
+  let p = 0;
+  while (p < s.length && s[p] < threshold) p++;
+  while (p + 1 < s.length && s[p + 1] >= s[p]) p++;
+  const peak = { rA: rA[p], g: s[p] };
+  let m = p;
+  let i = p + 1;
+  for (; i < s.length; i++) {
+    if (s[i] < s[m]) m = i;
+    else if (s[i] - s[m] > 0.1 * (s[p] - s[m])) break;
+  }
+  if (i >= s.length) {
+    notes.push(`g(r) does not rise again after its minimum before r_max = ${(rA[rA.length - 1] + dr / 2).toFixed(2)} Å: the first minimum may lie beyond; give a larger --rmax`);
+    return { peak, min: null };
+  }
+  // The flat bottom: neighbours within 2% of the depth of the lowest point.
+  const flat = s[m] + 0.02 * (s[p] - s[m]);
+  let lo = m, hi = m;
+  while (lo - 1 > p && s[lo - 1] <= flat) lo--;
+  while (hi + 1 < s.length && s[hi + 1] <= flat) hi++;
+  const mid = Math.round((lo + hi) / 2);
+  return { peak, min: { rA: rA[mid], g: s[mid] } };
+}

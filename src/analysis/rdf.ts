@@ -1,0 +1,173 @@
+import { sameCell, boxVolume, perpendicularWidths, type Box } from '../model/box.js';
+import { CellGrid } from '../model/cell-grid.js';
+
+/**
+ * The partial radial distribution function g_AB(r) as a mergeable accumulator. Its state is what
+ * MDAnalysis InterRDF keeps — a pair histogram, the sum of cell volumes and the frame count —
+ * plus a histogram of per-ion neighbour counts for coordination-number distributions. States of
+ * different frames (threads, machines) merge by addition.
+ *
+ * Normalisation (as MDAnalysis InterRDF and LAMMPS compute rdf):
+ *   g(r_i) = counts_i / (frames · V_shell,i · P / ⟨V⟩),   P = N_A·N_B − |A ∩ B|
+ * where P counts ordered pairs of distinct atoms: N_A·(N_B − 1) when A and B are the same group,
+ * as LAMMPS does; MDAnalysis uses N_A·N_B there, a factor N/(N−1) apart.
+ * The running coordination number n(r) — the mean number of B within r of an A — is the
+ * cumulative count / (frames · N_A), at the outer edge of each bin.
+ */
+export interface RdfState {
+  bins: number;
+  rmaxA: number;
+  nA: number;
+  nB: number;
+  /** |A ∩ B|: atoms in both groups (their self pairs are excluded). */
+  overlap: number;
+  frames: number;
+  volumeSumA3: number;
+  /** Ordered (A, B) pairs per bin, summed over frames. */
+  counts: Float64Array;
+  /** Bins (from the first) that also record per-ion neighbour counts. */
+  cnBins: number;
+  /**
+   * cnHist[b·(MAX_CN+1) + k]: how many (A ion, frame) had exactly k B atoms within the outer edge
+   * of bin b (k = MAX_CN means "MAX_CN or more").
+   */
+  cnHist: Float64Array;
+}
+
+/** Per-ion coordination numbers are recorded up to this many neighbours … */
+export const MAX_CN = 64;
+/** … within this distance (Å): first coordination shells lie well inside it. */
+export const CN_RANGE_A = 10;
+
+export function emptyRdfState(nA: number, nB: number, overlap: number, rmaxA: number, bins: number): RdfState {
+  const cnBins = Math.max(1, Math.min(bins, Math.ceil((CN_RANGE_A / rmaxA) * bins)));
+  return {
+    bins,
+    rmaxA,
+    nA,
+    nB,
+    overlap,
+    frames: 0,
+    volumeSumA3: 0,
+    counts: new Float64Array(bins),
+    cnBins,
+    cnHist: new Float64Array(cnBins * (MAX_CN + 1)),
+  };
+}
+
+/** Add state b into a (same groups and binning). */
+export function mergeRdf(a: RdfState, b: RdfState): RdfState {
+  if (a.bins !== b.bins || a.rmaxA !== b.rmaxA || a.nA !== b.nA || a.nB !== b.nB) throw new Error('internal: merging g(r) states of different shapes');
+  a.frames += b.frames;
+  a.volumeSumA3 += b.volumeSumA3;
+  for (let i = 0; i < a.bins; i++) a.counts[i] += b.counts[i];
+  for (let i = 0; i < a.cnHist.length; i++) a.cnHist[i] += b.cnHist[i];
+  return a;
+}
+
+/** The largest r_max a cell allows: half the smallest distance between opposite faces. */
+export function maxRmax(box: Box): number {
+  return Math.min(...perpendicularWidths(box)) / 2;
+}
+
+export class RdfAccumulator {
+  readonly state: RdfState;
+  private gridA: CellGrid | null = null;
+  private gridB: CellGrid | null = null;
+  private ionCounts: Int32Array;
+  private cells = new Int32Array(0);
+  private shifts = new Float64Array(0);
+
+  constructor(
+    readonly a: Int32Array,
+    readonly b: Int32Array,
+    rmaxA: number,
+    bins: number,
+  ) {
+    const inA = new Set(a);
+    let overlap = 0;
+    for (const j of b) if (inA.has(j)) overlap++;
+    this.state = emptyRdfState(a.length, b.length, overlap, rmaxA, bins);
+    this.ionCounts = new Int32Array(a.length * this.state.cnBins);
+  }
+
+  /** Fold in one frame (any positions: they are wrapped into the cell here). */
+  add(positions: Float64Array, box: Box): void {
+    const st = this.state;
+    const rmax = st.rmaxA;
+    if (rmax > maxRmax(box) * (1 + 1e-12)) {
+      throw new RangeError(`r_max ${rmax} Å exceeds half the cell's smallest width (${maxRmax(box).toFixed(4)} Å)`);
+    }
+    if (!this.gridA || !sameCell(this.gridA.box, box)) {
+      this.gridA = new CellGrid(box, rmax, 2);
+      this.gridB = new CellGrid(box, rmax, 2);
+      this.cells = new Int32Array(this.gridA.maxNeighbours);
+      this.shifts = new Float64Array(3 * this.gridA.maxNeighbours);
+    }
+    const ga = this.gridA, gb = this.gridB!;
+    ga.fill(positions, this.a, this.a.length);
+    gb.fill(positions, this.b, this.b.length);
+    this.countPairs(ga, gb);
+    st.frames++;
+    st.volumeSumA3 += boxVolume(box);
+  }
+
+  private countPairs(ga: CellGrid, gb: CellGrid): void {
+    const st = this.state;
+    const bins = st.bins;
+    const rmax2 = st.rmaxA * st.rmaxA;
+    const invDr = bins / st.rmaxA;
+    const counts = st.counts;
+    const cnBins = st.cnBins;
+    const ion = this.ionCounts;
+    const A = this.a, B = this.b;
+    const checkSelf = st.overlap > 0;
+    const cells = this.cells, shifts = this.shifts;
+    const ax = ga.x, ay = ga.y, az = ga.z, aIndex = ga.index, aStart = ga.cellStart;
+    const bx = gb.x, by = gb.y, bz = gb.z, bIndex = gb.index, bStart = gb.cellStart;
+    const [na, nb, nc] = ga.n;
+    ion.fill(0);
+    for (let ia = 0; ia < na; ia++) {
+      for (let ib = 0; ib < nb; ib++) {
+        for (let ic = 0; ic < nc; ic++) {
+          const c = (ia * nb + ib) * nc + ic;
+          const p0 = aStart[c], p1 = aStart[c + 1];
+          if (p0 === p1) continue;
+          const nn = ga.neighbours(ia, ib, ic, cells, shifts);
+          for (let q = 0; q < nn; q++) {
+            const cj = cells[q];
+            const s0 = bStart[cj], s1 = bStart[cj + 1];
+            if (s0 === s1) continue;
+            const sx = shifts[3 * q], sy = shifts[3 * q + 1], sz = shifts[3 * q + 2];
+            for (let p = p0; p < p1; p++) {
+              const x0 = ax[p] - sx, y0 = ay[p] - sy, z0 = az[p] - sz;
+              const local = aIndex[p];
+              const row = local * cnBins;
+              for (let s = s0; s < s1; s++) {
+                const dx = bx[s] - x0, dy = by[s] - y0, dz = bz[s] - z0;
+                const d2 = dx * dx + dy * dy + dz * dz;
+                if (d2 >= rmax2) continue;
+                if (d2 === 0 && checkSelf && A[local] === B[bIndex[s]]) continue;
+                const bin = (Math.sqrt(d2) * invDr) | 0;
+                if (bin >= bins) continue; // d a hair below r_max rounding up
+                counts[bin]++;
+                if (bin < cnBins) ion[row + bin]++;
+              }
+            }
+          }
+        }
+      }
+    }
+    // Per-ion coordination numbers at the outer edge of every recorded bin.
+    const hist = st.cnHist;
+    const stride = MAX_CN + 1;
+    for (let i = 0; i < A.length; i++) {
+      let k = 0;
+      const row = i * cnBins;
+      for (let b = 0; b < cnBins; b++) {
+        k += ion[row + b];
+        hist[b * stride + (k < MAX_CN ? k : MAX_CN)]++;
+      }
+    }
+  }
+}

@@ -1,0 +1,131 @@
+import type { Command } from 'commander';
+import { writeFile } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
+import { InputError } from '../model/errors.js';
+import { parseLengthA, parseTimePs } from '../model/units.js';
+import { analyzeFile } from '../parallel/analyze-file.js';
+import { defaultSpec, type AnalysisSpec } from '../parallel/spec.js';
+import { analysisJson } from '../report/json.js';
+import { analysisText } from '../report/text.js';
+import { writeReport } from '../report/write.js';
+import { parseBoxOption, parsePositiveInt, parsePositiveTime, parseTypeMap } from './options.js';
+import { progressBar } from './progress.js';
+
+interface AnalyzeFlags {
+  format?: string;
+  dt?: string;
+  timestep?: string;
+  box?: string;
+  typeMap?: string;
+  msd: string[];
+  rdf: string[];
+  rmax?: string;
+  bins?: string;
+  fit: string;
+  begin?: string;
+  end?: string;
+  stride: string;
+  removeDrift?: boolean;
+  workers?: string;
+  out?: string;
+  json?: string;
+}
+
+const collect = (v: string, prev: string[]) => [...prev, v];
+
+export function registerAnalyze(program: Command, version: string): void {
+  program
+    .command('analyze')
+    .summary('MSD and diffusion coefficients, g(r) and coordination numbers of one trajectory')
+    .description(
+      'Compute, in one pass over the trajectory, the mean squared displacement (all time origins, FFT) and the diffusion coefficient ' +
+        'D = slope/6 with its standard error for each --msd selection, and the partial radial distribution function g(r) with the running ' +
+        'coordination number n(r), the first peak and minimum, the coordination number of the first shell and the distribution of per-ion ' +
+        'coordination numbers for each --rdf pair. Molecules (FSI, TFSI, PF6, H2O, mol:FORMULA, …) move as centres of mass in --msd. ' +
+        'When a free cation (Li, Na, …) and a known anion (FSI, TFSI, PF6, …) are both given to --msd, the Nernst–Einstein t⁺ is reported.',
+    )
+    .argument('<file>', 'trajectory: .xyz, .extxyz, LAMMPS dump, VASP XDATCAR; optionally .gz')
+    .option('--msd <selection>', 'MSD and D of a selection: "Na", "FSI", "type 3", "index 0:15", "O and not H2O" (repeatable)', collect, [])
+    .option('--rdf <a,b>', 'g(r) and coordination numbers of a pair of selections, e.g. "Na,O" (repeatable)', collect, [])
+    .option('--dt <time>', 'time between stored frames, e.g. 0.5ps, 500fs (a bare number is ps)')
+    .option('--timestep <time>', 'MD integration step, multiplied by the step numbers a LAMMPS dump stores, e.g. 1fs')
+    .option('--fit <window>', '"auto" (default) or T0:T1 in ps, e.g. 10:50 or 10ps:50ps', 'auto')
+    .option('--begin <time>', 'skip frames before this time (relative to the first frame)')
+    .option('--end <time>', 'stop after this time (relative to the first frame)')
+    .option('--stride <n>', 'use every n-th frame', '1')
+    .option('--rmax <length>', 'largest r of g(r), Å (default and limit: half the smallest cell width)')
+    .option('--bins <n>', 'number of g(r) bins (default: bins of 0.02 Å)')
+    .option('--remove-drift', 'subtract the motion of the whole system\'s centre of mass (AIMD of small cells drifts)')
+    .option('--box <cell>', 'cell for files without one: "a b c" (Å) or nine numbers "ax ay az bx by bz cx cy cz"')
+    .option('--type-map <map>', 'elements of LAMMPS types, e.g. "1=O,2=H,3=Na"')
+    .option('--format <format>', 'xyz | extxyz | lammps-dump | xdatcar (default: recognised from the content)')
+    .option('--workers <n>', `worker threads (default: the number of cores, ${availableParallelism()}; 1 runs in the main thread)`)
+    .option('--out <dir>', 'write analysis.json, CSV tables, SVG plots and index.html into this folder')
+    .option('--json <file>', 'write the results as JSON to this file ("-" for standard output instead of the summary)')
+    .addHelpText(
+      'after',
+      '\nSelections: elements (Na, element Na), LAMMPS types (type 3), 0-based indices (index 0:15, inclusive), molecules by name\n' +
+        '(FSI TFSI PF6 BF4 ClO4 DFOB BOB OTf H2O DME EC PC DMC) or formula (mol:F2NO4S2), combined with and, or, not, ( ).\n' +
+        'Molecules come from the mol column of a LAMMPS dump, or from bonds (covalent radii, periodic cell); Li⁺, Na⁺, K⁺, Mg²⁺ … are never bonded.\n' +
+        '\nUnits: lengths Å, times ps, D in Å²/ps, Å²/ns and cm²/s (1 Å²/ps = 1e-4 cm²/s).\n' +
+        '\nExamples:\n' +
+        '  mdpost analyze trajectories/nafsi-water/nafsi-water.lammpstrj.gz --msd Na --msd FSI --rdf Na,O --out report\n' +
+        '  mdpost analyze XDATCAR --dt 2fs --msd Li --rdf Li,S --remove-drift --fit 2:10\n' +
+        '  mdpost analyze dump.lammpstrj --timestep 1fs --type-map 1=Li,2=O --msd Li --json results.json',
+    )
+    .action(async (file: string, flags: AnalyzeFlags) => {
+      const spec = specFromFlags(file, flags);
+      const bar = progressBar('analysing');
+      let result;
+      try {
+        result = await analyzeFile(spec, { onProgress: (d, t) => bar.update(d, t) });
+      } finally {
+        bar.stop();
+      }
+      const json = analysisJson(result, version);
+      if (flags.json === '-') process.stdout.write(JSON.stringify(json, null, 1) + '\n');
+      else {
+        process.stdout.write(analysisText(result));
+        if (flags.json) await writeFile(flags.json, JSON.stringify(json, null, 1) + '\n');
+      }
+      if (flags.out) {
+        const files = await writeReport(flags.out, result, version);
+        process.stderr.write(`mdpost: wrote ${files.length} files to ${flags.out}/ (open ${flags.out}/index.html)\n`);
+      }
+      for (const w of result.warnings) process.stderr.write(`mdpost: warning: ${w}\n`);
+    });
+}
+
+export function specFromFlags(file: string, flags: AnalyzeFlags): AnalysisSpec {
+  const spec = defaultSpec(file);
+  spec.format = flags.format ?? null;
+  if (flags.dt && flags.timestep) throw new InputError('give either --dt (time between frames) or --timestep (MD step), not both');
+  spec.dtPs = flags.dt ? parsePositiveTime(flags.dt, '--dt') : null;
+  spec.timestepPs = flags.timestep ? parsePositiveTime(flags.timestep, '--timestep') : null;
+  spec.box = flags.box ? Array.from(parseBoxOption(flags.box).matrix) : null;
+  spec.typeMap = flags.typeMap ? [...parseTypeMap(flags.typeMap)] : null;
+  spec.msd = flags.msd;
+  spec.rdf = flags.rdf.map((pair) => {
+    const parts = pair.split(',').map((p) => p.trim());
+    if (parts.length !== 2 || !parts[0] || !parts[1]) throw new InputError(`--rdf: expected two selections separated by a comma, e.g. "Na,O", not ${JSON.stringify(pair)}`);
+    return [parts[0], parts[1]] as [string, string];
+  });
+  if (flags.rmax) {
+    spec.rmaxA = parseLengthA(flags.rmax, '--rmax');
+    if (!(spec.rmaxA > 0)) throw new InputError('--rmax must be positive');
+  }
+  spec.bins = flags.bins ? parsePositiveInt(flags.bins, '--bins') : null;
+  if (flags.fit !== 'auto') {
+    const m = /^([^:]+):([^:]+)$/.exec(flags.fit);
+    if (!m) throw new InputError(`--fit: expected "auto" or T0:T1 (ps), e.g. 10:50, not ${JSON.stringify(flags.fit)}`);
+    const from = parseTimePs(m[1], '--fit'), to = parseTimePs(m[2], '--fit');
+    if (!(to > from) || from < 0) throw new InputError(`--fit: the window must run forward from t ≥ 0, not ${JSON.stringify(flags.fit)}`);
+    spec.fit = [from, to];
+  }
+  spec.beginPs = flags.begin ? parseTimePs(flags.begin, '--begin') : null;
+  spec.endPs = flags.end ? parseTimePs(flags.end, '--end') : null;
+  spec.stride = parsePositiveInt(flags.stride, '--stride');
+  spec.removeDrift = flags.removeDrift ?? false;
+  if (flags.workers) parsePositiveInt(flags.workers, '--workers');
+  return spec;
+}
