@@ -104,7 +104,7 @@ export async function makePlan(spec: AnalysisSpec): Promise<Plan> {
     const limit = maxRmax(first.box);
     if (spec.rmaxA == null) rmaxA = Math.floor(limit * 100) / 100;
     else if (rmaxA > limit) {
-      throw new InputError(`--rmax ${rmaxA} Å is more than half the cell's smallest width (${limit.toFixed(3)} Å), where minimum-image distances stop being unique; use --rmax ${Math.floor(limit * 100) / 100} or less`);
+      throw new InputError(`--rmax ${rmaxA} Å exceeds ${limit.toFixed(3)} Å, half the smallest distance between opposite faces of the cell, beyond which minimum-image distances stop being unique; use --rmax ${Math.floor(limit * 100) / 100} or less`);
     }
     if (!(rmaxA > 0)) throw new InputError('--rmax must be positive');
     if (spec.bins == null) bins = Math.max(10, Math.round(rmaxA / DEFAULT_BIN_WIDTH_A));
