@@ -135,9 +135,13 @@ export function smooth(g: Float64Array, dr: number): Float64Array {
  * The first peak is the first local maximum of the smoothed g(r) that rises at least a fifth of
  * the way from 1 to the highest point (so a small bump before the real shell does not count);
  * none if g never exceeds 1.2. The first minimum follows it: the lowest point before g(r) rises
- * again by a tenth of the peak's depth; where the bottom is flat (an empty gap between shells),
- * the middle of the flat stretch. Positions are bin centres, values from the smoothed curve.
+ * again by 3% of the peak's depth (at least 0.03: water's shallow O–O minimum counts, smoothed
+ * noise does not); where the bottom is flat (an empty gap between shells), the middle of the
+ * flat stretch. Positions are bin centres, values from the smoothed curve.
  */
+export const RISE_FRACTION = 0.03;
+export const RISE_MIN = 0.03;
+
 export function firstShell(rA: Float64Array, g: Float64Array, dr: number, notes: string[] = []): { peak: ShellPoint | null; min: ShellPoint | null } {
   const s = smooth(g, dr);
   let top = 0;
@@ -155,7 +159,7 @@ export function firstShell(rA: Float64Array, g: Float64Array, dr: number, notes:
   let i = p + 1;
   for (; i < s.length; i++) {
     if (s[i] < s[m]) m = i;
-    else if (s[i] - s[m] > 0.1 * (s[p] - s[m])) break;
+    else if (s[i] - s[m] > Math.max(RISE_FRACTION * (s[p] - s[m]), RISE_MIN)) break;
   }
   if (i >= s.length) {
     notes.push(`g(r) does not rise again after its minimum before r_max = ${(rA[rA.length - 1] + dr / 2).toFixed(2)} Å: the first minimum may lie beyond; give a larger --rmax`);

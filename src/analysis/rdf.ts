@@ -1,4 +1,4 @@
-import { sameCell, boxVolume, perpendicularWidths, type Box } from '../model/box.js';
+import { boxVolume, isOrthorhombic, perpendicularWidths, sameCell, type Box } from '../model/box.js';
 import { CellGrid } from '../model/cell-grid.js';
 
 /**
@@ -37,7 +37,7 @@ export interface RdfState {
 /** Per-ion coordination numbers are recorded up to this many neighbours … */
 export const MAX_CN = 64;
 /** … within this distance (Å): first coordination shells lie well inside it. */
-export const CN_RANGE_A = 10;
+export const CN_RANGE_A = 6.5;
 
 export function emptyRdfState(nA: number, nB: number, overlap: number, rmaxA: number, bins: number): RdfState {
   const cnBins = Math.max(1, Math.min(bins, Math.ceil((CN_RANGE_A / rmaxA) * bins)));
@@ -75,6 +75,7 @@ export class RdfAccumulator {
   private gridA: CellGrid | null = null;
   private gridB: CellGrid | null = null;
   private ionCounts: Int32Array;
+  private columns: CellGrid | null = null;
   private cells = new Int32Array(0);
   private shifts = new Float64Array(0);
 
@@ -104,10 +105,17 @@ export class RdfAccumulator {
       this.cells = new Int32Array(this.gridA.maxNeighbours);
       this.shifts = new Float64Array(3 * this.gridA.maxNeighbours);
     }
-    const ga = this.gridA, gb = this.gridB!;
-    ga.fill(positions, this.a, this.a.length);
-    gb.fill(positions, this.b, this.b.length);
-    this.countPairs(ga, gb);
+    if (isOrthorhombic(box) && box.pbc.every((p) => p)) {
+      if (!this.columns || !sameCell(this.columns.box, box)) this.columns = new CellGrid(box, rmax, COLUMN_SUBDIVISION);
+      this.columns.fill(positions, this.b, this.b.length);
+      this.countPairsOrthorhombic(positions, this.columns);
+    } else {
+      const ga = this.gridA, gb = this.gridB!;
+      ga.fill(positions, this.a, this.a.length);
+      gb.fill(positions, this.b, this.b.length);
+      this.countPairs(ga, gb);
+    }
+    this.tallyCoordination();
     st.frames++;
     st.volumeSumA3 += boxVolume(box);
   }
@@ -147,7 +155,7 @@ export class RdfAccumulator {
                 const dx = bx[s] - x0, dy = by[s] - y0, dz = bz[s] - z0;
                 const d2 = dx * dx + dy * dy + dz * dz;
                 if (d2 >= rmax2) continue;
-                if (d2 === 0 && checkSelf && A[local] === B[bIndex[s]]) continue;
+                if (checkSelf && A[local] === B[bIndex[s]]) continue;
                 const bin = (Math.sqrt(d2) * invDr) | 0;
                 if (bin >= bins) continue; // d a hair below r_max rounding up
                 counts[bin]++;
@@ -158,10 +166,93 @@ export class RdfAccumulator {
         }
       }
     }
-    // Per-ion coordination numbers at the outer edge of every recorded bin.
+  }
+
+  /**
+   * The orthorhombic kernel: for each A atom, the columns of B cells (along z) whose distance in
+   * the xy plane is under r_max, and in each column only the z-range of cells that a sphere of
+   * r_max around the atom can reach — so the distances checked are little more than the pairs
+   * counted. Columns are thin in x and y (a third of r_max) and finely cut along z, so that the
+   * z-range is tight; B atoms of consecutive z-cells are consecutive in memory.
+   */
+  private countPairsOrthorhombic(positions: Float64Array, g: CellGrid): void {
+    const st = this.state;
+    const bins = st.bins;
+    const rmax2 = st.rmaxA * st.rmaxA;
+    const invDr = bins / st.rmaxA;
+    const counts = st.counts;
+    const cnBins = st.cnBins;
+    const ion = this.ionCounts;
+    const A = this.a, B = this.b;
+    const checkSelf = st.overlap > 0;
+    const m = g.box.matrix, o = g.box.origin;
+    const lx = m[0], ly = m[4], lz = m[8];
+    const [na, nb, nc] = g.n;
+    const cx = lx / na, cy = ly / nb, cz = lz / nc;
+    const ra = Math.ceil(st.rmaxA / cx), rb = Math.ceil(st.rmaxA / cy);
+    const bx = g.x, by = g.y, bz = g.z, bIndex = g.index, start = g.cellStart;
+    ion.fill(0);
+    for (let q = 0; q < A.length; q++) {
+      const i = A[q];
+      // The atom wrapped into the cell, in the cell's own frame (origin at its corner).
+      let x = positions[3 * i] - o[0], y = positions[3 * i + 1] - o[1], z = positions[3 * i + 2] - o[2];
+      x -= Math.floor(x / lx) * lx;
+      y -= Math.floor(y / ly) * ly;
+      z -= Math.floor(z / lz) * lz;
+      const ia = Math.min(na - 1, Math.floor(x / cx)), ib = Math.min(nb - 1, Math.floor(y / cy));
+      const row = q * cnBins;
+      for (let da = -ra; da <= ra; da++) {
+        const ka = ia + da;
+        const below = ka * cx - x, above = x - (ka + 1) * cx;
+        const gapX = below > 0 ? below : above > 0 ? above : 0;
+        const gx2 = gapX * gapX;
+        if (gx2 >= rmax2) continue;
+        const wa = ka < 0 ? -1 : ka >= na ? 1 : 0;
+        const x0 = x + o[0] - wa * lx;
+        const colA = (ka - wa * na) * nb;
+        for (let db = -rb; db <= rb; db++) {
+          const kb = ib + db;
+          const belowY = kb * cy - y, aboveY = y - (kb + 1) * cy;
+          const gapY = belowY > 0 ? belowY : aboveY > 0 ? aboveY : 0;
+          const g2 = gx2 + gapY * gapY;
+          if (g2 >= rmax2) continue;
+          const wb = kb < 0 ? -1 : kb >= nb ? 1 : 0;
+          const y0 = y + o[1] - wb * ly;
+          const col = (colA + kb - wb * nb) * nc;
+          const h = Math.sqrt(rmax2 - g2);
+          let k0 = Math.floor((z - h) / cz);
+          const k1 = Math.floor((z + h) / cz);
+          // The z-range may run past either face of the cell: one run of cells per image.
+          while (k0 <= k1) {
+            const wc = Math.floor(k0 / nc);
+            const runEnd = Math.min(k1, (wc + 1) * nc - 1);
+            const s0 = start[col + k0 - wc * nc], s1 = start[col + runEnd - wc * nc + 1];
+            const z0 = z + o[2] - wc * lz;
+            for (let s = s0; s < s1; s++) {
+              const dx = bx[s] - x0, dy = by[s] - y0, dz = bz[s] - z0;
+              const d2 = dx * dx + dy * dy + dz * dz;
+              if (d2 >= rmax2) continue;
+              if (checkSelf && i === B[bIndex[s]]) continue; // an atom in both groups is not its own neighbour
+              const bin = (Math.sqrt(d2) * invDr) | 0;
+              if (bin >= bins) continue;
+              counts[bin]++;
+              if (bin < cnBins) ion[row + bin]++;
+            }
+            k0 = runEnd + 1;
+          }
+        }
+      }
+    }
+  }
+
+  /** Per-ion coordination numbers at the outer edge of every recorded bin, from this frame's counts. */
+  private tallyCoordination(): void {
+    const st = this.state;
+    const cnBins = st.cnBins;
+    const ion = this.ionCounts;
     const hist = st.cnHist;
     const stride = MAX_CN + 1;
-    for (let i = 0; i < A.length; i++) {
+    for (let i = 0; i < this.a.length; i++) {
       let k = 0;
       const row = i * cnBins;
       for (let b = 0; b < cnBins; b++) {
@@ -171,3 +262,9 @@ export class RdfAccumulator {
     }
   }
 }
+
+/**
+ * Cells per r_max along x, y, z for the orthorhombic kernel: thin columns (a third of r_max)
+ * cut finely along z (a twelfth), measured best on a 42 000-atom box.
+ */
+const COLUMN_SUBDIVISION: [number, number, number] = [3, 3, 12];

@@ -37,13 +37,17 @@ export class CellGrid {
   constructor(
     readonly box: Box,
     readonly cutoff: number,
-    /** Cells per cutoff length: 2 makes cells of half the cutoff (fewer wasted distance checks). */
-    subdivision = 2,
+    /**
+     * Cells per cutoff length, per axis or for all: 2 makes cells of half the cutoff (fewer
+     * wasted distance checks, more cells to visit).
+     */
+    subdivision: number | [number, number, number] = 2,
     /** Upper bound on cells, to bound memory for tiny cutoffs in huge boxes. */
     maxCells = 1 << 21,
   ) {
     const widths = perpendicularWidths(box);
-    const n = widths.map((w) => Math.max(1, Math.floor((w / cutoff) * subdivision))) as [number, number, number];
+    const sub = typeof subdivision === 'number' ? [subdivision, subdivision, subdivision] : subdivision;
+    const n = widths.map((w, k) => Math.max(1, Math.floor((w / cutoff) * sub[k]))) as [number, number, number];
     while (n[0] * n[1] * n[2] > maxCells) {
       const k = n.indexOf(Math.max(...n));
       n[k] = Math.max(1, Math.floor(n[k] / 2));

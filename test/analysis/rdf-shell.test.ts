@@ -45,6 +45,15 @@ describe('first peak and first minimum', () => {
     expect(min!.g).toBeCloseTo(0, 6);
   });
 
+  it('find the shallow minimum of water O–O (g ≈ 0.98 between shells)', () => {
+    const water = (r: number) => (r < 2.4 ? 0 : 1 + 2.1 * Math.exp(-(((r - 2.75) / 0.13) ** 2)) - 0.03 * Math.exp(-(((r - 3.5) / 0.25) ** 2)) + 0.07 * Math.exp(-(((r - 4.5) / 0.35) ** 2)));
+    const { rA, g } = curve(0.02, 11, water);
+    const { peak, min } = firstShell(rA, g, 0.02);
+    expect(peak!.rA).toBeCloseTo(2.75, 1);
+    expect(min!.rA).toBeGreaterThan(3.2);
+    expect(min!.rA).toBeLessThan(3.9);
+  });
+
   it('report no shell for a structureless g(r), and no minimum if g does not rise again before r_max', () => {
     const flat = curve(0.02, 10, () => 1, 0.02);
     expect(firstShell(flat.rA, flat.g, 0.02)).toEqual({ peak: null, min: null });
