@@ -52,7 +52,7 @@ export class MsdWorkspace {
  * Add the MSD of the series x[offset + k·stride], k = 0…N−1, at every lag m = 0…N−1 into
  * `out[m]` (so a caller sums dimensions and particles and divides once).
  */
-export function addSeriesMsd(x: Float64Array | Float32Array, offset: number, stride: number, ws: MsdWorkspace, out: Float64Array): void {
+export function addSeriesMsd(x: Float64Array, offset: number, stride: number, ws: MsdWorkspace, out: Float64Array): void {
   const n = ws.frames;
   const c = ws.centred;
   let mean = 0;

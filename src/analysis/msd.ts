@@ -4,22 +4,22 @@ import { addSeriesMsd, MsdWorkspace } from './fft-msd.js';
  * The MSD's state: every particle's unwrapped position at every frame — all time origins need
  * the whole series, which is why the MSD, unlike g(r), cannot be folded frame by frame.
  *
- * Stored as displacements from each particle's first position in float32 (frames × particles
- * × 3): displacements stay within tens of Å, where float32 resolves 1e-6 Å — finer than the
- * 6 significant digits trajectories are written with — at half the memory of float64.
+ * Stored as displacements from each particle's first position (frames × particles × 3), in
+ * float64 so that a run folded in slices by several threads and joined gives the same numbers
+ * as one pass, to rounding.
  */
 export class MsdSeries {
   frames = 0;
   /** Position of each particle in the first frame, Å. */
   readonly origin: Float64Array;
-  data: Float32Array;
+  data: Float64Array;
 
   constructor(
     readonly particles: number,
     initialFrames = 64,
   ) {
     this.origin = new Float64Array(3 * particles);
-    this.data = new Float32Array(3 * particles * Math.max(1, initialFrames));
+    this.data = new Float64Array(3 * particles * Math.max(1, initialFrames));
   }
 
   /** Append one frame of particle positions (3 per particle, unwrapped). */
@@ -27,7 +27,7 @@ export class MsdSeries {
     const w = 3 * this.particles;
     if (this.frames === 0) this.origin.set(positions.subarray(0, w));
     if ((this.frames + 1) * w > this.data.length) {
-      const bigger = new Float32Array(Math.max(2 * this.data.length, (this.frames + 1) * w));
+      const bigger = new Float64Array(Math.max(2 * this.data.length, (this.frames + 1) * w));
       bigger.set(this.data.subarray(0, this.frames * w));
       this.data = bigger;
     }
@@ -45,7 +45,7 @@ export class MsdSeries {
     if (this.frames === 0) this.origin.set(other.origin);
     const need = (this.frames + other.frames) * w;
     if (need > this.data.length) {
-      const bigger = new Float32Array(need);
+      const bigger = new Float64Array(need);
       bigger.set(this.data.subarray(0, this.frames * w));
       this.data = bigger;
     }
@@ -60,7 +60,7 @@ export class MsdSeries {
   }
 
   /** The trimmed data, for handing to another thread. */
-  trimmed(): Float32Array {
+  trimmed(): Float64Array {
     return this.data.slice(0, this.frames * 3 * this.particles);
   }
 }
@@ -78,7 +78,7 @@ export interface MsdSums {
  * frames) of the series. Work splits across threads by particle; sums then add.
  */
 export function msdSums(
-  data: Float32Array,
+  data: Float64Array,
   particles: number,
   from: number,
   to: number,

@@ -11,7 +11,7 @@ export interface ShellPoint {
 }
 
 export interface CnDistribution {
-  /** Counted within this distance (the bin edge nearest the first minimum), Å. */
+  /** Counted within this distance (the CN-bin edge nearest the first minimum, within 0.03 Å), Å. */
   cutoffA: number;
   /** Fraction of (ion, frame) samples with k neighbours; the key `${MAX_CN}+` collects the rest. */
   fractions: Record<string, number>;
@@ -94,8 +94,8 @@ export function runningCnAt(cn: Float64Array, dr: number, r: number): number {
 }
 
 function cnDistributionAt(st: RdfState, r: number): CnDistribution | null {
-  const dr = st.rmaxA / st.bins;
-  const b = Math.round(r / dr) - 1;
+  const width = (st.rmaxA / st.bins) * st.cnStep;
+  const b = Math.round(r / width) - 1;
   if (b < 0 || b >= st.cnBins) return null;
   const stride = MAX_CN + 1;
   let total = 0, sum = 0;
@@ -109,7 +109,7 @@ function cnDistributionAt(st: RdfState, r: number): CnDistribution | null {
     const c = st.cnHist[b * stride + k];
     if (c > 0) fractions[k === MAX_CN ? `${MAX_CN}+` : String(k)] = c / total;
   }
-  return { cutoffA: (b + 1) * dr, fractions, mean: sum / total };
+  return { cutoffA: (b + 1) * width, fractions, mean: sum / total };
 }
 
 /** g smoothed by a Gaussian of width SMOOTHING_A (at least one bin), edges handled by renormalising. */

@@ -25,11 +25,15 @@ export interface RdfState {
   volumeSumA3: number;
   /** Ordered (A, B) pairs per bin, summed over frames. */
   counts: Float64Array;
-  /** Bins (from the first) that also record per-ion neighbour counts. */
+  /**
+   * Per-ion neighbour counts are recorded on a coarser grid than g(r): CN bin c spans g(r) bins
+   * [c·cnStep, (c+1)·cnStep), about 0.05 Å, for the first cnBins CN bins (up to CN_RANGE_A).
+   */
+  cnStep: number;
   cnBins: number;
   /**
-   * cnHist[b·(MAX_CN+1) + k]: how many (A ion, frame) had exactly k B atoms within the outer edge
-   * of bin b (k = MAX_CN means "MAX_CN or more").
+   * cnHist[c·(MAX_CN+1) + k]: how many (A ion, frame) had exactly k B atoms within the outer edge
+   * of CN bin c (k = MAX_CN means "MAX_CN or more").
    */
   cnHist: Float64Array;
 }
@@ -39,8 +43,12 @@ export const MAX_CN = 64;
 /** … within this distance (Å): first coordination shells lie well inside it. */
 export const CN_RANGE_A = 6.5;
 
+/** Width of a CN bin (Å), roughly: where the first minimum falls is not known to better than this. */
+export const CN_BIN_A = 0.05;
+
 export function emptyRdfState(nA: number, nB: number, overlap: number, rmaxA: number, bins: number): RdfState {
-  const cnBins = Math.max(1, Math.min(bins, Math.ceil((CN_RANGE_A / rmaxA) * bins)));
+  const cnStep = Math.max(1, Math.round(CN_BIN_A / (rmaxA / bins)));
+  const cnBins = Math.max(1, Math.floor(Math.min(bins, Math.ceil((CN_RANGE_A / rmaxA) * bins)) / cnStep));
   return {
     bins,
     rmaxA,
@@ -50,6 +58,7 @@ export function emptyRdfState(nA: number, nB: number, overlap: number, rmaxA: nu
     frames: 0,
     volumeSumA3: 0,
     counts: new Float64Array(bins),
+    cnStep,
     cnBins,
     cnHist: new Float64Array(cnBins * (MAX_CN + 1)),
   };
@@ -75,6 +84,7 @@ export class RdfAccumulator {
   private gridA: CellGrid | null = null;
   private gridB: CellGrid | null = null;
   private ionCounts: Int32Array;
+  private readonly cnOfBin: Int32Array;
   private columns: CellGrid | null = null;
   private cells = new Int32Array(0);
   private shifts = new Float64Array(0);
@@ -90,6 +100,9 @@ export class RdfAccumulator {
     for (const j of b) if (inA.has(j)) overlap++;
     this.state = emptyRdfState(a.length, b.length, overlap, rmaxA, bins);
     this.ionCounts = new Int32Array(a.length * this.state.cnBins);
+    // g(r) bin → CN bin (−1 beyond the recorded range), so the kernels do one lookup per pair.
+    const st = this.state;
+    this.cnOfBin = Int32Array.from({ length: bins }, (_, b) => (Math.floor(b / st.cnStep) < st.cnBins ? Math.floor(b / st.cnStep) : -1));
   }
 
   /** Fold in one frame (any positions: they are wrapped into the cell here). */
@@ -128,6 +141,7 @@ export class RdfAccumulator {
     const counts = st.counts;
     const cnBins = st.cnBins;
     const ion = this.ionCounts;
+    const cnOfBin = this.cnOfBin;
     const A = this.a, B = this.b;
     const checkSelf = st.overlap > 0;
     const cells = this.cells, shifts = this.shifts;
@@ -159,7 +173,8 @@ export class RdfAccumulator {
                 const bin = (Math.sqrt(d2) * invDr) | 0;
                 if (bin >= bins) continue; // d a hair below r_max rounding up
                 counts[bin]++;
-                if (bin < cnBins) ion[row + bin]++;
+                const cb = cnOfBin[bin];
+                if (cb >= 0) ion[row + cb]++;
               }
             }
           }
@@ -183,6 +198,7 @@ export class RdfAccumulator {
     const counts = st.counts;
     const cnBins = st.cnBins;
     const ion = this.ionCounts;
+    const cnOfBin = this.cnOfBin;
     const A = this.a, B = this.b;
     const checkSelf = st.overlap > 0;
     const m = g.box.matrix, o = g.box.origin;
@@ -236,7 +252,8 @@ export class RdfAccumulator {
               const bin = (Math.sqrt(d2) * invDr) | 0;
               if (bin >= bins) continue;
               counts[bin]++;
-              if (bin < cnBins) ion[row + bin]++;
+              const cb = cnOfBin[bin];
+              if (cb >= 0) ion[row + cb]++;
             }
             k0 = runEnd + 1;
           }
@@ -245,7 +262,7 @@ export class RdfAccumulator {
     }
   }
 
-  /** Per-ion coordination numbers at the outer edge of every recorded bin, from this frame's counts. */
+  /** Per-ion coordination numbers at the outer edge of every CN bin, from this frame's counts. */
   private tallyCoordination(): void {
     const st = this.state;
     const cnBins = st.cnBins;

@@ -7,7 +7,6 @@ import { analyzeFile } from '../parallel/analyze-file.js';
 import { defaultSpec, type AnalysisSpec } from '../parallel/spec.js';
 import { analysisJson } from '../report/json.js';
 import { analysisText } from '../report/text.js';
-import { writeReport } from '../report/write.js';
 import { parseBoxOption, parsePositiveInt, parsePositiveTime, parseTypeMap } from './options.js';
 import { progressBar } from './progress.js';
 
@@ -75,10 +74,11 @@ export function registerAnalyze(program: Command, version: string): void {
     )
     .action(async (file: string, flags: AnalyzeFlags) => {
       const spec = specFromFlags(file, flags);
+      const workers = flags.workers ? parsePositiveInt(flags.workers, '--workers') : availableParallelism();
       const bar = progressBar('analysing');
       let result;
       try {
-        result = await analyzeFile(spec, { onProgress: (d, t) => bar.update(d, t) });
+        result = await analyzeFile(spec, { workers, onProgress: (d, t) => bar.update(d, t) });
       } finally {
         bar.stop();
       }
@@ -89,6 +89,8 @@ export function registerAnalyze(program: Command, version: string): void {
         if (flags.json) await writeFile(flags.json, JSON.stringify(json, null, 1) + '\n');
       }
       if (flags.out) {
+        // Plots need vega (slow to load): only when asked for.
+        const { writeReport } = await import('../report/write.js');
         const files = await writeReport(flags.out, result, version);
         process.stderr.write(`mdpost: wrote ${files.length} files to ${flags.out}/ (open ${flags.out}/index.html)\n`);
       }
@@ -126,6 +128,5 @@ export function specFromFlags(file: string, flags: AnalyzeFlags): AnalysisSpec {
   spec.endPs = flags.end ? parseTimePs(flags.end, '--end') : null;
   spec.stride = parsePositiveInt(flags.stride, '--stride');
   spec.removeDrift = flags.removeDrift ?? false;
-  if (flags.workers) parsePositiveInt(flags.workers, '--workers');
   return spec;
 }

@@ -5,11 +5,16 @@ import { NEED_MORE, type Scanner } from './scanner.js';
 export const FORMATS = ['xyz', 'extxyz', 'lammps-dump', 'xdatcar'] as const;
 export type FormatName = (typeof FORMATS)[number];
 
+/** What a parser carries from frame to frame and a reader of a later slice needs (plain data). */
+export type ParserState = Record<string, unknown>;
+
 export interface ReaderOptions {
   /** Cell for formats that do not store one (plain XYZ), or to override nothing else. */
   box?: Box | null;
   /** LAMMPS type → element symbol, for dumps without an `element` column. */
   typeMap?: Map<number, string> | null;
+  /** Skip building the topology (a worker reading a slice already has it). */
+  topologyKnown?: boolean;
 }
 
 /**
@@ -25,6 +30,8 @@ export interface FrameParser {
   next(s: Scanner, frame: Frame): boolean;
   /** Identity of the atoms, known once the first frame is read. */
   readonly topology: Topology | null;
+  exportState?(): ParserState | null;
+  importState?(state: ParserState): void;
 }
 
 /** Skip blank lines before a frame; false when nothing but blanks is left in the file. */

@@ -4,7 +4,7 @@ import type { Frame, Topology } from '../model/frame.js';
 import { elementsFromLabels } from '../model/topology.js';
 import { LAMMPS_TIME_UNIT_PS } from '../model/units.js';
 import { AtomRows, parseAtomRows, Role } from './atom-rows.js';
-import { skipBlankLines, type FrameParser, type ReaderOptions } from './format.js';
+import { skipBlankLines, type FrameParser, type ParserState, type ReaderOptions } from './format.js';
 import type { Scanner } from './scanner.js';
 
 /**
@@ -32,8 +32,19 @@ export class LammpsDumpParser implements FrameParser {
   /** `ITEM: UNITS` is written with the first frame only and holds for the rest. */
   private units: string | null = null;
 
+  private readonly topologyKnown: boolean;
+
   constructor(options: ReaderOptions = {}) {
     this.typeMap = options.typeMap ?? null;
+    this.topologyKnown = options.topologyKnown ?? false;
+  }
+
+  exportState(): ParserState {
+    return { units: this.units };
+  }
+
+  importState(state: ParserState): void {
+    this.units = (state.units as string | null) ?? null;
   }
 
   next(s: Scanner, frame: Frame): boolean {
@@ -87,7 +98,7 @@ export class LammpsDumpParser implements FrameParser {
 
     const rows = this.rows;
     rows.ensure(natoms);
-    const first = this.topology === null;
+    const first = this.topology === null && !this.topologyKnown;
     const firstAtomLine = s.line;
     const firstAtomOffset = s.pos;
     parseAtomRows(s, rows, layout.roles, layout.names, first && layout.hasElement);

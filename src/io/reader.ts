@@ -1,10 +1,10 @@
 import { InputError, ParseError } from '../model/errors.js';
 import type { Frame, Topology } from '../model/frame.js';
-import type { FormatName, FrameParser, ReaderOptions } from './format.js';
+import type { FormatName, FrameParser, ParserState, ReaderOptions } from './format.js';
 import { LammpsDumpParser } from './lammps-dump.js';
 import { NEED_MORE, Scanner, TRUNCATED } from './scanner.js';
 import { detectFormat } from './sniff.js';
-import { openByteSource, type ByteRange, type ByteSource } from './source.js';
+import { bufferSource, openByteSource, type ByteRange, type ByteSource } from './source.js';
 import { XdatcarParser } from './xdatcar.js';
 import { XyzParser } from './xyz.js';
 
@@ -12,10 +12,15 @@ export interface OpenOptions extends ReaderOptions {
   /** Format name; sniffed from the content when absent. */
   format?: string;
   /**
-   * Read only this byte range of an uncompressed file, which must start at a frame. `firstFrame`
-   * numbers its first frame; `firstLine` is the line number there, when the caller knows it.
+   * Read only a slice of the (decompressed) stream, which must start at a frame: the byte range
+   * [start, end) of an uncompressed file, or `bytes` already in memory that begin at `start`.
+   * `firstFrame` numbers its first frame; `firstLine` is the line number there, when known.
    */
-  range?: ByteRange & { firstFrame: number; firstLine: number | null };
+  range?: ByteRange & { firstFrame: number; firstLine: number | null; bytes?: Buffer };
+  /** What the parser carried from the frames before the slice (XDATCAR header, LAMMPS units). */
+  parserState?: ParserState | null;
+  /** Skip building the topology (a worker reading a slice already has it). */
+  topologyKnown?: boolean;
   /** Initial read-buffer size in bytes (grows to hold at least one frame). */
   bufferBytes?: number;
 }
@@ -32,7 +37,7 @@ export function createParser(format: FormatName, options: ReaderOptions): FrameP
     case 'lammps-dump':
       return new LammpsDumpParser(options);
     case 'xdatcar':
-      return new XdatcarParser();
+      return new XdatcarParser(options);
   }
 }
 
@@ -47,6 +52,11 @@ export class TrajectoryReader {
   framesRead = 0;
   /** Largest read buffer used, bytes: a few frames' worth, whatever the file's length. */
   bufferBytes = 0;
+  /**
+   * The cut-off last frame, if any. Its warning is in `warnings` when the line is known; a
+   * reader of a slice leaves the line to the caller (truncationWarning).
+   */
+  truncated: { frame: number; line: number | null; offset: number } | null = null;
   private source: ByteSource | null = null;
 
   private constructor(
@@ -58,7 +68,14 @@ export class TrajectoryReader {
 
   static async open(path: string, options: OpenOptions = {}): Promise<TrajectoryReader> {
     const format = await detectFormat(path, options.format);
-    return new TrajectoryReader(path, format, createParser(format, options), options);
+    const parser = createParser(format, options);
+    if (options.parserState) parser.importState?.(options.parserState);
+    return new TrajectoryReader(path, format, parser, options);
+  }
+
+  /** What the parser carries to later frames, for readers of later slices of the same file. */
+  parserState(): ParserState | null {
+    return this.parser.exportState?.() ?? null;
   }
 
   /** Atoms' identity; available once the first frame has been read. */
@@ -74,7 +91,7 @@ export class TrajectoryReader {
   /** The frames in order. The yielded Frame object and its arrays are reused for the next frame. */
   async *frames(): AsyncGenerator<Frame> {
     const range = this.options.range;
-    const source = await openByteSource(this.path, range);
+    const source = range?.bytes ? bufferSource(range.bytes) : await openByteSource(this.path, range);
     this.source = source;
     const lineKnown = !range || range.firstLine !== null;
     const s = new Scanner(this.path);
@@ -137,9 +154,8 @@ export class TrajectoryReader {
             continue;
           }
           if (e === TRUNCATED) {
-            this.warnings.push(
-              `${this.path}: the last frame (frame ${index}, from line ${line}) is incomplete — the file ends inside it; using the ${this.framesRead} complete frame${this.framesRead === 1 ? '' : 's'}`,
-            );
+            this.truncated = { frame: index, line: lineKnown ? line : null, offset: base + start };
+            if (lineKnown) this.warnings.push(truncationWarning(this.path, this.truncated.frame, line));
             break;
           }
           if (e instanceof ParseError) {
@@ -160,6 +176,11 @@ export class TrajectoryReader {
       await source.close();
     }
   }
+}
+
+/** The warning about a last frame cut off by the end of the file: frames before it are the complete ones. */
+export function truncationWarning(path: string, frame: number, line: number): string {
+  return `${path}: the last frame (frame ${frame}, from line ${line}) is incomplete — the file ends inside it; using the ${frame} complete frame${frame === 1 ? '' : 's'}`;
 }
 
 /** Read a whole trajectory, calling `onFrame` for each frame. */

@@ -1,4 +1,4 @@
-import { createReadStream, promises as fsp } from 'node:fs';
+import { createReadStream, promises as fsp, readSync } from 'node:fs';
 import { createGunzip } from 'node:zlib';
 import { InputError } from '../model/errors.js';
 
@@ -38,6 +38,25 @@ export async function isGzip(path: string): Promise<boolean> {
   }
 }
 
+/**
+ * Bytes of the (decompressed) stream: the file size, or for gzip the size its trailer records
+ * (modulo 4 GiB, so a lower bound for huge files — enough to decide whether to use threads).
+ */
+export async function streamBytes(path: string): Promise<number> {
+  const fh = await openOrExplain(path);
+  try {
+    const size = (await fh.stat()).size;
+    const head = Buffer.alloc(2);
+    await fh.read(head, 0, 2, 0);
+    if (!(head[0] === GZIP_MAGIC[0] && head[1] === GZIP_MAGIC[1]) || size < 18) return size;
+    const tail = Buffer.alloc(4);
+    await fh.read(tail, 0, 4, size - 4);
+    return Math.max(size, tail.readUInt32LE(0));
+  } finally {
+    await fh.close();
+  }
+}
+
 async function openOrExplain(path: string): Promise<fsp.FileHandle> {
   try {
     const st = await fsp.stat(path);
@@ -58,6 +77,7 @@ export async function openByteSource(path: string, range?: ByteRange): Promise<B
     return openGzip(path);
   }
   const fh = await openOrExplain(path);
+  const fd = fh.fd;
   const size = (await fh.stat()).size;
   let pos = range ? range.start : 0;
   const stop = range ? Math.min(range.end, size) : size;
@@ -68,12 +88,14 @@ export async function openByteSource(path: string, range?: ByteRange): Promise<B
     get fileBytesRead() {
       return pos - start;
     },
+    // Blocking reads of large blocks: a page-cache read of 16 MB takes a few milliseconds, and
+    // skipping the round trip through the event loop keeps parsing threads busy.
     async read(buf, offset, length) {
       const want = Math.min(length, stop - pos);
       if (want <= 0) return 0;
-      const { bytesRead } = await fh.read(buf, offset, want, pos);
-      pos += bytesRead;
-      return bytesRead;
+      const n = readSync(fd, buf, offset, want, pos);
+      pos += n;
+      return n;
     },
     notes: [],
     close: () => fh.close(),
@@ -131,5 +153,26 @@ async function openGzip(path: string): Promise<ByteSource> {
       raw.destroy();
       gunzip.destroy();
     },
+  };
+}
+
+/** Bytes already in memory (a slice of a decompressed stream handed to a worker). */
+export function bufferSource(bytes: Buffer): ByteSource {
+  let pos = 0;
+  return {
+    compressed: false,
+    fileBytes: bytes.length,
+    get fileBytesRead() {
+      return pos;
+    },
+    notes: [],
+    async read(buf, offset, length) {
+      const n = Math.min(length, bytes.length - pos);
+      if (n <= 0) return 0;
+      bytes.copy(buf, offset, pos, pos + n);
+      pos += n;
+      return n;
+    },
+    async close() {},
   };
 }

@@ -3,7 +3,7 @@ import { ParseError, quoteLine } from '../model/errors.js';
 import type { Frame, Topology } from '../model/frame.js';
 import { elementsFromLabels, emptyTopology } from '../model/topology.js';
 import { AtomRows, parseAtomRows, Role } from './atom-rows.js';
-import { skipBlankLines, type FrameParser } from './format.js';
+import { skipBlankLines, type FrameParser, type ParserState, type ReaderOptions } from './format.js';
 import type { Scanner } from './scanner.js';
 
 /**
@@ -28,9 +28,22 @@ interface Header {
 
 export class XdatcarParser implements FrameParser {
   topology: Topology | null = null;
+  private readonly topologyKnown: boolean;
+
+  constructor(options: ReaderOptions = {}) {
+    this.topologyKnown = options.topologyKnown ?? false;
+  }
   private header: Header | null = null;
   private rows = new AtomRows();
   private seen = 0;
+
+  exportState(): ParserState | null {
+    return this.header ? { header: this.header } : null;
+  }
+
+  importState(state: ParserState): void {
+    this.header = (state.header as Header) ?? null;
+  }
 
   next(s: Scanner, frame: Frame): boolean {
     if (!skipBlankLines(s)) return false;
@@ -68,7 +81,7 @@ export class XdatcarParser implements FrameParser {
         pos[j + 2] = a * m[2] + b * m[5] + c * m[8];
       }
     }
-    if (!this.topology) {
+    if (!this.topology && !this.topologyKnown) {
       const labels: string[] = [];
       h.species.forEach((sp, k) => {
         for (let q = 0; q < h.counts[k]; q++) labels.push(sp);

@@ -25,12 +25,14 @@ export class XyzParser implements FrameParser {
   topology: Topology | null = null;
   private rows = new AtomRows();
   private readonly box: Box | null;
+  private readonly topologyKnown: boolean;
 
   constructor(
     readonly extended: boolean,
     options: ReaderOptions = {},
   ) {
     this.box = options.box ?? null;
+    this.topologyKnown = options.topologyKnown ?? false;
   }
 
   next(s: Scanner, frame: Frame): boolean {
@@ -44,7 +46,7 @@ export class XyzParser implements FrameParser {
     const comment = s.readLine();
     const rows = this.rows;
     rows.ensure(natoms);
-    const first = this.topology === null;
+    const first = this.topology === null && !this.topologyKnown;
 
     frame.natoms = natoms;
     frame.step = null;

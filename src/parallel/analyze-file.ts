@@ -1,17 +1,66 @@
-import { TrajectoryReader } from '../io/reader.js';
+import { open } from 'node:fs/promises';
+import type { Piscina } from 'piscina';
+import { countFrameStarts, countLines, hasFrameMarker, markerFrameStart } from '../io/framing.js';
+import { TrajectoryReader, truncationWarning } from '../io/reader.js';
+import { isGzip, openByteSource, streamBytes } from '../io/source.js';
+import { addSums, type MsdSeries, type MsdSums } from '../analysis/msd.js';
+import { InputError, ParseError } from '../model/errors.js';
 import { Folder } from './fold.js';
 import { finish, msdWork, type AnalysisResult } from './finish.js';
-import { makePlan, readerOptions } from './plan.js';
+import { mergeFolds } from './merge.js';
+import { makePlan, readerOptions, type Plan } from './plan.js';
+import { createPool } from './pool.js';
+import { planSlices, type Slice } from './slices.js';
+import { trace } from './trace.js';
 import type { AnalysisSpec } from './spec.js';
+import { foldFromWire, isFailure, type FoldTask, type MsdTask, type TaskFailure, type WireFold } from './task.js';
 
 export interface RunOptions {
+  /** Worker threads; 1 (the default) runs everything in this thread. */
+  workers?: number;
   onProgress?: (doneBytes: number, totalBytes: number) => void;
+  /**
+   * Below this many (decompressed) bytes one thread is faster than starting workers
+   * (default 32 MB). Tests lower it, with the slice and batch sizes, to cut small files finely.
+   */
+  minParallelBytes?: number;
+  sliceBytes?: number;
+  batchBytes?: number;
 }
 
-/** Analyse one trajectory in this thread: plan, fold every frame, finish. */
+export const MIN_PARALLEL_BYTES = 32 << 20;
+
+/**
+ * Analyse one trajectory: plan from its first frames, fold every frame into the analyses'
+ * states, finish. With several workers an uncompressed file is cut into frame-aligned slices
+ * that workers read and parse themselves; a gzip file is decompressed here and handed out in
+ * frame-aligned batches. States merge in file order (merge.ts), and the FFT MSD is split across
+ * the workers by particle. The numbers do not depend on the number of workers.
+ */
 export async function analyzeFile(spec: AnalysisSpec, options: RunOptions = {}): Promise<AnalysisResult> {
-  const plan = await makePlan(spec);
-  const reader = await TrajectoryReader.open(spec.file, readerOptions(spec));
+  let workers = options.workers ?? 1;
+  if (workers > 1 && (await streamBytes(spec.file)) < (options.minParallelBytes ?? MIN_PARALLEL_BYTES)) workers = 1;
+  // Threads start (and load their code) while this one plans.
+  const pool = workers > 1 ? createPool(workers) : null;
+  try {
+    trace('start');
+    const plan = await makePlan(spec);
+    trace('planned');
+    if (pool) {
+      const gz = await isGzip(spec.file);
+      const slices = gz ? null : await planSlices(plan, workers, options.sliceBytes);
+      trace(`sliced: ${slices?.length ?? 'none'}`);
+      if (gz || slices) return await inWorkers(plan, pool, workers, slices, options);
+    }
+    return await inThisThread(plan, options);
+  } finally {
+    await pool?.destroy();
+    trace('pool closed');
+  }
+}
+
+async function inThisThread(plan: Plan, options: RunOptions): Promise<AnalysisResult> {
+  const reader = await TrajectoryReader.open(plan.spec.file, readerOptions(plan.spec));
   const folder = new Folder(plan);
   let n = 0;
   for await (const frame of reader.frames()) {
@@ -22,7 +71,184 @@ export async function analyzeFile(spec: AnalysisSpec, options: RunOptions = {}):
       options.onProgress(p.done, p.total);
     }
   }
+  trace('folded');
   const result = await finish(plan, folder.state(), async (series) => msdWork(series, 0, series.particles));
+  trace('finished');
   result.warnings.push(...reader.warnings);
   return result;
+}
+
+async function inWorkers(plan: Plan, pool: Piscina, workers: number, slices: Slice[] | null, options: RunOptions): Promise<AnalysisResult> {
+  const onSigint = () => {
+    void pool.destroy().finally(() => process.exit(130));
+  };
+  process.once('SIGINT', onSigint);
+  try {
+    const parts = slices ? await foldSlices(plan, pool, slices, options) : await foldBatches(plan, pool, workers, options.batchBytes ?? BATCH_BYTES, options);
+    trace('folded');
+    const failed = parts.find(isFailure);
+    if (failed) throw await rebuildError(plan, failed);
+    const wires = parts as WireFold[];
+    const warnings = wires.flatMap((f) => f.warnings);
+    const cut = wires.find((f) => f.truncated && f.truncated.line === null)?.truncated;
+    if (cut) warnings.push(truncationWarning(plan.spec.file, cut.frame, await lineAtOffset(plan.spec.file, cut.offset)));
+    const folds = wires.map(foldFromWire);
+    const state = mergeFolds(plan, folds);
+    trace('merged');
+    const result = await finish(plan, state, (series) => msdInWorkers(pool, series, workers));
+    trace('finished');
+    result.warnings.push(...warnings);
+    return result;
+  } finally {
+    process.removeListener('SIGINT', onSigint);
+  }
+}
+
+function foldTask(plan: Plan, slice: FoldTask['slice']): FoldTask {
+  return { kind: 'fold', plan, slice };
+}
+
+/** Each worker reads and parses its own byte range of the file. */
+async function foldSlices(plan: Plan, pool: Piscina, slices: Slice[], options: RunOptions): Promise<(WireFold | TaskFailure)[]> {
+  const total = slices[slices.length - 1].end;
+  let done = 0;
+  return Promise.all(
+    slices.map(async (slice) => {
+      const r = (await pool.run(foldTask(plan, slice))) as WireFold | TaskFailure;
+      done += slice.end - slice.start;
+      options.onProgress?.(done, total);
+      return r;
+    }),
+  );
+}
+
+/** Batches of about this many decompressed bytes go to the workers. */
+const BATCH_BYTES = 16 << 20;
+
+/**
+ * A gzip stream cannot be entered in the middle: this thread decompresses it and cuts it into
+ * frame-aligned batches (by frame marker, or every N + 2 lines for XYZ), counting frames and
+ * lines as it goes; the workers parse and fold the batches. At most two batches per worker are
+ * in flight, so memory stays bounded.
+ */
+async function foldBatches(plan: Plan, pool: Piscina, workers: number, batchBytes: number, options: RunOptions): Promise<(WireFold | TaskFailure)[]> {
+  const src = await openByteSource(plan.spec.file);
+  const results: Promise<WireFold | TaskFailure>[] = [];
+  const inFlight: Promise<unknown>[] = [];
+  let buf = Buffer.allocUnsafe(2 * batchBytes + 1);
+  let len = 0;
+  let eof = false;
+  let base = 0;
+  let frame = 0;
+  let line = 1;
+  const perFrame = plan.natoms + 2;
+  try {
+    while (!eof || len > 0) {
+      while (!eof && len < batchBytes + Math.min(batchBytes, 1 << 20)) {
+        if (len === buf.length - 1) {
+          const bigger = Buffer.allocUnsafe(2 * buf.length);
+          buf.copy(bigger, 0, 0, len);
+          buf = bigger;
+        }
+        const n = await src.read(buf, len, buf.length - 1 - len);
+        if (n === 0) eof = true;
+        len += n;
+      }
+      let cut = eof ? len : cutAfter(plan, buf, Math.min(batchBytes, len - 1), len, perFrame);
+      if (cut < 0) {
+        // One frame larger than the batch: read on until it ends.
+        if (eof) cut = len;
+        else {
+          const bigger = Buffer.allocUnsafe(2 * buf.length);
+          buf.copy(bigger, 0, 0, len);
+          buf = bigger;
+          const n = await src.read(buf, len, buf.length - 1 - len);
+          if (n === 0) eof = true;
+          len += n;
+          continue;
+        }
+      }
+      if (cut === 0) break;
+      const bytes = Buffer.alloc(cut);
+      buf.copy(bytes, 0, 0, cut);
+      const frames = hasFrameMarker(plan.format) ? countFrameStarts(plan.framing, buf, 0, cut) : Math.floor(countLines(buf, 0, cut) / perFrame);
+      const lines = countLines(buf, 0, cut);
+      const task = foldTask(plan, { start: base, end: base + cut, firstFrame: frame, firstLine: line, bytes });
+      const run = pool.run(task, { transferList: [bytes.buffer] }) as Promise<WireFold | TaskFailure>;
+      results.push(run);
+      inFlight.push(run);
+      frame += frames;
+      line += lines;
+      base += cut;
+      buf.copyWithin(0, cut, len);
+      len -= cut;
+      options.onProgress?.(src.fileBytesRead, src.fileBytes);
+      if (inFlight.length >= 2 * workers) await inFlight.shift();
+    }
+  } finally {
+    await src.close();
+  }
+  const out = await Promise.all(results);
+  const last = out[out.length - 1];
+  if (last && !isFailure(last)) last.warnings.push(...src.notes.map((n) => `${plan.spec.file}: ${n}`));
+  return out;
+}
+
+/** The first frame start at or after `from` (XYZ: the first line boundary that is a multiple of N + 2 lines). */
+function cutAfter(plan: Plan, buf: Buffer, from: number, end: number, perFrame: number): number {
+  if (hasFrameMarker(plan.format)) return markerFrameStart(plan.framing, buf, from, end);
+  let lines = countLines(buf, 0, from);
+  let p = from > 0 ? buf.lastIndexOf(10, from - 1) + 1 : 0;
+  for (;;) {
+    if (lines % perFrame === 0 && p >= from) return p;
+    const nl = buf.indexOf(10, p);
+    if (nl < 0 || nl >= end) return -1;
+    lines++;
+    p = nl + 1;
+  }
+}
+
+/** The FFT MSD split across workers by particle, the series shared (not copied) between them. */
+async function msdInWorkers(pool: Piscina, series: MsdSeries, workers: number): Promise<MsdSums> {
+  const values = series.frames * 3 * series.particles;
+  if (series.particles < 2 || values < 200_000) return msdWork(series, 0, series.particles);
+  const shared = new Float64Array(new SharedArrayBuffer(8 * values));
+  shared.set(series.data.subarray(0, values));
+  const parts = Math.min(workers, series.particles);
+  const tasks: Promise<MsdSums>[] = [];
+  for (let k = 0; k < parts; k++) {
+    const from = Math.floor((k * series.particles) / parts), to = Math.floor(((k + 1) * series.particles) / parts);
+    const task: MsdTask = { kind: 'msd', data: shared, particles: series.particles, frames: series.frames, from, to };
+    tasks.push(pool.run(task) as Promise<MsdSums>);
+  }
+  const sums = await Promise.all(tasks);
+  return sums.reduce((a, b) => addSums(a, b));
+}
+
+/** The error a worker reported, as the serial reader would have put it (line numbers resolved here). */
+async function rebuildError(plan: Plan, f: TaskFailure): Promise<Error> {
+  const e = f.failure;
+  if (e.kind !== 'parse') return new InputError(e.message);
+  const err = new ParseError(e.file!, e.line ?? null, e.offset!, e.detail!, e.frame ?? null);
+  if (err.line === null) err.setLine(await lineAtOffset(plan.spec.file, e.offset!));
+  return err;
+}
+
+/** 1-based line number of a byte offset of an uncompressed file (an error path: read to it once). */
+async function lineAtOffset(path: string, offset: number): Promise<number> {
+  const fh = await open(path, 'r');
+  try {
+    const buf = Buffer.allocUnsafe(16 << 20);
+    let pos = 0;
+    let lines = 1;
+    while (pos < offset) {
+      const { bytesRead } = await fh.read(buf, 0, Math.min(buf.length, offset - pos), pos);
+      if (bytesRead === 0) break;
+      lines += countLines(buf, 0, bytesRead);
+      pos += bytesRead;
+    }
+    return lines;
+  } finally {
+    await fh.close();
+  }
 }

@@ -1,9 +1,9 @@
 import { RdfAccumulator, type RdfState } from '../analysis/rdf.js';
 import { MsdSeries } from '../analysis/msd.js';
 import { InputError } from '../model/errors.js';
-import type { Frame } from '../model/frame.js';
+import { cloneFrame, type Frame } from '../model/frame.js';
 import { particlePositions } from '../select/particles.js';
-import { Unwrapper } from '../select/unwrap.js';
+import { Unwrapper, type UnwrapState } from '../select/unwrap.js';
 import { checkSpacing, isUsed, type Plan } from './plan.js';
 
 /**
@@ -21,9 +21,12 @@ export interface FoldState {
   rdf: RdfState[];
   /** System centre of mass per used frame (3 each), unwrapped — only with --remove-drift. */
   drift: Float64Array | null;
-  /** Unwrapped positions of all atoms at the first and last frame seen, for joining slices. */
-  firstUnwrapped: Float64Array | null;
-  lastUnwrapped: Float64Array | null;
+  /**
+   * For joining slices: the first frame seen as read (with its own unwrapped positions), and
+   * the unwrapper's state after the last frame seen.
+   */
+  start: { frame: Frame; u: Float64Array } | null;
+  end: UnwrapState | null;
   unwrapModes: string[];
 }
 
@@ -36,9 +39,7 @@ export class Folder {
   private framesUsed = 0;
   private firstIndex = -1;
   private lastIndex = -1;
-  private firstUnwrapped: Float64Array | null = null;
-  /** The unwrapper's live array: the last frame seen. */
-  private lastU: Float64Array | null = null;
+  private start: FoldState['start'] = null;
 
   constructor(readonly plan: Plan) {
     const needUnwrap = plan.msd.length > 0 || plan.driftWeights !== null;
@@ -66,10 +67,9 @@ export class Folder {
     const u = this.unwrapper ? this.unwrapper.update(frame) : null;
     if (this.firstIndex < 0) {
       this.firstIndex = k;
-      if (u) this.firstUnwrapped = u.slice();
+      if (u) this.start = { frame: cloneFrame(frame), u: u.slice() };
     }
     this.lastIndex = k;
-    this.lastU = u;
     if (!isUsed(plan, k)) return;
     for (let s = 0; s < this.msd.length; s++) {
       particlePositions(plan.msd[s].def, u!, this.scratch[s]);
@@ -112,8 +112,8 @@ export class Folder {
       msd: this.msd,
       rdf: this.rdf.map((a) => a.state),
       drift: this.drift ? this.drift.slice(0, 3 * this.framesUsed) : null,
-      firstUnwrapped: this.firstUnwrapped,
-      lastUnwrapped: this.lastU ? this.lastU.slice() : null,
+      start: this.start,
+      end: this.unwrapper && this.firstIndex >= 0 ? this.unwrapper.exportState() : null,
       unwrapModes: this.unwrapper ? [...this.unwrapper.modes] : [],
     };
   }

@@ -1,4 +1,6 @@
-import type { FormatName } from '../io/format.js';
+import type { FormatName, ParserState } from '../io/format.js';
+import type { FramingContext } from '../io/framing.js';
+import { openByteSource } from '../io/source.js';
 import { TrajectoryReader, type OpenOptions } from '../io/reader.js';
 import { boxFromVectors } from '../model/box.js';
 import { InputError } from '../model/errors.js';
@@ -36,6 +38,9 @@ export interface Plan {
   /** Mass fraction of every atom, for the system's centre of mass (--remove-drift). */
   driftWeights: Float64Array | null;
   molecules: { count: number; source: string } | null;
+  /** What a reader of a later slice of the file needs from the frames before it. */
+  parserState: ParserState | null;
+  framing: FramingContext;
   notes: string[];
 }
 
@@ -64,10 +69,12 @@ export async function makePlan(spec: AnalysisSpec): Promise<Plan> {
   const notes: string[] = [];
 
   const timing = frameInterval({ dtPs: spec.dtPs, timestepPs: spec.timestepPs }, first, head[1] ?? null, spec.file);
+  // Frames are numbered by their stamps where the file has them (this is how a slice of the file
+  // read by a worker knows which frames it holds), and their spacing is checked against them.
   let spacing: Plan['spacing'] = { by: 'none', first: 0, delta: 0 };
-  if (timing.source === 'timestep option × steps') spacing = { by: 'step', first: first.step!, delta: head[1].step! - first.step! };
-  else if (timing.source === 'file times') spacing = { by: 'time', first: first.timePs!, delta: timing.dtPs! };
-  else if (timing.source === null && first.step !== null && head[1]?.step != null) spacing = { by: 'step', first: first.step, delta: head[1].step - first.step };
+  const second = head[1] ?? null;
+  if (first.step !== null && second?.step != null && second.step > first.step) spacing = { by: 'step', first: first.step, delta: second.step - first.step };
+  else if (first.timePs !== null && second?.timePs != null && second.timePs > first.timePs) spacing = { by: 'time', first: first.timePs, delta: second.timePs - first.timePs };
 
   const dt = timing.dtPs;
   const needTime = spec.beginPs != null || spec.endPs != null;
@@ -136,8 +143,21 @@ export async function makePlan(spec: AnalysisSpec): Promise<Plan> {
     bins,
     driftWeights,
     molecules: mols ? { count: (mols as Molecules).count, source: (mols as Molecules).source } : null,
+    parserState: reader.parserState(),
+    framing: { format: reader.format, natoms: top.natoms, title: reader.format === 'xdatcar' ? await firstLine(spec.file) : undefined },
     notes,
   };
+}
+
+async function firstLine(path: string): Promise<string> {
+  const src = await openByteSource(path);
+  try {
+    const buf = Buffer.alloc(4096);
+    const n = await src.read(buf, 0, buf.length);
+    return buf.toString('latin1', 0, n).split('\n')[0].replace(/\r$/, '');
+  } finally {
+    await src.close();
+  }
 }
 
 /** "Na" or "O, H" — the elements a selection holds. */
@@ -148,8 +168,28 @@ function elementSummary(top: Topology, atoms: Int32Array): string {
   return [...set].join(', ');
 }
 
-/** The frame's time relative to the file's first frame, from how the file stamps frames. */
+/** Frame numbers must follow the stamps: needed for the MSD's lags and for frame selection. */
+export function spacingMatters(plan: Plan): boolean {
+  return plan.msd.length > 0 || plan.firstFrame > 0 || plan.lastFrame !== null || plan.stride > 1;
+}
+
+/** The file index a frame's stamp implies (null when the file has no usable stamps). */
+export function indexFromStamp(plan: Plan, frame: { step: number | null; timePs: number | null }): number | null {
+  const sp = plan.spacing;
+  if (sp.by === 'step' && frame.step !== null) {
+    const k = (frame.step - sp.first) / sp.delta;
+    return Number.isInteger(k) && k >= 0 ? k : null;
+  }
+  if (sp.by === 'time' && frame.timePs !== null) {
+    const k = Math.round((frame.timePs - sp.first) / sp.delta);
+    return k >= 0 && Math.abs(sp.first + k * sp.delta - frame.timePs) <= 1e-6 * Math.max(1, Math.abs(frame.timePs)) ? k : null;
+  }
+  return null;
+}
+
+/** Frames must be evenly spaced by their stamps (when the analysis depends on it). */
 export function checkSpacing(plan: Plan, frame: Frame): void {
+  if (!spacingMatters(plan)) return;
   const k = frame.index;
   const sp = plan.spacing;
   if (sp.by === 'step' && frame.step !== null) {

@@ -3,6 +3,17 @@ import type { Frame } from '../model/frame.js';
 
 export type UnwrapMode = 'unwrapped columns' | 'image flags' | 'minimum-image jumps' | 'none (no cell)';
 
+/** Everything an Unwrapper carries from one frame to the next: enough to continue elsewhere. */
+export interface UnwrapState {
+  u: Float64Array;
+  prevX: Float64Array;
+  prevImages: Int32Array;
+  prevHadImages: boolean;
+  started: boolean;
+  firstBox: Box | null;
+  cellChanged: boolean;
+}
+
 /**
  * Continuous ("unwrapped") trajectories of all atoms, frame by frame, from the best the file
  * offers:
@@ -77,6 +88,30 @@ export class Unwrapper {
     if (this.prevHadImages) this.prevImages.set(images!.subarray(0, n3));
     this.started = true;
     return u;
+  }
+
+  /** A copy of the state after the last frame. */
+  exportState(): UnwrapState {
+    return {
+      u: this.u.slice(),
+      prevX: this.prevX.slice(),
+      prevImages: this.prevImages.slice(),
+      prevHadImages: this.prevHadImages,
+      started: this.started,
+      firstBox: this.firstBox,
+      cellChanged: this.cellChanged,
+    };
+  }
+
+  /** Continue from a state another Unwrapper (another slice of the run) ended in. */
+  importState(st: UnwrapState): void {
+    this.u.set(st.u);
+    this.prevX.set(st.prevX);
+    this.prevImages.set(st.prevImages);
+    this.prevHadImages = st.prevHadImages;
+    this.started = st.started;
+    this.firstBox = st.firstBox;
+    this.cellChanged = st.cellChanged;
   }
 
   private inverse(box: Box): Float64Array {

@@ -21,7 +21,7 @@ async function fold(spec: AnalysisSpec) {
 }
 
 /** Mean over particles of |r(t) − r(0)|² from a folded MSD series (stored as displacements from frame 0). */
-function singleOrigin(series: { frames: number; particles: number; data: Float32Array }): Float64Array {
+function singleOrigin(series: { frames: number; particles: number; data: Float64Array }): Float64Array {
   const w = 3 * series.particles;
   const out = new Float64Array(series.frames);
   for (let t = 0; t < series.frames; t++) {

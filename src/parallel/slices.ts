@@ -1,0 +1,147 @@
+import { open, stat, type FileHandle } from 'node:fs/promises';
+import { hasFrameMarker, markerFrameStart } from '../io/framing.js';
+import { isGzip } from '../io/source.js';
+import { indexFromStamp, type Plan } from './plan.js';
+
+/**
+ * Cutting an uncompressed trajectory into frame-aligned byte ranges, each read and parsed by a
+ * worker on its own. Only a few kilobytes around each cut are read here: the cut moves forward
+ * to the next frame marker, and the frame there tells its number by its stamp (step or time).
+ * XYZ has neither marker nor stamp; with a fixed atom count each frame is N + 2 lines, so a count
+ * of newlines (memchr-fast) finds both.
+ */
+export interface Slice {
+  start: number;
+  end: number;
+  firstFrame: number;
+  /** Line number at `start`, when known (XYZ); otherwise errors resolve it on demand. */
+  firstLine: number | null;
+}
+
+/** Slices of at least this size; smaller files are read in one thread. */
+export const MIN_SLICE_BYTES = 4 << 20;
+
+/**
+ * About `count` slices of the file, or null when it cannot be sliced (gzip, or frames whose
+ * stamps do not give their numbers) — then one thread reads it.
+ */
+export async function planSlices(plan: Plan, count: number, minSliceBytes = MIN_SLICE_BYTES): Promise<Slice[] | null> {
+  const path = plan.spec.file;
+  if (await isGzip(path)) return null;
+  const size = (await stat(path)).size;
+  const n = Math.max(1, Math.min(count, Math.floor(size / minSliceBytes)));
+  if (n < 2) return null;
+  const targets = Array.from({ length: n - 1 }, (_, k) => Math.floor(((k + 1) * size) / n));
+  const starts = hasFrameMarker(plan.format) ? await markerStarts(plan, targets, size) : await lineCountStarts(plan, targets);
+  if (!starts || !(await startsLookRight(plan, starts))) return null;
+  const all = [{ offset: 0, frame: 0, line: 1 as number | null }, ...starts];
+  const slices: Slice[] = [];
+  for (let k = 0; k < all.length; k++) {
+    const end = k + 1 < all.length ? all[k + 1].offset : size;
+    if (end > all[k].offset) slices.push({ start: all[k].offset, end, firstFrame: all[k].frame, firstLine: all[k].line });
+  }
+  return slices;
+}
+
+type Start = { offset: number; frame: number; line: number | null };
+
+/** XYZ cuts by line count assume every frame has the first frame's atom count: check each cut lands on a count line. */
+async function startsLookRight(plan: Plan, starts: Start[]): Promise<boolean> {
+  if (hasFrameMarker(plan.format)) return true;
+  const fh = await open(plan.spec.file, 'r');
+  try {
+    for (const s of starts) {
+      const buf = Buffer.alloc(64);
+      const { bytesRead } = await fh.read(buf, 0, 64, s.offset);
+      if (buf.toString('latin1', 0, bytesRead).split('\n')[0].trim() !== String(plan.natoms)) return false;
+    }
+  } finally {
+    await fh.close();
+  }
+  return true;
+}
+
+async function markerStarts(plan: Plan, targets: number[], size: number): Promise<Start[] | null> {
+  const fh = await open(plan.spec.file, 'r');
+  const out: Start[] = [];
+  try {
+    for (const target of targets) {
+      const offset = await nextMarker(fh, plan, target, size);
+      if (offset < 0 || (out.length > 0 && offset <= out[out.length - 1].offset)) continue;
+      const frame = await frameNumberAt(fh, plan, offset);
+      if (frame === null) return null;
+      out.push({ offset, frame, line: null });
+    }
+  } finally {
+    await fh.close();
+  }
+  return out;
+}
+
+/** The first frame start at or after `target`, reading windows that grow until one is found. */
+async function nextMarker(fh: FileHandle, plan: Plan, target: number, size: number): Promise<number> {
+  const before = Math.min(target, 1 << 12); // context for the lines above a marker
+  for (let window = 1 << 20; ; window *= 4) {
+    const from = target - before;
+    const len = Math.min(size - from, before + window);
+    const buf = Buffer.alloc(len + 1);
+    const { bytesRead } = await fh.read(buf, 0, len, from);
+    const hit = markerFrameStart(plan.framing, buf, before, bytesRead);
+    if (hit >= 0) return from + hit;
+    if (from + len >= size) return -1;
+  }
+}
+
+/**
+ * The number of the frame at a byte offset, from its stamp: the step of a LAMMPS frame
+ * (`ITEM: TIMESTEP` / `ITEM: TIME` values) or an XDATCAR configuration number, read from the
+ * frame's first lines only.
+ */
+async function frameNumberAt(fh: FileHandle, plan: Plan, offset: number): Promise<number | null> {
+  const buf = Buffer.alloc(4096);
+  const { bytesRead } = await fh.read(buf, 0, buf.length, offset);
+  const lines = buf.toString('latin1', 0, bytesRead).split('\n').map((l) => l.trim());
+  if (plan.format === 'lammps-dump') {
+    const after = (item: string) => {
+      const k = lines.indexOf(item);
+      return k >= 0 && k + 1 < lines.length ? Number(lines[k + 1]) : null;
+    };
+    const step = after('ITEM: TIMESTEP');
+    const time = after('ITEM: TIME');
+    return indexFromStamp(plan, { step: Number.isInteger(step) ? step : null, timePs: null }) ?? (time !== null && plan.spacing.by === 'time' ? indexFromStamp(plan, { step: null, timePs: time }) : null);
+  }
+  const config = lines.find((l) => /^(direct|cartesian)/i.test(l));
+  const m = config ? /(-?\d+)\s*$/.exec(config) : null;
+  return m ? indexFromStamp(plan, { step: Number(m[1]), timePs: null }) : null;
+}
+
+/** XYZ: frame starts at multiples of N + 2 lines, the first at or after each target. */
+async function lineCountStarts(plan: Plan, targets: number[]): Promise<Start[]> {
+  const perFrame = plan.natoms + 2;
+  const fh = await open(plan.spec.file, 'r');
+  const out: Start[] = [];
+  const buf = Buffer.allocUnsafe(16 << 20);
+  let pos = 0;
+  let lines = 0;
+  let t = 0;
+  try {
+    for (;;) {
+      const { bytesRead } = await fh.read(buf, 0, buf.length, pos);
+      if (bytesRead === 0) break;
+      let p = buf.indexOf(10, 0);
+      while (p >= 0 && p < bytesRead) {
+        lines++;
+        const offset = pos + p + 1;
+        if (lines % perFrame === 0 && offset >= targets[t]) {
+          out.push({ offset, frame: lines / perFrame, line: lines + 1 });
+          if (++t >= targets.length) return out;
+        }
+        p = buf.indexOf(10, p + 1);
+      }
+      pos += bytesRead;
+    }
+  } finally {
+    await fh.close();
+  }
+  return out;
+}

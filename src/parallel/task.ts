@@ -1,0 +1,93 @@
+import { TrajectoryReader } from '../io/reader.js';
+import { InputError, ParseError } from '../model/errors.js';
+import type { MsdSums } from '../analysis/msd.js';
+import { msdSums } from '../analysis/msd.js';
+import { Folder, type FoldState } from './fold.js';
+import { seriesFromWire, seriesToWire, type WireSeries } from './merge.js';
+import { readerOptions, type Plan } from './plan.js';
+
+/**
+ * The work a worker thread does, as plain data in and out: fold the frames of one slice of a
+ * file, or compute the FFT MSD sums of a range of particles. Errors a user must fix come back as
+ * data (structured cloning loses their class), with everything needed to rebuild the message.
+ */
+export interface FoldTask {
+  kind: 'fold';
+  plan: Plan;
+  slice: { start: number; end: number; firstFrame: number; firstLine: number | null; bytes?: Buffer };
+}
+
+export interface MsdTask {
+  kind: 'msd';
+  /** frames × particles × 3 displacements, on a SharedArrayBuffer (read by all workers, copied by none). */
+  data: Float64Array;
+  particles: number;
+  frames: number;
+  from: number;
+  to: number;
+}
+
+export type Task = FoldTask | MsdTask;
+
+export interface WireFold extends Omit<FoldState, 'msd'> {
+  msd: WireSeries[];
+  warnings: string[];
+  truncated: TrajectoryReader['truncated'];
+}
+
+export interface TaskFailure {
+  failure: {
+    kind: 'parse' | 'input';
+    message: string;
+    file?: string;
+    line?: number | null;
+    offset?: number;
+    detail?: string;
+    frame?: number | null;
+  };
+}
+
+export async function foldSlice(task: FoldTask): Promise<WireFold | TaskFailure> {
+  const { plan } = task;
+  // A Buffer arrives from another thread as a plain Uint8Array.
+  const raw = task.slice.bytes as Uint8Array | undefined;
+  const slice = raw && !Buffer.isBuffer(raw) ? { ...task.slice, bytes: Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength) } : task.slice;
+  try {
+    const reader = await TrajectoryReader.open(plan.spec.file, {
+      ...readerOptions(plan.spec),
+      format: plan.format,
+      range: slice,
+      parserState: plan.parserState,
+      topologyKnown: true,
+    });
+    const folder = new Folder(plan);
+    for await (const frame of reader.frames()) {
+      if (folder.done(frame.index)) break;
+      folder.add(frame);
+    }
+    const state = folder.state();
+    return { ...state, msd: state.msd.map(seriesToWire), warnings: reader.warnings, truncated: reader.truncated };
+  } catch (e) {
+    return failureOf(e);
+  }
+}
+
+export function failureOf(e: unknown): TaskFailure {
+  if (e instanceof ParseError) {
+    return { failure: { kind: 'parse', message: e.message, file: e.file, line: e.line, offset: e.offset, detail: e.detail, frame: e.frame } };
+  }
+  if (e instanceof InputError) return { failure: { kind: 'input', message: e.message } };
+  throw e;
+}
+
+export function isFailure(x: unknown): x is TaskFailure {
+  return typeof x === 'object' && x !== null && 'failure' in x;
+}
+
+export function msdPart(task: MsdTask): MsdSums {
+  return msdSums(task.data, task.particles, task.from, task.to, 0, task.frames);
+}
+
+export function foldFromWire(w: WireFold): FoldState {
+  return { ...w, msd: w.msd.map(seriesFromWire) };
+}

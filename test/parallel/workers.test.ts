@@ -1,0 +1,159 @@
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { boxFromVectors } from '../../src/model/box.js';
+import { analyzeFile, type RunOptions } from '../../src/parallel/analyze-file.js';
+import { defaultSpec, type AnalysisSpec } from '../../src/parallel/spec.js';
+import { analysisJson } from '../../src/report/json.js';
+import { HAVE_SHARED, shared, tempFile } from '../support/io.js';
+import { assemble, FSI } from '../support/molecules.js';
+import { NAFSI_DUMP, NAFSI_XYZ } from '../support/nafsi.js';
+import { gaussian } from '../support/random.js';
+import { writeExtxyz, type SyntheticFrame } from '../support/write.js';
+
+/** Cut even small test files into many slices and batches, so that boundaries fall everywhere. */
+const fine = (workers: number): RunOptions => ({ workers, minParallelBytes: 0, sliceBytes: 1, batchBytes: 200_000 });
+
+/** Every number of two results equal to 1e-12 relative (counts exactly). */
+function expectSame(a: unknown, b: unknown, path = 'result'): void {
+  if (typeof a === 'number' && typeof b === 'number') {
+    if (a !== b) expect(Math.abs(a - b), path).toBeLessThanOrEqual(1e-12 * Math.max(Math.abs(a), Math.abs(b)));
+    return;
+  }
+  if (Array.isArray(a) && Array.isArray(b)) {
+    expect(b.length, path).toBe(a.length);
+    a.forEach((x, i) => expectSame(x, b[i], `${path}[${i}]`));
+    return;
+  }
+  if (a && b && typeof a === 'object' && typeof b === 'object') {
+    expect(Object.keys(b as object).sort(), path).toEqual(Object.keys(a as object).sort());
+    for (const k of Object.keys(a as object)) expectSame((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], `${path}.${k}`);
+    return;
+  }
+  expect(b, path).toEqual(a);
+}
+
+async function json(spec: AnalysisSpec, options: RunOptions) {
+  const r = analysisJson(await analyzeFile(spec, options), 'test') as Record<string, unknown>;
+  delete r.warnings;
+  return r;
+}
+
+async function expectSameForWorkers(spec: AnalysisSpec): Promise<void> {
+  const one = await json(spec, { workers: 1 });
+  for (const w of [2, 3]) expectSame(one, await json(spec, fine(w)), `${w} workers`);
+}
+
+describe('results do not depend on the number of workers', () => {
+  it('shipped LAMMPS dump, gzip-compressed: one thread decompresses, workers parse batches', async () => {
+    await expectSameForWorkers({ ...defaultSpec(NAFSI_DUMP), msd: ['Na', 'FSI'], rdf: [['Na', 'O']], removeDrift: true });
+  });
+
+  it('the same dump uncompressed: workers read their own byte ranges', async () => {
+    const plain = tempFile('nafsi.lammpstrj', execFileSync('gunzip', ['-c', NAFSI_DUMP], { maxBuffer: 1 << 30 }));
+    await expectSameForWorkers({ ...defaultSpec(plain), msd: ['Na', 'FSI'], rdf: [['Na', 'O'], ['O', 'O']], stride: 3, beginPs: 20 });
+  });
+
+  it('plain XYZ without image flags (unwrapped by jumps; slices found by counting lines)', async () => {
+    const plain = tempFile('nafsi.xyz', execFileSync('gunzip', ['-c', NAFSI_XYZ], { maxBuffer: 1 << 30 }));
+    const box = [23.795186, 0, 0, 0, 23.795186, 0, 0, 0, 23.795186];
+    await expectSameForWorkers({ ...defaultSpec(plain), box, dtPs: 0.5, msd: ['Na', 'FSI'], rdf: [['Na', 'O']] });
+  });
+
+  it.skipIf(!HAVE_SHARED)('VASP XDATCAR (the header is carried to every slice)', async () => {
+    await expectSameForWorkers({ ...defaultSpec(shared('argyrodite.XDATCAR')), dtPs: 0.1, msd: ['Li'], rdf: [['Li', 'S']] });
+  });
+
+  it('slice boundaries inside jumps across the cell: molecules and ions keep moving straight', async () => {
+    // Fast ions in a small triclinic cell cross a face every few frames; with slices of a few
+    // frames, some boundary falls between a crossing's two frames.
+    const box = boxFromVectors([10, 0, 0, 1.5, 9.5, 0, -1, 0.5, 9]);
+    const { elements, positions } = assemble([
+      { atoms: FSI, at: [2, 2, 2] },
+      { atoms: [['Na', 0, 0, 0]], at: [6, 6, 6] },
+      { atoms: [['Na', 0, 0, 0]], at: [1, 7, 4] },
+    ]);
+    const g = gaussian(9);
+    const frames: SyntheticFrame[] = [];
+    const p = positions.slice();
+    for (let k = 0; k < 300; k++) {
+      frames.push({ box, positions: p.slice() });
+      for (let i = 0; i < 9; i++) for (let d = 0; d < 3; d++) p[3 * i + d] += [1.1, -0.9, 0.7][d];
+      for (let i = 9; i < 11; i++) for (let d = 0; d < 3; d++) p[3 * i + d] += 1.5 * g();
+    }
+    const file = writeExtxyz('jumps.extxyz', elements, frames);
+    const spec = { ...defaultSpec(file), dtPs: 0.1, msd: ['FSI', 'Na'] };
+    const one = await analyzeFile(spec, { workers: 1 });
+    const three = await analyzeFile(spec, { ...fine(3), sliceBytes: 20_000 });
+    const v2 = 1.1 ** 2 + 0.9 ** 2 + 0.7 ** 2;
+    for (const m of [1, 100, 299]) expect(three.msd[0].curve.msdA2[m] / (v2 * m * m)).toBeCloseTo(1, 6);
+    // Jumps are summed frame by frame in a different order in each slice: displacements of
+    // hundreds of Å then agree to ~1e-13 Å, and the MSD at short lags to ~1e-11 relative.
+    one.msd.forEach((m, s) => m.curve.msdA2.forEach((v, i) => expect(Math.abs(three.msd[s].curve.msdA2[i] - v)).toBeLessThanOrEqual(1e-9 * Math.max(1, v))));
+    expect(three.msd[1].diffusion.dA2PerPs / one.msd[1].diffusion.dA2PerPs).toBeCloseTo(1, 12);
+  });
+});
+
+describe('errors in a worker are the serial reader\'s errors', () => {
+  const plainLines = () => execFileSync('gunzip', ['-c', NAFSI_DUMP], { maxBuffer: 1 << 30 }).toString('latin1').split('\n');
+
+  it('a bad number in the middle of an uncompressed dump: same file, line, frame and message with 1 and 3 workers', async () => {
+    const lines = plainLines();
+    const bad = 200 * 1313 + 500; // an atom line of frame 200 (1313 lines per frame)
+    lines[bad] = lines[bad].replace(/ (-?\d+\.\d+) /, ' 1.2.3 ');
+    const file = tempFile('bad-middle.lammpstrj', lines.join('\n'));
+    const spec = { ...defaultSpec(file), msd: ['Na'], rdf: [['Na', 'O']] as [string, string][] };
+    const serial = await analyzeFile(spec, { workers: 1 }).catch((e: Error) => e);
+    const parallel = await analyzeFile(spec, fine(3)).catch((e: Error) => e);
+    expect(serial).toBeInstanceOf(Error);
+    expect((serial as Error).message).toMatch(new RegExp(`line ${bad + 1}, frame 200: expected [xyz] \\(column \\d+\\) \\(a number\\), not "1\\.2\\.3"`));
+    expect((parallel as Error).message).toBe((serial as Error).message);
+  });
+
+  it('the same in a gzip file', async () => {
+    const lines = plainLines();
+    // frame 0 has two more lines (ITEM: UNITS) than the others: this is the end of frame 119
+    lines[120 * 1313 + 40] = lines[120 * 1313 + 40].replace(/ (-?\d+\.\d+) /, ' 4.5e ');
+    const file = tempFile('bad-middle.lammpstrj.gz', lines.join('\n'));
+    const spec = { ...defaultSpec(file), rdf: [['Na', 'O']] as [string, string][] };
+    const serial = (await analyzeFile(spec, { workers: 1 }).catch((e: Error) => e)) as Error;
+    const parallel = (await analyzeFile(spec, fine(3)).catch((e: Error) => e)) as Error;
+    expect(serial.message).toMatch(new RegExp(`line ${120 * 1313 + 41}, frame 119: expected [xyz] \\(column \\d+\\) \\(a number\\), not "4\\.5e"`));
+    expect(parallel.message).toBe(serial.message);
+  });
+
+  it('a truncated last frame is a warning with either', async () => {
+    const text = readFileSync(tempFile('whole.lammpstrj', execFileSync('gunzip', ['-c', NAFSI_DUMP], { maxBuffer: 1 << 30 })), 'latin1');
+    const file = tempFile('cut.lammpstrj', text.slice(0, text.length - 20_000));
+    const spec = { ...defaultSpec(file), rdf: [['Na', 'O']] as [string, string][] };
+    const a = await analyzeFile(spec, { workers: 1 });
+    const b = await analyzeFile(spec, fine(3));
+    expect(a.framesUsed).toBe(400);
+    expect(b.framesUsed).toBe(400);
+    expect(b.warnings).toEqual(a.warnings);
+    expect(a.warnings[0]).toMatch(/the last frame \(frame 400, from line \d+\) is incomplete/);
+  });
+});
+
+describe('Ctrl-C', () => {
+  it('stops the workers and the run promptly (exit code 130)', async () => {
+    const { spawn } = await import('node:child_process');
+    const { join } = await import('node:path');
+    const { REPO } = await import('../support/io.js');
+    // 48 MB of XYZ: long enough to still be running when interrupted.
+    const parts: string[] = [];
+    for (let k = 0; k < 1500; k++) {
+      let t = `1000\nframe ${k}\n`;
+      for (let i = 0; i < 1000; i++) t += `O ${((i * 7.31 + k * 0.013) % 30).toFixed(5)} ${((i * 3.17) % 30).toFixed(5)} ${((i * 1.93 + k * 0.01) % 30).toFixed(5)}\n`;
+      parts.push(t);
+    }
+    const file = tempFile('long.xyz', parts.join(''));
+    const child = spawn(process.execPath, [join(REPO, 'bin/mdpost.js'), 'analyze', file, '--box', '30 30 30', '--rdf', 'O,O', '--workers', '2'], { stdio: 'ignore', env: { ...process.env, MDPOST_NO_PROGRESS: '1' } });
+    await new Promise((r) => setTimeout(r, 1200));
+    const t0 = Date.now();
+    child.kill('SIGINT');
+    const code = await new Promise<number | null>((r) => child.on('exit', (c) => r(c)));
+    expect(code).toBe(130);
+    expect(Date.now() - t0).toBeLessThan(3000);
+  });
+});
