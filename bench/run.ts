@@ -3,8 +3,10 @@
  * with mdpost and its peers measured in the same run. Inputs are generated in bench/data.
  */
 import { benchParse } from './parse.js';
+import { benchRdf } from './rdf.js';
+import { benchWorkers } from './workers.js';
 
-const benches: Record<string, () => Promise<unknown>> = { parse: benchParse };
+const benches: Record<string, () => Promise<unknown>> = { parse: benchParse, rdf: benchRdf, workers: benchWorkers };
 const wanted = process.argv.slice(2);
 for (const name of wanted.length ? wanted : Object.keys(benches)) {
   const b = benches[name];

@@ -13,7 +13,7 @@ import { createPool } from './pool.js';
 import { planSlices, type Slice } from './slices.js';
 import { trace } from './trace.js';
 import type { AnalysisSpec } from './spec.js';
-import { foldFromWire, isFailure, type FoldTask, type MsdTask, type TaskFailure, type WireFold } from './task.js';
+import { foldFromWire, foldSlice, isFailure, msdPart, type FoldTask, type MsdTask, type TaskFailure, type WireFold } from './task.js';
 
 export interface RunOptions {
   /** Worker threads; 1 (the default) runs everything in this thread. */
@@ -40,14 +40,16 @@ export const MIN_PARALLEL_BYTES = 32 << 20;
 export async function analyzeFile(spec: AnalysisSpec, options: RunOptions = {}): Promise<AnalysisResult> {
   let workers = options.workers ?? 1;
   if (workers > 1 && (await streamBytes(spec.file)) < (options.minParallelBytes ?? MIN_PARALLEL_BYTES)) workers = 1;
-  // Threads start (and load their code) while this one plans.
-  const pool = workers > 1 ? createPool(workers) : null;
+  const gz = await isGzip(spec.file);
+  // `workers` threads in all: with slices of a plain file this thread folds slices too (it is
+  // warm from planning, and its share needs no transfer); with gzip it decompresses instead.
+  // The pool's threads start (and load their code) while this one plans.
+  const pool = workers > 1 ? createPool(gz ? workers : workers - 1) : null;
   try {
     trace('start');
     const plan = await makePlan(spec);
     trace('planned');
     if (pool) {
-      const gz = await isGzip(spec.file);
       const slices = gz ? null : await planSlices(plan, workers, options.sliceBytes);
       trace(`sliced: ${slices?.length ?? 'none'}`);
       if (gz || slices) return await inWorkers(plan, pool, workers, slices, options);
@@ -62,13 +64,13 @@ export async function analyzeFile(spec: AnalysisSpec, options: RunOptions = {}):
 async function inThisThread(plan: Plan, options: RunOptions): Promise<AnalysisResult> {
   const reader = await TrajectoryReader.open(plan.spec.file, readerOptions(plan.spec));
   const folder = new Folder(plan);
-  let n = 0;
+  const breathe = breather();
   for await (const frame of reader.frames()) {
     if (folder.done(frame.index)) break;
     folder.add(frame);
-    if (options.onProgress && (++n & 7) === 0) {
+    if (await breathe()) {
       const p = reader.progress();
-      options.onProgress(p.done, p.total);
+      options.onProgress?.(p.done, p.total);
     }
   }
   trace('folded');
@@ -84,7 +86,7 @@ async function inWorkers(plan: Plan, pool: Piscina, workers: number, slices: Sli
   };
   process.once('SIGINT', onSigint);
   try {
-    const parts = slices ? await foldSlices(plan, pool, slices, options) : await foldBatches(plan, pool, workers, options.batchBytes ?? BATCH_BYTES, options);
+    const parts = slices ? await foldSlices(plan, pool, workers - 1, slices, options) : await foldBatches(plan, pool, workers, options.batchBytes ?? BATCH_BYTES, options);
     trace('folded');
     const failed = parts.find(isFailure);
     if (failed) throw await rebuildError(plan, failed);
@@ -108,18 +110,50 @@ function foldTask(plan: Plan, slice: FoldTask['slice']): FoldTask {
   return { kind: 'fold', plan, slice };
 }
 
-/** Each worker reads and parses its own byte range of the file. */
-async function foldSlices(plan: Plan, pool: Piscina, slices: Slice[], options: RunOptions): Promise<(WireFold | TaskFailure)[]> {
+/**
+ * Slices are taken in file order by whoever is free: each pool thread, and this thread (which
+ * reads its slices itself). Every thread reads and parses its own byte range of the file.
+ */
+async function foldSlices(plan: Plan, pool: Piscina, poolThreads: number, slices: Slice[], options: RunOptions): Promise<(WireFold | TaskFailure)[]> {
   const total = slices[slices.length - 1].end;
+  const results: (WireFold | TaskFailure)[] = new Array(slices.length);
+  let next = 0;
   let done = 0;
-  return Promise.all(
-    slices.map(async (slice) => {
-      const r = (await pool.run(foldTask(plan, slice))) as WireFold | TaskFailure;
-      done += slice.end - slice.start;
-      options.onProgress?.(done, total);
-      return r;
-    }),
-  );
+  const finished = (k: number) => {
+    done += slices[k].end - slices[k].start;
+    options.onProgress?.(done, total);
+  };
+  const poolLoop = async () => {
+    while (next < slices.length) {
+      const k = next++;
+      results[k] = (await pool.run(foldTask(plan, slices[k]))) as WireFold | TaskFailure;
+      finished(k);
+    }
+  };
+  const hereLoop = async () => {
+    while (next < slices.length) {
+      const k = next++;
+      results[k] = await foldSlice(foldTask(plan, slices[k]), breather());
+      finished(k);
+    }
+  };
+  await Promise.all([...Array.from({ length: poolThreads }, poolLoop), hereLoop()]);
+  return results;
+}
+
+/**
+ * A long loop in this thread must let the event loop run now and then — for the pool's
+ * messages, for progress and for Ctrl-C. Returns true when it did (every ~20 ms).
+ */
+export function breather(): () => Promise<boolean> {
+  let last = performance.now();
+  return async () => {
+    const now = performance.now();
+    if (now - last < 20) return false;
+    last = now;
+    await new Promise((r) => setImmediate(r));
+    return true;
+  };
 }
 
 /** Batches of about this many decompressed bytes go to the workers. */
@@ -208,20 +242,23 @@ function cutAfter(plan: Plan, buf: Buffer, from: number, end: number, perFrame: 
   }
 }
 
-/** The FFT MSD split across workers by particle, the series shared (not copied) between them. */
+/** The FFT MSD split by particle across the pool's threads and this one, the series shared (not copied) between them. */
 async function msdInWorkers(pool: Piscina, series: MsdSeries, workers: number): Promise<MsdSums> {
   const values = series.frames * 3 * series.particles;
   if (series.particles < 2 || values < 200_000) return msdWork(series, 0, series.particles);
   const shared = new Float64Array(new SharedArrayBuffer(8 * values));
   shared.set(series.data.subarray(0, values));
   const parts = Math.min(workers, series.particles);
+  const range = (k: number) => [Math.floor((k * series.particles) / parts), Math.floor(((k + 1) * series.particles) / parts)];
   const tasks: Promise<MsdSums>[] = [];
-  for (let k = 0; k < parts; k++) {
-    const from = Math.floor((k * series.particles) / parts), to = Math.floor(((k + 1) * series.particles) / parts);
+  for (let k = 1; k < parts; k++) {
+    const [from, to] = range(k);
     const task: MsdTask = { kind: 'msd', data: shared, particles: series.particles, frames: series.frames, from, to };
     tasks.push(pool.run(task) as Promise<MsdSums>);
   }
-  const sums = await Promise.all(tasks);
+  const [from, to] = range(0);
+  const mine = msdWork(series, from, to);
+  const sums = [mine, ...(await Promise.all(tasks))];
   return sums.reduce((a, b) => addSums(a, b));
 }
 

@@ -47,7 +47,8 @@ export interface TaskFailure {
   };
 }
 
-export async function foldSlice(task: FoldTask): Promise<WireFold | TaskFailure> {
+/** Fold one slice; `pause` (this thread only) lets the event loop run between frames. */
+export async function foldSlice(task: FoldTask, pause?: () => Promise<boolean>): Promise<WireFold | TaskFailure> {
   const { plan } = task;
   // A Buffer arrives from another thread as a plain Uint8Array.
   const raw = task.slice.bytes as Uint8Array | undefined;
@@ -64,6 +65,7 @@ export async function foldSlice(task: FoldTask): Promise<WireFold | TaskFailure>
     for await (const frame of reader.frames()) {
       if (folder.done(frame.index)) break;
       folder.add(frame);
+      if (pause) await pause();
     }
     const state = folder.state();
     return { ...state, msd: state.msd.map(seriesToWire), warnings: reader.warnings, truncated: reader.truncated };
@@ -85,7 +87,9 @@ export function isFailure(x: unknown): x is TaskFailure {
 }
 
 export function msdPart(task: MsdTask): MsdSums {
-  return msdSums(task.data, task.particles, task.from, task.to, 0, task.frames);
+  // Reading a SharedArrayBuffer-backed array in the hot loops is markedly slower (V8 cannot
+  // assume it unshared); one copy into this thread's memory costs far less.
+  return msdSums(new Float64Array(task.data), task.particles, task.from, task.to, 0, task.frames);
 }
 
 export function foldFromWire(w: WireFold): FoldState {
