@@ -101,7 +101,8 @@ export class LammpsDumpParser implements FrameParser {
     const first = this.topology === null && !this.topologyKnown;
     const firstAtomLine = s.line;
     const firstAtomOffset = s.pos;
-    parseAtomRows(s, rows, layout.roles, layout.names, first && layout.hasElement);
+    // Types, molecule ids and masses matter for the topology only: later frames skip them.
+    parseAtomRows(s, rows, first ? layout.roles : layout.frameRoles, layout.names, first && layout.hasElement);
 
     if (layout.scaled) scaledToCartesian(rows.pos, natoms, box!);
 
@@ -170,6 +171,8 @@ export class LammpsDumpParser implements FrameParser {
 
 interface ColumnLayout {
   roles: Role[];
+  /** The roles for frames after the first: what only the topology needs is skipped. */
+  frameRoles: Role[];
   names: string[];
   scaled: boolean;
   unwrapped: boolean;
@@ -208,17 +211,24 @@ export function planColumns(header: string, fail: (what: string) => Error): Colu
   set.cols.forEach((c, k) => assign(c, [Role.X, Role.Y, Role.Z][k]));
   const hasImages = !set.unwrapped && ['ix', 'iy', 'iz'].every((c) => index.has(c));
   if (hasImages) ['ix', 'iy', 'iz'].forEach((c, k) => assign(c, [Role.ImageX, Role.ImageY, Role.ImageZ][k]));
+  const hasId = assign('id', Role.Id);
+  const hasType = assign('type', Role.Type);
+  const hasMol = assign('mol', Role.Mol);
+  const hasElement = assign('element', Role.Element);
+  const hasMass = assign('mass', Role.Mass);
+  const topologyOnly = new Set([Role.Type, Role.Mol, Role.Element, Role.Mass]);
   return {
     roles,
+    frameRoles: roles.map((r) => (topologyOnly.has(r) ? Role.Skip : r)),
     names,
     scaled: set.scaled,
     unwrapped: set.unwrapped,
     hasImages,
-    hasId: assign('id', Role.Id),
-    hasType: assign('type', Role.Type),
-    hasMol: assign('mol', Role.Mol),
-    hasElement: assign('element', Role.Element),
-    hasMass: assign('mass', Role.Mass),
+    hasId,
+    hasType,
+    hasMol,
+    hasElement,
+    hasMass,
   };
 }
 
