@@ -16,8 +16,8 @@ interface AnalyzeFlags {
   timestep?: string;
   box?: string;
   typeMap?: string;
-  msd: string[];
-  rdf: string[];
+  msd?: string[];
+  rdf?: string[];
   rmax?: string;
   bins?: string;
   fit: string;
@@ -30,7 +30,7 @@ interface AnalyzeFlags {
   json?: string;
 }
 
-const collect = (v: string, prev: string[]) => [...prev, v];
+const collect = (v: string, prev: string[] | undefined) => [...(prev ?? []), v];
 
 export function registerAnalyze(program: Command, version: string): void {
   program
@@ -44,8 +44,8 @@ export function registerAnalyze(program: Command, version: string): void {
         'When a free cation (Li, Na, …) and a known anion (FSI, TFSI, PF6, …) are both given to --msd, the Nernst–Einstein t⁺ is reported.',
     )
     .argument('<file>', 'trajectory: .xyz, .extxyz, LAMMPS dump, VASP XDATCAR; optionally .gz')
-    .option('--msd <selection>', 'MSD and D of a selection: "Na", "FSI", "type 3", "index 0:15", "O and not H2O" (repeatable)', collect, [])
-    .option('--rdf <a,b>', 'g(r) and coordination numbers of a pair of selections, e.g. "Na,O" (repeatable)', collect, [])
+    .option('--msd <selection>', 'MSD and D of a selection: "Na", "FSI", "type 3", "index 0:15", "O and not H2O" (repeatable)', collect)
+    .option('--rdf <a,b>', 'g(r) and coordination numbers of a pair of selections, e.g. "Na,O" (repeatable)', collect)
     .option('--dt <time>', 'time between stored frames, e.g. 0.5ps, 500fs (a bare number is ps)')
     .option('--timestep <time>', 'MD integration step, multiplied by the step numbers a LAMMPS dump stores, e.g. 1fs')
     .option('--fit <window>', '"auto" (default) or T0:T1 in ps, e.g. 10:50 or 10ps:50ps', 'auto')
@@ -106,8 +106,8 @@ export function specFromFlags(file: string, flags: AnalyzeFlags): AnalysisSpec {
   spec.timestepPs = flags.timestep ? parsePositiveTime(flags.timestep, '--timestep') : null;
   spec.box = flags.box ? Array.from(parseBoxOption(flags.box).matrix) : null;
   spec.typeMap = flags.typeMap ? [...parseTypeMap(flags.typeMap)] : null;
-  spec.msd = flags.msd;
-  spec.rdf = flags.rdf.map((pair) => {
+  spec.msd = flags.msd ?? [];
+  spec.rdf = (flags.rdf ?? []).map((pair) => {
     const parts = pair.split(',').map((p) => p.trim());
     if (parts.length !== 2 || !parts[0] || !parts[1]) throw new InputError(`--rdf: expected two selections separated by a comma, e.g. "Na,O", not ${JSON.stringify(pair)}`);
     return [parts[0], parts[1]] as [string, string];

@@ -94,7 +94,7 @@ export function infoText(s: TrajectorySummary): string {
   rows.push(['species', sp || '(unknown: the file has no element names; give --type-map)']);
   if (s.box) {
     const b = s.box;
-    const f = (x: number) => formatNumber(x, 4);
+    const f = (x: number) => formatNumber(x, 6);
     rows.push([
       'box',
       `a ${f(b.a)} Å, b ${f(b.b)} Å, c ${f(b.c)} Å; α ${f(b.alpha)}°, β ${f(b.beta)}°, γ ${f(b.gamma)}°; ` +

@@ -59,9 +59,9 @@ export function analysisText(r: AnalysisResult): string {
       if (g.cnDistribution) {
         const fr = Object.entries(g.cnDistribution.fractions)
           .filter(([, v]) => v >= 0.005)
-          .map(([k, v]) => `${k}: ${(100 * v).toFixed(0)}%`)
+          .map(([k, v]) => `${k} → ${(100 * v).toFixed(0)}%`)
           .join(', ');
-        lines.push(`    ${g.nA} ${g.a} with k ${g.b} within ${f(g.cnDistribution.cutoffA, 3)} Å: ${fr}`);
+        lines.push(`    how many ${g.b} each ${g.a} has within ${f(g.cnDistribution.cutoffA, 3)} Å (share of ${g.a} × frames): ${fr}`);
       }
       for (const n of g.notes) lines.push(`    note: ${n}`);
     }
