@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import { InputError } from '../model/errors.js';
 import { registerAnalyze } from './analyze.js';
 import { registerInfo } from './info.js';
+import { registerView } from './view.js';
 
 const require = createRequire(import.meta.url);
 export const VERSION: string = require('../../../package.json').version;
@@ -21,6 +22,7 @@ export function buildProgram(): Command {
     .exitOverride();
   registerInfo(program);
   registerAnalyze(program, VERSION);
+  registerView(program);
   return program;
 }
 

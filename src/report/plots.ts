@@ -1,7 +1,62 @@
 import * as vega from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
-import type { MsdResult } from '../parallel/finish.js';
-import type { RdfResult } from '../analysis/rdf-shell.js';
+import type { FitWindow } from '../analysis/diffusion.js';
+import type { ShellPoint } from '../analysis/rdf-shell.js';
+
+/** What a plot needs of an MSD result (an AnalysisResult's, or one read back from its JSON). */
+export interface MsdPlotInput {
+  selection: string;
+  curve: { frames: number; lagPs: ArrayLike<number>; msdA2: ArrayLike<number> };
+  diffusion: { dA2PerPs: number; window: Pick<FitWindow, 'from' | 'to' | 'fromPs' | 'toPs'> };
+}
+
+/** What a plot needs of a g(r) result. */
+export interface RdfPlotInput {
+  a: string;
+  b: string;
+  nA: number;
+  nB: number;
+  frames: number;
+  rA: ArrayLike<number>;
+  g: ArrayLike<number>;
+  cn: ArrayLike<number>;
+  firstPeak: ShellPoint | null;
+  firstMin: ShellPoint | null;
+  cnFirstShell: number | null;
+}
+
+/** The plot inputs from an `mdpost analyze --json` document. */
+export function resultsFromJson(json: Record<string, unknown>): { msd: MsdPlotInput[]; rdf: RdfPlotInput[] } {
+  type J = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  const msd = ((json.msd as J[]) ?? []).map((m): MsdPlotInput => {
+    const lag: number[] = m.lag_ps;
+    const dt = lag.length > 1 ? lag[1] - lag[0] : 1;
+    return {
+      selection: m.selection,
+      curve: { frames: lag.length, lagPs: lag, msdA2: m.msd_A2 },
+      diffusion: {
+        dA2PerPs: m.D.A2_per_ps,
+        window: { fromPs: m.fit.from_ps, toPs: m.fit.to_ps, from: Math.round(m.fit.from_ps / dt), to: Math.round(m.fit.to_ps / dt) },
+      },
+    };
+  });
+  const rdf = ((json.rdf as J[]) ?? []).map(
+    (g): RdfPlotInput => ({
+      a: g.a,
+      b: g.b,
+      nA: g.n_a,
+      nB: g.n_b,
+      frames: g.frames,
+      rA: g.r_A,
+      g: g.g,
+      cn: g.cn,
+      firstPeak: g.first_peak ? { rA: g.first_peak.r_A, g: g.first_peak.g } : null,
+      firstMin: g.first_min ? { rA: g.first_min.r_A, g: g.first_min.g } : null,
+      cnFirstShell: g.cn_first_shell,
+    }),
+  );
+  return { msd, rdf };
+}
 
 /**
  * Plot specifications (Vega-Lite) for the report and the viewer page, and their rendering to
@@ -15,7 +70,7 @@ function logThin(count: number, n = 300): number[] {
   return [...idx].sort((a, b) => a - b);
 }
 
-export function msdPlotSpec(msd: MsdResult[]): TopLevelSpec {
+export function msdPlotSpec(msd: MsdPlotInput[]): TopLevelSpec {
   const curve: Record<string, unknown>[] = [];
   const fits: Record<string, unknown>[] = [];
   const windows: Record<string, unknown>[] = [];
@@ -63,7 +118,7 @@ export function msdPlotSpec(msd: MsdResult[]): TopLevelSpec {
   } as TopLevelSpec;
 }
 
-export function rdfPlotSpec(g: RdfResult & { a: string; b: string }): TopLevelSpec {
+export function rdfPlotSpec(g: RdfPlotInput): TopLevelSpec {
   const values = Array.from(g.rA, (r, i) => ({ r_A: r, g: g.g[i], cn: g.cn[i] }));
   const marks: Record<string, unknown>[] = [];
   if (g.firstPeak) marks.push({ r_A: g.firstPeak.rA, label: `peak ${g.firstPeak.rA.toFixed(2)} Å` });

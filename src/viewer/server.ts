@@ -1,0 +1,253 @@
+import { readFile, realpath, stat } from 'node:fs/promises';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { extname, resolve, sep } from 'node:path';
+import { availableParallelism } from 'node:os';
+import { TrajectoryReader, type OpenOptions } from '../io/reader.js';
+import { isFreeCation } from '../model/elements.js';
+import { InputError } from '../model/errors.js';
+import type { Topology } from '../model/frame.js';
+import { analyzeFile } from '../parallel/analyze-file.js';
+import type { AnalysisSpec } from '../parallel/spec.js';
+import { analysisJson } from '../report/json.js';
+import { msdPlotSpec, rdfPlotSpec, resultsFromJson } from '../report/plots.js';
+import { MOLECULE_ALIASES } from '../select/formula.js';
+import { findMolecules, type Molecules } from '../select/molecules.js';
+import { select } from '../select/selection.js';
+import type { FrameShell, ViewAnalysis, ViewInfo } from './api.js';
+import { writeDcd } from './dcd.js';
+import { DEFAULT_LIMITS, loadViewFrames, type ViewFrames } from './frames.js';
+import { PDB_MAX_ATOMS, writePdb } from './pdb.js';
+import { frameShell } from './shell.js';
+
+/**
+ * `mdpost view`: a small HTTP server on the loopback interface that serves the viewer page
+ * (web/, built into dist/web) and the trajectory as Mol* reads it — a PDB topology with the cell
+ * and bonds, and the frames as DCD — plus the first coordination shell of the highlighted atoms
+ * per frame and an analysis of the same file. It serves nothing else: any other path is a 404,
+ * paths escaping the page's folder are refused, and malformed requests get a 4xx.
+ */
+export interface ViewOptions {
+  file: string;
+  spec: AnalysisSpec;
+  readerOptions: OpenOptions;
+  port: number;
+  stride: number;
+  highlight: string | null;
+  shell: string | null;
+  cutoffA: number | null;
+  analysisFile: string | null;
+  webRoot: string;
+  /** Skip the analysis at start (tests that only need frames). */
+  analyze?: boolean;
+}
+
+export interface ViewServer {
+  url: string;
+  info: ViewInfo;
+  close(): Promise<void>;
+}
+
+/** The built page: dist/web beside dist/src (or from the sources, the built copy). */
+export function defaultWebRoot(): string {
+  const here = new URL('.', import.meta.url).pathname;
+  return here.includes(`${sep}dist${sep}src${sep}`) ? resolve(here, '../../web') : resolve(here, '../../dist/web');
+}
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.json': 'application/json',
+  '.wasm': 'application/wasm',
+  '.woff2': 'font/woff2',
+};
+
+export async function startViewer(opts: ViewOptions): Promise<ViewServer> {
+  const webRoot = await realpath(opts.webRoot).catch(() => {
+    throw new InputError(`the viewer page is not built (${opts.webRoot} is missing); run npm run build`);
+  });
+  // First frame: topology, molecules and the selections.
+  const head = await TrajectoryReader.open(opts.file, opts.readerOptions);
+  let top: Topology | null = null;
+  let firstPositions = new Float64Array(0);
+  let firstBox = null;
+  for await (const f of head.frames()) {
+    top = head.topology;
+    firstPositions = f.positions.slice(0, 3 * f.natoms);
+    firstBox = f.box;
+    break;
+  }
+  if (!top) throw new InputError(`${opts.file}: no complete frame to show`);
+  const topology = top;
+  let mols: Molecules | null = null;
+  const molecules = () => (mols ??= findMolecules(topology, firstPositions, firstBox));
+  const ctx = { topology, molecules };
+  const highlightText = opts.highlight ?? defaultHighlight(topology);
+  const highlight = select(highlightText, ctx).atoms;
+  const shellText = opts.shell ?? defaultShell(topology, highlightText);
+  const shellAtoms = select(shellText, ctx).atoms;
+
+  // The analysis beside the viewer: given, or run now on the same file.
+  const notes: string[] = [];
+  let analysis: Record<string, unknown> | null = null;
+  if (opts.analysisFile) {
+    try {
+      analysis = JSON.parse(await readFile(opts.analysisFile, 'utf8'));
+    } catch (e) {
+      throw new InputError(`--analysis ${opts.analysisFile}: ${(e as Error).message}`);
+    }
+  } else if (opts.analyze !== false) {
+    const spec: AnalysisSpec = { ...opts.spec, msd: [], rdf: [[highlightText, shellText]] };
+    try {
+      const withMsd = await analyzeFile({ ...spec, msd: [highlightText] }, { workers: availableParallelism() }).catch(() => null);
+      const result = withMsd ?? (await analyzeFile(spec, { workers: availableParallelism() }));
+      analysis = analysisJson(result, 'view') as Record<string, unknown>;
+    } catch (e) {
+      notes.push(`no analysis: ${(e as Error).message}`);
+    }
+  }
+  const cutoffA = opts.cutoffA ?? shellCutoff(analysis, highlightText, shellText) ?? 3.2;
+  const cutoffSource = opts.cutoffA ? '--cutoff' : shellCutoff(analysis, highlightText, shellText) ? `first minimum of the ${highlightText}–${shellText} g(r)` : 'default 3.2 Å (no g(r) minimum found)';
+
+  const frames: ViewFrames = await loadViewFrames(opts.file, opts.readerOptions, { ...DEFAULT_LIMITS, stride: opts.stride }, () => molecules());
+  notes.push(...frames.notes);
+  if (frames.natoms > PDB_MAX_ATOMS) throw new InputError(`${opts.file}: ${frames.natoms} atoms; the viewer's PDB topology holds at most ${PDB_MAX_ATOMS}`);
+  const m = molecules();
+  const names = moleculeNames(m);
+  const pdb = writePdb({ elements: topology.elements ?? Array.from(topology.types!, (t) => `X${t}`), positions: frames.positions[0], box: frames.boxes[0], residueOf: m.ofAtom, residueNames: names, bonds: m.bonds, title: `mdpost view ${opts.file}` });
+  const times = frames.stamps.map((s) => s.timePs);
+  const dtPs = times.length > 1 && times[0] !== null && times[1] !== null ? times[1]! - times[0]! : opts.spec.dtPs ? opts.spec.dtPs * frames.stride : null;
+  const dcd = writeDcd(frames.positions.map((p, k) => ({ positions: p, box: frames.boxes[k] })), frames.natoms, dtPs, `mdpost view ${opts.file}`);
+  const info: ViewInfo = {
+    file: opts.file,
+    format: head.format,
+    natoms: frames.natoms,
+    frames: frames.positions.length,
+    stride: frames.stride,
+    fileFrames: frames.fileFrames,
+    stamps: frames.stamps,
+    elements: topology.elements ?? Array.from(topology.types!, (t) => `type ${t}`),
+    highlight: { selection: highlightText, atoms: Array.from(highlight) },
+    shell: { selection: shellText, cutoffA, source: cutoffSource },
+    notes,
+  };
+  const viewAnalysis: ViewAnalysis | null = analysis ? { analysis, plots: plotsOf(analysis) } : null;
+  const shells = new Map<number, FrameShell>();
+  const shellOf = (k: number) => {
+    let s = shells.get(k);
+    if (!s) {
+      s = frameShell(k, frames.raw[k], frames.rawBoxes[k], highlight, shellAtoms, cutoffA);
+      shells.set(k, s);
+    }
+    return s;
+  };
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch(() => {
+      if (!res.headersSent) send(res, 500, 'text/plain', 'internal error\n');
+      else res.destroy();
+    });
+  });
+  const handle = async (req: IncomingMessage, res: ServerResponse) => {
+    if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'text/plain', 'only GET and HEAD\n', { Allow: 'GET, HEAD' });
+    let url: URL;
+    let path: string;
+    try {
+      url = new URL(req.url ?? '/', 'http://localhost');
+      path = decodeURIComponent(url.pathname);
+    } catch {
+      return send(res, 400, 'text/plain', 'malformed request\n');
+    }
+    if (path.includes('\0') || path.split('/').includes('..') || path.includes('\\')) return send(res, 400, 'text/plain', 'refused path\n');
+    switch (path) {
+      case '/api/info':
+        return send(res, 200, 'application/json', JSON.stringify(info));
+      case '/api/topology.pdb':
+        return send(res, 200, 'chemical/x-pdb', pdb);
+      case '/api/trajectory.dcd':
+        return send(res, 200, 'application/octet-stream', dcd);
+      case '/api/analysis':
+        return viewAnalysis ? send(res, 200, 'application/json', JSON.stringify(viewAnalysis)) : send(res, 404, 'text/plain', 'no analysis\n');
+      case '/api/shell': {
+        const k = Number(url.searchParams.get('frame'));
+        if (!Number.isInteger(k) || k < 0 || k >= frames.positions.length) return send(res, 400, 'text/plain', `frame must be an integer 0…${frames.positions.length - 1}\n`);
+        return send(res, 200, 'application/json', JSON.stringify(shellOf(k)));
+      }
+    }
+    if (path.startsWith('/api/')) return send(res, 404, 'text/plain', 'not found\n');
+    // The page's own files, and nothing outside its folder.
+    const rel = path === '/' ? 'index.html' : path.slice(1);
+    const full = resolve(webRoot, rel);
+    if (!full.startsWith(webRoot + sep)) return send(res, 400, 'text/plain', 'refused path\n');
+    let real: string;
+    try {
+      real = await realpath(full);
+      if (!real.startsWith(webRoot + sep) || !(await stat(real)).isFile()) throw new Error('not a file');
+    } catch {
+      return send(res, 404, 'text/plain', 'not found\n');
+    }
+    return send(res, 200, TYPES[extname(real)] ?? 'application/octet-stream', await readFile(real));
+  };
+
+  await new Promise<void>((ok, fail) => {
+    server.once('error', (e: NodeJS.ErrnoException) =>
+      fail(e.code === 'EADDRINUSE' ? new InputError(`port ${opts.port} is in use; give another --port, or none for a free one`) : e),
+    );
+    server.listen(opts.port, '127.0.0.1', () => ok());
+  });
+  const port = (server.address() as AddressInfo).port;
+  return {
+    url: `http://127.0.0.1:${port}/`,
+    info,
+    close: () =>
+      new Promise<void>((ok) => {
+        server.closeAllConnections();
+        server.close(() => ok());
+      }),
+  };
+}
+
+function send(res: ServerResponse, status: number, type: string, body: string | Buffer, headers: Record<string, string> = {}): void {
+  const bytes = typeof body === 'string' ? Buffer.from(body) : body;
+  res.writeHead(status, { 'Content-Type': type, 'Content-Length': bytes.length, 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff', ...headers });
+  res.end(res.req.method === 'HEAD' ? undefined : bytes);
+}
+
+/** The cation to highlight by default: the first free cation element in the file. */
+function defaultHighlight(top: Topology): string {
+  const el = top.elements?.find(isFreeCation);
+  if (el) return el;
+  if (top.elements) return top.elements[0];
+  return `type ${top.types![0]}`;
+}
+
+/** What counts as a shell atom by default: oxygens when there are any, otherwise heavy atoms other than the highlighted ones. */
+function defaultShell(top: Topology, highlight: string): string {
+  if (top.elements?.includes('O')) return 'O';
+  return `not H and not (${highlight})`;
+}
+
+function shellCutoff(analysis: Record<string, unknown> | null, a: string, b: string): number | null {
+  const rdf = (analysis?.rdf as { a: string; b: string; first_min: { r_A: number } | null }[] | undefined) ?? [];
+  const pair = rdf.find((r) => r.a === a && r.b === b) ?? rdf.find((r) => r.a === a);
+  return pair?.first_min?.r_A ?? null;
+}
+
+/** Residue names: the usual name of a known molecule (FSI, H2O → HOH), else the formula, three characters. */
+function moleculeNames(m: Molecules): string[] {
+  const byFormula = new Map(Object.entries(MOLECULE_ALIASES).map(([alias, v]) => [v.formula, alias === 'H2O' ? 'HOH' : alias.toUpperCase()]));
+  return m.formula.map((f) => (byFormula.get(f) ?? f).slice(0, 3));
+}
+
+function plotsOf(analysis: Record<string, unknown>): ViewAnalysis['plots'] {
+  const { msd, rdf } = resultsFromJson(analysis);
+  const plots: ViewAnalysis['plots'] = [];
+  if (msd.length) plots.push({ title: 'MSD', spec: msdPlotSpec(msd) as unknown as Record<string, unknown> });
+  for (const g of rdf) plots.push({ title: `g(r) ${g.a}–${g.b}`, spec: rdfPlotSpec(g) as unknown as Record<string, unknown> });
+  return plots;
+}
+
