@@ -1,33 +1,19 @@
 import type { Command } from 'commander';
 import { writeFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
-import { InputError } from '../model/errors.js';
-import { parseLengthA, parseTimePs } from '../model/units.js';
-import { analyzeFile } from '../parallel/analyze-file.js';
-import { defaultSpec, type AnalysisSpec } from '../parallel/spec.js';
+import { analyzeFile, foldFile } from '../parallel/analyze-file.js';
+import { saveFold } from '../parallel/state-file.js';
+import { specFromOptions, type SpecOptions } from '../parallel/spec-options.js';
 import { analysisJson } from '../report/json.js';
 import { analysisText } from '../report/text.js';
-import { parseBoxOption, parsePositiveInt, parsePositiveTime, parseTypeMap } from './options.js';
+import { parsePositiveInt } from '../model/parse-options.js';
 import { progressBar } from './progress.js';
 
-interface AnalyzeFlags {
-  format?: string;
-  dt?: string;
-  timestep?: string;
-  box?: string;
-  typeMap?: string;
-  msd?: string[];
-  rdf?: string[];
-  rmax?: string;
-  bins?: string;
-  fit: string;
-  begin?: string;
-  end?: string;
-  stride: string;
-  removeDrift?: boolean;
+interface AnalyzeFlags extends SpecOptions {
   workers?: string;
   out?: string;
   json?: string;
+  saveState?: string;
 }
 
 const collect = (v: string, prev: string[] | undefined) => [...(prev ?? []), v];
@@ -59,6 +45,8 @@ export function registerAnalyze(program: Command, version: string): void {
     .option('--type-map <map>', 'elements of LAMMPS types, e.g. "1=O,2=H,3=Na"')
     .option('--format <format>', 'xyz | extxyz | lammps-dump | xdatcar (default: recognised from the content)')
     .option('--workers <n>', `worker threads (default: the number of cores, ${availableParallelism()}; 1 runs in the main thread)`)
+    .option('--frames <a:b>', 'only frames a … b−1 (0-based; "a:" to the end): one part of a run split across processes')
+    .option('--save-state <file>', 'save the partial state of these frames for `mdpost merge` instead of finishing')
     .option('--out <dir>', 'write analysis.json, CSV tables, SVG plots and index.html into this folder')
     .option('--json <file>', 'write the results as JSON to this file ("-" for standard output instead of the summary)')
     .addHelpText(
@@ -70,12 +58,26 @@ export function registerAnalyze(program: Command, version: string): void {
         '\nExamples:\n' +
         '  mdpost analyze trajectories/nafsi-water/nafsi-water.lammpstrj.gz --msd Na --msd FSI --rdf Na,O --out report\n' +
         '  mdpost analyze XDATCAR --dt 2fs --msd Li --rdf Li,S --remove-drift --fit 2:10\n' +
-        '  mdpost analyze dump.lammpstrj --timestep 1fs --type-map 1=Li,2=O --msd Li --json results.json',
+        '  mdpost analyze dump.lammpstrj --timestep 1fs --type-map 1=Li,2=O --msd Li --json results.json\n' +
+        '  mdpost analyze big.lammpstrj --dt 1ps --msd Na --frames 0:5000 --save-state part1.mdstate   (then: mdpost merge part*.mdstate)',
     )
     .action(async (file: string, flags: AnalyzeFlags) => {
-      const spec = specFromFlags(file, flags);
+      const spec = specFromOptions(file, flags);
       const workers = flags.workers ? parsePositiveInt(flags.workers, '--workers') : availableParallelism();
       const bar = progressBar('analysing');
+      if (flags.saveState) {
+        let saved;
+        try {
+          saved = await foldFile(spec, { workers, onProgress: (d, t) => bar.update(d, t) });
+        } finally {
+          bar.stop();
+        }
+        await saveFold(flags.saveState, saved);
+        const s = saved.state;
+        process.stdout.write(`${file}: folded frames ${s.firstIndex}–${s.lastIndex} (${s.framesUsed} used); state saved to ${flags.saveState} for mdpost merge\n`);
+        for (const w of saved.warnings) process.stderr.write(`mdpost: warning: ${w}\n`);
+        return;
+      }
       let result;
       try {
         result = await analyzeFile(spec, { workers, onProgress: (d, t) => bar.update(d, t) });
@@ -98,35 +100,3 @@ export function registerAnalyze(program: Command, version: string): void {
     });
 }
 
-export function specFromFlags(file: string, flags: AnalyzeFlags): AnalysisSpec {
-  const spec = defaultSpec(file);
-  spec.format = flags.format ?? null;
-  if (flags.dt && flags.timestep) throw new InputError('give either --dt (time between frames) or --timestep (MD step), not both');
-  spec.dtPs = flags.dt ? parsePositiveTime(flags.dt, '--dt') : null;
-  spec.timestepPs = flags.timestep ? parsePositiveTime(flags.timestep, '--timestep') : null;
-  spec.box = flags.box ? Array.from(parseBoxOption(flags.box).matrix) : null;
-  spec.typeMap = flags.typeMap ? [...parseTypeMap(flags.typeMap)] : null;
-  spec.msd = flags.msd ?? [];
-  spec.rdf = (flags.rdf ?? []).map((pair) => {
-    const parts = pair.split(',').map((p) => p.trim());
-    if (parts.length !== 2 || !parts[0] || !parts[1]) throw new InputError(`--rdf: expected two selections separated by a comma, e.g. "Na,O", not ${JSON.stringify(pair)}`);
-    return [parts[0], parts[1]] as [string, string];
-  });
-  if (flags.rmax) {
-    spec.rmaxA = parseLengthA(flags.rmax, '--rmax');
-    if (!(spec.rmaxA > 0)) throw new InputError('--rmax must be positive');
-  }
-  spec.bins = flags.bins ? parsePositiveInt(flags.bins, '--bins') : null;
-  if (flags.fit !== 'auto') {
-    const m = /^([^:]+):([^:]+)$/.exec(flags.fit);
-    if (!m) throw new InputError(`--fit: expected "auto" or T0:T1 (ps), e.g. 10:50, not ${JSON.stringify(flags.fit)}`);
-    const from = parseTimePs(m[1], '--fit'), to = parseTimePs(m[2], '--fit');
-    if (!(to > from) || from < 0) throw new InputError(`--fit: the window must run forward from t ≥ 0, not ${JSON.stringify(flags.fit)}`);
-    spec.fit = [from, to];
-  }
-  spec.beginPs = flags.begin ? parseTimePs(flags.begin, '--begin') : null;
-  spec.endPs = flags.end ? parseTimePs(flags.end, '--end') : null;
-  spec.stride = parsePositiveInt(flags.stride, '--stride');
-  spec.removeDrift = flags.removeDrift ?? false;
-  return spec;
-}

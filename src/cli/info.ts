@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { summarizeTrajectory, type TrajectorySummary } from '../io/summary.js';
-import { parseBoxOption, parsePositiveTime, parseTypeMap } from './options.js';
+import { parseBoxOption, parsePositiveTime, parseTypeMap } from '../model/parse-options.js';
 import { progressBar } from './progress.js';
 import { formatBytes, formatNumber } from '../report/format.js';
 

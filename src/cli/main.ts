@@ -2,6 +2,8 @@ import { Command, CommanderError } from 'commander';
 import { createRequire } from 'node:module';
 import { InputError } from '../model/errors.js';
 import { registerAnalyze } from './analyze.js';
+import { registerBatch } from './batch.js';
+import { registerMerge } from './merge.js';
 import { registerInfo } from './info.js';
 import { registerView } from './view.js';
 
@@ -23,6 +25,8 @@ export function buildProgram(): Command {
   registerInfo(program);
   registerAnalyze(program, VERSION);
   registerView(program);
+  registerBatch(program, VERSION);
+  registerMerge(program, VERSION);
   return program;
 }
 
@@ -31,7 +35,8 @@ export async function main(argv: string[]): Promise<number> {
   const program = buildProgram();
   try {
     await program.parseAsync(argv, { from: 'user' });
-    return 0;
+    // A command may set an exit code of its own (batch: 3 when some files failed).
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (e) {
     if (e instanceof CommanderError) {
       // Commander has printed its message; --help and --version are not failures.

@@ -4,7 +4,7 @@ import { parseLengthA } from '../model/units.js';
 import { readerOptions } from '../parallel/plan.js';
 import { defaultSpec } from '../parallel/spec.js';
 import { defaultWebRoot, startViewer } from '../viewer/server.js';
-import { parseBoxOption, parsePositiveInt, parsePositiveTime, parseTypeMap } from './options.js';
+import { parseBoxOption, parsePositiveInt, parsePositiveTime, parseTypeMap } from '../model/parse-options.js';
 
 interface ViewFlags {
   port?: string;

@@ -5,15 +5,16 @@ import { TrajectoryReader, truncationWarning } from '../io/reader.js';
 import { isGzip, openByteSource, streamBytes } from '../io/source.js';
 import { addSums, type MsdSeries, type MsdSums } from '../analysis/msd.js';
 import { InputError, ParseError } from '../model/errors.js';
-import { Folder } from './fold.js';
-import { finish, msdWork, type AnalysisResult } from './finish.js';
+import { Folder, type FoldState } from './fold.js';
+import { finish, msdWork, type AnalysisResult, type MsdCompute } from './finish.js';
 import { mergeFolds } from './merge.js';
 import { makePlan, readerOptions, type Plan } from './plan.js';
 import { createPool } from './pool.js';
 import { planSlices, type Slice } from './slices.js';
+import type { SavedFold } from './state-file.js';
 import { trace } from './trace.js';
 import type { AnalysisSpec } from './spec.js';
-import { foldFromWire, foldSlice, isFailure, msdPart, type FoldTask, type MsdTask, type TaskFailure, type WireFold } from './task.js';
+import { foldFromWire, foldSlice, isFailure, type FoldTask, type MsdTask, type TaskFailure, type WireFold } from './task.js';
 
 export interface RunOptions {
   /** Worker threads; 1 (the default) runs everything in this thread. */
@@ -38,6 +39,31 @@ export const MIN_PARALLEL_BYTES = 32 << 20;
  * the workers by particle. The numbers do not depend on the number of workers.
  */
 export async function analyzeFile(spec: AnalysisSpec, options: RunOptions = {}): Promise<AnalysisResult> {
+  return run(spec, options, async ({ plan, state, warnings, msd }) => {
+    const result = await finish(plan, state, msd);
+    trace('finished');
+    result.warnings.push(...warnings);
+    return result;
+  });
+}
+
+/**
+ * Fold the frames of one trajectory (or of its `spec.frames` range) without finishing: the
+ * partial state that `mdpost merge` joins with the states of the other ranges.
+ */
+export async function foldFile(spec: AnalysisSpec, options: RunOptions = {}): Promise<SavedFold> {
+  return run(spec, options, async ({ plan, state, warnings }) => ({ plan, state, warnings }));
+}
+
+interface Folded {
+  plan: Plan;
+  state: FoldState;
+  warnings: string[];
+  /** The FFT MSD, in this thread or split across the pool. */
+  msd: MsdCompute;
+}
+
+async function run<T>(spec: AnalysisSpec, options: RunOptions, then: (f: Folded) => Promise<T>): Promise<T> {
   let workers = options.workers ?? 1;
   if (workers > 1 && (await streamBytes(spec.file)) < (options.minParallelBytes ?? MIN_PARALLEL_BYTES)) workers = 1;
   const gz = await isGzip(spec.file);
@@ -45,6 +71,10 @@ export async function analyzeFile(spec: AnalysisSpec, options: RunOptions = {}):
   // warm from planning, and its share needs no transfer); with gzip it decompresses instead.
   // The pool's threads start (and load their code) while this one plans.
   const pool = workers > 1 ? createPool(gz ? workers : workers - 1) : null;
+  const onSigint = () => {
+    void (pool ? pool.destroy() : Promise.resolve()).finally(() => process.exit(130));
+  };
+  process.once('SIGINT', onSigint);
   try {
     trace('start');
     const plan = await makePlan(spec);
@@ -52,17 +82,26 @@ export async function analyzeFile(spec: AnalysisSpec, options: RunOptions = {}):
     if (pool) {
       const slices = gz ? null : await planSlices(plan, workers, options.sliceBytes);
       trace(`sliced: ${slices?.length ?? 'none'}`);
-      if (gz || slices) return await inWorkers(plan, pool, workers, slices, options);
+      if (gz || slices) {
+        const { state, warnings } = await inWorkers(plan, pool, workers, slices, options);
+        return await then({ plan, state, warnings, msd: (series) => msdInWorkers(pool, series, workers) });
+      }
     }
-    return await inThisThread(plan, options);
+    const { state, warnings } = await inThisThread(plan, options);
+    return await then({ plan, state, warnings, msd: async (series) => msdWork(series, 0, series.particles) });
   } finally {
+    process.removeListener('SIGINT', onSigint);
     await pool?.destroy();
     trace('pool closed');
   }
 }
 
-async function inThisThread(plan: Plan, options: RunOptions): Promise<AnalysisResult> {
-  const reader = await TrajectoryReader.open(plan.spec.file, readerOptions(plan.spec));
+async function inThisThread(plan: Plan, options: RunOptions): Promise<{ state: FoldState; warnings: string[] }> {
+  const r = plan.spec.byteRange;
+  const reader = await TrajectoryReader.open(plan.spec.file, {
+    ...readerOptions(plan.spec),
+    ...(r ? { format: plan.format, range: { start: r.start, end: r.end, firstFrame: r.firstFrame, firstLine: null }, parserState: plan.parserState } : {}),
+  });
   const folder = new Folder(plan);
   const breathe = breather();
   for await (const frame of reader.frames()) {
@@ -74,36 +113,25 @@ async function inThisThread(plan: Plan, options: RunOptions): Promise<AnalysisRe
     }
   }
   trace('folded');
-  const result = await finish(plan, folder.state(), async (series) => msdWork(series, 0, series.particles));
-  trace('finished');
-  result.warnings.push(...reader.warnings);
-  return result;
+  const warnings = [...reader.warnings];
+  if (reader.truncated && reader.truncated.line === null) {
+    warnings.push(truncationWarning(plan.spec.file, reader.truncated.frame, await lineAtOffset(plan.spec.file, reader.truncated.offset)));
+  }
+  return { state: folder.state(), warnings };
 }
 
-async function inWorkers(plan: Plan, pool: Piscina, workers: number, slices: Slice[] | null, options: RunOptions): Promise<AnalysisResult> {
-  const onSigint = () => {
-    void pool.destroy().finally(() => process.exit(130));
-  };
-  process.once('SIGINT', onSigint);
-  try {
-    const parts = slices ? await foldSlices(plan, pool, workers - 1, slices, options) : await foldBatches(plan, pool, workers, options.batchBytes ?? BATCH_BYTES, options);
-    trace('folded');
-    const failed = parts.find(isFailure);
-    if (failed) throw await rebuildError(plan, failed);
-    const wires = parts as WireFold[];
-    const warnings = wires.flatMap((f) => f.warnings);
-    const cut = wires.find((f) => f.truncated && f.truncated.line === null)?.truncated;
-    if (cut) warnings.push(truncationWarning(plan.spec.file, cut.frame, await lineAtOffset(plan.spec.file, cut.offset)));
-    const folds = wires.map(foldFromWire);
-    const state = mergeFolds(plan, folds);
-    trace('merged');
-    const result = await finish(plan, state, (series) => msdInWorkers(pool, series, workers));
-    trace('finished');
-    result.warnings.push(...warnings);
-    return result;
-  } finally {
-    process.removeListener('SIGINT', onSigint);
-  }
+async function inWorkers(plan: Plan, pool: Piscina, workers: number, slices: Slice[] | null, options: RunOptions): Promise<{ state: FoldState; warnings: string[] }> {
+  const parts = slices ? await foldSlices(plan, pool, workers - 1, slices, options) : await foldBatches(plan, pool, workers, options.batchBytes ?? BATCH_BYTES, options);
+  trace('folded');
+  const failed = parts.find(isFailure);
+  if (failed) throw await rebuildError(plan, failed);
+  const wires = parts as WireFold[];
+  const warnings = wires.flatMap((f) => f.warnings);
+  const cut = wires.find((f) => f.truncated && f.truncated.line === null)?.truncated;
+  if (cut) warnings.push(truncationWarning(plan.spec.file, cut.frame, await lineAtOffset(plan.spec.file, cut.offset)));
+  const state = mergeFolds(plan, wires.map(foldFromWire));
+  trace('merged');
+  return { state, warnings };
 }
 
 function foldTask(plan: Plan, slice: FoldTask['slice']): FoldTask {

@@ -4,7 +4,7 @@ import { InputError } from '../model/errors.js';
 import { cloneFrame, type Frame } from '../model/frame.js';
 import { particlePositions } from '../select/particles.js';
 import { Unwrapper, type UnwrapState } from '../select/unwrap.js';
-import { checkSpacing, isUsed, type Plan } from './plan.js';
+import { checkSpacing, inRange, isUsed, type Plan } from './plan.js';
 
 /**
  * Folds frames into the analyses' states: the MSD series of each selection, the g(r) state of
@@ -50,15 +50,16 @@ export class Folder {
     this.drift = plan.driftWeights ? new Float64Array(3 * 64) : null;
   }
 
-  /** True once frames past --end have been reached (the caller may stop reading). */
+  /** True once frames past --end (or past this part of the run) have been reached: the caller may stop reading. */
   done(index: number): boolean {
-    return this.plan.lastFrame !== null && index > this.plan.lastFrame;
+    const p = this.plan;
+    return (p.lastFrame !== null && index > p.lastFrame) || (p.rangeEnd !== null && index >= p.rangeEnd);
   }
 
   add(frame: Frame): void {
     const plan = this.plan;
     const k = frame.index;
-    if (k < plan.firstFrame || this.done(k)) return;
+    if (k < plan.firstFrame || !inRange(plan, k) || this.done(k)) return;
     checkSpacing(plan, frame);
     if (frame.natoms !== plan.natoms) {
       throw new InputError(`${plan.spec.file}, frame ${k}: ${frame.natoms} atoms, but the first frame had ${plan.natoms}; MSD and g(r) need the same atoms in every frame`);

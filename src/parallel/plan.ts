@@ -31,6 +31,9 @@ export interface Plan {
   firstFrame: number;
   lastFrame: number | null;
   stride: number;
+  /** The part of the run this process folds (spec.frames): rangeFirst ≤ index < rangeEnd. */
+  rangeFirst: number;
+  rangeEnd: number | null;
   msd: { selection: string; def: ParticleDef; elements: string }[];
   rdf: { a: string; b: string; atomsA: Int32Array; atomsB: Int32Array }[];
   rmaxA: number;
@@ -137,6 +140,8 @@ export async function makePlan(spec: AnalysisSpec): Promise<Plan> {
     firstFrame,
     lastFrame,
     stride: spec.stride,
+    rangeFirst: spec.frames?.[0] ?? 0,
+    rangeEnd: spec.frames?.[1] ?? null,
     msd,
     rdf,
     rmaxA,
@@ -206,6 +211,11 @@ export function checkSpacing(plan: Plan, frame: Frame): void {
       throw new InputError(`${plan.spec.file}, frame ${k}: time ${frame.timePs} ps breaks the even spacing of the frames (expected ${expected} ps)`);
     }
   }
+}
+
+/** Whether a frame belongs to the part of the run this process folds. */
+export function inRange(plan: Plan, index: number): boolean {
+  return index >= plan.rangeFirst && (plan.rangeEnd === null || index < plan.rangeEnd);
 }
 
 export function isUsed(plan: Plan, index: number): boolean {

@@ -28,13 +28,17 @@ export const MIN_SLICE_BYTES = 4 << 20;
 export async function planSlices(plan: Plan, count: number, minSliceBytes = MIN_SLICE_BYTES): Promise<Slice[] | null> {
   const path = plan.spec.file;
   if (await isGzip(path)) return null;
-  const size = (await stat(path)).size;
-  const n = Math.max(1, Math.min(count, Math.floor(size / minSliceBytes)));
+  // A part of the run whose byte range the caller knows is sliced within that range only.
+  const within = plan.spec.byteRange ?? null;
+  const from = within?.start ?? 0;
+  const size = within?.end ?? (await stat(path)).size;
+  const n = Math.max(1, Math.min(count, Math.floor((size - from) / minSliceBytes)));
   if (n < 2) return null;
-  const targets = Array.from({ length: n - 1 }, (_, k) => Math.floor(((k + 1) * size) / n));
+  const targets = Array.from({ length: n - 1 }, (_, k) => from + Math.floor(((k + 1) * (size - from)) / n));
+  if (within && !hasFrameMarker(plan.format)) return null; // XYZ cuts count lines from the top
   const starts = hasFrameMarker(plan.format) ? await markerStarts(plan, targets, size) : await lineCountStarts(plan, targets);
   if (!starts || !(await startsLookRight(plan, starts))) return null;
-  const all = [{ offset: 0, frame: 0, line: 1 as number | null }, ...starts];
+  const all = [{ offset: from, frame: within?.firstFrame ?? 0, line: within ? null : (1 as number | null) }, ...starts];
   const slices: Slice[] = [];
   for (let k = 0; k < all.length; k++) {
     const end = k + 1 < all.length ? all[k + 1].offset : size;

@@ -21,6 +21,13 @@ export interface AnalysisSpec {
   endPs?: number | null;
   stride: number;
   removeDrift: boolean;
+  /** Fold only frames first ≤ index < end (null: to the end): one part of a run split across processes. */
+  frames?: [number, number | null] | null;
+  /**
+   * Where the part's first frame starts in the (uncompressed) file, when the caller knows it
+   * (a batch that cut the file at frame markers): reading starts there instead of at the top.
+   */
+  byteRange?: { start: number; end: number; firstFrame: number } | null;
 }
 
 export function defaultSpec(file: string): AnalysisSpec {

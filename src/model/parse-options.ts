@@ -1,7 +1,7 @@
-import { boxFromVectors, orthorhombicBox, type Box } from '../model/box.js';
-import { elementFromLabel } from '../model/elements.js';
-import { InputError } from '../model/errors.js';
-import { parseTimePs } from '../model/units.js';
+import { boxFromVectors, orthorhombicBox, type Box } from './box.js';
+import { elementFromLabel } from './elements.js';
+import { InputError } from './errors.js';
+import { parseTimePs } from './units.js';
 
 /** `--box "a b c"` (orthorhombic, Å) or `--box "ax ay az bx by bz cx cy cz"` (cell vectors). */
 export function parseBoxOption(text: string): Box {

@@ -1,0 +1,159 @@
+import { createHash } from 'node:crypto';
+import { readFile, stat } from 'node:fs/promises';
+import { dirname, isAbsolute, relative, resolve } from 'node:path';
+import { glob } from 'tinyglobby';
+import { InputError } from '../model/errors.js';
+import { specFromOptions, type SpecOptions } from '../parallel/spec-options.js';
+import type { AnalysisSpec } from '../parallel/spec.js';
+
+/**
+ * A batch: many trajectories (concentrations, temperatures, repeats), each analysed as
+ * `mdpost analyze` would. A job file lists files or globs with per-file options:
+ *
+ *   {
+ *     "defaults": { "msd": ["Na", "FSI"], "rdf": ["Na,O"], "timestep": "1fs" },
+ *     "runs": [
+ *       { "files": "runs/T*\/dump.lammpstrj", "temperature": 300 },
+ *       { "file": "runs/hot/dump.lammpstrj.gz", "temperature": 350, "label": "350 K, repeat 2" },
+ *       { "file": "huge/dump.lammpstrj", "parts": 4 }
+ *     ]
+ *   }
+ *
+ * Option keys are the `analyze` flags in camelCase (msd, rdf as "A,B", dt, timestep, box,
+ * typeMap, fit, begin, end, stride, rmax, bins, removeDrift, format). Paths are relative to the
+ * job file. "parts": N cuts one trajectory into N frame ranges that can run on N machines.
+ */
+export interface JobOptions extends SpecOptions {
+  parts?: number;
+}
+
+export interface JobRun extends JobOptions {
+  file?: string;
+  files?: string;
+  label?: string;
+  temperature?: number;
+}
+
+export interface JobFile {
+  defaults?: JobOptions;
+  runs: JobRun[];
+}
+
+/** One unit of work: a file (or one part of a file split into frame ranges). */
+export interface BatchEntry {
+  /** Position in the job, which orders the summary. */
+  index: number;
+  /** Folder name of its results. */
+  id: string;
+  file: string;
+  label: string;
+  temperatureK: number | null;
+  spec: AnalysisSpec;
+  /** For a file split into parts: which part, of how many (the frame range is decided when it runs). */
+  part: { k: number; n: number } | null;
+}
+
+const OPTION_KEYS = ['format', 'dt', 'timestep', 'box', 'typeMap', 'msd', 'rdf', 'rmax', 'bins', 'fit', 'begin', 'end', 'stride', 'removeDrift', 'parts'];
+const RUN_KEYS = [...OPTION_KEYS, 'file', 'files', 'label', 'temperature'];
+
+export async function readJobFile(path: string): Promise<{ job: JobFile; baseDir: string }> {
+  let job: JobFile;
+  try {
+    job = JSON.parse(await readFile(path, 'utf8'));
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new InputError(`${path}: ${code === 'ENOENT' ? 'no such file' : `not valid JSON (${(e as Error).message})`}`);
+  }
+  validateJob(job, path);
+  return { job, baseDir: dirname(resolve(path)) };
+}
+
+function validateJob(job: JobFile, path: string): void {
+  if (!job || typeof job !== 'object' || !Array.isArray(job.runs) || job.runs.length === 0) {
+    throw new InputError(`${path}: a job file needs "runs": [ { "file" or "files": …, options … }, … ]`);
+  }
+  const check = (o: Record<string, unknown>, where: string, keys: string[]) => {
+    for (const k of Object.keys(o)) if (!keys.includes(k)) throw new InputError(`${path}: ${where}: unknown key ${JSON.stringify(k)} (known: ${keys.join(', ')})`);
+    for (const k of ['msd', 'rdf']) if (o[k] !== undefined && !(Array.isArray(o[k]) && (o[k] as unknown[]).every((x) => typeof x === 'string'))) throw new InputError(`${path}: ${where}: "${k}" must be a list of strings`);
+    if (o.temperature !== undefined && !(typeof o.temperature === 'number' && o.temperature > 0)) throw new InputError(`${path}: ${where}: "temperature" must be a positive number (K)`);
+    if (o.parts !== undefined && !(Number.isInteger(o.parts) && (o.parts as number) >= 1)) throw new InputError(`${path}: ${where}: "parts" must be a positive integer`);
+  };
+  if (job.defaults) check(job.defaults as Record<string, unknown>, 'defaults', OPTION_KEYS);
+  job.runs.forEach((r, k) => {
+    check(r as Record<string, unknown>, `runs[${k}]`, RUN_KEYS);
+    if ((r.file === undefined) === (r.files === undefined)) throw new InputError(`${path}: runs[${k}]: give exactly one of "file" or "files" (a glob)`);
+  });
+}
+
+/** The job's entries in order: globs expanded (sorted), options merged, specs built. */
+export async function expandJob(job: JobFile, baseDir: string, where = 'job'): Promise<BatchEntry[]> {
+  const entries: BatchEntry[] = [];
+  const ids = new Set<string>();
+  for (const [k, run] of job.runs.entries()) {
+    const files = run.file !== undefined ? [resolveFrom(baseDir, run.file)] : (await glob(run.files!, { cwd: baseDir, absolute: true, onlyFiles: true })).sort();
+    if (files.length === 0) throw new InputError(`${where}: runs[${k}]: "${run.files}" matches no file (relative to ${baseDir})`);
+    const options: JobOptions = { ...job.defaults, ...pick(run) };
+    for (const file of files) {
+      const rel = relative(baseDir, file);
+      const baseId = uniqueId(slugPath(rel), ids);
+      const parts = options.parts ?? 1;
+      const spec = specFromOptions(file, options);
+      const label = run.label ?? rel;
+      for (let p = 0; p < parts; p++) {
+        entries.push({
+          index: entries.length,
+          id: parts > 1 ? `${baseId}.part-${p + 1}-of-${parts}` : baseId,
+          file,
+          label,
+          temperatureK: run.temperature ?? null,
+          spec,
+          part: parts > 1 ? { k: p, n: parts } : null,
+        });
+      }
+    }
+  }
+  return entries;
+}
+
+function pick(run: JobRun): JobOptions {
+  const o: Record<string, unknown> = { ...run };
+  for (const k of ['file', 'files', 'label', 'temperature']) delete o[k];
+  return o as JobOptions;
+}
+
+function resolveFrom(base: string, p: string): string {
+  return isAbsolute(p) ? p : resolve(base, p);
+}
+
+/** A folder name from a path: its segments joined by "_", without the "../" that lead outside the job's folder. */
+function slugPath(p: string): string {
+  const segments = p.split(/[\\/]+/).filter((s) => s !== '' && s !== '.' && s !== '..');
+  return segments.join('_').replace(/[^A-Za-z0-9._+-]+/g, '_').replace(/^[._]+|_+$/g, '') || 'run';
+}
+
+function uniqueId(id: string, taken: Set<string>): string {
+  let out = id;
+  for (let k = 2; taken.has(out); k++) out = `${id}~${k}`;
+  taken.add(out);
+  return out;
+}
+
+/** What makes a result up to date: the file as it is (size and modification time), the options, and mdpost's version. */
+export async function entryFingerprint(e: BatchEntry, version: string): Promise<string> {
+  const st = await stat(e.file).catch(() => null);
+  const h = createHash('sha256');
+  h.update(JSON.stringify({ size: st?.size ?? null, mtime: st?.mtimeMs ?? null, spec: { ...e.spec, file: undefined }, part: e.part, version }));
+  return h.digest('hex').slice(0, 16);
+}
+
+/** Entries of shard i (1-based) of n: every n-th, so that parts of a big file spread over shards. */
+export function shardOf<T extends { index: number }>(entries: T[], shard: { i: number; n: number } | null): T[] {
+  return shard ? entries.filter((e) => e.index % shard.n === shard.i - 1) : entries;
+}
+
+export function parseShard(text: string): { i: number; n: number } {
+  const m = /^(\d+)\/(\d+)$/.exec(text);
+  const i = m ? Number(m[1]) : NaN, n = m ? Number(m[2]) : NaN;
+  if (!m || !(n >= 1) || !(i >= 1 && i <= n)) throw new InputError(`--shard: expected I/N with 1 ≤ I ≤ N, e.g. 2/3, not ${JSON.stringify(text)}`);
+  return { i, n };
+}

@@ -1,0 +1,142 @@
+import type { Command } from 'commander';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
+import { join, relative, resolve } from 'node:path';
+import { collect, manifestOf } from '../batch/collect.js';
+import { expandJob, parseShard, readJobFile, shardOf, type JobFile, type JobOptions } from '../batch/job.js';
+import { runEntries } from '../batch/run.js';
+import { D_UNITS, summaryText, type DUnit } from '../batch/summary.js';
+import { InputError } from '../model/errors.js';
+import { parsePositiveInt } from '../model/parse-options.js';
+import { progressBar } from './progress.js';
+
+interface BatchFlags extends JobOptions {
+  out: string;
+  shard?: string;
+  force?: boolean;
+  workers?: string;
+  unit: string;
+  temperatureFrom?: string;
+}
+
+const collectList = (v: string, prev: string[] | undefined) => [...(prev ?? []), v];
+
+export function registerBatch(program: Command, version: string): void {
+  program
+    .command('batch')
+    .summary('analyse many trajectories: one report each, a summary table, Arrhenius fits; shards for clusters')
+    .description(
+      'Analyse every trajectory of a job — a job file (JSON), or a glob with the same options as `mdpost analyze` — each into its own folder, ' +
+        'and write a summary (summary.csv, summary.json, summary.html, printed) with D ± its error per selection, t⁺, and the first peak, ' +
+        'minimum and coordination number of each g(r) pair; with runs at several temperatures, an Arrhenius fit of D(T) (Ea in eV). ' +
+        'A file that fails is reported and the others go on (exit code 3 then). A rerun skips files whose results are up to date ' +
+        '(same size, modification time and options); --force recomputes. --shard I/N runs the I-th of N disjoint parts of the batch ' +
+        '(on a cluster: one Slurm array task each), and `mdpost merge` joins their --out folders into the summary a single run gives.',
+    )
+    .argument('<job>', 'a job file (.json), or a glob of trajectories in quotes, e.g. "runs/*/dump.lammpstrj"')
+    .option('--out <dir>', 'output folder', 'batch-results')
+    .option('--shard <i/n>', 'run only the I-th of N parts of the batch (1 ≤ I ≤ N)')
+    .option('--force', 'recompute results that are up to date')
+    .option('--workers <n>', `threads per trajectory (default: the number of cores, ${availableParallelism()})`)
+    .option('--unit <unit>', 'unit of D in the summary: A2/ps, A2/ns or cm2/s', 'A2/ns')
+    .option('--msd <selection>', 'with a glob: MSD and D of a selection (repeatable)', collectList)
+    .option('--rdf <a,b>', 'with a glob: g(r) of a pair (repeatable)', collectList)
+    .option('--dt <time>', 'with a glob: time between stored frames')
+    .option('--timestep <time>', 'with a glob: MD step for LAMMPS step numbers')
+    .option('--fit <window>', 'with a glob: "auto" or T0:T1 (ps)')
+    .option('--begin <time>', 'with a glob: skip frames before this time')
+    .option('--end <time>', 'with a glob: stop after this time')
+    .option('--stride <n>', 'with a glob: use every n-th frame')
+    .option('--rmax <length>', 'with a glob: largest r of g(r), Å')
+    .option('--bins <n>', 'with a glob: number of g(r) bins')
+    .option('--box <cell>', 'with a glob: cell for files without one')
+    .option('--type-map <map>', 'with a glob: elements of LAMMPS types')
+    .option('--remove-drift', 'with a glob: subtract the system\'s centre-of-mass motion')
+    .option('--temperature-from <regex>', 'with a glob: temperature (K) from each path, the first group of a regular expression, e.g. "T(\\d+)"')
+    .addHelpText(
+      'after',
+      '\nJob file:\n' +
+        '  {"defaults": {"msd": ["Na", "FSI"], "rdf": ["Na,O"], "timestep": "1fs"},\n' +
+        '   "runs": [{"files": "runs/T*/dump.lammpstrj", "temperature": 300, "label": "300 K"},\n' +
+        '            {"file": "runs/big/dump.lammpstrj", "temperature": 350, "parts": 4}]}\n' +
+        '  Options as the analyze flags in camelCase; paths relative to the job file; "parts": N splits one file into N frame ranges.\n' +
+        '\nExamples:\n' +
+        '  mdpost batch job.json --out results\n' +
+        '  mdpost batch "runs/T*/dump.lammpstrj" --timestep 1fs --msd Na --msd FSI --rdf Na,O --temperature-from "T(\\d+)" --out results\n' +
+        '  mdpost batch job.json --shard 2/3 --out results/shard-2 && mdpost merge results/shard-* --out results',
+    )
+    .action(async (jobArg: string, flags: BatchFlags) => {
+      const unit = parseUnit(flags.unit);
+      const shard = flags.shard ? parseShard(flags.shard) : null;
+      const workers = flags.workers ? parsePositiveInt(flags.workers, '--workers') : availableParallelism();
+      const { job, baseDir } = jobArg.endsWith('.json') ? await readJobFile(jobArg) : globJob(jobArg, flags);
+      const entries = await expandJob(job, baseDir, jobArg);
+      if (flags.temperatureFrom && !jobArg.endsWith('.json')) applyTemperatures(entries, flags.temperatureFrom, baseDir);
+      await mkdir(flags.out, { recursive: true });
+      await writeFile(join(flags.out, 'batch.json'), JSON.stringify(manifestOf(entries, unit, version), null, 1) + '\n');
+      const mine = shardOf(entries, shard);
+      process.stderr.write(`mdpost batch: ${entries.length} run${entries.length === 1 ? '' : 's'}${shard ? `, ${mine.length} in shard ${shard.i}/${shard.n}` : ''} → ${flags.out}/\n`);
+      const bar = progressBar('batch');
+      const t0 = performance.now();
+      const outcomes = await runEntries(mine, {
+        out: flags.out,
+        force: flags.force ?? false,
+        workers,
+        version,
+        onProgress: (d, t) => bar.update(d, t),
+        onEntry: ({ entry, position, of, outcome, bytesDone, bytesTotal }) => {
+          const head = `[${position + 1}/${of}] ${entry.label}${entry.part ? ` (part ${entry.part.k + 1}/${entry.part.n})` : ''}`;
+          if (!outcome) return;
+          const elapsed = (performance.now() - t0) / 1000;
+          const eta = bytesDone > 0 && bytesDone < bytesTotal ? `, about ${formatSeconds((elapsed * (bytesTotal - bytesDone)) / bytesDone)} left` : '';
+          const what = outcome.status === 'failed' ? `FAILED: ${outcome.error}` : outcome.status === 'up to date' ? 'up to date, kept' : `done in ${outcome.seconds.toFixed(1)} s`;
+          bar.stop();
+          process.stderr.write(`${head}: ${what}${eta}\n`);
+        },
+      });
+      bar.stop();
+      const summary = await collect([flags.out], flags.out, version, unit);
+      process.stdout.write(summaryText(summary));
+      const failed = outcomes.filter((o) => o.status === 'failed').length;
+      if (shard) process.stderr.write(`mdpost batch: shard ${shard.i}/${shard.n} done; when all shards are, run: mdpost merge <their --out folders> --out DIR\n`);
+      process.stderr.write(`mdpost batch: summary in ${flags.out}/summary.csv, summary.json, summary.html\n`);
+      if (failed > 0) {
+        process.stderr.write(`mdpost batch: ${failed} of ${mine.length} failed; their errors are in the summary and in ${flags.out}/<run>/meta.json\n`);
+        process.exitCode = 3;
+      }
+    });
+}
+
+export function parseUnit(text: string): DUnit {
+  const u = text.replace('Å', 'A').replace('²', '2').replace('^', '') as DUnit;
+  if (!(u in D_UNITS)) throw new InputError(`--unit: expected A2/ps, A2/ns or cm2/s, not ${JSON.stringify(text)}`);
+  return u;
+}
+
+function globJob(pattern: string, flags: BatchFlags): { job: JobFile; baseDir: string } {
+  const options: JobOptions = {};
+  for (const k of ['msd', 'rdf', 'dt', 'timestep', 'fit', 'begin', 'end', 'stride', 'rmax', 'bins', 'box', 'typeMap', 'removeDrift', 'format'] as const) {
+    if (flags[k] !== undefined) (options as Record<string, unknown>)[k] = flags[k];
+  }
+  if (!options.msd?.length && !options.rdf?.length) throw new InputError('nothing to compute: give --msd and/or --rdf with a glob, or use a job file');
+  return { job: { runs: [{ files: pattern, ...options }] }, baseDir: process.cwd() };
+}
+
+function applyTemperatures(entries: { file: string; temperatureK: number | null; label: string }[], regex: string, baseDir: string): void {
+  let re: RegExp;
+  try {
+    re = new RegExp(regex);
+  } catch (e) {
+    throw new InputError(`--temperature-from: not a regular expression: ${(e as Error).message}`);
+  }
+  for (const e of entries) {
+    const m = re.exec(relative(baseDir, resolve(e.file)));
+    const t = m?.[1] !== undefined ? Number(m[1]) : NaN;
+    if (!(t > 0)) throw new InputError(`--temperature-from: no temperature in ${e.file} (the first group of /${regex}/ must match a number)`);
+    e.temperatureK = t;
+  }
+}
+
+function formatSeconds(s: number): string {
+  return s < 90 ? `${Math.round(s)} s` : s < 5400 ? `${Math.round(s / 60)} min` : `${(s / 3600).toFixed(1)} h`;
+}
