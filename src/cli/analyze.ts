@@ -1,12 +1,10 @@
 import type { Command } from 'commander';
-import { writeFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { analyzeFile, foldFile } from '../parallel/analyze-file.js';
 import { saveFold } from '../parallel/state-file.js';
 import { specFromOptions, type SpecOptions } from '../parallel/spec-options.js';
-import { analysisJson } from '../report/json.js';
-import { analysisText } from '../report/text.js';
 import { parsePositiveInt } from '../model/parse-options.js';
+import { outputAnalysis } from './output.js';
 import { progressBar } from './progress.js';
 
 interface AnalyzeFlags extends SpecOptions {
@@ -84,19 +82,7 @@ export function registerAnalyze(program: Command, version: string): void {
       } finally {
         bar.stop();
       }
-      const json = analysisJson(result, version);
-      if (flags.json === '-') process.stdout.write(JSON.stringify(json, null, 1) + '\n');
-      else {
-        process.stdout.write(analysisText(result));
-        if (flags.json) await writeFile(flags.json, JSON.stringify(json, null, 1) + '\n');
-      }
-      if (flags.out) {
-        // Plots need vega (slow to load): only when asked for.
-        const { writeReport } = await import('../report/write.js');
-        const files = await writeReport(flags.out, result, version);
-        process.stderr.write(`mdpost: wrote ${files.length} files to ${flags.out}/ (open ${flags.out}/index.html)\n`);
-      }
-      for (const w of result.warnings) process.stderr.write(`mdpost: warning: ${w}\n`);
+      await outputAnalysis(result, flags, version);
     });
 }
 

@@ -1,13 +1,12 @@
 import type { Command } from 'commander';
-import { stat, writeFile } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { collect } from '../batch/collect.js';
 import { summaryText } from '../batch/summary.js';
 import { InputError } from '../model/errors.js';
 import { joinParts } from '../parallel/join.js';
 import { loadFold } from '../parallel/state-file.js';
-import { analysisJson } from '../report/json.js';
-import { analysisText } from '../report/text.js';
 import { parseUnit } from './batch.js';
+import { outputAnalysis } from './output.js';
 
 interface MergeFlags {
   out?: string;
@@ -42,17 +41,6 @@ export function registerMerge(program: Command, version: string): void {
       }
       if (!kinds.every((k) => k === 'file')) throw new InputError('give either batch output folders or .mdstate files, not both');
       const result = await joinParts(await Promise.all(inputs.map(loadFold)), inputs);
-      const json = analysisJson(result, version);
-      if (flags.json === '-') process.stdout.write(JSON.stringify(json, null, 1) + '\n');
-      else {
-        process.stdout.write(analysisText(result));
-        if (flags.json) await writeFile(flags.json, JSON.stringify(json, null, 1) + '\n');
-      }
-      if (flags.out) {
-        const { writeReport } = await import('../report/write.js');
-        await writeReport(flags.out, result, version);
-        process.stderr.write(`mdpost merge: report in ${flags.out}/ (open ${flags.out}/index.html)\n`);
-      }
-      for (const w of result.warnings) process.stderr.write(`mdpost: warning: ${w}\n`);
+      await outputAnalysis(result, flags, version);
     });
 }

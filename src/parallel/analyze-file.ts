@@ -204,31 +204,29 @@ async function foldBatches(plan: Plan, pool: Piscina, workers: number, batchByte
   let frame = 0;
   let line = 1;
   const perFrame = plan.natoms + 2;
+  const grow = () => {
+    const bigger = Buffer.allocUnsafe(2 * buf.length);
+    buf.copy(bigger, 0, 0, len);
+    buf = bigger;
+  };
+  const readMore = async () => {
+    if (len === buf.length - 1) grow();
+    const n = await src.read(buf, len, buf.length - 1 - len);
+    if (n === 0) eof = true;
+    len += n;
+  };
   try {
     while (!eof || len > 0) {
-      while (!eof && len < batchBytes + Math.min(batchBytes, 1 << 20)) {
-        if (len === buf.length - 1) {
-          const bigger = Buffer.allocUnsafe(2 * buf.length);
-          buf.copy(bigger, 0, 0, len);
-          buf = bigger;
-        }
-        const n = await src.read(buf, len, buf.length - 1 - len);
-        if (n === 0) eof = true;
-        len += n;
-      }
+      while (!eof && len < batchBytes + Math.min(batchBytes, 1 << 20)) await readMore();
       let cut = eof ? len : cutAfter(plan, buf, Math.min(batchBytes, len - 1), len, perFrame);
       if (cut < 0) {
         // One frame larger than the batch: read on until it ends.
-        if (eof) cut = len;
-        else {
-          const bigger = Buffer.allocUnsafe(2 * buf.length);
-          buf.copy(bigger, 0, 0, len);
-          buf = bigger;
-          const n = await src.read(buf, len, buf.length - 1 - len);
-          if (n === 0) eof = true;
-          len += n;
+        if (!eof) {
+          grow();
+          await readMore();
           continue;
         }
+        cut = len;
       }
       if (cut === 0) break;
       const bytes = Buffer.alloc(cut);
