@@ -1,0 +1,99 @@
+import { inflateSync } from 'node:zlib';
+
+/** An image as 8-bit RGBA, row by row. */
+export interface Rgba {
+  width: number;
+  height: number;
+  data: Uint8Array;
+}
+
+/**
+ * Decode the PNGs Chromium writes for screenshots: 8 bits per channel, RGB or RGBA, not
+ * interlaced. Anything else is refused rather than misread.
+ */
+export function decodePng(png: Buffer): Rgba {
+  if (png.readUInt32BE(0) !== 0x89504e47 || png.readUInt32BE(4) !== 0x0d0a1a0a) throw new Error('not a PNG');
+  let width = 0;
+  let height = 0;
+  let channels = 0;
+  const idat: Buffer[] = [];
+  for (let at = 8; at < png.length; ) {
+    const length = png.readUInt32BE(at);
+    const type = png.toString('latin1', at + 4, at + 8);
+    const body = png.subarray(at + 8, at + 8 + length);
+    if (type === 'IHDR') {
+      width = body.readUInt32BE(0);
+      height = body.readUInt32BE(4);
+      const [depth, colour, , , interlace] = body.subarray(8, 13);
+      if (depth !== 8 || (colour !== 2 && colour !== 6) || interlace !== 0) throw new Error(`unsupported PNG: depth ${depth}, colour type ${colour}, interlace ${interlace}`);
+      channels = colour === 6 ? 4 : 3;
+    } else if (type === 'IDAT') idat.push(body);
+    else if (type === 'IEND') break;
+    at += 12 + length;
+  }
+  const raw = inflateSync(Buffer.concat(idat));
+  const stride = width * channels;
+  const pixels = new Uint8Array(stride * height);
+  for (let y = 0; y < height; y++) {
+    const filter = raw[y * (stride + 1)];
+    const line = raw.subarray(y * (stride + 1) + 1, (y + 1) * (stride + 1));
+    const out = pixels.subarray(y * stride, (y + 1) * stride);
+    const prev = y > 0 ? pixels.subarray((y - 1) * stride, y * stride) : new Uint8Array(stride);
+    for (let i = 0; i < stride; i++) {
+      const a = i >= channels ? out[i - channels] : 0;
+      const b = prev[i];
+      const c = i >= channels ? prev[i - channels] : 0;
+      out[i] = (line[i] + unfilter(filter, a, b, c)) & 0xff;
+    }
+  }
+  if (channels === 4) return { width, height, data: pixels };
+  const data = new Uint8Array(width * height * 4);
+  for (let p = 0; p < width * height; p++) {
+    data.set(pixels.subarray(3 * p, 3 * p + 3), 4 * p);
+    data[4 * p + 3] = 255;
+  }
+  return { width, height, data };
+}
+
+/** What PNG's filter `type` adds back, given the bytes left (a), above (b) and above-left (c). */
+function unfilter(type: number, a: number, b: number, c: number): number {
+  switch (type) {
+    case 0:
+      return 0;
+    case 1:
+      return a;
+    case 2:
+      return b;
+    case 3:
+      return (a + b) >> 1;
+    case 4: {
+      const p = a + b - c;
+      const pa = Math.abs(p - a);
+      const pb = Math.abs(p - b);
+      const pc = Math.abs(p - c);
+      return pa <= pb && pa <= pc ? a : pb <= pc ? b : c;
+    }
+    default:
+      throw new Error(`bad PNG filter ${type}`);
+  }
+}
+
+/** Pixels whose colour differs from `rgb` by more than `tolerance` in some channel. */
+export function countDiffering(img: Rgba, rgb: readonly [number, number, number], tolerance = 8): number {
+  let n = 0;
+  for (let p = 0; p < img.width * img.height; p++) {
+    const d = img.data;
+    if (Math.abs(d[4 * p] - rgb[0]) > tolerance || Math.abs(d[4 * p + 1] - rgb[1]) > tolerance || Math.abs(d[4 * p + 2] - rgb[2]) > tolerance) n++;
+  }
+  return n;
+}
+
+/** Pixels that differ between two images of the same size by more than `tolerance` in some channel. */
+export function countChanged(a: Rgba, b: Rgba, tolerance = 8): number {
+  if (a.width !== b.width || a.height !== b.height) throw new Error(`sizes differ: ${a.width}×${a.height} and ${b.width}×${b.height}`);
+  let n = 0;
+  for (let i = 0; i < a.data.length; i += 4) {
+    if (Math.abs(a.data[i] - b.data[i]) > tolerance || Math.abs(a.data[i + 1] - b.data[i + 1]) > tolerance || Math.abs(a.data[i + 2] - b.data[i + 2]) > tolerance) n++;
+  }
+  return n;
+}
