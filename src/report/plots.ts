@@ -1,5 +1,4 @@
-import * as vega from 'vega';
-import { compile, type TopLevelSpec } from 'vega-lite';
+import type { TopLevelSpec } from 'vega-lite';
 import type { FitWindow } from '../analysis/diffusion.js';
 import type { ShellPoint } from '../analysis/rdf-shell.js';
 
@@ -154,8 +153,12 @@ export function rdfPlotSpec(g: RdfPlotInput): TopLevelSpec {
   } as TopLevelSpec;
 }
 
-/** Render a Vega-Lite spec to SVG text (no browser, no canvas). */
+/**
+ * Render a Vega-Lite spec to SVG text (no browser, no canvas). Vega and Vega-Lite are loaded
+ * here, on first use: they take half a second to load, which every command would pay otherwise.
+ */
 export async function renderSvg(spec: TopLevelSpec): Promise<string> {
+  const [vega, { compile }] = await Promise.all([import('vega'), import('vega-lite')]);
   const view = new vega.View(vega.parse(compile(spec).spec), { renderer: 'none' });
   try {
     return await view.toSVG();

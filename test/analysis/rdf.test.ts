@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { emptyRdfState, maxRmax, mergeRdf, RdfAccumulator } from '../../src/analysis/rdf.js';
+import { emptyRdfState, MAX_CN, maxRmax, mergeRdf, RdfAccumulator } from '../../src/analysis/rdf.js';
 import { finishRdf } from '../../src/analysis/rdf-shell.js';
 import { boxFromVectors, orthorhombicBox, type Box } from '../../src/model/box.js';
 import { HAVE_SHARED, readAll, shared } from '../support/io.js';
@@ -7,27 +7,45 @@ import { uniform } from '../support/random.js';
 
 const range = (n: number, from = 0) => Int32Array.from({ length: n }, (_, i) => from + i);
 
-/** Pair histogram by brute force: every pair, every periodic image within ±2 cells. */
-function bruteCounts(pos: Float64Array, A: Int32Array, B: Int32Array, box: Box, rmax: number, bins: number): Float64Array {
+/** Distances under r_max from A atom i to every B atom, every periodic image within ±2 cells, by brute force. */
+function bruteDistances(pos: Float64Array, i: number, B: Int32Array, box: Box, rmax: number): number[] {
   const m = box.matrix;
-  const counts = new Float64Array(bins);
-  for (const i of A) {
-    for (const j of B) {
-      for (let a = -2; a <= 2; a++) {
-        for (let b = -2; b <= 2; b++) {
-          for (let c = -2; c <= 2; c++) {
-            if (i === j && a === 0 && b === 0 && c === 0) continue;
-            const dx = pos[3 * j] + a * m[0] + b * m[3] + c * m[6] - pos[3 * i];
-            const dy = pos[3 * j + 1] + a * m[1] + b * m[4] + c * m[7] - pos[3 * i + 1];
-            const dz = pos[3 * j + 2] + a * m[2] + b * m[5] + c * m[8] - pos[3 * i + 2];
-            const r = Math.hypot(dx, dy, dz);
-            if (r < rmax) counts[Math.floor((r * bins) / rmax)]++;
-          }
+  const r: number[] = [];
+  for (const j of B) {
+    for (let a = -2; a <= 2; a++) {
+      for (let b = -2; b <= 2; b++) {
+        for (let c = -2; c <= 2; c++) {
+          if (i === j && a === 0 && b === 0 && c === 0) continue;
+          const dx = pos[3 * j] + a * m[0] + b * m[3] + c * m[6] - pos[3 * i];
+          const dy = pos[3 * j + 1] + a * m[1] + b * m[4] + c * m[7] - pos[3 * i + 1];
+          const dz = pos[3 * j + 2] + a * m[2] + b * m[5] + c * m[8] - pos[3 * i + 2];
+          const d = Math.hypot(dx, dy, dz);
+          if (d < rmax) r.push(d);
         }
       }
     }
   }
+  return r;
+}
+
+/** Pair histogram by brute force. */
+function bruteCounts(pos: Float64Array, A: Int32Array, B: Int32Array, box: Box, rmax: number, bins: number): Float64Array {
+  const counts = new Float64Array(bins);
+  for (const i of A) for (const d of bruteDistances(pos, i, B, box, rmax)) counts[Math.floor((d * bins) / rmax)]++;
   return counts;
+}
+
+/** Per-ion coordination histogram by brute force: for each CN bin edge, how many A had k B within it. */
+function bruteCnHist(pos: Float64Array, A: Int32Array, B: Int32Array, box: Box, rmax: number, bins: number, cnStep: number, cnBins: number): Float64Array {
+  const hist = new Float64Array(cnBins * (MAX_CN + 1));
+  for (const i of A) {
+    const binsOf = bruteDistances(pos, i, B, box, rmax).map((d) => Math.floor((d * bins) / rmax));
+    for (let c = 0; c < cnBins; c++) {
+      const k = binsOf.filter((b) => b < (c + 1) * cnStep).length;
+      hist[c * (MAX_CN + 1) + Math.min(k, MAX_CN)]++;
+    }
+  }
+  return hist;
 }
 
 function randomPositions(n: number, box: Box, seed: number, spread = 1.5): Float64Array {
@@ -58,6 +76,21 @@ describe('pair counting with a cell list equals brute force over periodic images
     acc.add(pos, box);
     expect(Array.from(acc.state.counts)).toEqual(Array.from(bruteCounts(pos, A, B, box, rmax, bins)));
     expect(acc.state.overlap).toBe(40);
+  });
+
+  it.each(cells)('%s: per-ion neighbour counts (A partly in B, an atom on top of another)', (_name, box) => {
+    const pos = randomPositions(120, box, 7);
+    // Atom 5 (in A and B) sits exactly on atom 90 (only in B): distance 0 is a real neighbour.
+    pos.copyWithin(3 * 5, 3 * 90, 3 * 91);
+    const A = range(30), B = range(100, 20);
+    const rmax = Math.floor(maxRmax(box) * 1000) / 1000;
+    const bins = 4 * Math.round(rmax / 0.05);
+    const acc = new RdfAccumulator(A, B, rmax, bins);
+    acc.add(pos, box);
+    const st = acc.state;
+    expect(st.cnBins).toBeGreaterThan(50);
+    expect(Array.from(st.counts)).toEqual(Array.from(bruteCounts(pos, A, B, box, rmax, bins)));
+    expect(Array.from(st.cnHist)).toEqual(Array.from(bruteCnHist(pos, A, B, box, rmax, bins, st.cnStep, st.cnBins)));
   });
 });
 
