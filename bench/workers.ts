@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { statSync } from 'node:fs';
 import { ensureTrajectory } from './data.js';
 import { MDPOST, PEERS } from './paths.js';
-import { fmt, peerPython, table, timed, warm, type BenchRow } from './util.js';
+import { fmt, peerPython, table, timed, timedMedian, MDPOST_RUNS, warm, type BenchRow } from './util.js';
 
 /**
  * bench/workers: a 500 MB LAMMPS dump (10 000 atoms) analysed for the Na MSD and the Na–O g(r)
@@ -15,7 +15,7 @@ export async function benchWorkers(): Promise<BenchRow[]> {
   const rows: BenchRow[] = [];
   const times: Record<number, number> = {};
   for (const workers of [1, 2]) {
-    const t = timed(process.execPath, [MDPOST, 'analyze', dump, '--msd', 'type 1', '--rdf', 'type 1,type 2', '--rmax', '12', '--bins', '600', '--dt', '1', '--workers', String(workers), '--json', '-'], {
+    const t = timedMedian(MDPOST_RUNS, process.execPath, [MDPOST, 'analyze', dump, '--msd', 'type 1', '--rdf', 'type 1,type 2', '--rmax', '12', '--bins', '600', '--dt', '1', '--workers', String(workers), '--json', '-'], {
       env: { ...process.env, MDPOST_NO_PROGRESS: '1' },
     });
     times[workers] = t.seconds;
@@ -36,7 +36,7 @@ export async function benchWorkers(): Promise<BenchRow[]> {
       'speed-up': `mdpost is ${fmt(t.seconds / times[1], 1)}× (1 worker), ${fmt(t.seconds / times[2], 1)}× (2 workers) faster`,
     });
   }
-  console.log(`\n## bench/workers — ${fmt(mb, 0)} MB LAMMPS dump (10 000 atoms), Na MSD + Na–O g(r), end to end\n`);
+  console.log(`\n## bench/workers — ${fmt(mb, 0)} MB LAMMPS dump (10 000 atoms), Na MSD + Na–O g(r), end to end (mdpost: median of ${MDPOST_RUNS} runs)\n`);
   console.log(table(rows));
   return rows;
 }
