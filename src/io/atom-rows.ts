@@ -1,3 +1,4 @@
+import { ParseError, quoteLine } from '../model/errors.js';
 import { compileRows, lastCall } from './row-compiler.js';
 import type { Scanner } from './scanner.js';
 
@@ -129,4 +130,25 @@ export function parseAtomRows(s: Scanner, rows: AtomRows, roles: Role[], names: 
     s.endRow();
   }
   rows.idsAscending = ascending;
+}
+
+/**
+ * The error to throw for a ParseError `e` raised on an atom line. When a frame has fewer atom
+ * lines than it declares, the line that fails is the start of what follows (the next frame's
+ * count line, an `ITEM:` line), and "expected x (a number)" would hide the real mistake; there
+ * `startsNext` says what the line is instead (or null when it looks like a damaged atom line,
+ * which keeps its precise message). Runs on the error path only.
+ */
+export function shortFrameError(e: unknown, s: Scanner, declared: number, firstAtomLine: number, startsNext: (text: string) => string | null): unknown {
+  if (!(e instanceof ParseError) || e.line === null) return e;
+  const text = s.peekLine();
+  const what = startsNext(text);
+  if (what === null) return e;
+  const lines = e.line - firstAtomLine;
+  return new ParseError(
+    e.file,
+    e.line,
+    e.offset,
+    `the frame declares ${declared} atom${declared === 1 ? '' : 's'} but has only ${lines} atom line${lines === 1 ? '' : 's'}: this line ${what}; found ${quoteLine(text)}`,
+  );
 }

@@ -3,15 +3,19 @@ import { ParseError, quoteLine } from '../model/errors.js';
 import type { Frame, Topology } from '../model/frame.js';
 import { elementsFromLabels } from '../model/topology.js';
 import { LAMMPS_TIME_UNIT_PS } from '../model/units.js';
-import { AtomRows, parseAtomRows, Role } from './atom-rows.js';
+import { AtomRows, parseAtomRows, Role, shortFrameError } from './atom-rows.js';
 import { skipBlankLines, type FrameParser, type ParserState, type ReaderOptions } from './format.js';
 import type { Scanner } from './scanner.js';
 
 /**
  * LAMMPS text dumps (`dump custom`, `dump atom`). A frame is a sequence of `ITEM:` sections —
  * TIMESTEP, optional TIME and UNITS, NUMBER OF ATOMS, BOX BOUNDS — ending with `ITEM: ATOMS`
- * and its column names, then one line per atom. Nothing is assumed about the order of the
- * sections, the columns, or the atoms; all three may change from frame to frame.
+ * and its column names, then one line per atom. TIMESTEP, NUMBER OF ATOMS, BOX BOUNDS and ATOMS
+ * are required. TIMESTEP must come before NUMBER OF ATOMS and BOX BOUNDS (only UNITS and TIME
+ * may precede it, as LAMMPS writes them): it is the marker by which framing.ts finds where
+ * frames start, so a frame without it would be silently merged into its neighbour. Nothing else
+ * is assumed about the order of the sections, the columns, or the atoms; all three may change
+ * from frame to frame.
  *
  * Coordinates: unwrapped columns are preferred (xu, then xsu), then wrapped (x, then xs) with
  * image flags when present. Scaled coordinates are fractional coordinates of the cell
@@ -53,48 +57,70 @@ export class LammpsDumpParser implements FrameParser {
     let time: number | null = null;
     let natoms = -1;
     let box: Box | null = null;
+    // Sections met so far in this frame (Seen bits): a few integer operations per section, so
+    // the checks cost nothing next to the atom lines.
+    let seen = 0;
     for (;;) {
       s.needLine();
       const headerLine = s.line;
       const headerOffset = s.pos;
       const text = s.readLine();
       const item = /^\s*ITEM:\s*(.*?)\s*$/.exec(text);
+      const fail = (what: string) => headerError(s, headerLine, headerOffset, what, text);
       if (!item) {
-        throw headerError(s, headerLine, headerOffset, `expected an "ITEM:" line (the start of a LAMMPS dump section)`, text);
+        throw fail(
+          seen === 0
+            ? 'expected an "ITEM:" line (the start of a LAMMPS dump section)'
+            : 'expected an "ITEM:" line; this frame has had no "ITEM: ATOMS" line (the column names), so atom lines cannot start here',
+        );
       }
       const name = item[1];
-      if (name === 'TIMESTEP') {
+      const kind = sectionOf(name);
+      if (kind === 0) {
+        throw fail(`unknown section "ITEM: ${name}"; expected TIMESTEP, TIME, UNITS, NUMBER OF ATOMS, BOX BOUNDS or ATOMS`);
+      }
+      if (seen & kind) {
+        // TIMESTEP (or TIME, UNITS) again: the next frame begins, so this one never reached its atoms.
+        throw fail(
+          kind & FRAME_START
+            ? `expected "ITEM: ATOMS": this frame has no atoms section before the next frame's "ITEM: ${name}"`
+            : `"ITEM: ${name}" appears a second time in this frame; expected "ITEM: ATOMS"`,
+        );
+      }
+      if (!(seen & Seen.Timestep) && kind & (Seen.NumberOfAtoms | Seen.BoxBounds | Seen.Atoms)) {
+        throw fail(`expected "ITEM: TIMESTEP" before "ITEM: ${name}" (a frame starts with its timestep, after the optional ITEM: UNITS and ITEM: TIME)`);
+      }
+      seen |= kind;
+      if (kind === Seen.Timestep) {
         s.needLine();
         step = s.int('the timestep');
         s.eol('the timestep alone on the line');
-      } else if (name === 'TIME') {
+      } else if (kind === Seen.Time) {
         s.needLine();
         time = s.float('the time');
         s.eol('the time alone on the line');
-      } else if (name === 'UNITS') {
+      } else if (kind === Seen.Units) {
         s.needLine();
         this.units = s.readLine().trim();
-      } else if (name === 'NUMBER OF ATOMS') {
+      } else if (kind === Seen.NumberOfAtoms) {
         s.needLine();
         natoms = s.int('the number of atoms');
         if (natoms < 0) s.fail('expected a non-negative number of atoms');
         s.eol('the number of atoms alone on the line');
-      } else if (name.startsWith('BOX BOUNDS')) {
+      } else if (kind === Seen.BoxBounds) {
         box = readBox(s, name);
-      } else if (name === 'ATOMS' || name.startsWith('ATOMS ')) {
-        if (natoms < 0) throw headerError(s, headerLine, headerOffset, 'expected "ITEM: NUMBER OF ATOMS" before the atoms', text);
+      } else {
+        if (natoms < 0) throw fail('expected "ITEM: NUMBER OF ATOMS" before the atoms');
+        if (box === null) throw fail('expected "ITEM: BOX BOUNDS" (the cell) before the atoms');
         const columns = name.slice(5).trim();
         if (columns !== this.layoutKey || this.layout === null) {
-          this.layout = planColumns(columns, (what) => headerError(s, headerLine, headerOffset, what, text));
+          this.layout = planColumns(columns, fail);
           this.layoutKey = columns;
         }
         break;
-      } else {
-        throw headerError(s, headerLine, headerOffset, `unknown section "ITEM: ${name}"; expected TIMESTEP, TIME, UNITS, NUMBER OF ATOMS, BOX BOUNDS or ATOMS`, text);
       }
     }
     const layout = this.layout!;
-    if (layout.scaled && !box) throw new ParseError(s.file, s.line, s.base + s.pos, 'scaled coordinates (xs ys zs) need a BOX BOUNDS section before the atoms');
 
     const rows = this.rows;
     rows.ensure(natoms);
@@ -102,9 +128,13 @@ export class LammpsDumpParser implements FrameParser {
     const firstAtomLine = s.line;
     const firstAtomOffset = s.pos;
     // Types, molecule ids and masses matter for the topology only: later frames skip them.
-    parseAtomRows(s, rows, first ? layout.roles : layout.frameRoles, layout.names, first && layout.hasElement);
+    try {
+      parseAtomRows(s, rows, first ? layout.roles : layout.frameRoles, layout.names, first && layout.hasElement);
+    } catch (e) {
+      throw shortFrameError(e, s, natoms, firstAtomLine, (line) => (/^\s*ITEM:/.test(line) ? 'is an "ITEM:" line (the next frame begins)' : null));
+    }
 
-    if (layout.scaled) scaledToCartesian(rows.pos, natoms, box!);
+    if (layout.scaled) scaledToCartesian(rows.pos, natoms, box);
 
     // Put atoms in id order (LAMMPS writes them in processor order unless `dump_modify sort id`).
     let positions = rows.pos;
@@ -353,6 +383,38 @@ class SlotMap {
     this.generation = 0;
     this.natoms = n;
   }
+}
+
+/** The sections of a frame, as bits of a set. */
+const enum Seen {
+  Timestep = 1,
+  Time = 2,
+  Units = 4,
+  NumberOfAtoms = 8,
+  BoxBounds = 16,
+  Atoms = 32,
+}
+
+/** Sections that LAMMPS writes at the start of a frame: meeting one again means the next frame began. */
+const FRAME_START = Seen.Timestep | Seen.Time | Seen.Units;
+
+/** Which section an `ITEM:` name opens; 0 for an unknown one. */
+function sectionOf(name: string): number {
+  switch (name) {
+    case 'TIMESTEP':
+      return Seen.Timestep;
+    case 'TIME':
+      return Seen.Time;
+    case 'UNITS':
+      return Seen.Units;
+    case 'NUMBER OF ATOMS':
+      return Seen.NumberOfAtoms;
+    case 'ATOMS':
+      return Seen.Atoms;
+  }
+  if (name.startsWith('BOX BOUNDS')) return Seen.BoxBounds;
+  if (name.startsWith('ATOMS ')) return Seen.Atoms;
+  return 0;
 }
 
 function headerError(s: Scanner, line: number, offset: number, what: string, text: string): ParseError {

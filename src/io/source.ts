@@ -106,6 +106,7 @@ async function openGzip(path: string): Promise<ByteSource> {
   const size = (await fsp.stat(path)).size;
   const raw = createReadStream(path, { highWaterMark: 1 << 20 });
   let rawRead = 0;
+  let produced = 0;
   raw.on('data', (c) => {
     rawRead += c.length;
   });
@@ -132,17 +133,23 @@ async function openGzip(path: string): Promise<ByteSource> {
           const msg = (e as Error).message;
           done = true;
           if (/unexpected end of file/i.test(msg)) {
-            // A gzip file still being written: use what is there.
-            notes.push('the gzip stream ends early (a file still being written?); reading what it holds');
-            return 0;
+            if (produced > 0) {
+              // A gzip file still being written: use what is there.
+              notes.push('the gzip stream ends early (a file still being written?); reading what it holds');
+              return 0;
+            }
+            // Nothing decompressed at all: a damaged header (a flag promising fields that are not
+            // there) ends like a cut-off file, and "the file is empty" would mislead.
+            throw new InputError(`${path}: the gzip stream is corrupt (it ends before any data could be decompressed: a damaged gzip header, or a file cut off right after it)`);
           }
-          throw new InputError(`${path}: the gzip data is corrupt (${msg})`);
+          throw new InputError(`${path}: the gzip stream is corrupt (${msg})`);
         }
         if (r.done) {
           done = true;
           return 0;
         }
         pending = r.value;
+        produced += pending.length;
       }
       const n = Math.min(length, pending.length);
       pending.copy(buf, offset, 0, n);

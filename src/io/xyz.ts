@@ -3,7 +3,7 @@ import { symbolOf } from '../model/elements.js';
 import { ParseError, quoteLine } from '../model/errors.js';
 import type { Frame, Topology } from '../model/frame.js';
 import { elementsFromLabels, emptyTopology } from '../model/topology.js';
-import { AtomRows, parseAtomRows, Role } from './atom-rows.js';
+import { AtomRows, parseAtomRows, Role, shortFrameError } from './atom-rows.js';
 import { numbersOf, parseCommentLine, parsePbc, parseProperties } from './extxyz-comment.js';
 import { skipBlankLines, type FrameParser, type ReaderOptions } from './format.js';
 import type { Scanner } from './scanner.js';
@@ -18,8 +18,30 @@ import type { Scanner } from './scanner.js';
  * `Properties=species:S:1:pos:R:3:…` naming the columns in order, `pbc="T T T"` and `Time=`.
  * `Time` is read in fs, the unit GPUMD's dump_exyz writes.
  */
-const PLAIN_ROLES = [Role.Element, Role.X, Role.Y, Role.Z];
-const PLAIN_NAMES = ['an element symbol or atomic number', 'x', 'y', 'z'];
+interface ColumnSpec {
+  roles: Role[];
+  names: string[];
+  labelKind: 'label' | 'Z';
+  hasMass: boolean;
+}
+
+const PLAIN_SPEC: ColumnSpec = {
+  roles: [Role.Element, Role.X, Role.Y, Role.Z],
+  names: ['an element symbol or atomic number', 'x', 'y', 'z'],
+  labelKind: 'label',
+  hasMass: false,
+};
+
+/**
+ * What an atom line that fails to parse is when it is not a damaged atom line: a lone integer is
+ * the next frame's count line, which is where a frame with fewer atoms than its count ends up.
+ */
+function nextFrameLine(text: string): string | null {
+  const t = text.trim();
+  if (t === '') return 'is blank';
+  if (/^\d+$/.test(t)) return "holds a lone integer (the next frame's atom count)";
+  return null;
+}
 
 export class XyzParser implements FrameParser {
   topology: Topology | null = null;
@@ -55,14 +77,14 @@ export class XyzParser implements FrameParser {
     frame.unwrapped = false;
     frame.box = this.box;
 
-    if (this.extended) {
-      const spec = this.readComment(s, comment, commentLine, commentOffset, frame);
+    const spec = this.extended ? this.readComment(s, comment, commentLine, commentOffset, frame) : PLAIN_SPEC;
+    const firstAtomLine = s.line;
+    try {
       parseAtomRows(s, rows, spec.roles, spec.names, first);
-      if (first) this.topology = topologyOf(rows, natoms, spec.labelKind, spec.hasMass);
-    } else {
-      parseAtomRows(s, rows, PLAIN_ROLES, PLAIN_NAMES, first);
-      if (first) this.topology = topologyOf(rows, natoms, 'label', false);
+    } catch (e) {
+      throw shortFrameError(e, s, natoms, firstAtomLine, nextFrameLine);
     }
+    if (first) this.topology = topologyOf(rows, natoms, spec.labelKind, spec.hasMass);
     frame.positions = rows.pos;
     return true;
   }
@@ -74,7 +96,7 @@ export class XyzParser implements FrameParser {
     commentLine: number,
     commentOffset: number,
     frame: Frame,
-  ): { roles: Role[]; names: string[]; labelKind: 'label' | 'Z'; hasMass: boolean } {
+  ): ColumnSpec {
     const kv = parseCommentLine(comment);
     const bad = (what: string): never => {
       throw new ParseError(s.file, commentLine, s.base + commentOffset, `${what}; found ${quoteLine(comment)}`);

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { boxVolume, boxAngles } from '../../src/model/box.js';
 import { unwrapWithImages } from '../../src/select/unwrap-images.js';
+import { ParseError } from '../../src/model/errors.js';
 import { FIXTURES, HAVE_SHARED, pos, readAll, readError, shared, tempFile } from '../support/io.js';
 
 const lammps = (name: string) => join(FIXTURES, 'io/lammps', name);
@@ -166,9 +167,16 @@ describe('LAMMPS dump edge cases', () => {
     expect(err.message).toMatch(/line 7, frame 0: expected "ITEM: NUMBER OF ATOMS" before the atoms/);
   });
 
-  it('reports an atom count that does not match the atom lines (a new section where an atom was expected)', async () => {
+  it('reports an atom count larger than the atom lines as a short frame, not as a malformed id', async () => {
     const err = await readError(tempFile('miscount.lammpstrj', frame(0).replace('ATOMS\n2\n', 'ATOMS\n3\n') + frame(10)));
-    expect(err.message).toMatch(/line 12, frame 0: expected id \(column 1\) \(an integer\), not "ITEM:"/);
+    expect(err.message).toMatch(
+      /line 12, frame 0: the frame declares 3 atoms but has only 2 atom lines: this line is an "ITEM:" line \(the next frame begins\); found "ITEM: TIMESTEP"$/,
+    );
+  });
+
+  it('still names a malformed id as such', async () => {
+    const err = await readError(tempFile('badid.lammpstrj', frame(0) + frame(10).replace('1 2 4 5 6', '1x 2 4 5 6')));
+    expect(err.message).toMatch(/line 22, frame 1: expected id \(column 1\) \(an integer\), not "1x"/);
   });
 
   it('reports duplicate atom ids', async () => {
@@ -186,5 +194,160 @@ describe('LAMMPS dump edge cases', () => {
     const { frames, reader } = await readAll(tempFile('cut.lammpstrj', text));
     expect(frames).toHaveLength(2);
     expect(reader.warnings[0]).toMatch(/frame 2, from line 23\) is incomplete/);
+  });
+});
+
+describe('LAMMPS dump: TIMESTEP, NUMBER OF ATOMS, BOX BOUNDS and ATOMS are required in every frame', () => {
+  // Lines of one frame: 1 TIMESTEP, 2 step, 3 NUMBER OF ATOMS, 4 count, 5 BOX BOUNDS, 6-8 bounds,
+  // 9 ATOMS, 10-11 atoms. Frames after the first parse their atoms with the compiled row parser.
+  const frame = (step: number) =>
+    `ITEM: TIMESTEP\n${step}\nITEM: NUMBER OF ATOMS\n2\nITEM: BOX BOUNDS pp pp pp\n0 10\n0 10\n0 10\nITEM: ATOMS id type x y z\n2 1 1 2 3\n1 2 4 5 6\n`;
+  const without = (text: string, section: string) => {
+    const out = text.replace(section, '');
+    expect(out).not.toBe(text);
+    return out;
+  };
+  const TIMESTEP = 'ITEM: TIMESTEP\n10\n';
+  const COUNT = 'ITEM: NUMBER OF ATOMS\n2\n';
+  const BOX = 'ITEM: BOX BOUNDS pp pp pp\n0 10\n0 10\n0 10\n';
+
+  it('refuses a file that starts with ITEM: NUMBER OF ATOMS (no TIMESTEP), naming line 1', async () => {
+    const path = tempFile('notimestep.lammpstrj', without(frame(0), 'ITEM: TIMESTEP\n0\n') + frame(10));
+    const err = await readError(path);
+    expect(err).toBeInstanceOf(ParseError);
+    expect(err.message).toBe(
+      `${path}, line 1, frame 0: expected "ITEM: TIMESTEP" before "ITEM: NUMBER OF ATOMS" (a frame starts with its timestep, after the optional ITEM: UNITS and ITEM: TIME); found "ITEM: NUMBER OF ATOMS"`,
+    );
+  });
+
+  it('refuses a later frame without ITEM: TIMESTEP', async () => {
+    const err = await readError(tempFile('notimestep2.lammpstrj', frame(0) + without(frame(10), TIMESTEP) + frame(20)));
+    expect(err.message).toMatch(/line 12, frame 1: expected "ITEM: TIMESTEP" before "ITEM: NUMBER OF ATOMS"/);
+  });
+
+  it('refuses a frame whose first section is BOX BOUNDS or ATOMS', async () => {
+    const boxFirst = `${BOX}${TIMESTEP}${COUNT}ITEM: ATOMS id type x y z\n1 1 1 2 3\n2 2 4 5 6\n`;
+    expect((await readError(tempFile('boxfirst.lammpstrj', frame(0) + boxFirst))).message).toMatch(
+      /line 12, frame 1: expected "ITEM: TIMESTEP" before "ITEM: BOX BOUNDS pp pp pp"/,
+    );
+    const atomsOnly = 'ITEM: ATOMS id type x y z\n1 1 1 2 3\n';
+    expect((await readError(tempFile('atomsonly.lammpstrj', atomsOnly))).message).toMatch(
+      /line 1, frame 0: expected "ITEM: TIMESTEP" before "ITEM: ATOMS id type x y z"/,
+    );
+  });
+
+  it('refuses a frame without ITEM: BOX BOUNDS, first or later', async () => {
+    const first = await readError(tempFile('nobox.lammpstrj', without(frame(0), 'ITEM: BOX BOUNDS pp pp pp\n0 10\n0 10\n0 10\n') + frame(10)));
+    expect(first).toBeInstanceOf(ParseError);
+    expect(first.message).toMatch(/line 5, frame 0: expected "ITEM: BOX BOUNDS" \(the cell\) before the atoms; found "ITEM: ATOMS id type x y z"/);
+    const later = await readError(tempFile('nobox2.lammpstrj', frame(0) + frame(10) + without(frame(20), BOX)));
+    expect(later.message).toMatch(/line 27, frame 2: expected "ITEM: BOX BOUNDS" \(the cell\) before the atoms/);
+  });
+
+  it('refuses a later frame without ITEM: NUMBER OF ATOMS', async () => {
+    const err = await readError(tempFile('nocount2.lammpstrj', frame(0) + without(frame(10), COUNT)));
+    expect(err.message).toMatch(/line 18, frame 1: expected "ITEM: NUMBER OF ATOMS" before the atoms/);
+  });
+
+  it('refuses a frame without an ITEM: ATOMS section, where the next frame begins', async () => {
+    const noAtoms = without(frame(10), 'ITEM: ATOMS id type x y z\n2 1 1 2 3\n1 2 4 5 6\n');
+    const err = await readError(tempFile('noatoms.lammpstrj', frame(0) + noAtoms + frame(20)));
+    expect(err.message).toMatch(/line 20, frame 1: expected "ITEM: ATOMS": this frame has no atoms section before the next frame's "ITEM: TIMESTEP"; found "ITEM: TIMESTEP"/);
+    // The same when frames start with ITEM: TIME: the repeated TIME is where the next frame begins.
+    const timed = (t: string, f: string) => `ITEM: TIME\n${t}\n${f}`;
+    const err2 = await readError(tempFile('noatoms-time.lammpstrj', timed('0', frame(0)) + timed('1', noAtoms) + timed('2', frame(20))));
+    expect(err2.message).toMatch(/line 24, frame 1: expected "ITEM: ATOMS": this frame has no atoms section before the next frame's "ITEM: TIME"/);
+  });
+
+  it('refuses atom lines without the ITEM: ATOMS line that names their columns', async () => {
+    const err = await readError(tempFile('noheader.lammpstrj', frame(0) + without(frame(10), 'ITEM: ATOMS id type x y z\n')));
+    expect(err.message).toMatch(/line 20, frame 1: expected an "ITEM:" line; this frame has had no "ITEM: ATOMS" line \(the column names\), so atom lines cannot start here; found "2 1 1 2 3"/);
+  });
+
+  it('refuses a section that appears twice in one frame', async () => {
+    const err = await readError(tempFile('twobox.lammpstrj', frame(0) + frame(10).replace('ITEM: ATOMS', `${BOX}ITEM: ATOMS`)));
+    expect(err.message).toMatch(/line 20, frame 1: "ITEM: BOX BOUNDS pp pp pp" appears a second time in this frame; expected "ITEM: ATOMS"/);
+  });
+
+  it('keeps ITEM: UNITS and ITEM: TIME optional, in every frame or in none', async () => {
+    const plain = await readAll(tempFile('plain.lammpstrj', frame(0) + frame(10) + frame(20)));
+    expect(plain.frames.map((f) => f.step)).toEqual([0, 10, 20]);
+    expect(plain.frames.map((f) => f.timePs)).toEqual([null, null, null]);
+    expect(pos(plain.frames[2], 0)).toEqual([4, 5, 6]);
+    // LAMMPS writes UNITS with the first frame only, and TIME before TIMESTEP in each.
+    const text = `ITEM: UNITS\nreal\nITEM: TIME\n0\n${frame(0)}ITEM: TIME\n5\n${frame(10)}ITEM: TIME\n10\n${frame(20)}`;
+    const timed = await readAll(tempFile('timed.lammpstrj', text));
+    expect(timed.frames.map((f) => f.step)).toEqual([0, 10, 20]);
+    expect(timed.frames.map((f) => f.timePs)).toEqual([0, 0.005, 0.01]);
+    expect(pos(timed.frames[2], 1)).toEqual([1, 2, 3]);
+  });
+});
+
+describe('LAMMPS dump, hand-made (test/fixtures/io/lammps/hand-*.lammpstrj)', () => {
+  it('hand-columns-change: the column set, the column order and the atom count change between frames', async () => {
+    // Cell: x 2..12, y -5..5, z 0..20 (pp pp ff). Each frame stores the same motion another way;
+    // the unwrapped positions (id order) below are worked out by hand from the lines of the file.
+    const { frames, reader } = await readAll(lammps('hand-columns-change.lammpstrj'));
+    expect(frames.map((f) => f.step)).toEqual([0, 10, 20, 30, 40]);
+    expect(frames.map((f) => f.natoms)).toEqual([3, 3, 3, 4, 4]);
+    // id type element xu yu zu │ x y z id ix iy iz │ id xs ys zs ix iy iz xu (no yu zu: not an
+    // unwrapped set) │ id xsu ysu zsu │ x y z id ix iy iz again
+    expect(frames.map((f) => f.unwrapped)).toEqual([true, false, false, true, false]);
+    expect(frames.map((f) => f.images !== null)).toEqual([false, true, true, false, true]);
+    expect(frames[0].box!.pbc).toEqual([true, true, false]);
+    expect(Array.from(frames[0].box!.origin)).toEqual([2, -5, 0]);
+    const top = reader.topology!;
+    expect(Array.from(top.ids!)).toEqual([1, 2, 3]);
+    expect(top.elements).toEqual(['Na', 'O', 'O']);
+    const unwrapped = (k: number) => {
+      const u = unwrapWithImages(frames[k]);
+      return Array.from({ length: frames[k].natoms }, (_, i) => [u[3 * i], u[3 * i + 1], u[3 * i + 2]]);
+    };
+    const close = (got: number[][], want: number[][]) => {
+      expect(got).toHaveLength(want.length);
+      got.forEach((r, i) => r.forEach((v, d) => expect(v, `atom ${i}, axis ${d}`).toBeCloseTo(want[i][d], 12)));
+    };
+    // frame 0, xu yu zu as written (ids 2 1 3 in the file)
+    expect(unwrapped(0)).toEqual([[3, 0, 1], [11.5, 4.5, 19], [7, -2, 10]]);
+    // frame 1: id 1 x = 11.5 with ix = -1 → 11.5 − 10; id 2 (2.5, −4.5) with ix = iy = 1 → (12.5, 5.5)
+    expect(pos(frames[1], 0)).toEqual([11.5, 0.5, 1]);
+    expect(unwrapped(1)).toEqual([[1.5, 0.5, 1], [12.5, 5.5, 19.5], [7, -2, 10]]);
+    // frame 2: x = 2 + 10·xs, y = −5 + 10·ys, z = 20·zs, then + images: id 1 xs 0.1 ix 1 → 3 + 10
+    close(unwrapped(2), [[13, 1, 2], [12.5, 5.5, 19.5], [7, -2, 10]]);
+    // frame 3: xsu holds the image: id 1 xsu 2.1 → 2 + 21; id 4 (new) xsu −0.2 ysu −0.5 → (0, −10)
+    expect(frames[3].images).toBeNull();
+    close(unwrapped(3), [[23, 1, 2], [12.5, 5.5, 19.5], [7, -2, 10], [0, -10, 5]]);
+    // frame 4: id 4 at (2, −5) with images (−1, −1) → (−8, −15); id 1 at 11 with ix = 2 → 31
+    expect(unwrapped(4)).toEqual([[31, 1, 2], [12.5, 5.5, 19.5], [7, -2, 10], [-8, -15, 5]]);
+  });
+
+  it('hand-xsu-triclinic: xsu ysu zsu in a tilted cell are r = origin + s·H, whole cells included', async () => {
+    // BOX BOUNDS xy xz yz: bounds 0 13 / −2 7.5 / 0.5 6.5, tilts xy = 2, xz = −1, yz = 1.5 →
+    // xlo = 0 − min(0, 2, −1, 1) = 1, xhi = 13 − max(0, 2, −1, 1) = 11, ylo = −2, yhi = 7.5 − 1.5 = 6:
+    // a = (10, 0, 0), b = (2, 8, 0), c = (−1, 1.5, 6), origin (1, −2, 0.5).
+    const { frames } = await readAll(lammps('hand-xsu-triclinic.lammpstrj'));
+    expect(frames).toHaveLength(3);
+    const box = frames[0].box!;
+    expect(Array.from(box.matrix)).toEqual([10, 0, 0, 2, 8, 0, -1, 1.5, 6]);
+    expect(Array.from(box.origin)).toEqual([1, -2, 0.5]);
+    // The ix iy iz columns are ignored: xsu already holds the image.
+    expect(frames[0].unwrapped).toBe(true);
+    expect(frames[0].images).toBeNull();
+    expect(frames[1].images).toBeNull();
+    // metal units: TIME in ps
+    expect(frames.map((f) => f.timePs)).toEqual([0, 0.1, 0.2]);
+    const expectAt = (k: number, want: number[][]) =>
+      want.forEach((w, i) => pos(frames[k], i).forEach((v, d) => expect(v, `frame ${k}, atom ${i}, axis ${d}`).toBeCloseTo(w[d], 12)));
+    // s = (0.25, 0.5, 0.5):   x = 1 + 2.5 + 1 − 0.5,    y = −2 + 4 + 0.75,   z = 0.5 + 3
+    // s = (1.25, −0.5, 2):    x = 1 + 12.5 − 1 − 2,     y = −2 − 4 + 3,      z = 0.5 + 12
+    // s = (−0.75, 1.5, −1):   x = 1 − 7.5 + 3 + 1,      y = −2 + 12 − 1.5,   z = 0.5 − 6
+    expectAt(0, [[4, 2.75, 3.5], [10.5, -3, 12.5], [-2.5, 8.5, -5.5]]);
+    // Frame 1 (columns zsu ysu xsu id, atoms out of order): atom 1 moved two cells along a (+20, 0, 0),
+    // atom 2 one along b (+2, +8, 0), atom 3 one back along c (+1, −1.5, −6).
+    expectAt(1, [[24, 2.75, 3.5], [12.5, 5, 12.5], [-1.5, 7, -11.5]]);
+    // Frame 2 stores the same positions as xs ys zs + ix iy iz: the image flags give them back.
+    expect(frames[2].unwrapped).toBe(false);
+    const u = unwrapWithImages(frames[2]);
+    for (let j = 0; j < 9; j++) expect(u[j]).toBeCloseTo(frames[1].positions[j], 12);
   });
 });

@@ -69,10 +69,35 @@ describe('plain XYZ', () => {
     expect(err.message).toBe(`${path}, line 9, frame 1: expected y (a number), not "0.5x6"; found "H 0.857 0.5x6 0.000"`);
   });
 
-  it('reports a frame with fewer atoms than its count line says', async () => {
+  it('reports a frame with fewer atom lines than its count line says, at the next frame\'s count line', async () => {
     const short = twoFrames.replace('H -0.757 0.586 0.000\n', '');
-    const err = await readError(tempFile('short.xyz', short));
-    expect(err.message).toMatch(/line 5, frame 0: expected x \(a number\), but the line ends; found "3"/);
+    const path = tempFile('short.xyz', short);
+    const err = await readError(path);
+    expect(err).toBeInstanceOf(ParseError);
+    expect(err.message).toBe(
+      `${path}, line 5, frame 0: the frame declares 3 atoms but has only 2 atom lines: this line holds a lone integer (the next frame's atom count); found "3"`,
+    );
+  });
+
+  it('reports a short frame after the first (atoms parsed by the compiled row parser) the same way', async () => {
+    const three = twoFrames + twoFrames.slice(0, twoFrames.indexOf('3\nwater, frame 1'));
+    const short = three.replace('H -0.657 0.586 0.000\n', '');
+    const err = await readError(tempFile('short2.xyz', short));
+    expect(err.message).toMatch(/line 10, frame 1: the frame declares 3 atoms but has only 2 atom lines: this line holds a lone integer/);
+  });
+
+  it('reports a blank line where an atom line is due', async () => {
+    const err = await readError(tempFile('blank.xyz', twoFrames.replace('H 0.857 0.586 0.000\n', '\n')));
+    expect(err.message).toMatch(/line 9, frame 1: the frame declares 3 atoms but has only 1 atom line: this line is blank; found ""/);
+  });
+
+  it('keeps the precise message for a damaged atom line (a short line, a malformed number, a lone symbol)', async () => {
+    const noZ = await readError(tempFile('noz.xyz', twoFrames.replace('H 0.857 0.586 0.000', 'H 0.857 0.586')));
+    expect(noZ.message).toMatch(/line 9, frame 1: expected z \(a number\), but the line ends; found "H 0.857 0.586"$/);
+    const bad = await readError(tempFile('badx.xyz', twoFrames.replace('H 0.857 0.586 0.000', 'H 0.8.57 0.586 0.000')));
+    expect(bad.message).toMatch(/line 9, frame 1: expected x \(a number\), not "0.8.57"/);
+    const lone = await readError(tempFile('lone.xyz', twoFrames.replace('H 0.857 0.586 0.000', 'H')));
+    expect(lone.message).toMatch(/line 9, frame 1: expected x \(a number\), but the line ends; found "H"$/);
   });
 
   it('reports a count line that is not a number', async () => {
@@ -107,6 +132,16 @@ O 4.5 5.5 6.5
     expect(pos(frames[1], 0)).toEqual([1.5, 2.5, 3.5]);
     expect(frames[1].box!.matrix[0]).toBe(11);
     expect(frames[1].timePs).toBeCloseTo(2.0, 12);
+  });
+
+  it('reports a frame with fewer atom lines than its count line says, whatever the column order', async () => {
+    const short = ext.replace('8 O 0.1 0.2 0.3 4.0 5.0 6.0\n', '');
+    const err = await readError(tempFile('short.extxyz', short));
+    expect(err.message).toMatch(/line 4, frame 0: the frame declares 2 atoms but has only 1 atom line: this line holds a lone integer \(the next frame's atom count\); found "2"/);
+    // pos first: the count line parses as x, and y is missing
+    const posFirst = `2\nProperties=pos:R:3:species:S:1\n1 2 3 Na\n2\nProperties=pos:R:3:species:S:1\n1 2 3 Na\n4 5 6 O\n`;
+    const err2 = await readError(tempFile('short-pos.extxyz', posFirst));
+    expect(err2.message).toMatch(/line 4, frame 0: the frame declares 2 atoms but has only 1 atom line: this line holds a lone integer/);
   });
 
   it('names the comment line when Lattice= is malformed', async () => {
