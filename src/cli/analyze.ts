@@ -5,6 +5,7 @@ import { saveFold } from '../parallel/state-file.js';
 import { specFromOptions, type SpecOptions } from '../parallel/spec-options.js';
 import { parsePositiveInt } from '../model/parse-options.js';
 import { outputAnalysis } from './output.js';
+import { checkOutputFile, checkOutputFolder } from './output-paths.js';
 import { progressBar } from './progress.js';
 
 interface AnalyzeFlags extends SpecOptions {
@@ -62,6 +63,9 @@ export function registerAnalyze(program: Command, version: string): void {
     .action(async (file: string, flags: AnalyzeFlags) => {
       const spec = specFromOptions(file, flags);
       const workers = flags.workers ? parsePositiveInt(flags.workers, '--workers') : availableParallelism();
+      await checkOutputFile(flags.json, '--json');
+      await checkOutputFile(flags.saveState, '--save-state');
+      await checkOutputFolder(flags.out, '--out');
       const bar = progressBar('analysing');
       if (flags.saveState) {
         let saved;

@@ -6,6 +6,7 @@ import { registerBatch } from './batch.js';
 import { registerMerge } from './merge.js';
 import { registerInfo } from './info.js';
 import { registerView } from './view.js';
+import { fileSystemError } from './output-paths.js';
 
 const require = createRequire(import.meta.url);
 export const VERSION: string = require('../../../package.json').version;
@@ -42,8 +43,9 @@ export async function main(argv: string[]): Promise<number> {
       // Commander has printed its message; --help and --version are not failures.
       return e.exitCode === 0 || e.code === 'commander.helpDisplayed' || e.code === 'commander.version' ? 0 : 2;
     }
-    if (e instanceof InputError) {
-      process.stderr.write(`mdpost: error: ${e.message}\n`);
+    const userError = e instanceof InputError ? e : fileSystemError(e);
+    if (userError) {
+      process.stderr.write(`mdpost: error: ${userError.message}\n`);
       return 2;
     }
     process.stderr.write(`mdpost: internal error (please report): ${(e as Error)?.stack ?? e}\n`);

@@ -3,6 +3,7 @@ import { stat } from 'node:fs/promises';
 import { collect } from '../batch/collect.js';
 import { summaryText } from '../batch/summary.js';
 import { InputError } from '../model/errors.js';
+import { checkOutputFile, checkOutputFolder } from './output-paths.js';
 import { joinParts } from '../parallel/join.js';
 import { loadFold } from '../parallel/state-file.js';
 import { parseUnit } from './batch.js';
@@ -32,6 +33,8 @@ export function registerMerge(program: Command, version: string): void {
       const kinds = await Promise.all(inputs.map((p) => stat(p).then((s) => (s.isDirectory() ? 'dir' : 'file')).catch(() => 'missing')));
       const missing = inputs.find((_, k) => kinds[k] === 'missing');
       if (missing) throw new InputError(`${missing}: no such file or folder`);
+      await checkOutputFolder(flags.out, '--out');
+      await checkOutputFile(flags.json, '--json');
       if (kinds.every((k) => k === 'dir')) {
         const summary = await collect(inputs, flags.out ?? inputs[0], version, flags.unit ? parseUnit(flags.unit) : undefined);
         process.stdout.write(summaryText(summary));

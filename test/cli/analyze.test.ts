@@ -46,6 +46,12 @@ describe('mdpost analyze', () => {
     expect(r.stdout).toMatch(/r_max 7 Å, 350 bins of 0\.02 Å/);
   });
 
+  it('gives t⁺ for an anion named by its formula too', () => {
+    const r = mdpost(['analyze', file, '--timestep', '5fs', '--msd', 'Na', '--msd', 'mol:F2NO4S2']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/t⁺ \(Nernst–Einstein, Na vs mol:F2NO4S2\) = 0\.\d+ ± 0\.\d+/);
+  });
+
   it('--json - prints the contract document', () => {
     const r = mdpost(['analyze', file, '--dt', '0.05', '--msd', 'Na', '--rdf', 'Na,O', '--rmax', '7', '--bins', '70', '--json', '-']);
     expect(r.code).toBe(0);
@@ -94,6 +100,40 @@ describe('mdpost analyze', () => {
     const r = mdpost(['analyze', file, '--msd', 'Na']);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/the MSD needs the time between frames.*--dt.*--timestep/);
+  });
+
+  it('checks where it will write before it starts: --json, --out, --save-state (exit 2, one line)', () => {
+    const existingFile = tempFile('not-a-folder.txt', 'x');
+    const cases: [string[], RegExp][] = [
+      [['--json', '/nonexistent-dir/a.json'], /^mdpost: error: --json \/nonexistent-dir\/a\.json: the folder \/nonexistent-dir does not exist\n$/],
+      [['--json', join(existingFile, 'a.json')], /--json .*not-a-folder\.txt\/a\.json: .*not-a-folder\.txt is not a folder\n$/],
+      [['--out', existingFile], /^mdpost: error: --out .*not-a-folder\.txt: is a file, not a folder\n$/],
+      [['--out', join(existingFile, 'sub', 'dir')], /--out .*: .*not-a-folder\.txt is a file, not a folder\n$/],
+      [['--save-state', '/nonexistent-dir/p.mdstate'], /--save-state \/nonexistent-dir\/p\.mdstate: the folder \/nonexistent-dir does not exist/],
+    ];
+    for (const [flags, message] of cases) {
+      const r = mdpost(['analyze', file, '--dt', '1', '--msd', 'Na', ...flags]);
+      expect(r.code, flags.join(' ')).toBe(2);
+      expect(r.stderr, flags.join(' ')).toMatch(message);
+      expect(r.stdout, flags.join(' ')).toBe('');
+    }
+  });
+
+  it('--type-map names the elements of a dump that has only LAMMPS types', () => {
+    // Rock salt, a = 4 Å: each Na (type 1) has 6 Cl (type 2) at 2 Å.
+    const rows: string[] = [];
+    let id = 1;
+    for (let i = 0; i < 4; i++) for (let j = 0; j < 4; j++) for (let k = 0; k < 4; k++) rows.push(`${id++} ${(i + j + k) % 2 === 0 ? 1 : 2} ${2 * i} ${2 * j} ${2 * k}`);
+    const frame = (step: number) => `ITEM: TIMESTEP\n${step}\nITEM: NUMBER OF ATOMS\n64\nITEM: BOX BOUNDS pp pp pp\n0 8\n0 8\n0 8\nITEM: ATOMS id type x y z\n${rows.join('\n')}\n`;
+    const salt = tempFile('types-only.lammpstrj', frame(0) + frame(100));
+    const r = mdpost(['analyze', salt, '--type-map', '1=Na,2=Cl', '--rdf', 'Na,Cl', '--rmax', '3.9', '--json', '-']);
+    expect(r.code).toBe(0);
+    const rdf = JSON.parse(r.stdout).rdf[0];
+    expect([rdf.a, rdf.b, rdf.n_a, rdf.n_b]).toEqual(['Na', 'Cl', 32, 32]);
+    expect(rdf.cn_first_shell).toBe(6);
+    const without = mdpost(['analyze', salt, '--rdf', 'Na,Cl', '--rmax', '3']);
+    expect(without.code).toBe(2);
+    expect(without.stderr).toMatch(/selection "Na": the file has no element names \(only LAMMPS types\); select with "type N" or give --type-map/);
   });
 
   it('asks for something to compute', () => {
