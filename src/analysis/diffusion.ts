@@ -51,19 +51,24 @@ export function logLogSlope(curve: MsdCurve, i0: number, i1: number): number {
   return lx.length >= 2 ? linearFit(lx, ly, 0, lx.length - 1).slope : NaN;
 }
 
-/** Below this local log–log slope the ballistic start is over ("close to 1"). */
-export const DIFFUSIVE_SLOPE = 1.15;
+/**
+ * The fit starts where the local log–log slope has come within this of 1: past the ballistic
+ * start (slope 2) and past the sub-diffusive stretch of an ion rattling in its solvation cage
+ * (slope well below 1), both of which would bias D.
+ */
+export const LOCAL_SLOPE_TOLERANCE = 0.15;
 /** Lags past this fraction of the run have few independent origins and are not fitted. */
 export const MAX_LAG_FRACTION = 0.5;
 
 /**
  * The fit window from the data. It ends at half the run: past that, few independent time
  * origins remain and the MSD gets noisy. Its start is the earliest lag (on a logarithmic grid up
- * to a quarter of the run) that is past the ballistic start — local log–log slope
- * log₂(MSD(2t)/MSD(t)) at most 1.15 — and from which the MSD is linear to the end of the window:
- * log–log slope over the window within 1 ± 0.1. If no start qualifies (a run too short to reach
- * the diffusive regime, or caged ions), the start whose window is closest to linear is used and a
- * note says so.
+ * to a quarter of the run) where the motion has become diffusive — local log–log slope
+ * log₂(MSD(2t)/MSD(t)) within 1 ± 0.15 there and for two octaves of lag after, which puts it
+ * past the ballistic start and past any caged, sub-diffusive stretch — and from which the MSD is
+ * linear to the end of the window: log–log slope over the window within 1 ± 0.1. If no start
+ * qualifies (a run too short to reach the diffusive regime, or caged ions), the start whose window
+ * is closest to linear is used and a note says so.
  */
 export function autoWindow(curve: MsdCurve): { window: FitWindow; notes: string[] } {
   const notes: string[] = [];
@@ -72,13 +77,22 @@ export function autoWindow(curve: MsdCurve): { window: FitWindow; notes: string[
   const candidates = new Set<number>();
   const maxStart = Math.max(1, Math.floor(last / 2));
   for (let k = 0; k <= 40; k++) candidates.add(Math.max(1, Math.round(Math.pow(maxStart, k / 40))));
+  const sorted = [...candidates].sort((a, b) => a - b);
+  const localSlope = (m: number) => {
+    const a = curve.msdA2[m], b = curve.msdA2[2 * m];
+    return a > 0 && b > 0 ? Math.log2(b / a) : NaN;
+  };
+  const inBand = sorted.map((m) => Math.abs(localSlope(m) - 1) <= LOCAL_SLOPE_TOLERANCE);
   let best = -1;
   let bestDev = Infinity;
-  for (const m of [...candidates].sort((a, b) => a - b)) {
-    const a = curve.msdA2[m], b = curve.msdA2[2 * m];
-    const pastBallistic = a > 0 && b > 0 && Math.log2(b / a) <= DIFFUSIVE_SLOPE;
+  for (let k = 0; k < sorted.length; k++) {
+    const m = sorted[k];
+    // Diffusive from m on: the local slope stays near 1 for two octaves of lag (or to the last
+    // start), so that a slope passing through 1 on its way from 2 down into a cage does not count.
+    let stays = true;
+    for (let j = k; j < sorted.length && sorted[j] <= 4 * m; j++) stays &&= inBand[j];
     const dev = Math.abs(logLogSlope(curve, m, last) - 1);
-    if (pastBallistic && dev <= LINEAR_TOLERANCE) {
+    if (stays && dev <= LINEAR_TOLERANCE) {
       return { window: windowOf(curve, m, last, true), notes };
     }
     if (Number.isFinite(dev) && dev < bestDev) {
@@ -89,7 +103,7 @@ export function autoWindow(curve: MsdCurve): { window: FitWindow; notes: string[
   if (best < 0) best = maxStart;
   const slope = logLogSlope(curve, best, last);
   notes.push(
-    `the MSD is not linear in time over any window ending at half the run (log–log slope ${slope.toFixed(2)} at best, from ${Number(curve.lagPs[best].toPrecision(6))} ps): ` +
+    `the MSD does not become diffusive (log–log slope steadily near 1) over any window ending at half the run; the closest, from ${Number(curve.lagPs[best].toPrecision(6))} ps, has log–log slope ${slope.toFixed(2)}: ` +
       'the run may be too short to reach the diffusive regime, so D is uncertain beyond its error bar',
   );
   return { window: windowOf(curve, best, last, true), notes };
