@@ -1,9 +1,8 @@
 import { autoWindow, diffusion, transferenceNumber, windowFromTimes, type Diffusion, type FitWindow } from '../analysis/diffusion.js';
 import { msdCurve, msdSums, type MsdCurve, type MsdSeries, type MsdSums } from '../analysis/msd.js';
 import { finishRdf, type RdfResult } from '../analysis/rdf-shell.js';
-import { isFreeCation } from '../model/elements.js';
 import { InputError } from '../model/errors.js';
-import { aliasFormula } from '../select/formula.js';
+import type { IonKind } from '../select/ions.js';
 import type { FoldState } from './fold.js';
 import type { Plan } from './plan.js';
 
@@ -13,6 +12,8 @@ export interface MsdResult {
   kind: 'atoms' | 'molecules';
   count: number;
   elements: string;
+  /** Cation or anion of the salt, for t⁺ (null: neither, or not known). */
+  ion: IonKind | null;
   curve: MsdCurve;
   diffusion: Diffusion;
 }
@@ -88,7 +89,7 @@ export async function finish(
     const curve = msdCurve(await computeMsd(series), dtUsed!);
     const { window, notes } = fitWindowFor(plan, curve);
     const d = diffusion(curve, window, dtUsed!, notes);
-    msd.push({ selection: plan.msd[s].selection, kind: plan.msd[s].def.kind, count: plan.msd[s].def.count, elements: plan.msd[s].elements, curve, diffusion: d });
+    msd.push({ selection: plan.msd[s].selection, kind: plan.msd[s].def.kind, count: plan.msd[s].def.count, elements: plan.msd[s].elements, ion: plan.msd[s].ion ?? null, curve, diffusion: d });
   }
   const rdf = plan.rdf.map((r, k) => ({ ...finishRdf(state.rdf[k]), a: r.a, b: r.b }));
   return {
@@ -103,11 +104,10 @@ export async function finish(
   };
 }
 
-/** t⁺ when exactly one selection is a free cation and one a known anion. */
+/** t⁺ when exactly one selection is a free cation and one a known anion (see ionKind). */
 function transference(msd: MsdResult[]): Transference | null {
-  const cations = msd.filter((m) => m.kind === 'atoms' && m.elements !== '' && m.elements.split(', ').every(isFreeCation));
-  const anionFormulas = new Set(['FSI', 'TFSI', 'PF6', 'BF4', 'ClO4', 'DFOB', 'BOB', 'OTf'].map((a) => aliasFormula(a)!));
-  const anions = msd.filter((m) => m.kind === 'molecules' && [...m.selection.split(/\s+or\s+/)].every((t) => anionFormulas.has(aliasFormula(t.trim()) ?? '')));
+  const cations = msd.filter((m) => m.ion === 'cation');
+  const anions = msd.filter((m) => m.ion === 'anion');
   if (cations.length !== 1 || anions.length !== 1) return null;
   const c = cations[0].diffusion, a = anions[0].diffusion;
   const t = transferenceNumber(c.dA2PerPs, c.stderrA2PerPs, a.dA2PerPs, a.stderrA2PerPs);

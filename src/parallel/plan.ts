@@ -7,6 +7,7 @@ import { InputError } from '../model/errors.js';
 import { cloneFrame, type Frame, type Topology } from '../model/frame.js';
 import { frameInterval } from '../model/timing.js';
 import { maxRmax } from '../analysis/rdf.js';
+import { ionKind, type IonKind } from '../select/ions.js';
 import { findMolecules, type Molecules } from '../select/molecules.js';
 import { particlesOf, type ParticleDef } from '../select/particles.js';
 import { select, selectionNeedsMolecules, type SelectionContext } from '../select/selection.js';
@@ -34,7 +35,7 @@ export interface Plan {
   /** The part of the run this process folds (spec.frames): rangeFirst ≤ index < rangeEnd. */
   rangeFirst: number;
   rangeEnd: number | null;
-  msd: { selection: string; def: ParticleDef; elements: string }[];
+  msd: { selection: string; def: ParticleDef; elements: string; ion: IonKind | null }[];
   rdf: { a: string; b: string; atomsA: Int32Array; atomsB: Int32Array }[];
   rmaxA: number;
   bins: number;
@@ -101,7 +102,7 @@ export async function makePlan(spec: AnalysisSpec): Promise<Plan> {
   const msd = spec.msd.map((text) => {
     const sel = select(text, ctx);
     const def = particlesOf(sel, top, sel.kind === 'molecules' ? ctx.molecules() : null, first.box);
-    return { selection: text, def, elements: elementSummary(top, sel.atoms) };
+    return { selection: text, def, elements: elementSummary(top, sel.atoms), ion: ionKind(sel, top, ctx) };
   });
   if (spec.msd.some(selectionNeedsMolecules) || spec.rdf.some(([a, b]) => selectionNeedsMolecules(a) || selectionNeedsMolecules(b))) ctx.molecules();
 

@@ -2,18 +2,18 @@ import { elementFromLabel, hillFormula } from '../model/elements.js';
 
 /**
  * Molecular ions and solvents of battery electrolytes by their usual names, as Hill formulas
- * (C first, then H, then alphabetical; without C all alphabetical).
+ * (C first, then H, then alphabetical; without C all alphabetical), with the ions' charges.
  */
-export const MOLECULE_ALIASES: Record<string, { formula: string; name: string }> = {
-  FSI: { formula: 'F2NO4S2', name: 'bis(fluorosulfonyl)imide, N(SO2F)2⁻' },
-  TFSI: { formula: 'C2F6NO4S2', name: 'bis(trifluoromethanesulfonyl)imide, N(SO2CF3)2⁻' },
-  PF6: { formula: 'F6P', name: 'hexafluorophosphate' },
-  BF4: { formula: 'BF4', name: 'tetrafluoroborate' },
-  ClO4: { formula: 'ClO4', name: 'perchlorate' },
-  DFOB: { formula: 'C2BF2O4', name: 'difluoro(oxalato)borate' },
-  BOB: { formula: 'C4BO8', name: 'bis(oxalato)borate' },
-  OTf: { formula: 'CF3O3S', name: 'triflate, CF3SO3⁻' },
-  TFSA: { formula: 'C2F6NO4S2', name: 'TFSI (TFSA)' },
+export const MOLECULE_ALIASES: Record<string, { formula: string; name: string; charge?: number }> = {
+  FSI: { formula: 'F2NO4S2', name: 'bis(fluorosulfonyl)imide, N(SO2F)2⁻', charge: -1 },
+  TFSI: { formula: 'C2F6NO4S2', name: 'bis(trifluoromethanesulfonyl)imide, N(SO2CF3)2⁻', charge: -1 },
+  PF6: { formula: 'F6P', name: 'hexafluorophosphate', charge: -1 },
+  BF4: { formula: 'BF4', name: 'tetrafluoroborate', charge: -1 },
+  ClO4: { formula: 'ClO4', name: 'perchlorate', charge: -1 },
+  DFOB: { formula: 'C2BF2O4', name: 'difluoro(oxalato)borate', charge: -1 },
+  BOB: { formula: 'C4BO8', name: 'bis(oxalato)borate', charge: -1 },
+  OTf: { formula: 'CF3O3S', name: 'triflate, CF3SO3⁻', charge: -1 },
+  TFSA: { formula: 'C2F6NO4S2', name: 'TFSI (TFSA)', charge: -1 },
   H2O: { formula: 'H2O', name: 'water' },
   DME: { formula: 'C4H10O2', name: '1,2-dimethoxyethane' },
   EC: { formula: 'C3H4O3', name: 'ethylene carbonate' },
