@@ -24,8 +24,10 @@ MDPOST=${MDPOST:-mdpost}
 if [ -n "${SLURM_ARRAY_TASK_ID:-}" ]; then
   # One shard per array task. A shard in which some files fail still exits with 3 (their errors
   # are in its summary); merge with --dependency=afterany so the others' results are kept.
-  exec $MDPOST batch "$JOB" --shard "${SLURM_ARRAY_TASK_ID}/${SLURM_ARRAY_TASK_COUNT}" \
-    --out "$OUT/shard-${SLURM_ARRAY_TASK_ID}" --workers "${SLURM_CPUS_PER_TASK:-1}"
+  # Shards count from 1 whatever the array's numbering (--array=0-2 as well as --array=1-3).
+  I=$((SLURM_ARRAY_TASK_ID - ${SLURM_ARRAY_TASK_MIN:-1} + 1))
+  exec $MDPOST batch "$JOB" --shard "$I/${SLURM_ARRAY_TASK_COUNT}" \
+    --out "$OUT/shard-$I" --workers "${SLURM_CPUS_PER_TASK:-1}"
 fi
 
 N=${SHARDS:-3}

@@ -1,5 +1,5 @@
 import type { TopLevelSpec } from 'vega-lite';
-import { arrheniusFit, type ArrheniusFit } from '../analysis/arrhenius.js';
+import { arrheniusFit, BOLTZMANN_EV_PER_K, type ArrheniusFit } from '../analysis/arrhenius.js';
 import { escapeHtml } from '../report/html.js';
 import { formatNumber } from '../report/format.js';
 import { withError } from '../report/text.js';
@@ -39,10 +39,20 @@ export interface SummaryRow {
   rdf: Record<string, { first_peak_A: number | null; first_min_A: number | null; cn: number | null }>;
 }
 
+/** An Arrhenius fit of one selection's D(T), in summary.json's snake_case; D0 and D in the summary's unit. */
+export interface ArrheniusRow {
+  selection: string;
+  ea_eV: number;
+  ea_stderr_eV: number | null;
+  D0: number;
+  temperatures: ArrheniusFit['temperatures'];
+  points: { temperature_K: number; D: number; stderr: number | null }[];
+}
+
 export interface Summary {
   unit: DUnit;
   rows: SummaryRow[];
-  arrhenius: (Omit<ArrheniusFit, 'points'> & { selection: string; points: { temperature_K: number; D: number; stderr: number | null }[] })[];
+  arrhenius: ArrheniusRow[];
   failed: number;
 }
 
@@ -68,9 +78,9 @@ export function summarize(inputs: RowInput[], unit: DUnit): Summary {
     if (fit) {
       arrhenius.push({
         selection: sel,
-        eaEv: fit.eaEv,
-        stderrEv: fit.stderrEv,
-        d0: fit.d0,
+        ea_eV: fit.eaEv,
+        ea_stderr_eV: fit.stderrEv,
+        D0: fit.d0,
         temperatures: fit.temperatures,
         points: fit.points.map((p) => ({ temperature_K: p.temperatureK, D: p.d, stderr: p.stderr })),
       });
@@ -135,7 +145,7 @@ export function summaryText(s: Summary): string {
   const line = (cells: string[]) => cells.map((c, k) => (k === cells.length - 1 ? c : c.padEnd(widths[k]))).join('  ');
   const out = [line(head), ...body.map(line)];
   for (const a of s.arrhenius) {
-    out.push(`Arrhenius, ${a.selection}: Ea = ${withError(a.eaEv, a.stderrEv)} eV from ${a.points.length} runs at ${a.temperatures} temperatures (D0 = ${formatNumber(a.d0, 4)} ${unit})`);
+    out.push(`Arrhenius, ${a.selection}: Ea = ${withError(a.ea_eV, a.ea_stderr_eV)} eV from ${a.points.length} runs at ${a.temperatures} temperatures (D0 = ${formatNumber(a.D0, 4)} ${unit})`);
   }
   if (s.failed > 0) out.push(`${s.failed} of ${s.rows.length} trajectories failed (see the error column of summary.csv)`);
   return out.join('\n') + '\n';
@@ -148,11 +158,11 @@ export function arrheniusPlotSpec(s: Summary): TopLevelSpec {
   );
   const lines = s.arrhenius.flatMap((a) => {
     const xs = a.points.map((p) => 1000 / p.temperature_K);
-    return [Math.min(...xs), Math.max(...xs)].map((x) => ({ selection: a.selection, inv_T: x, lnD: Math.log(a.d0) - (a.eaEv / 8.617333262e-5) * (x / 1000) }));
+    return [Math.min(...xs), Math.max(...xs)].map((x) => ({ selection: a.selection, inv_T: x, lnD: Math.log(a.D0) - (a.ea_eV / BOLTZMANN_EV_PER_K) * (x / 1000) }));
   });
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    title: { text: 'Arrhenius plot', subtitle: s.arrhenius.map((a) => `${a.selection}: Ea = ${withError(a.eaEv, a.stderrEv)} eV`).join('; ') },
+    title: { text: 'Arrhenius plot', subtitle: s.arrhenius.map((a) => `${a.selection}: Ea = ${withError(a.ea_eV, a.ea_stderr_eV)} eV`).join('; ') },
     width: 420,
     height: 300,
     layer: [

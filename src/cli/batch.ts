@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { mkdir, writeFile } from 'node:fs/promises';
+import { checkOutputFolder } from './output-paths.js';
 import { availableParallelism } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { collect, manifestOf } from '../batch/collect.js';
@@ -41,6 +42,7 @@ export function registerBatch(program: Command, version: string): void {
     .option('--unit <unit>', 'unit of D in the summary: A2/ps, A2/ns or cm2/s', 'A2/ns')
     .option('--msd <selection>', 'with a glob: MSD and D of a selection (repeatable)', collectList)
     .option('--rdf <a,b>', 'with a glob: g(r) of a pair (repeatable)', collectList)
+    .option('--format <name>', 'with a glob: xyz, extxyz, lammps-dump or xdatcar (default: sniffed from each file)')
     .option('--dt <time>', 'with a glob: time between stored frames')
     .option('--timestep <time>', 'with a glob: MD step for LAMMPS step numbers')
     .option('--fit <window>', 'with a glob: "auto" or T0:T1 (ps)')
@@ -70,6 +72,7 @@ export function registerBatch(program: Command, version: string): void {
       const shard = flags.shard ? parseShard(flags.shard) : null;
       const workers = flags.workers ? parsePositiveInt(flags.workers, '--workers') : availableParallelism();
       const { job, baseDir } = jobArg.endsWith('.json') ? await readJobFile(jobArg) : globJob(jobArg, flags);
+      await checkOutputFolder(flags.out, '--out');
       const entries = await expandJob(job, baseDir, jobArg);
       if (flags.temperatureFrom && !jobArg.endsWith('.json')) applyTemperatures(entries, flags.temperatureFrom, baseDir);
       await mkdir(flags.out, { recursive: true });

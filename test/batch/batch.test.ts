@@ -36,6 +36,9 @@ describe('mdpost batch', () => {
     expect(first.code).toBe(3);
     expect(first.stderr).toMatch(/\[3\/6\] broken: FAILED: .*broken\.lammpstrj, line 4, frame 0: expected the number of atoms \(an integer\), not "many"/);
     expect(first.stderr).toMatch(/1 of 6 failed/);
+    // A line per file as it ends, with the time left by the bytes still to read.
+    expect(first.stderr).toMatch(/^\[1\/6\] dump 300 K: done in \d+\.\d s, about \d+(\.\d)? s left$/m);
+    expect(first.stderr).toMatch(/^\[6\/6\] dump in 3 parts \(part 3\/3\): done in \d+\.\d s$/m);
     const s = summary(out);
     expect(s.rows.map((r: { label: string; status: string }) => [r.label, r.status])).toEqual([
       ['dump 300 K', 'ok'],
@@ -58,6 +61,12 @@ describe('mdpost batch', () => {
     expect(first.stdout).toMatch(/^label +T \(K\) +D\(Na\) Å²\/ns +D\(FSI\) Å²\/ns +t⁺ +Na–O: peak \/ min Å, CN$/m);
     expect(first.stdout).toMatch(/^dump 300 K +300 +\d+ ± \d+ +\d+ ± \d+ +0\.\d+ ± 0\.\d+ +2\.\d+ \/ 3\.\d+, 5\.\d+$/m);
     expect(first.stdout).toMatch(/^Arrhenius, Na: Ea = .* eV from 3 runs at 3 temperatures/m);
+    // summary.json: the fit in snake_case, its points the rows' D at their temperatures.
+    const s = summary(out);
+    const na = s.arrhenius.find((a: { selection: string }) => a.selection === 'Na');
+    expect(Object.keys(na).sort()).toEqual(['D0', 'ea_eV', 'ea_stderr_eV', 'points', 'selection', 'temperatures']);
+    const rows = s.rows.filter((r: { status: string; temperature_K: number | null }) => r.status === 'ok' && r.temperature_K !== null);
+    expect(na.points).toEqual(rows.map((r: { temperature_K: number; D: Record<string, { value: number; stderr: number }> }) => ({ temperature_K: r.temperature_K, D: r.D.Na.value, stderr: r.D.Na.stderr })));
   });
 
   it('a file split into parts gives the same numbers as the whole file', () => {
@@ -90,7 +99,7 @@ describe('mdpost batch', () => {
       mkdirSync(join(runs, `T${t}`), { recursive: true });
       writeFileSync(join(runs, `T${t}`, 'dump.lammpstrj.gz'), readFileSync(NAFSI_DUMP));
     }
-    const r = mdpost(['batch', 'runs/T*/dump.lammpstrj.gz', '--msd', 'Na', '--temperature-from', 'T(\\d+)', '--out', 'simple', '--workers', '1'], { cwd: dir });
+    const r = mdpost(['batch', 'runs/T*/dump.lammpstrj.gz', '--format', 'lammps-dump', '--msd', 'Na', '--temperature-from', 'T(\\d+)', '--out', 'simple', '--workers', '1'], { cwd: dir });
     expect(r.code).toBe(0);
     expect(summary(join(dir, 'simple')).rows.map((x: { temperature_K: number }) => x.temperature_K)).toEqual([300, 400]);
   });

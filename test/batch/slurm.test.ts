@@ -46,6 +46,19 @@ describe('the job-array script', () => {
     expect(summaryOf(join(dir, 'results'))).toEqual(summaryOf(join(dir, 'single')));
   });
 
+  it('as array tasks numbered from 0 (--array=0-2): shards 1/3 … 3/3 all the same', () => {
+    const dir = jobFolder('array-from-0');
+    for (const id of [0, 1, 2]) {
+      const env = { ...process.env, MDPOST, MDPOST_NO_PROGRESS: '1', SLURM_ARRAY_TASK_ID: String(id), SLURM_ARRAY_TASK_MIN: '0', SLURM_ARRAY_TASK_COUNT: '3', SLURM_CPUS_PER_TASK: '1' };
+      const r = spawnSync('bash', [SCRIPT, 'job.json', 'results'], { cwd: dir, encoding: 'utf8', env });
+      expect(r.status, r.stderr).toBe(0);
+      expect(r.stderr).toMatch(new RegExp(`shard ${id + 1}/3 done`));
+    }
+    expect(mdpost(['merge', ...[1, 2, 3].map((i) => join(dir, 'results', `shard-${i}`)), '--out', join(dir, 'results')]).code).toBe(0);
+    mdpost(['batch', join(dir, 'job.json'), '--out', join(dir, 'single'), '--workers', '1']);
+    expect(summaryOf(join(dir, 'results'))).toEqual(summaryOf(join(dir, 'single')));
+  });
+
   it.skipIf(!slurmUp && !required)('under Slurm: sbatch --array over three shards, then mdpost merge as a dependent job', async () => {
     expect(slurmUp, 'Slurm must be running (scripts/slurm/setup-local-slurm.sh)').toBe(true);
     const dir = jobFolder('array-slurm');
