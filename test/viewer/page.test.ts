@@ -13,7 +13,9 @@ import { rawRequest, startView, type ViewProcess } from './server.js';
  */
 
 const CHROMIUM = '/usr/bin/chromium';
-const HAVE_CHROMIUM = existsSync(CHROMIUM);
+/** CI sets MDPOST_REQUIRE_CHROMIUM=1 once it has installed Chromium: then a missing browser fails, not skips. */
+const REQUIRED = process.env.MDPOST_REQUIRE_CHROMIUM === '1';
+const HAVE_CHROMIUM = existsSync(CHROMIUM) || REQUIRED;
 if (!HAVE_CHROMIUM) console.warn(`test/viewer: skipping the page tests, ${CHROMIUM} is absent (apt-get install chromium)`);
 
 /**
