@@ -6,7 +6,7 @@ import { defaultSpec } from '../parallel/spec.js';
 import { defaultWebRoot, startViewer } from '../viewer/server.js';
 import { parseBoxOption, parsePositiveInt, parsePositiveTime, parseTypeMap } from '../model/parse-options.js';
 
-interface ViewFlags {
+export interface ViewFlags {
   port?: string;
   stride?: string;
   highlight?: string;
@@ -36,48 +36,68 @@ export function registerView(program: Command): void {
     .option('--highlight <selection>', 'atoms drawn as spheres, with their first shell (default: the cation, e.g. Na)')
     .option('--shell <selection>', 'atoms that count as shell neighbours (default: O, else heavy atoms)')
     .option('--cutoff <length>', 'shell radius, Å (default: the first minimum of the highlight–shell g(r))')
-    .option('--analysis <file>', 'show this `mdpost analyze --json` result instead of analysing the file at start')
+    .option('--analysis <file>', 'show this `mdpost analyze --json` result of the same trajectory (same atom count) instead of analysing the file at start')
     .option('--type-map <map>', 'elements of LAMMPS types, e.g. "1=O,2=H,3=Na"')
     .option('--box <cell>', 'cell for files without one: "a b c" (Å) or nine numbers')
     .option('--dt <time>', 'time between stored frames (e.g. 0.5ps)')
     .option('--timestep <time>', 'MD integration step, multiplied by the LAMMPS step numbers')
     .option('--format <format>', 'xyz | extxyz | lammps-dump | xdatcar (default: recognised from the content)')
     .addHelpText('after', '\nExamples:\n  mdpost view trajectories/nafsi-water/nafsi-water.lammpstrj.gz\n  mdpost view run/XDATCAR --dt 1fs --highlight Li --shell S --port 8080')
-    .action(async (file: string, flags: ViewFlags) => {
-      const spec = defaultSpec(file);
-      spec.format = flags.format ?? null;
-      spec.box = flags.box ? Array.from(parseBoxOption(flags.box).matrix) : null;
-      spec.typeMap = flags.typeMap ? [...parseTypeMap(flags.typeMap)] : null;
-      spec.dtPs = flags.dt ? parsePositiveTime(flags.dt, '--dt') : null;
-      spec.timestepPs = flags.timestep ? parsePositiveTime(flags.timestep, '--timestep') : null;
-      const port = flags.port === undefined ? 0 : Number(flags.port);
-      if (!Number.isInteger(port) || port < 0 || port > 65535) throw new InputError(`--port: expected a port number 0–65535, not ${JSON.stringify(flags.port)}`);
-      process.stderr.write(`mdpost view: reading ${file} …\n`);
-      const server = await startViewer({
-        file,
-        spec,
-        readerOptions: readerOptions(spec),
-        port,
-        stride: parsePositiveInt(flags.stride ?? '1', '--stride'),
-        highlight: flags.highlight ?? null,
-        shell: flags.shell ?? null,
-        cutoffA: flags.cutoff ? parseLengthA(flags.cutoff, '--cutoff') : null,
-        analysisFile: flags.analysis ?? null,
-        webRoot: defaultWebRoot(),
-      });
-      const i = server.info;
-      for (const n of i.notes) process.stderr.write(`mdpost view: note: ${n}\n`);
-      process.stdout.write(
-        `mdpost view: ${i.natoms} atoms, ${i.frames} frames (${i.stride === 1 ? 'all' : `every ${i.stride}th of ${i.fileFrames}`}); highlight ${i.highlight.selection} (${i.highlight.atoms.length}), ` +
-          `shell ${i.shell.selection} within ${i.shell.cutoffA.toFixed(2)} Å\n${server.url}\n`,
-      );
-      process.stdout.write('Ctrl-C stops the server.\n');
-      await new Promise<void>((done) => {
-        const stop = () => {
-          void server.close().then(done);
-        };
-        process.once('SIGINT', stop);
-        process.once('SIGTERM', stop);
-      });
-    });
+    .action((file: string, flags: ViewFlags) => runView(file, flags));
+}
+
+/**
+ * Serve FILE until `until()` settles (by default: Ctrl-C or SIGTERM, listened for only once the
+ * server runs, so Ctrl-C while the file is read still ends mdpost at once). A --analysis file of
+ * another name or frame count is warned about on stderr (`mdpost: warning:`); one of a trajectory
+ * with another atom count is an InputError (exit 2), thrown before the server starts.
+ */
+export async function runView(file: string, flags: ViewFlags, until: () => Promise<void> = interrupted): Promise<void> {
+  const spec = defaultSpec(file);
+  spec.format = flags.format ?? null;
+  spec.box = flags.box ? Array.from(parseBoxOption(flags.box).matrix) : null;
+  spec.typeMap = flags.typeMap ? [...parseTypeMap(flags.typeMap)] : null;
+  spec.dtPs = flags.dt ? parsePositiveTime(flags.dt, '--dt') : null;
+  spec.timestepPs = flags.timestep ? parsePositiveTime(flags.timestep, '--timestep') : null;
+  const port = flags.port === undefined ? 0 : Number(flags.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new InputError(`--port: expected a port number 0–65535, not ${JSON.stringify(flags.port)}`);
+  process.stderr.write(`mdpost view: reading ${file} …\n`);
+  const server = await startViewer({
+    file,
+    spec,
+    readerOptions: readerOptions(spec),
+    port,
+    stride: parsePositiveInt(flags.stride ?? '1', '--stride'),
+    highlight: flags.highlight ?? null,
+    shell: flags.shell ?? null,
+    cutoffA: flags.cutoff ? parseLengthA(flags.cutoff, '--cutoff') : null,
+    analysisFile: flags.analysis ?? null,
+    webRoot: defaultWebRoot(),
+  });
+  const i = server.info;
+  for (const w of server.warnings) process.stderr.write(`mdpost: warning: ${w}\n`);
+  for (const n of i.notes) if (!server.warnings.includes(n)) process.stderr.write(`mdpost view: note: ${n}\n`);
+  process.stdout.write(
+    `mdpost view: ${i.natoms} atoms, ${i.frames} frames (${i.stride === 1 ? 'all' : `every ${i.stride}th of ${i.fileFrames}`}); highlight ${i.highlight.selection} (${i.highlight.atoms.length}), ` +
+      `shell ${i.shell.selection} within ${i.shell.cutoffA.toFixed(2)} Å\n${server.url}\n`,
+  );
+  process.stdout.write('Ctrl-C stops the server.\n');
+  try {
+    await until();
+  } finally {
+    await server.close();
+  }
+}
+
+/** Settles at the first SIGINT or SIGTERM. */
+function interrupted(): Promise<void> {
+  return new Promise<void>((done) => {
+    const stop = () => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      done();
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
 }

@@ -14,6 +14,7 @@ import { msdPlotSpec, rdfPlotSpec, resultsFromJson } from '../report/plots.js';
 import { MOLECULE_ALIASES } from '../select/formula.js';
 import { findMolecules, type Molecules } from '../select/molecules.js';
 import { select } from '../select/selection.js';
+import { analysisWarnings, checkAnalysisAtoms, readAnalysisFile } from './analysis-file.js';
 import type { FrameShell, ViewAnalysis, ViewInfo } from './api.js';
 import { writeDcd } from './dcd.js';
 import { DEFAULT_LIMITS, loadViewFrames, type ViewFrames } from './frames.js';
@@ -36,6 +37,7 @@ export interface ViewOptions {
   highlight: string | null;
   shell: string | null;
   cutoffA: number | null;
+  /** An `mdpost analyze --json` document of the same trajectory, shown instead of a fresh analysis. */
   analysisFile: string | null;
   webRoot: string;
   /** Skip the analysis at start (tests that only need frames). */
@@ -45,6 +47,11 @@ export interface ViewOptions {
 export interface ViewServer {
   url: string;
   info: ViewInfo;
+  /**
+   * What the user should know before trusting the page: a --analysis file with another file name
+   * or frame count than the viewed file. They are among `info.notes` too, for the page.
+   */
+  warnings: string[];
   close(): Promise<void>;
 }
 
@@ -75,14 +82,22 @@ export async function startViewer(opts: ViewOptions): Promise<ViewServer> {
   let top: Topology | null = null;
   let firstPositions = new Float64Array(0);
   let firstBox = null;
+  let natoms = 0;
   for await (const f of head.frames()) {
     top = head.topology;
+    natoms = f.natoms;
     firstPositions = f.positions.slice(0, 3 * f.natoms);
     firstBox = f.box;
     break;
   }
   if (!top) throw new InputError(`${opts.file}: no complete frame to show`);
   const topology = top;
+  // A given analysis must be of this trajectory: checked before the long work of reading all frames.
+  let analysis: Record<string, unknown> | null = null;
+  if (opts.analysisFile) {
+    analysis = await readAnalysisFile(opts.analysisFile);
+    checkAnalysisAtoms(analysis, opts.analysisFile, opts.file, natoms);
+  }
   let mols: Molecules | null = null;
   const molecules = () => (mols ??= findMolecules(topology, firstPositions, firstBox));
   const ctx = { topology, molecules };
@@ -91,16 +106,9 @@ export async function startViewer(opts: ViewOptions): Promise<ViewServer> {
   const shellText = opts.shell ?? defaultShell(topology, highlightText);
   const shellAtoms = select(shellText, ctx).atoms;
 
-  // The analysis beside the viewer: given, or run now on the same file.
+  // The analysis beside the viewer: given (read above), or run now on the same file.
   const notes: string[] = [];
-  let analysis: Record<string, unknown> | null = null;
-  if (opts.analysisFile) {
-    try {
-      analysis = JSON.parse(await readFile(opts.analysisFile, 'utf8'));
-    } catch (e) {
-      throw new InputError(`--analysis ${opts.analysisFile}: ${(e as Error).message}`);
-    }
-  } else if (opts.analyze !== false) {
+  if (!analysis && opts.analyze !== false) {
     const spec: AnalysisSpec = { ...opts.spec, msd: [], rdf: [[highlightText, shellText]] };
     try {
       const withMsd = await analyzeFile({ ...spec, msd: [highlightText] }, { workers: availableParallelism() }).catch(() => null);
@@ -110,11 +118,16 @@ export async function startViewer(opts: ViewOptions): Promise<ViewServer> {
       notes.push(`no analysis: ${(e as Error).message}`);
     }
   }
-  const cutoffA = opts.cutoffA ?? shellCutoff(analysis, highlightText, shellText) ?? 3.2;
-  const cutoffSource = opts.cutoffA ? '--cutoff' : shellCutoff(analysis, highlightText, shellText) ? `first minimum of the ${highlightText}–${shellText} g(r)` : 'default 3.2 Å (no g(r) minimum found)';
+  const fromRdf = shellCutoff(analysis, highlightText, shellText);
+  const cutoffA = opts.cutoffA ?? fromRdf ?? 3.2;
+  const cutoffSource = opts.cutoffA !== null ? '--cutoff' : fromRdf !== null ? `first minimum of the ${highlightText}–${shellText} g(r)` : 'default 3.2 Å (no g(r) minimum found)';
+  // Plots of a given file are made now, so a malformed one is refused before the frames are read.
+  const viewAnalysis: ViewAnalysis | null = analysis ? { analysis, plots: plotsOf(analysis, opts.analysisFile) } : null;
 
   const frames: ViewFrames = await loadViewFrames(opts.file, opts.readerOptions, { ...DEFAULT_LIMITS, stride: opts.stride }, () => molecules());
   notes.push(...frames.notes);
+  const warnings = analysis && opts.analysisFile ? analysisWarnings(analysis, opts.analysisFile, opts.file, frames.fileFrames) : [];
+  notes.push(...warnings);
   if (frames.natoms > PDB_MAX_ATOMS) throw new InputError(`${opts.file}: ${frames.natoms} atoms; the viewer's PDB topology holds at most ${PDB_MAX_ATOMS}`);
   const m = molecules();
   const names = moleculeNames(m);
@@ -135,7 +148,6 @@ export async function startViewer(opts: ViewOptions): Promise<ViewServer> {
     shell: { selection: shellText, cutoffA, source: cutoffSource },
     notes,
   };
-  const viewAnalysis: ViewAnalysis | null = analysis ? { analysis, plots: plotsOf(analysis) } : null;
   const shells = new Map<number, FrameShell>();
   const shellOf = (k: number) => {
     let s = shells.get(k);
@@ -203,6 +215,7 @@ export async function startViewer(opts: ViewOptions): Promise<ViewServer> {
   return {
     url: `http://127.0.0.1:${port}/`,
     info,
+    warnings,
     close: () =>
       new Promise<void>((ok) => {
         server.closeAllConnections();
@@ -232,9 +245,10 @@ function defaultShell(top: Topology, highlight: string): string {
 }
 
 function shellCutoff(analysis: Record<string, unknown> | null, a: string, b: string): number | null {
-  const rdf = (analysis?.rdf as { a: string; b: string; first_min: { r_A: number } | null }[] | undefined) ?? [];
+  const rdf = Array.isArray(analysis?.rdf) ? (analysis.rdf as unknown[]).filter((r): r is { a?: unknown; b?: unknown; first_min?: { r_A?: unknown } | null } => typeof r === 'object' && r !== null) : [];
   const pair = rdf.find((r) => r.a === a && r.b === b) ?? rdf.find((r) => r.a === a);
-  return pair?.first_min?.r_A ?? null;
+  const r = pair?.first_min?.r_A;
+  return typeof r === 'number' && Number.isFinite(r) && r > 0 ? r : null;
 }
 
 /** Residue names: the usual name of a known molecule (FSI, H2O → HOH), else the formula, three characters. */
@@ -243,11 +257,17 @@ function moleculeNames(m: Molecules): string[] {
   return m.formula.map((f) => (byFormula.get(f) ?? f).slice(0, 3));
 }
 
-function plotsOf(analysis: Record<string, unknown>): ViewAnalysis['plots'] {
-  const { msd, rdf } = resultsFromJson(analysis);
-  const plots: ViewAnalysis['plots'] = [];
-  if (msd.length) plots.push({ title: 'MSD', spec: msdPlotSpec(msd) as unknown as Record<string, unknown> });
-  for (const g of rdf) plots.push({ title: `g(r) ${g.a}–${g.b}`, spec: rdfPlotSpec(g) as unknown as Record<string, unknown> });
-  return plots;
+function plotsOf(analysis: Record<string, unknown>, file: string | null): ViewAnalysis['plots'] {
+  try {
+    const { msd, rdf } = resultsFromJson(analysis);
+    const plots: ViewAnalysis['plots'] = [];
+    if (msd.length) plots.push({ title: 'MSD', spec: msdPlotSpec(msd) as unknown as Record<string, unknown> });
+    for (const g of rdf) plots.push({ title: `g(r) ${g.a}–${g.b}`, spec: rdfPlotSpec(g) as unknown as Record<string, unknown> });
+    return plots;
+  } catch (e) {
+    // Only a given file can be malformed; our own analysis is a bug if it is.
+    if (!file) throw e;
+    throw new InputError(`--analysis ${file}: its msd or rdf entries are not those of mdpost analyze --json (${(e as Error).message})`);
+  }
 }
 
