@@ -6,8 +6,10 @@ import { formatNumber as f } from './format.js';
 export function withError(x: number, err: number | null): string {
   if (err === null || !(err > 0) || !Number.isFinite(err)) return f(x, 4);
   const decimals = Math.max(0, 1 - Math.floor(Math.log10(err)));
-  if (decimals > 12 || Math.abs(x) >= 1e7 || Math.abs(x) < 1e-3) return `${f(x, 4)} ± ${f(err, 2)}`;
-  return `${x.toFixed(decimals)} ± ${err.toFixed(decimals)}`;
+  // Exponents only when both are tiny or huge; a value far inside its error rounds to 0.
+  if (decimals > 12 || Math.abs(x) >= 1e7 || Math.max(Math.abs(x), err) < 1e-3) return `${f(x, 4)} ± ${f(err, 2)}`;
+  const value = x.toFixed(decimals);
+  return `${/^-0\.?0*$/.test(value) ? value.slice(1) : value} ± ${err.toFixed(decimals)}`;
 }
 
 /** (1.23 ± 0.12)×10⁻⁵ for cm²/s values. */
