@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { setFlagsFromString } from 'node:v8';
 import { Piscina } from 'piscina';
 
 /**
@@ -17,6 +18,11 @@ export function workerFile(): string {
 }
 
 export function createPool(threads: number): Piscina {
+  // With every core folding frames, V8's background compiler thread gets no core of its own, and
+  // hot loops wait in the slower tiers for their optimised code. Compiling on the thread that
+  // needs the code instead measured 7% faster with 2 workers on 2 cores (and 2% slower with 1,
+  // so only here). It changes when code is compiled, never what it computes.
+  setFlagsFromString('--no-concurrent-recompilation');
   return new Piscina({
     filename: pathToFileURL(workerFile()).href,
     minThreads: threads,
