@@ -49,8 +49,12 @@ export const MDPOST_RUNS = 3;
 
 /** `timed`, `runs` times: the run with the median time. */
 export function timedMedian(runs: number, cmd: string, args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Timed {
-  const all = Array.from({ length: runs }, () => timed(cmd, args, options)).sort((a, b) => a.seconds - b.seconds);
-  return all[Math.floor((all.length - 1) / 2)];
+  return median(Array.from({ length: runs }, () => timed(cmd, args, options)), (t) => t.seconds);
+}
+
+/** The middle element by `key` (the lower middle for an even count). */
+export function median<T>(xs: T[], key: (x: T) => number): T {
+  return [...xs].sort((a, b) => key(a) - key(b))[Math.floor((xs.length - 1) / 2)];
 }
 
 /** Drop the file into the page cache first, so every reader sees the same conditions. */

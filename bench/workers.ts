@@ -4,7 +4,7 @@ import { statSync } from 'node:fs';
 import { ensureTrajectory } from './data.js';
 import { MDPOST, PEERS } from './paths.js';
 import { spawn } from 'node:child_process';
-import { fmt, peerPython, table, timed, warm, type BenchRow, type Timed } from './util.js';
+import { fmt, median, peerPython, table, timed, warm, type BenchRow, type Timed } from './util.js';
 
 /**
  * bench/workers: a 500 MB LAMMPS dump (10 000 atoms) analysed for the Na MSD and the Na–O g(r)
@@ -61,10 +61,6 @@ export async function benchWorkers(): Promise<BenchRow[]> {
 
 /** Runs of 1 and 2 workers, alternating. */
 const PAIRED_RUNS = 5;
-
-function median<T>(xs: T[], key: (x: T) => number): T {
-  return [...xs].sort((a, b) => key(a) - key(b))[Math.floor((xs.length - 1) / 2)];
-}
 
 /**
  * What two threads can give here right now: the time of bench/spin alone, over the time of two

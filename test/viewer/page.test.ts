@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO } from '../support/io.js';
 import { countChanged, countDiffering, decodePng, type Rgba } from './png.js';
 import { rawRequest, startView, type ViewProcess } from './server.js';
+import type { PageState } from '../../web/main.js';
 
 /**
  * `mdpost view` end to end: the server as a user starts it, and its page in headless Chromium —
@@ -39,16 +40,6 @@ const ARTIFACTS = join(REPO, 'test-artifacts');
 const FILE = 'trajectories/nafsi-water/nafsi-water.lammpstrj.gz';
 /** Mol* in software rendering is slow: page load, frame changes and redraws get this long. */
 const SLOW = 60_000;
-
-interface PageState {
-  ready: boolean;
-  frame: number;
-  step: number | null;
-  timePs: number | null;
-  shellAtoms: number[];
-  modelIndex?: number;
-  error: string | null;
-}
 
 const pageState = (page: Page) => page.evaluate(() => (window as unknown as { mdpost: PageState }).mdpost);
 
