@@ -4,6 +4,9 @@
  */
 import { move, transferableSymbol, valueSymbol } from 'piscina';
 import { foldSlice, msdPart, type Task } from '../src/parallel/task.js';
+import { trace } from '../src/parallel/trace.js';
+
+trace('worker loaded');
 
 /** Wrap a result so that the ArrayBuffers under its typed arrays are transferred. */
 function moving(value: unknown): unknown {

@@ -29,63 +29,77 @@ function pow2AtLeast(n: number): number {
   return p;
 }
 
-/** Reusable work arrays for one FFT size. */
-export class MsdWorkspace {
-  readonly size: number;
-  readonly padded: Float64Array;
-  readonly spectrum: Float64Array;
-  readonly power: Float64Array;
-  readonly corr: Float64Array;
-  readonly centred: Float64Array;
+/**
+ * The MSD of many series of the same length (one coordinate of many particles), summed. The
+ * transform is linear, so the autocorrelations need not be transformed back one by one: the
+ * power spectra add up and one inverse transform of their sum gives ΣS2 — half the transforms
+ * of doing each series alone. ΣS1 adds up as it goes.
+ */
+export class SeriesMsdSum {
+  readonly frames: number;
+  private readonly size: number;
+  private readonly padded: Float64Array;
+  private readonly spectrum: Float64Array;
+  /** Σ |F(x)|² over the series added, bins 0…size/2. */
+  private readonly power: Float64Array;
+  /** Σ S1(m)·(N − m): the running sums of squares, not yet divided. */
+  private readonly s1: Float64Array;
 
-  constructor(readonly frames: number) {
+  constructor(frames: number) {
+    this.frames = frames;
     this.size = pow2AtLeast(2 * frames);
     this.padded = new Float64Array(this.size);
     this.spectrum = new Float64Array(2 * this.size);
-    this.power = new Float64Array(this.size);
-    this.corr = new Float64Array(2 * this.size);
-    this.centred = new Float64Array(frames);
+    this.power = new Float64Array(this.size / 2 + 1);
+    this.s1 = new Float64Array(frames);
+  }
+
+  /** Add the series x[offset + k·stride], k = 0…N−1. */
+  add(x: Float64Array, offset: number, stride: number): void {
+    const n = this.frames;
+    const c = this.padded; // the centred series, zero-padded (no wrap-around in the correlation)
+    let mean = 0;
+    for (let k = 0; k < n; k++) mean += x[offset + k * stride];
+    mean /= n;
+    for (let k = 0; k < n; k++) c[k] = x[offset + k * stride] - mean;
+
+    fftOf(this.size).realTransform(this.spectrum, c);
+    const spec = this.spectrum;
+    const power = this.power;
+    // realTransform fills bins 0…size/2; the rest mirror them for a real series.
+    for (let k = 0; k <= this.size / 2; k++) power[k] += spec[2 * k] * spec[2 * k] + spec[2 * k + 1] * spec[2 * k + 1];
+
+    // S1 by a running sum of squares, removing one term from each end per lag.
+    const s1 = this.s1;
+    let q = 0;
+    for (let k = 0; k < n; k++) q += 2 * c[k] * c[k];
+    for (let m = 0; m < n; m++) {
+      if (m > 0) q -= c[m - 1] * c[m - 1] + c[n - m] * c[n - m];
+      s1[m] += q;
+    }
+  }
+
+  /** Add the summed MSD at every lag m = 0…N−1 into `out[m]` (callers sum dimensions too, and divide once). */
+  addTo(out: Float64Array): void {
+    const size = this.size;
+    const n = this.frames;
+    // The summed power spectrum is real and symmetric, so its inverse transform is its forward one / size.
+    const full = new Float64Array(size);
+    for (let k = 0; k <= size / 2; k++) {
+      full[k] = this.power[k];
+      if (k > 0 && k < size / 2) full[size - k] = this.power[k];
+    }
+    const corr = this.spectrum;
+    fftOf(size).realTransform(corr, full);
+    for (let m = 0; m < n; m++) out[m] += (this.s1[m] - (2 * corr[2 * m]) / size) / (n - m);
   }
 }
 
-/**
- * Add the MSD of the series x[offset + k·stride], k = 0…N−1, at every lag m = 0…N−1 into
- * `out[m]` (so a caller sums dimensions and particles and divides once).
- */
-export function addSeriesMsd(x: Float64Array, offset: number, stride: number, ws: MsdWorkspace, out: Float64Array): void {
-  const n = ws.frames;
-  const c = ws.centred;
-  let mean = 0;
-  for (let k = 0; k < n; k++) mean += x[offset + k * stride];
-  mean /= n;
-  for (let k = 0; k < n; k++) c[k] = x[offset + k * stride] - mean;
-
-  // S2 by FFT: |F(x)|² transformed back is the autocorrelation (zero-padded: no wrap-around).
-  const f = fftOf(ws.size);
-  ws.padded.fill(0);
-  ws.padded.set(c);
-  f.realTransform(ws.spectrum, ws.padded);
-  const size = ws.size;
-  const spec = ws.spectrum;
-  const power = ws.power;
-  // realTransform fills the first half; the power spectrum of a real series is symmetric.
-  for (let k = 0; k <= size / 2; k++) {
-    const p = spec[2 * k] * spec[2 * k] + spec[2 * k + 1] * spec[2 * k + 1];
-    power[k] = p;
-    if (k > 0 && k < size / 2) power[size - k] = p;
-  }
-  // The power spectrum is real and symmetric, so its inverse transform is its forward one / size.
-  f.realTransform(ws.corr, power);
-
-  // S1 by a running sum of squares, removing one term from each end per lag.
-  let q = 0;
-  for (let k = 0; k < n; k++) q += 2 * c[k] * c[k];
-  for (let m = 0; m < n; m++) {
-    if (m > 0) q -= c[m - 1] * c[m - 1] + c[n - m] * c[n - m];
-    const s1 = q / (n - m);
-    const s2 = ws.corr[2 * m] / size / (n - m);
-    out[m] += s1 - 2 * s2;
-  }
+/** Add the MSD of one series x[offset + k·stride], k = 0…N−1, at every lag into `out`. */
+export function addSeriesMsd(x: Float64Array, offset: number, stride: number, frames: number, out: Float64Array): void {
+  const sum = new SeriesMsdSum(frames);
+  sum.add(x, offset, stride);
+  sum.addTo(out);
 }
 
 /** The same MSD by the direct double sum, O(N²): the reference the FFT version is tested against. */

@@ -57,7 +57,13 @@ export class TrajectoryReader {
    * reader of a slice leaves the line to the caller (truncationWarning).
    */
   truncated: { frame: number; line: number | null; offset: number } | null = null;
+  /**
+   * Where the next frame begins (stream offset), its number and its line (null when unknown):
+   * after each frame is delivered, the point at which the rest of the range could be cut.
+   */
+  readonly next: { offset: number; frame: number; line: number | null } = { offset: 0, frame: 0, line: null };
   private source: ByteSource | null = null;
+  private stopOffset = Infinity;
 
   private constructor(
     readonly path: string,
@@ -88,6 +94,14 @@ export class TrajectoryReader {
     return { done: this.source?.fileBytesRead ?? 0, total: this.source?.fileBytes ?? 0 };
   }
 
+  /**
+   * Deliver no frame that starts at or after `offset` (a frame start): the range ends there
+   * instead, and another reader takes the rest (work stealing between threads).
+   */
+  stopAt(offset: number): void {
+    this.stopOffset = offset;
+  }
+
   /** The frames in order. The yielded Frame object and its arrays are reused for the next frame. */
   async *frames(): AsyncGenerator<Frame> {
     const range = this.options.range;
@@ -103,6 +117,7 @@ export class TrajectoryReader {
     let eof = false;
     let line = range?.firstLine ?? 1;
     let index = range?.firstFrame ?? 0;
+    Object.assign(this.next, { offset: base, frame: index, line: lineKnown ? line : null });
     const frame: Frame = {
       index: 0,
       step: null,
@@ -139,6 +154,7 @@ export class TrajectoryReader {
     try {
       await fill();
       for (;;) {
+        if (base + start >= this.stopOffset) break;
         s.reset(buf, end, eof);
         s.base = base;
         s.pos = start;
@@ -169,6 +185,9 @@ export class TrajectoryReader {
         start = s.pos;
         line = s.line;
         this.framesRead++;
+        this.next.offset = base + start;
+        this.next.frame = index;
+        this.next.line = lineKnown ? line : null;
         yield frame;
       }
       for (const note of source.notes) this.warnings.push(`${this.path}: ${note}`);

@@ -11,6 +11,7 @@ import { mergeFolds } from './merge.js';
 import { makePlan, readerOptions, type Plan } from './plan.js';
 import { createPool } from './pool.js';
 import { planSlices, type Slice } from './slices.js';
+import { SliceControl } from './steal.js';
 import type { SavedFold } from './state-file.js';
 import { trace } from './trace.js';
 import type { AnalysisSpec } from './spec.js';
@@ -27,6 +28,8 @@ export interface RunOptions {
   minParallelBytes?: number;
   sliceBytes?: number;
   batchBytes?: number;
+  /** Smallest piece of a slice handed to an idle thread (default 2 MB); tests lower it. */
+  stealBytes?: number;
 }
 
 export const MIN_PARALLEL_BYTES = 32 << 20;
@@ -134,40 +137,53 @@ async function inWorkers(plan: Plan, pool: Piscina, workers: number, slices: Sli
   return { state, warnings };
 }
 
-function foldTask(plan: Plan, slice: FoldTask['slice']): FoldTask {
-  return { kind: 'fold', plan, slice };
+function foldTask(plan: Plan, slice: FoldTask['slice'], control?: SliceControl): FoldTask {
+  return { kind: 'fold', plan, slice, ...(control ? { control: control.buffer } : {}) };
 }
 
 /**
  * Slices are taken in file order by whoever is free: each pool thread, and this thread (which
- * reads its slices itself). Every thread reads and parses its own byte range of the file.
+ * reads its slices itself). Every thread reads and parses its own byte range of the file. A
+ * thread left without a slice takes the second half of the rest of the busiest one (steal.ts),
+ * until the rests are too small to share; the pieces are merged in file order.
  */
 async function foldSlices(plan: Plan, pool: Piscina, poolThreads: number, slices: Slice[], options: RunOptions): Promise<(WireFold | TaskFailure)[]> {
-  const total = slices[slices.length - 1].end;
-  const results: (WireFold | TaskFailure)[] = new Array(slices.length);
+  const total = slices[slices.length - 1].end - slices[0].start;
+  const minPiece = options.stealBytes ?? MIN_PIECE_BYTES;
+  const folded: { start: number; result: WireFold | TaskFailure }[] = [];
+  const running = new Set<SliceControl>();
   let next = 0;
   let done = 0;
-  const finished = (k: number) => {
-    done += slices[k].end - slices[k].start;
-    options.onProgress?.(done, total);
-  };
-  const poolLoop = async () => {
-    while (next < slices.length) {
-      const k = next++;
-      results[k] = (await pool.run(foldTask(plan, slices[k]))) as WireFold | TaskFailure;
-      finished(k);
+  const take = async (): Promise<Slice | null> => {
+    if (next < slices.length) return slices[next++];
+    for (;;) {
+      let busiest: SliceControl | null = null;
+      for (const c of running) if (c.open && (!busiest || c.remaining > busiest.remaining)) busiest = c;
+      if (!busiest) return null;
+      const piece = await busiest.request();
+      if (piece) return piece;
     }
   };
-  const hereLoop = async () => {
-    while (next < slices.length) {
-      const k = next++;
-      results[k] = await foldSlice(foldTask(plan, slices[k]), breather());
-      finished(k);
+  const loop = (fold: (task: FoldTask) => Promise<WireFold | TaskFailure>) => async () => {
+    for (let slice = await take(); slice; slice = await take()) {
+      const control = SliceControl.create(slice, minPiece);
+      running.add(control);
+      const result = await fold(foldTask(plan, slice, control));
+      running.delete(control);
+      folded.push({ start: slice.start, result });
+      done += control.end - slice.start;
+      options.onProgress?.(done, total);
     }
   };
-  await Promise.all([...Array.from({ length: poolThreads }, poolLoop), hereLoop()]);
-  return results;
+  const inPool = (task: FoldTask) => pool.run(task) as Promise<WireFold | TaskFailure>;
+  const here = (task: FoldTask) => foldSlice(task, breather());
+  await Promise.all([...Array.from({ length: poolThreads }, loop(inPool)), loop(here)()]);
+  trace(`folded in ${folded.length} pieces`);
+  return folded.sort((a, b) => a.start - b.start).map((f) => f.result);
 }
+
+/** A busy thread hands over part of its slice only when both parts keep at least this much (~30 ms of work). */
+const MIN_PIECE_BYTES = 2 << 20;
 
 /**
  * A long loop in this thread must let the event loop run now and then — for the pool's
@@ -283,8 +299,11 @@ async function msdInWorkers(pool: Piscina, series: MsdSeries, workers: number): 
     tasks.push(pool.run(task) as Promise<MsdSums>);
   }
   const [from, to] = range(0);
+  trace('msd tasks posted');
   const mine = msdWork(series, from, to);
+  trace('msd: main part done');
   const sums = [mine, ...(await Promise.all(tasks))];
+  trace('msd: all parts done');
   return sums.reduce((a, b) => addSums(a, b));
 }
 

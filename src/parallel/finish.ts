@@ -5,6 +5,7 @@ import { InputError } from '../model/errors.js';
 import type { IonKind } from '../select/ions.js';
 import type { FoldState } from './fold.js';
 import type { Plan } from './plan.js';
+import { trace } from './trace.js';
 
 /** The numbers of one analysis, before they are written as JSON, CSV and plots. */
 export interface MsdResult {
@@ -86,12 +87,16 @@ export async function finish(
     const series = state.msd[s];
     if (series.frames < 5) throw new InputError(`${plan.spec.file}: ${series.frames} frames are too few for an MSD (need at least 5)`);
     if (state.drift) removeDrift(series, state.drift);
-    const curve = msdCurve(await computeMsd(series), dtUsed!);
+    const sums = await computeMsd(series);
+    trace(`MSD ${plan.msd[s].selection}: FFT sums of ${series.particles} particles × ${series.frames} frames`);
+    const curve = msdCurve(sums, dtUsed!);
     const { window, notes } = fitWindowFor(plan, curve);
     const d = diffusion(curve, window, dtUsed!, notes);
+    trace(`MSD ${plan.msd[s].selection}: fitted`);
     msd.push({ selection: plan.msd[s].selection, kind: plan.msd[s].def.kind, count: plan.msd[s].def.count, elements: plan.msd[s].elements, ion: plan.msd[s].ion ?? null, curve, diffusion: d });
   }
   const rdf = plan.rdf.map((r, k) => ({ ...finishRdf(state.rdf[k]), a: r.a, b: r.b }));
+  trace('g(r) finished');
   return {
     plan,
     framesUsed: state.framesUsed,

@@ -35,10 +35,24 @@ export async function planSlices(plan: Plan, count: number, minSliceBytes = MIN_
   const n = Math.max(1, Math.min(count, Math.floor((size - from) / minSliceBytes)));
   if (n < 2) return null;
   const targets = Array.from({ length: n - 1 }, (_, k) => from + Math.floor(((k + 1) * (size - from)) / n));
-  if (within && !hasFrameMarker(plan.format)) return null; // XYZ cuts count lines from the top
-  const starts = hasFrameMarker(plan.format) ? await markerStarts(plan, targets, size) : await lineCountStarts(plan, targets);
-  if (!starts || !(await startsLookRight(plan, starts))) return null;
-  const all = [{ offset: from, frame: within?.firstFrame ?? 0, line: within ? null : (1 as number | null) }, ...starts];
+  const first: FrameStart = { offset: from, frame: within?.firstFrame ?? 0, line: within ? null : 1 };
+  const starts: FrameStart[] = [];
+  const fh = await open(path, 'r');
+  try {
+    let last = first;
+    for (const target of targets) {
+      if (target <= last.offset) continue;
+      const start = await frameStartAfter(fh, plan, last, target, size);
+      if (start === undefined) return null; // a frame that cannot be numbered: no slices
+      if (start === null) break;
+      starts.push(start);
+      last = start;
+    }
+  } finally {
+    await fh.close();
+  }
+  if (!(await startsLookRight(plan, starts))) return null;
+  const all = [first, ...starts];
   const slices: Slice[] = [];
   for (let k = 0; k < all.length; k++) {
     const end = k + 1 < all.length ? all[k + 1].offset : size;
@@ -47,10 +61,29 @@ export async function planSlices(plan: Plan, count: number, minSliceBytes = MIN_
   return slices;
 }
 
-type Start = { offset: number; frame: number; line: number | null };
+/** A frame start: its byte offset, its number in the file and its line (null when not known). */
+export interface FrameStart {
+  offset: number;
+  frame: number;
+  line: number | null;
+}
+
+/**
+ * The first frame start at or after `target` and before `end`, numbered — found from `from`, an
+ * earlier frame start (XYZ counts its lines from there; formats with frame markers look at the
+ * target only). Null when no frame starts there; undefined when the frame's number cannot be
+ * told (its stamp does not give it).
+ */
+export async function frameStartAfter(fh: FileHandle, plan: Plan, from: FrameStart, target: number, end: number): Promise<FrameStart | null | undefined> {
+  if (!hasFrameMarker(plan.format)) return lineCountStart(fh, plan, from, target, end);
+  const offset = await nextMarker(fh, plan, target, end);
+  if (offset < 0) return null;
+  const frame = await frameNumberAt(fh, plan, offset);
+  return frame === null ? undefined : { offset, frame, line: null };
+}
 
 /** XYZ cuts by line count assume every frame has the first frame's atom count: check each cut lands on a count line. */
-async function startsLookRight(plan: Plan, starts: Start[]): Promise<boolean> {
+async function startsLookRight(plan: Plan, starts: FrameStart[]): Promise<boolean> {
   if (hasFrameMarker(plan.format)) return true;
   const fh = await open(plan.spec.file, 'r');
   try {
@@ -65,34 +98,17 @@ async function startsLookRight(plan: Plan, starts: Start[]): Promise<boolean> {
   return true;
 }
 
-async function markerStarts(plan: Plan, targets: number[], size: number): Promise<Start[] | null> {
-  const fh = await open(plan.spec.file, 'r');
-  const out: Start[] = [];
-  try {
-    for (const target of targets) {
-      const offset = await nextMarker(fh, plan, target, size);
-      if (offset < 0 || (out.length > 0 && offset <= out[out.length - 1].offset)) continue;
-      const frame = await frameNumberAt(fh, plan, offset);
-      if (frame === null) return null;
-      out.push({ offset, frame, line: null });
-    }
-  } finally {
-    await fh.close();
-  }
-  return out;
-}
-
-/** The first frame start at or after `target`, reading windows that grow until one is found. */
-async function nextMarker(fh: FileHandle, plan: Plan, target: number, size: number): Promise<number> {
+/** The first frame marker at or after `target` and before `end`, reading windows that grow until one is found (−1: none). */
+async function nextMarker(fh: FileHandle, plan: Plan, target: number, end: number): Promise<number> {
   const before = Math.min(target, 1 << 12); // context for the lines above a marker
   for (let window = 1 << 20; ; window *= 4) {
     const from = target - before;
-    const len = Math.min(size - from, before + window);
+    const len = Math.min(end - from, before + window);
     const buf = Buffer.alloc(len + 1);
     const { bytesRead } = await fh.read(buf, 0, len, from);
     const hit = markerFrameStart(plan.framing, buf, before, bytesRead);
     if (hit >= 0) return from + hit;
-    if (from + len >= size) return -1;
+    if (from + len >= end) return -1;
   }
 }
 
@@ -119,33 +135,26 @@ async function frameNumberAt(fh: FileHandle, plan: Plan, offset: number): Promis
   return m ? indexFromStamp(plan, { step: Number(m[1]), timePs: null }) : null;
 }
 
-/** XYZ: frame starts at multiples of N + 2 lines, the first at or after each target. */
-async function lineCountStarts(plan: Plan, targets: number[]): Promise<Start[]> {
+/** XYZ: frame starts are every N + 2 lines from a known one; the first at or after `target` (and before `end`). */
+async function lineCountStart(fh: FileHandle, plan: Plan, from: FrameStart, target: number, end: number): Promise<FrameStart | null> {
   const perFrame = plan.natoms + 2;
-  const fh = await open(plan.spec.file, 'r');
-  const out: Start[] = [];
-  const buf = Buffer.allocUnsafe(16 << 20);
-  let pos = 0;
+  const buf = Buffer.allocUnsafe(Math.min(16 << 20, Math.max(1, end - from.offset)));
+  let pos = from.offset;
   let lines = 0;
-  let t = 0;
-  try {
-    for (;;) {
-      const { bytesRead } = await fh.read(buf, 0, buf.length, pos);
-      if (bytesRead === 0) break;
-      let p = buf.indexOf(10, 0);
-      while (p >= 0 && p < bytesRead) {
-        lines++;
-        const offset = pos + p + 1;
-        if (lines % perFrame === 0 && offset >= targets[t]) {
-          out.push({ offset, frame: lines / perFrame, line: lines + 1 });
-          if (++t >= targets.length) return out;
-        }
-        p = buf.indexOf(10, p + 1);
+  while (pos < end) {
+    const { bytesRead } = await fh.read(buf, 0, Math.min(buf.length, end - pos), pos);
+    if (bytesRead === 0) break;
+    let p = buf.indexOf(10, 0);
+    while (p >= 0 && p < bytesRead) {
+      lines++;
+      const offset = pos + p + 1;
+      if (lines % perFrame === 0 && offset >= target) {
+        if (offset >= end) return null;
+        return { offset, frame: from.frame + lines / perFrame, line: from.line === null ? null : from.line + lines };
       }
-      pos += bytesRead;
+      p = buf.indexOf(10, p + 1);
     }
-  } finally {
-    await fh.close();
+    pos += bytesRead;
   }
-  return out;
+  return null;
 }

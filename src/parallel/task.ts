@@ -5,6 +5,8 @@ import { msdSums } from '../analysis/msd.js';
 import { Folder, type FoldState } from './fold.js';
 import { seriesFromWire, seriesToWire, type WireSeries } from './merge.js';
 import { readerOptions, type Plan } from './plan.js';
+import { SliceControl } from './steal.js';
+import { trace } from './trace.js';
 
 /**
  * The work a worker thread does, as plain data in and out: fold the frames of one slice of a
@@ -15,6 +17,8 @@ export interface FoldTask {
   kind: 'fold';
   plan: Plan;
   slice: { start: number; end: number; firstFrame: number; firstLine: number | null; bytes?: Buffer };
+  /** A SliceControl's shared block: other threads may take the rest of this slice (steal.ts). */
+  control?: SharedArrayBuffer;
 }
 
 export interface MsdTask {
@@ -53,6 +57,8 @@ export async function foldSlice(task: FoldTask, pause?: () => Promise<boolean>):
   // A Buffer arrives from another thread as a plain Uint8Array.
   const raw = task.slice.bytes as Uint8Array | undefined;
   const slice = raw && !Buffer.isBuffer(raw) ? { ...task.slice, bytes: Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength) } : task.slice;
+  const control = task.control ? new SliceControl(task.control) : null;
+  trace(`slice ${slice.start}–${slice.end} begins`);
   try {
     const reader = await TrajectoryReader.open(plan.spec.file, {
       ...readerOptions(plan.spec),
@@ -65,12 +71,17 @@ export async function foldSlice(task: FoldTask, pause?: () => Promise<boolean>):
     for await (const frame of reader.frames()) {
       if (folder.done(frame.index)) break;
       folder.add(frame);
+      if (control) await control.afterFrame(plan, reader.next, (offset) => reader.stopAt(offset));
       if (pause) await pause();
     }
+    control?.close();
     const state = folder.state();
+    trace(`slice ${slice.start}–${reader.next.offset} folded`);
     return { ...state, msd: state.msd.map(seriesToWire), warnings: reader.warnings, truncated: reader.truncated };
   } catch (e) {
     return failureOf(e);
+  } finally {
+    control?.close();
   }
 }
 
@@ -89,7 +100,12 @@ export function isFailure(x: unknown): x is TaskFailure {
 export function msdPart(task: MsdTask): MsdSums {
   // Reading a SharedArrayBuffer-backed array in the hot loops is markedly slower (V8 cannot
   // assume it unshared); one copy into this thread's memory costs far less.
-  return msdSums(new Float64Array(task.data), task.particles, task.from, task.to, 0, task.frames);
+  trace('msd part begins');
+  const data = new Float64Array(task.data);
+  trace('msd part copied');
+  const r = msdSums(data, task.particles, task.from, task.to, 0, task.frames);
+  trace('msd part done');
+  return r;
 }
 
 export function foldFromWire(w: WireFold): FoldState {

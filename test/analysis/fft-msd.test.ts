@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addSeriesMsd, directSeriesMsd, MsdWorkspace } from '../../src/analysis/fft-msd.js';
+import { addSeriesMsd, directSeriesMsd, SeriesMsdSum } from '../../src/analysis/fft-msd.js';
 import { gaussian } from '../support/random.js';
 
 describe('MSD over all time origins by FFT', () => {
@@ -9,7 +9,7 @@ describe('MSD over all time origins by FFT', () => {
     for (let k = 1; k < n; k++) x[k] = x[k - 1] + g(); // a random walk
     for (let k = 0; k < n; k++) x[k] += 1000; // far from the origin, as unwrapped coordinates are
     const fast = new Float64Array(n);
-    addSeriesMsd(x, 0, 1, new MsdWorkspace(n), fast);
+    addSeriesMsd(x, 0, 1, n, fast);
     const slow = directSeriesMsd(x);
     for (let m = 0; m < n; m++) expect(Math.abs(fast[m] - slow[m])).toBeLessThanOrEqual(1e-9 * Math.max(1, slow[m]));
   });
@@ -19,8 +19,25 @@ describe('MSD over all time origins by FFT', () => {
     const data = new Float64Array(3 * 2 * n); // 2 particles × xyz per frame
     for (let t = 0; t < n; t++) data[t * 6 + 4] = t * t; // y of particle 1
     const out = new Float64Array(n).fill(1);
-    addSeriesMsd(data, 4, 6, new MsdWorkspace(n), out);
+    addSeriesMsd(data, 4, 6, n, out);
     const direct = directSeriesMsd(Array.from({ length: n }, (_, t) => t * t));
     for (let m = 0; m < n; m++) expect(out[m]).toBeCloseTo(1 + direct[m], 6);
+  });
+
+  it('sums the MSDs of many series from one inverse transform of their summed power spectra', () => {
+    const n = 300;
+    const walks = 7;
+    const g = gaussian(3 * n * walks);
+    const data = new Float64Array(walks * n);
+    for (let w = 0; w < walks; w++) for (let k = 1; k < n; k++) data[w * n + k] = data[w * n + k - 1] + (w + 1) * g();
+    const sum = new SeriesMsdSum(n);
+    const expected = new Float64Array(n);
+    for (let w = 0; w < walks; w++) {
+      sum.add(data, w * n, 1);
+      directSeriesMsd(data.subarray(w * n, (w + 1) * n)).forEach((v, m) => (expected[m] += v));
+    }
+    const out = new Float64Array(n);
+    sum.addTo(out);
+    for (let m = 0; m < n; m++) expect(Math.abs(out[m] - expected[m])).toBeLessThanOrEqual(1e-9 * Math.max(1, expected[m]));
   });
 });

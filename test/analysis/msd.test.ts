@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { MsdSeries } from '../../src/analysis/msd.js';
+import { addSums, MsdSeries, msdSums } from '../../src/analysis/msd.js';
+import { directSeriesMsd } from '../../src/analysis/fft-msd.js';
+import { gaussian } from '../support/random.js';
 import { curveOf } from '../support/synthetic.js';
 
 describe('MSD of ballistic motion is v²t², per axis and in total', () => {
@@ -43,5 +45,39 @@ describe('MsdSeries', () => {
     a.append(b);
     expect(a.frames).toBe(10);
     expect(a.trimmed()).toEqual(all.trimmed());
+  });
+});
+
+describe('msdSums: the FFT MSD summed over a range of particles and frames', () => {
+  // 37 random walkers over 120 frames: more particles than one block of the transposition, and
+  // not a multiple of it.
+  const particles = 37, frames = 120;
+  const g = gaussian(3 * particles * frames);
+  const data = new Float64Array(3 * particles * frames);
+  for (let t = 1; t < frames; t++) for (let j = 0; j < 3 * particles; j++) data[t * 3 * particles + j] = data[(t - 1) * 3 * particles + j] + (1 + (j % 5)) * g();
+  const direct = (from: number, to: number, first: number, n: number, axis: number) => {
+    const out = new Float64Array(n);
+    for (let p = from; p < to; p++) {
+      const x = Array.from({ length: n }, (_, k) => data[(first + k) * 3 * particles + 3 * p + axis]);
+      directSeriesMsd(x).forEach((v, m) => (out[m] += v));
+    }
+    return out;
+  };
+  const close = (a: Float64Array, b: Float64Array) => a.forEach((v, m) => expect(Math.abs(v - b[m])).toBeLessThanOrEqual(1e-9 * Math.max(1, b[m])));
+
+  it('equals the direct double sum of every particle, per axis', () => {
+    const s = msdSums(data, particles, 0, particles, 0, frames);
+    expect(s.particles).toBe(particles);
+    close(s.x, direct(0, particles, 0, frames, 0));
+    close(s.y, direct(0, particles, 0, frames, 1));
+    close(s.z, direct(0, particles, 0, frames, 2));
+  });
+
+  it('adds up over ranges of particles (how threads split it), and reads a window of frames', () => {
+    const whole = msdSums(data, particles, 0, particles, 30, 80);
+    const split = addSums(msdSums(data, particles, 0, 19, 30, 80), msdSums(data, particles, 19, particles, 30, 80));
+    close(split.x, whole.x);
+    close(split.z, whole.z);
+    close(whole.y, direct(0, particles, 30, 80, 1));
   });
 });

@@ -11,8 +11,8 @@ import { NAFSI_DUMP, NAFSI_XYZ } from '../support/nafsi.js';
 import { gaussian } from '../support/random.js';
 import { writeExtxyz, type SyntheticFrame } from '../support/write.js';
 
-/** Cut even small test files into many slices and batches, so that boundaries fall everywhere. */
-const fine = (workers: number): RunOptions => ({ workers, minParallelBytes: 0, sliceBytes: 1, batchBytes: 200_000 });
+/** Cut even small test files into many slices, batches and stolen pieces, so that boundaries fall everywhere. */
+const fine = (workers: number): RunOptions => ({ workers, minParallelBytes: 0, sliceBytes: 1, batchBytes: 200_000, stealBytes: 1 });
 
 /** Every number of two results equal to 1e-12 relative (counts exactly). */
 function expectSame(a: unknown, b: unknown, path = 'result'): void {
