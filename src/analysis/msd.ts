@@ -37,26 +37,29 @@ export class MsdSeries {
     this.frames++;
   }
 
-  /** Append another series that continues this one in time (a later chunk of the same run). */
-  append(other: MsdSeries): void {
-    if (other.particles !== this.particles) throw new Error('internal: MSD series of different particle counts');
-    if (other.frames === 0) return;
-    const w = 3 * this.particles;
-    if (this.frames === 0) this.origin.set(other.origin);
-    const need = (this.frames + other.frames) * w;
-    if (need > this.data.length) {
-      const bigger = new Float64Array(need);
-      bigger.set(this.data.subarray(0, this.frames * w));
-      this.data = bigger;
+  /**
+   * Series that continue one another in time (consecutive chunks of one run) joined into one,
+   * in a single allocation (`alloc`, e.g. onto shared memory for other threads to read).
+   */
+  static concat(parts: MsdSeries[], alloc: (values: number) => Float64Array = (n) => new Float64Array(n)): MsdSeries {
+    const particles = parts[0].particles;
+    if (parts.some((p) => p.particles !== particles)) throw new Error('internal: MSD series of different particle counts');
+    const w = 3 * particles;
+    const frames = parts.reduce((n, p) => n + p.frames, 0);
+    const out = new MsdSeries(particles, 0);
+    out.data = alloc(Math.max(1, frames) * w);
+    const first = parts.find((p) => p.frames > 0);
+    if (!first) return out;
+    out.origin.set(first.origin);
+    const shift = new Float64Array(w);
+    for (const part of parts) {
+      // Re-reference each chunk to the first one's origin; the values then continue seamlessly.
+      for (let j = 0; j < w; j++) shift[j] = part.origin[j] - first.origin[j];
+      const base = out.frames * w;
+      for (let k = 0; k < part.frames; k++) for (let j = 0; j < w; j++) out.data[base + k * w + j] = part.data[k * w + j] + shift[j];
+      out.frames += part.frames;
     }
-    const base = this.frames * w;
-    for (let k = 0; k < other.frames; k++) {
-      for (let j = 0; j < w; j++) {
-        // Re-reference to this series' origin; the values then continue seamlessly.
-        this.data[base + k * w + j] = other.data[k * w + j] + (other.origin[j] - this.origin[j]);
-      }
-    }
-    this.frames += other.frames;
+    return out;
   }
 
   /** The trimmed data, for handing to another thread. */

@@ -132,7 +132,8 @@ async function inWorkers(plan: Plan, pool: Piscina, workers: number, slices: Sli
   const warnings = wires.flatMap((f) => f.warnings);
   const cut = wires.find((f) => f.truncated && f.truncated.line === null)?.truncated;
   if (cut) warnings.push(truncationWarning(plan.spec.file, cut.frame, await lineAtOffset(plan.spec.file, cut.offset)));
-  const state = mergeFolds(plan, wires.map(foldFromWire));
+  // The joined MSD series go straight onto shared memory, where the pool's threads read their particles.
+  const state = mergeFolds(plan, wires.map(foldFromWire), (n) => new Float64Array(new SharedArrayBuffer(8 * n)));
   trace('merged');
   return { state, warnings };
 }
@@ -288,8 +289,8 @@ function cutAfter(plan: Plan, buf: Buffer, from: number, end: number, perFrame: 
 async function msdInWorkers(pool: Piscina, series: MsdSeries, workers: number): Promise<MsdSums> {
   const values = series.frames * 3 * series.particles;
   if (series.particles < 2 || values < 200_000) return msdWork(series, 0, series.particles);
-  const shared = new Float64Array(new SharedArrayBuffer(8 * values));
-  shared.set(series.data.subarray(0, values));
+  const shared = series.data.buffer instanceof SharedArrayBuffer ? series.data.subarray(0, values) : new Float64Array(new SharedArrayBuffer(8 * values));
+  if (shared.buffer !== series.data.buffer) shared.set(series.data.subarray(0, values));
   const parts = Math.min(workers, series.particles);
   const range = (k: number) => [Math.floor((k * series.particles) / parts), Math.floor(((k + 1) * series.particles) / parts)];
   const tasks: Promise<MsdSums>[] = [];
@@ -299,11 +300,8 @@ async function msdInWorkers(pool: Piscina, series: MsdSeries, workers: number): 
     tasks.push(pool.run(task) as Promise<MsdSums>);
   }
   const [from, to] = range(0);
-  trace('msd tasks posted');
   const mine = msdWork(series, from, to);
-  trace('msd: main part done');
   const sums = [mine, ...(await Promise.all(tasks))];
-  trace('msd: all parts done');
   return sums.reduce((a, b) => addSums(a, b));
 }
 

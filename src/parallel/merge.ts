@@ -8,24 +8,26 @@ import type { Plan } from './plan.js';
 
 /**
  * Joins the fold states of consecutive slices of a run (in file order) into the state one
- * pass would have built. g(r) states add. MSD series are appended in order — after shifting each slice so that
+ * pass would have built. g(r) states add. MSD series are joined in order — after shifting each slice so that
  * its atoms continue where the previous slice left them: every slice unwraps on its own,
  * starting from its first frame as read, so an atom that had crossed the cell before the slice
  * began is off by whole cell vectors. The previous slice's unwrapper state, stepped to this
  * slice's first frame, gives where the atoms really are; the difference is a constant shift for
  * the whole slice (unwrapping steps are relative), applied to each particle as the mass-weighted
- * shift of its atoms. The result equals one pass's to rounding.
+ * shift of its atoms. The result equals one pass's to rounding. `alloc` gives the joined series'
+ * memory (shared memory, for threads to read them).
  */
-export function mergeFolds(plan: Plan, states: FoldState[]): FoldState {
+export function mergeFolds(plan: Plan, states: FoldState[], alloc?: (values: number) => Float64Array): FoldState {
   // States come in file order; slices that saw no frame (all before --begin) drop out.
   const parts = states.filter((s) => s.firstIndex >= 0);
   if (parts.length === 0) return states[0];
   const acc = parts[0];
+  const series = acc.msd.map((m) => [m]);
   for (const next of parts.slice(1)) {
     const shift = acc.end && next.start ? atomShift(plan.natoms, acc, next) : null;
     for (let s = 0; s < acc.msd.length; s++) {
       if (shift) shiftOrigin(next.msd[s], plan.msd[s].def, shift);
-      acc.msd[s].append(next.msd[s]);
+      series[s].push(next.msd[s]);
     }
     if (acc.drift && next.drift) {
       if (shift) shiftDrift(next.drift, plan.driftWeights!, shift);
@@ -46,6 +48,7 @@ export function mergeFolds(plan: Plan, states: FoldState[]): FoldState {
     acc.end = next.end ?? acc.end;
     acc.unwrapModes = [...new Set([...acc.unwrapModes, ...next.unwrapModes])];
   }
+  acc.msd = series.map((parts) => (parts.length > 1 || alloc ? MsdSeries.concat(parts, alloc) : parts[0]));
   return acc;
 }
 

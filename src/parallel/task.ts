@@ -98,14 +98,8 @@ export function isFailure(x: unknown): x is TaskFailure {
 }
 
 export function msdPart(task: MsdTask): MsdSums {
-  // Reading a SharedArrayBuffer-backed array in the hot loops is markedly slower (V8 cannot
-  // assume it unshared); one copy into this thread's memory costs far less.
-  trace('msd part begins');
-  const data = new Float64Array(task.data);
-  trace('msd part copied');
-  const r = msdSums(data, task.particles, task.from, task.to, 0, task.frames);
-  trace('msd part done');
-  return r;
+  // The shared series is read once, block by block, into this thread's own memory (msdSums).
+  return msdSums(task.data, task.particles, task.from, task.to, 0, task.frames);
 }
 
 export function foldFromWire(w: WireFold): FoldState {

@@ -35,16 +35,18 @@ describe('MSD of ballistic motion is v²t², per axis and in total', () => {
 });
 
 describe('MsdSeries', () => {
-  it('appending a later chunk equals adding its frames one by one', () => {
-    const all = new MsdSeries(2), a = new MsdSeries(2), b = new MsdSeries(2);
+  it('joining consecutive chunks equals adding their frames one by one', () => {
+    const all = new MsdSeries(2), a = new MsdSeries(2), b = new MsdSeries(2), c = new MsdSeries(2);
     for (let t = 0; t < 10; t++) {
       const p = Float64Array.from([t, 2 * t, 3, 100 - t, 7, t * t]);
       all.add(p);
-      (t < 6 ? a : b).add(p);
+      (t < 6 ? a : t < 9 ? b : c).add(p);
     }
-    a.append(b);
-    expect(a.frames).toBe(10);
-    expect(a.trimmed()).toEqual(all.trimmed());
+    const joined = MsdSeries.concat([a, new MsdSeries(2), b, c], (n) => new Float64Array(new SharedArrayBuffer(8 * n)));
+    expect(joined.frames).toBe(10);
+    expect(joined.data.buffer).toBeInstanceOf(SharedArrayBuffer);
+    expect(joined.origin).toEqual(all.origin);
+    expect(joined.trimmed()).toEqual(all.trimmed());
   });
 });
 
