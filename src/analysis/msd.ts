@@ -101,7 +101,11 @@ export function msdSums(
       const row = (firstFrame + k) * stride + 3 * p0;
       for (let j = 0; j < width; j++) series[j * frames + k] = data[row + j];
     }
-    for (let j = 0; j < width; j++) sums[j % 3].add(series, j * frames, 1);
+    // Two particles' series of the same axis share one complex transform.
+    const count = width / 3;
+    let q = 0;
+    for (; q + 1 < count; q += 2) for (let axis = 0; axis < 3; axis++) sums[axis].addPair(series, (3 * q + axis) * frames, (3 * q + 3 + axis) * frames, 1);
+    for (; q < count; q++) for (let axis = 0; axis < 3; axis++) sums[axis].add(series, (3 * q + axis) * frames, 1);
   }
   const out: MsdSums = { x: new Float64Array(frames), y: new Float64Array(frames), z: new Float64Array(frames), particles: to - from };
   sums[0].addTo(out.x);
