@@ -177,24 +177,26 @@ async function foldSlices(plan: Plan, pool: Piscina, poolThreads: number, slices
     }
   };
   const inPool = (task: FoldTask) => pool.run(task) as Promise<WireFold | TaskFailure>;
-  const here = (task: FoldTask) => foldSlice(task, breather());
+  // This thread yields often while folding: a pool thread that has finished waits on the event
+  // loop here both to hand in its result and to ask this thread for a piece.
+  const here = (task: FoldTask) => foldSlice(task, breather(4));
   await Promise.all([...Array.from({ length: poolThreads }, loop(inPool)), loop(here)()]);
   trace(`folded in ${folded.length} pieces`);
   return folded.sort((a, b) => a.start - b.start).map((f) => f.result);
 }
 
-/** A busy thread hands over part of its slice only when both parts keep at least this much (~30 ms of work). */
-const MIN_PIECE_BYTES = 2 << 20;
+/** A busy thread hands over part of its slice only when both parts keep at least this much (~15 ms of work). */
+const MIN_PIECE_BYTES = 1 << 20;
 
 /**
  * A long loop in this thread must let the event loop run now and then — for the pool's
- * messages, for progress and for Ctrl-C. Returns true when it did (every ~20 ms).
+ * messages, for progress and for Ctrl-C. Returns true when it did (every `ms`).
  */
-export function breather(): () => Promise<boolean> {
+export function breather(ms = 20): () => Promise<boolean> {
   let last = performance.now();
   return async () => {
     const now = performance.now();
-    if (now - last < 20) return false;
+    if (now - last < ms) return false;
     last = now;
     await new Promise((r) => setImmediate(r));
     return true;

@@ -61,7 +61,8 @@ export async function makePlan(spec: AnalysisSpec): Promise<Plan> {
   if (spec.msd.length === 0 && spec.rdf.length === 0) {
     throw new InputError('nothing to compute: give at least one --msd SELECTION or --rdf "A,B" (see mdpost analyze --help)');
   }
-  const reader = await TrajectoryReader.open(spec.file, readerOptions(spec));
+  // Two frames are needed: a small first read (the buffer grows for larger frames) rather than the 16 MB a long read takes.
+  const reader = await TrajectoryReader.open(spec.file, { ...readerOptions(spec), bufferBytes: 1 << 20 });
   const head: Frame[] = [];
   for await (const f of reader.frames()) {
     head.push(cloneFrame(f));
