@@ -3,9 +3,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { checkOutputFolder } from './output-paths.js';
 import { availableParallelism } from 'node:os';
 import { join, relative, resolve } from 'node:path';
-import { collect, manifestOf } from '../batch/collect.js';
-import { expandJob, parseShard, readJobFile, shardOf, type JobFile, type JobOptions } from '../batch/job.js';
-import { runEntries } from '../batch/run.js';
+import type { JobFile, JobOptions } from '../batch/job.js';
 import { D_UNITS, summaryText, type DUnit } from '../batch/summary.js';
 import { InputError } from '../model/errors.js';
 import { parsePositiveInt } from '../model/parse-options.js';
@@ -68,6 +66,10 @@ export function registerBatch(program: Command, version: string): void {
         '  mdpost batch job.json --shard 2/3 --out results/shard-2 && mdpost merge results/shard-* --out results',
     )
     .action(async (jobArg: string, flags: BatchFlags) => {
+      // Loaded on use: `mdpost analyze` and the rest start faster without them.
+      const { collect, manifestOf } = await import('../batch/collect.js');
+      const { expandJob, parseShard, readJobFile, shardOf } = await import('../batch/job.js');
+      const { runEntries } = await import('../batch/run.js');
       const unit = parseUnit(flags.unit);
       const shard = flags.shard ? parseShard(flags.shard) : null;
       const workers = flags.workers ? parsePositiveInt(flags.workers, '--workers') : availableParallelism();

@@ -1,11 +1,8 @@
 import type { Command } from 'commander';
 import { stat } from 'node:fs/promises';
-import { collect } from '../batch/collect.js';
 import { summaryText } from '../batch/summary.js';
 import { InputError } from '../model/errors.js';
 import { checkOutputFile, checkOutputFolder } from './output-paths.js';
-import { joinParts } from '../parallel/join.js';
-import { loadFold } from '../parallel/state-file.js';
 import { parseUnit } from './batch.js';
 import { outputAnalysis } from './output.js';
 
@@ -30,6 +27,9 @@ export function registerMerge(program: Command, version: string): void {
     .option('--unit <unit>', 'with folders: unit of D in the summary (A2/ps, A2/ns, cm2/s; default: the batch\'s)')
     .addHelpText('after', '\nExamples:\n  mdpost merge results/shard-1 results/shard-2 results/shard-3 --out results\n  mdpost merge part-*.mdstate --out report')
     .action(async (inputs: string[], flags: MergeFlags) => {
+      const { collect } = await import('../batch/collect.js');
+      const { joinParts } = await import('../parallel/join.js');
+      const { loadFold } = await import('../parallel/state-file.js');
       const kinds = await Promise.all(inputs.map((p) => stat(p).then((s) => (s.isDirectory() ? 'dir' : 'file')).catch(() => 'missing')));
       const missing = inputs.find((_, k) => kinds[k] === 'missing');
       if (missing) throw new InputError(`${missing}: no such file or folder`);

@@ -3,7 +3,6 @@ import { InputError } from '../model/errors.js';
 import { parseLengthA } from '../model/units.js';
 import { readerOptions } from '../parallel/plan.js';
 import { defaultSpec } from '../parallel/spec.js';
-import { defaultWebRoot, startViewer } from '../viewer/server.js';
 import { parseBoxOption, parsePositiveInt, parsePositiveTime, parseTypeMap } from '../model/parse-options.js';
 
 export interface ViewFlags {
@@ -62,6 +61,8 @@ export async function runView(file: string, flags: ViewFlags, until: () => Promi
   const port = flags.port === undefined ? 0 : Number(flags.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new InputError(`--port: expected a port number 0–65535, not ${JSON.stringify(flags.port)}`);
   process.stderr.write(`mdpost view: reading ${file} …\n`);
+  // Loaded on use (as the batch modules are): other commands start faster without the server.
+  const { defaultWebRoot, startViewer } = await import('../viewer/server.js');
   const server = await startViewer({
     file,
     spec,
