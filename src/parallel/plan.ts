@@ -48,6 +48,12 @@ export interface Plan {
   notes: string[];
 }
 
+/**
+ * Read buffer for the first frames only: two frames of 40 000 atoms fit (a frame that does not
+ * fit is parsed again from its start once the buffer has grown).
+ */
+const HEAD_BUFFER_BYTES = 4 << 20;
+
 export function readerOptions(spec: AnalysisSpec): OpenOptions {
   return {
     format: spec.format ?? undefined,
@@ -61,8 +67,8 @@ export async function makePlan(spec: AnalysisSpec): Promise<Plan> {
   if (spec.msd.length === 0 && spec.rdf.length === 0) {
     throw new InputError('nothing to compute: give at least one --msd SELECTION or --rdf "A,B" (see mdpost analyze --help)');
   }
-  // Two frames are needed: a small first read (the buffer grows for larger frames) rather than the 16 MB a long read takes.
-  const reader = await TrajectoryReader.open(spec.file, { ...readerOptions(spec), bufferBytes: 1 << 20 });
+  // Two frames are needed: a smaller first read than the 16 MB a long read takes.
+  const reader = await TrajectoryReader.open(spec.file, { ...readerOptions(spec), bufferBytes: HEAD_BUFFER_BYTES });
   const head: Frame[] = [];
   for await (const f of reader.frames()) {
     head.push(cloneFrame(f));
