@@ -60,7 +60,7 @@ export async function benchWorkers(): Promise<BenchRow[]> {
 }
 
 /** Runs of 1 and 2 workers, alternating. */
-const PAIRED_RUNS = 5;
+const PAIRED_RUNS = 7;
 
 /**
  * What two threads can give here right now: the time of bench/spin alone, over the time of two

@@ -52,6 +52,8 @@ export class TrajectoryReader {
   framesRead = 0;
   /** Largest read buffer used, bytes: a few frames' worth, whatever the file's length. */
   bufferBytes = 0;
+  /** Frames whose parse ran out of data and began again after a refill (a frame larger than the one before it). */
+  framesReparsed = 0;
   /**
    * The cut-off last frame, if any. Its warning is in `warnings` when the line is known; a
    * reader of a slice leaves the line to the caller (truncationWarning).
@@ -153,8 +155,13 @@ export class TrajectoryReader {
 
     try {
       await fill();
+      let frameBytes = 0; // length of the last frame parsed
       for (;;) {
         if (base + start >= this.stopOffset) break;
+        // Refill before a frame that may not fit in what is left, rather than when the parser
+        // runs out inside it: that would unwind the parser by an exception and parse the frame
+        // again from its start (measured at 5–20 ms per refill, a fifth of all parsing time).
+        if (!eof && end - start < frameBytes + (frameBytes >> 2) + 4096) await fill();
         s.reset(buf, end, eof);
         s.base = base;
         s.pos = start;
@@ -166,6 +173,7 @@ export class TrajectoryReader {
         } catch (e) {
           if (e === NEED_MORE) {
             if (eof) throw new Error('internal: parser asked for more data at the end of the file');
+            this.framesReparsed++;
             await fill();
             continue;
           }
@@ -182,6 +190,7 @@ export class TrajectoryReader {
         }
         if (!ok) break;
         frame.index = index++;
+        frameBytes = s.pos - start;
         start = s.pos;
         line = s.line;
         this.framesRead++;

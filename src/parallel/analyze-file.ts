@@ -11,7 +11,7 @@ import { mergeFolds } from './merge.js';
 import { makePlan, readerOptions, type Plan } from './plan.js';
 import { createPool } from './pool.js';
 import { planSlices, type Slice } from './slices.js';
-import { SliceControl } from './steal.js';
+import { SliceControl, steal } from './steal.js';
 import type { SavedFold } from './state-file.js';
 import { trace } from './trace.js';
 import type { AnalysisSpec } from './spec.js';
@@ -157,13 +157,7 @@ async function foldSlices(plan: Plan, pool: Piscina, poolThreads: number, slices
   let done = 0;
   const take = async (): Promise<Slice | null> => {
     if (next < slices.length) return slices[next++];
-    for (;;) {
-      let busiest: SliceControl | null = null;
-      for (const c of running) if (c.open && (!busiest || c.remaining > busiest.remaining)) busiest = c;
-      if (!busiest) return null;
-      const piece = await busiest.request();
-      if (piece) return piece;
-    }
+    return steal(running);
   };
   const loop = (fold: (task: FoldTask) => Promise<WireFold | TaskFailure>) => async () => {
     for (let slice = await take(); slice; slice = await take()) {

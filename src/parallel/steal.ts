@@ -100,6 +100,24 @@ export class SliceControl {
   }
 }
 
+/**
+ * A piece for an idle thread: asked of the running slice with the most left, then of the next
+ * if it refuses; null when none gives one. Each slice is asked once per call — one that has
+ * ended, refused, or is answering another idle thread already is passed over, never asked again
+ * in a loop (which would keep this thread from ever seeing that answer).
+ */
+export async function steal(running: Iterable<SliceControl>): Promise<Slice | null> {
+  const asked = new Set<SliceControl>();
+  for (;;) {
+    let busiest: SliceControl | null = null;
+    for (const c of running) if (c.open && !asked.has(c) && (!busiest || c.remaining > busiest.remaining)) busiest = c;
+    if (!busiest) return null;
+    asked.add(busiest);
+    const piece = await busiest.request();
+    if (piece) return piece;
+  }
+}
+
 /** Int32 slots: whether the slice is still being folded, and the state of a request. */
 const F = { state: 0, request: 1 } as const;
 const OPEN = 0, CLOSED = 1;

@@ -4,8 +4,9 @@ import { describe, expect, it } from 'vitest';
 import { HAVE_SHARED, FIXTURES, readAll, shared, tempFile } from '../support/io.js';
 
 /**
- * The reader refills its buffer whenever a frame runs past its end and parses that frame again;
- * whatever the buffer size, and wherever the cuts fall, the frames must be the same.
+ * The reader refills its buffer before a frame that may not fit in what is left, and whenever a
+ * frame runs past its end anyway (then it parses that frame again); whatever the buffer size,
+ * and wherever the cuts fall, the frames must be the same.
  */
 const files = [
   ...readdirSync(join(FIXTURES, 'io/lammps'))
@@ -51,5 +52,7 @@ describe('memory does not grow with the length of the file', () => {
     const { reader } = await readAll(path, { bufferBytes: 1 << 20 });
     expect(reader.framesRead).toBe(k);
     expect(reader.bufferBytes).toBe(1 << 20);
+    // Frames of about one size: each refill comes before a frame, none inside one.
+    expect(reader.framesReparsed).toBe(0);
   });
 });

@@ -4,7 +4,7 @@ import { boxFromVectors } from '../../src/model/box.js';
 import { TrajectoryReader } from '../../src/io/reader.js';
 import { makePlan, type Plan } from '../../src/parallel/plan.js';
 import { defaultSpec } from '../../src/parallel/spec.js';
-import { cutPiece, SliceControl } from '../../src/parallel/steal.js';
+import { cutPiece, SliceControl, steal } from '../../src/parallel/steal.js';
 import type { Slice } from '../../src/parallel/slices.js';
 import { writeExtxyz, writeLammpsDump, type SyntheticFrame } from '../support/write.js';
 
@@ -115,5 +115,26 @@ describe('an idle thread takes the second half of a busy slice', () => {
     const asked = pending.request(); // nobody reads this slice: the request waits…
     pending.close(); // …until the slice ends
     expect(await asked).toBeNull();
+  });
+
+  it('a second idle thread passes over a slice already answering the first, and asks the next one', async () => {
+    const plan = await planOf(files()['LAMMPS dump (frame markers and steps)']);
+    const size = statSync(plan.spec.file).size;
+    const cut = (await frameStarts(plan))[45].offset;
+    const first: Slice = { start: 0, end: cut, firstFrame: 0, firstLine: 1 };
+    const second: Slice = { start: cut, end: size, firstFrame: 45, firstLine: null };
+    const busy = SliceControl.create(first, 1), other = SliceControl.create(second, 1);
+    expect(busy.remaining).toBeGreaterThan(other.remaining);
+    const pending = busy.request(); // the first idle thread waits on `busy` (nobody reads it yet)
+    expect(await busy.request()).toBeNull(); // a second request is not taken…
+    // …so the second idle thread, which finds `busy` fuller, goes on to `other` and gets a piece.
+    const reading = foldNumbers(plan, second, other, () => new Promise((r) => setTimeout(r, 1)));
+    const piece = await steal([busy, other]);
+    expect(piece).not.toBeNull();
+    expect(piece!.start).toBeGreaterThan(cut);
+    busy.close();
+    expect(await pending).toBeNull();
+    await reading;
+    expect(await steal([busy, other])).toBeNull(); // both ended
   });
 });
