@@ -163,8 +163,14 @@ async function foldSlices(plan: Plan, pool: Piscina, poolThreads: number, slices
     for (let slice = await take(); slice; slice = await take()) {
       const control = SliceControl.create(slice, minPiece);
       running.add(control);
-      const result = await fold(foldTask(plan, slice, control));
-      running.delete(control);
+      let result: WireFold | TaskFailure;
+      try {
+        result = await fold(foldTask(plan, slice, control));
+      } finally {
+        // Closed here too: a thread that died mid-slice must not leave a thief waiting on it.
+        control.close();
+        running.delete(control);
+      }
       folded.push({ start: slice.start, result });
       done += control.end - slice.start;
       options.onProgress?.(done, total);
