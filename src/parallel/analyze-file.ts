@@ -28,7 +28,7 @@ export interface RunOptions {
   minParallelBytes?: number;
   sliceBytes?: number;
   batchBytes?: number;
-  /** Smallest piece of a slice handed to an idle thread (default 2 MB); tests lower it. */
+  /** Smallest piece of a slice handed to an idle thread (default 1 MB); tests lower it. */
   stealBytes?: number;
 }
 
@@ -291,8 +291,12 @@ function cutAfter(plan: Plan, buf: Buffer, from: number, end: number, perFrame: 
 async function msdInWorkers(pool: Piscina, series: MsdSeries, workers: number): Promise<MsdSums> {
   const values = series.frames * 3 * series.particles;
   if (series.particles < 2 || values < 200_000) return msdWork(series, 0, series.particles);
-  const shared = series.data.buffer instanceof SharedArrayBuffer ? series.data.subarray(0, values) : new Float64Array(new SharedArrayBuffer(8 * values));
-  if (shared.buffer !== series.data.buffer) shared.set(series.data.subarray(0, values));
+  // The merge put the series on shared memory already; a series from elsewhere is copied there.
+  let shared = series.data.subarray(0, values);
+  if (!(shared.buffer instanceof SharedArrayBuffer)) {
+    shared = new Float64Array(new SharedArrayBuffer(8 * values));
+    shared.set(series.data.subarray(0, values));
+  }
   const parts = Math.min(workers, series.particles);
   const range = (k: number) => [Math.floor((k * series.particles) / parts), Math.floor(((k + 1) * series.particles) / parts)];
   const tasks: Promise<MsdSums>[] = [];
