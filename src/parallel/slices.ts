@@ -51,7 +51,6 @@ export async function planSlices(plan: Plan, count: number, minSliceBytes = MIN_
   } finally {
     await fh.close();
   }
-  if (!(await startsLookRight(plan, starts))) return null;
   const all = [first, ...starts];
   const slices: Slice[] = [];
   for (let k = 0; k < all.length; k++) {
@@ -71,8 +70,9 @@ export interface FrameStart {
 /**
  * The first frame start at or after `target` and before `end`, numbered — found from `from`, an
  * earlier frame start (XYZ counts its lines from there; formats with frame markers look at the
- * target only). Null when no frame starts there; undefined when the frame's number cannot be
- * told (its stamp does not give it).
+ * target only). Null when no frame starts there; undefined when the frame there cannot be told
+ * for sure (its stamp does not give its number, or XYZ's count line is not where N + 2 lines per
+ * frame put it).
  */
 export async function frameStartAfter(fh: FileHandle, plan: Plan, from: FrameStart, target: number, end: number): Promise<FrameStart | null | undefined> {
   if (!hasFrameMarker(plan.format)) return lineCountStart(fh, plan, from, target, end);
@@ -80,22 +80,6 @@ export async function frameStartAfter(fh: FileHandle, plan: Plan, from: FrameSta
   if (offset < 0) return null;
   const frame = await frameNumberAt(fh, plan, offset);
   return frame === null ? undefined : { offset, frame, line: null };
-}
-
-/** XYZ cuts by line count assume every frame has the first frame's atom count: check each cut lands on a count line. */
-async function startsLookRight(plan: Plan, starts: FrameStart[]): Promise<boolean> {
-  if (hasFrameMarker(plan.format)) return true;
-  const fh = await open(plan.spec.file, 'r');
-  try {
-    for (const s of starts) {
-      const buf = Buffer.alloc(64);
-      const { bytesRead } = await fh.read(buf, 0, 64, s.offset);
-      if (buf.toString('latin1', 0, bytesRead).split('\n')[0].trim() !== String(plan.natoms)) return false;
-    }
-  } finally {
-    await fh.close();
-  }
-  return true;
 }
 
 /** The first frame marker at or after `target` and before `end`, reading windows that grow until one is found (−1: none). */
@@ -135,8 +119,12 @@ async function frameNumberAt(fh: FileHandle, plan: Plan, offset: number): Promis
   return m ? indexFromStamp(plan, { step: Number(m[1]), timePs: null }) : null;
 }
 
-/** XYZ: frame starts are every N + 2 lines from a known one; the first at or after `target` (and before `end`). */
-async function lineCountStart(fh: FileHandle, plan: Plan, from: FrameStart, target: number, end: number): Promise<FrameStart | null> {
+/**
+ * XYZ: frame starts are every N + 2 lines from a known one; the first at or after `target` (and
+ * before `end`). That assumes every frame has the first frame's atom count: a cut that does not
+ * land on a count line is undefined (not a usable frame start).
+ */
+async function lineCountStart(fh: FileHandle, plan: Plan, from: FrameStart, target: number, end: number): Promise<FrameStart | null | undefined> {
   const perFrame = plan.natoms + 2;
   const buf = Buffer.allocUnsafe(Math.min(16 << 20, Math.max(1, end - from.offset)));
   let pos = from.offset;
@@ -150,6 +138,7 @@ async function lineCountStart(fh: FileHandle, plan: Plan, from: FrameStart, targ
       const offset = pos + p + 1;
       if (lines % perFrame === 0 && offset >= target) {
         if (offset >= end) return null;
+        if (!(await startsWithCount(fh, offset, plan.natoms))) return undefined;
         return { offset, frame: from.frame + lines / perFrame, line: from.line === null ? null : from.line + lines };
       }
       p = buf.indexOf(10, p + 1);
@@ -157,4 +146,11 @@ async function lineCountStart(fh: FileHandle, plan: Plan, from: FrameStart, targ
     pos += bytesRead;
   }
   return null;
+}
+
+/** Whether the line at `offset` is an XYZ atom-count line for `natoms` atoms. */
+async function startsWithCount(fh: FileHandle, offset: number, natoms: number): Promise<boolean> {
+  const buf = Buffer.alloc(64);
+  const { bytesRead } = await fh.read(buf, 0, 64, offset);
+  return buf.toString('latin1', 0, bytesRead).split('\n')[0].trim() === String(natoms);
 }

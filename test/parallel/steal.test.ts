@@ -6,6 +6,8 @@ import { makePlan, type Plan } from '../../src/parallel/plan.js';
 import { defaultSpec } from '../../src/parallel/spec.js';
 import { cutPiece, SliceControl, steal } from '../../src/parallel/steal.js';
 import type { Slice } from '../../src/parallel/slices.js';
+import { planSlices } from '../../src/parallel/slices.js';
+import { tempFile } from '../support/io.js';
 import { writeExtxyz, writeLammpsDump, type SyntheticFrame } from '../support/write.js';
 
 /** 60 frames of 7 atoms moving a little each frame. */
@@ -64,6 +66,22 @@ describe('cutting the rest of a slice in two (work stealing)', () => {
       }
     });
   }
+
+  it('XYZ whose atom count changes: no cut where N + 2 lines per frame do not land on a count line', async () => {
+    // 20 frames of 3 atoms, then 20 of 4: counting 5 lines per frame goes wrong in the second half.
+    const frame = (n: number, k: number) => `${n}\nframe ${k}\n` + Array.from({ length: n }, (_, i) => `O ${i + 0.1 * k} 1 1\n`).join('');
+    const text = Array.from({ length: 40 }, (_, k) => frame(k < 20 ? 3 : 4, k)).join('');
+    const file = tempFile('growing.xyz', text);
+    const plan = await makePlan({ ...defaultSpec(file), box: [10, 0, 0, 0, 10, 0, 0, 0, 10], rdf: [['O', 'O']] });
+    const size = statSync(file).size;
+    const start = { offset: 0, frame: 0, line: 1 };
+    expect(await cutPiece(plan, start, size, 1)).toBeNull();
+    expect(await planSlices(plan, 2, 1)).toBeNull();
+    // Within the first half the count lines are where they should be.
+    const end = text.indexOf('4\nframe 20\n');
+    const k = Array.from({ length: 20 }, (_, j) => j).find((j) => text.indexOf(`3\nframe ${j}\n`) >= end / 2)!;
+    expect(await cutPiece(plan, start, end, 1)).toEqual({ start: text.indexOf(`3\nframe ${k}\n`), end, firstFrame: k, firstLine: 5 * k + 1 });
+  });
 
   it('refuses when less than two pieces of the minimum size are left', async () => {
     const plan = await planOf(files()['LAMMPS dump (frame markers and steps)']);
