@@ -35,6 +35,31 @@ export interface RunOptions {
 export const MIN_PARALLEL_BYTES = 32 << 20;
 
 /**
+ * The size thresholds can be lowered from the environment (MDPOST_MIN_PARALLEL_BYTES,
+ * MDPOST_SLICE_BYTES, MDPOST_BATCH_BYTES, MDPOST_STEAL_BYTES), so that tests run through the
+ * command line can cut a small file into many slices. They change how the work is split, never
+ * the numbers.
+ */
+function tuningFromEnv(): RunOptions {
+  const read = (name: string) => {
+    const v = Number(process.env[name]);
+    return Number.isInteger(v) && v > 0 ? v : undefined;
+  };
+  const out: RunOptions = {};
+  const pairs: [keyof RunOptions, string][] = [
+    ['minParallelBytes', 'MDPOST_MIN_PARALLEL_BYTES'],
+    ['sliceBytes', 'MDPOST_SLICE_BYTES'],
+    ['batchBytes', 'MDPOST_BATCH_BYTES'],
+    ['stealBytes', 'MDPOST_STEAL_BYTES'],
+  ];
+  for (const [key, name] of pairs) {
+    const v = read(name);
+    if (v !== undefined) (out as Record<string, number>)[key] = v;
+  }
+  return out;
+}
+
+/**
  * Analyse one trajectory: plan from its first frames, fold every frame into the analyses'
  * states, finish. With several workers an uncompressed file is cut into frame-aligned slices
  * that workers read and parse themselves; a gzip file is decompressed here and handed out in
@@ -66,7 +91,8 @@ interface Folded {
   msd: MsdCompute;
 }
 
-async function run<T>(spec: AnalysisSpec, options: RunOptions, then: (f: Folded) => Promise<T>): Promise<T> {
+async function run<T>(spec: AnalysisSpec, given: RunOptions, then: (f: Folded) => Promise<T>): Promise<T> {
+  const options = { ...tuningFromEnv(), ...given };
   let workers = options.workers ?? 1;
   if (workers > 1 && (await streamBytes(spec.file)) < (options.minParallelBytes ?? MIN_PARALLEL_BYTES)) workers = 1;
   const gz = await isGzip(spec.file);
