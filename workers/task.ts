@@ -3,8 +3,8 @@
  * its result out, with typed arrays moved rather than copied.
  */
 import { move, transferableSymbol, valueSymbol } from 'piscina';
-import { foldSlice, msdPart, type Task } from '../src/parallel/task.js';
-import { trace } from '../src/parallel/trace.js';
+import { foldSlice, runAnalysisTask, type Task } from '../src/parallel/task.js';
+import { trace } from '../src/pipeline/trace.js';
 
 trace('worker loaded');
 
@@ -30,5 +30,5 @@ function moving(value: unknown): unknown {
 
 export default async function run(task: Task): Promise<unknown> {
   if (task.kind === 'fold') return moving(await foldSlice(task));
-  return moving(msdPart(task));
+  return moving(runAnalysisTask(task));
 }

@@ -62,9 +62,40 @@ export class MsdSeries {
     return out;
   }
 
-  /** The trimmed data, for handing to another thread. */
+  /** The trimmed data, a copy. */
   trimmed(): Float64Array {
     return this.data.slice(0, this.frames * 3 * this.particles);
+  }
+
+  /** A series over existing data (not copied). */
+  static of(particles: number, frames: number, origin: Float64Array, data: Float64Array): MsdSeries {
+    const s = new MsdSeries(particles, 0);
+    s.origin.set(origin);
+    s.data = data;
+    s.frames = frames;
+    return s;
+  }
+
+  /** The same displacements from another origin (the data is shared, not copied). */
+  withOrigin(origin: Float64Array): MsdSeries {
+    return MsdSeries.of(this.particles, this.frames, origin, this.data);
+  }
+
+  /**
+   * Subtract the motion of a reference point (the system's centre of mass, 3 per frame) from
+   * every particle: --remove-drift.
+   */
+  subtractDrift(centre: Float64Array): void {
+    const w = 3 * this.particles;
+    const data = this.data;
+    for (let t = 0; t < this.frames; t++) {
+      const dx = centre[3 * t] - centre[0], dy = centre[3 * t + 1] - centre[1], dz = centre[3 * t + 2] - centre[2];
+      for (let j = 0; j < w; j += 3) {
+        data[t * w + j] -= dx;
+        data[t * w + j + 1] -= dy;
+        data[t * w + j + 2] -= dz;
+      }
+    }
   }
 }
 

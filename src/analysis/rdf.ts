@@ -64,14 +64,16 @@ export function emptyRdfState(nA: number, nB: number, overlap: number, rmaxA: nu
   };
 }
 
-/** Add state b into a (same groups and binning). */
-export function mergeRdf(a: RdfState, b: RdfState): RdfState {
+/** The state of a's frames and b's (same groups and binning): counts and sums add. a and b are left unchanged. */
+export function mergeRdfStates(a: RdfState, b: RdfState): RdfState {
   if (a.bins !== b.bins || a.rmaxA !== b.rmaxA || a.nA !== b.nA || a.nB !== b.nB) throw new Error('internal: merging g(r) states of different shapes');
-  a.frames += b.frames;
-  a.volumeSumA3 += b.volumeSumA3;
-  for (let i = 0; i < a.bins; i++) a.counts[i] += b.counts[i];
-  for (let i = 0; i < a.cnHist.length; i++) a.cnHist[i] += b.cnHist[i];
-  return a;
+  return {
+    ...a,
+    frames: a.frames + b.frames,
+    volumeSumA3: a.volumeSumA3 + b.volumeSumA3,
+    counts: a.counts.map((x, i) => x + b.counts[i]),
+    cnHist: a.cnHist.map((x, i) => x + b.cnHist[i]),
+  };
 }
 
 /** The largest r_max a cell allows: half the smallest distance between opposite faces. */
@@ -108,11 +110,13 @@ export class RdfAccumulator {
     readonly b: Int32Array,
     rmaxA: number,
     bins: number,
+    /** Continue from this state (of the same groups and binning) instead of an empty one. */
+    from?: RdfState,
   ) {
     const inB = new Set(b);
     this.aInB = Uint8Array.from(a, (i) => (inB.has(i) ? 1 : 0));
     const overlap = this.aInB.reduce((n, x) => n + x, 0);
-    this.state = emptyRdfState(a.length, b.length, overlap, rmaxA, bins);
+    this.state = from ?? emptyRdfState(a.length, b.length, overlap, rmaxA, bins);
     this.ionCounts = new Int32Array(a.length * this.state.cnBins);
     const st = this.state;
     this.cnLimit = st.cnBins * st.cnStep;

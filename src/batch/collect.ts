@@ -1,14 +1,15 @@
 import { cp, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { InputError } from '../model/errors.js';
-import { joinParts } from '../parallel/join.js';
-import { loadFold } from '../parallel/state-file.js';
-import { analysisJson } from '../report/json.js';
+import { ANALYSES } from '../analyses/index.js';
+import { documentOf, readDocument } from '../report/document.js';
 import { renderSvg } from '../report/plots.js';
 import { writeReport } from '../report/write.js';
+import { joinParts } from '../run/join.js';
+import { loadFold } from '../run/state-file.js';
 import type { BatchEntry } from './job.js';
 import { readMeta, type EntryMeta } from './run.js';
-import { arrheniusPlotSpec, summarize, summaryCsv, summaryHtml, type DUnit, type RowInput, type Summary } from './summary.js';
+import { arrheniusPlotSpec, summarize, summaryCsv, summaryHtml, summaryJson, type DUnit, type RowInput, type Summary } from './summary.js';
 
 /**
  * A batch's output folder holds batch.json (its entries, in job order) beside one folder per
@@ -69,7 +70,12 @@ export async function collect(dirs: string[], out: string, version: string, unit
       rows.push({ ...base, status: 'failed', error: found.meta.error });
       continue;
     }
-    rows.push({ ...base, status: 'ok', analysis: JSON.parse(await readFile(join(out, e.id, 'analysis.json'), 'utf8')) });
+    const file = join(out, e.id, 'analysis.json');
+    try {
+      rows.push({ ...base, status: 'ok', analysis: readDocument(JSON.parse(await readFile(file, 'utf8')), ANALYSES, file) });
+    } catch (err) {
+      rows.push({ ...base, status: 'failed', error: err instanceof InputError ? err.message : `${file}: not valid JSON (${(err as Error).message})` });
+    }
   }
   // Trajectories split into parts: join the parts' states once all are there.
   const groups = new Map<string, typeof manifest.entries>();
@@ -92,9 +98,9 @@ export async function collect(dirs: string[], out: string, version: string, unit
     }
     try {
       const names = found.map((f, k) => join(f!.dir, parts[k].id, 'part.mdstate'));
-      const result = await joinParts(await Promise.all(names.map(loadFold)), names);
-      await writeReport(join(out, baseId), result, version);
-      rows.push({ ...base, status: 'ok', analysis: analysisJson(result, version) as Record<string, unknown> });
+      const doc = documentOf(await joinParts(await Promise.all(names.map(loadFold)), names), ANALYSES, version);
+      await writeReport(join(out, baseId), doc, ANALYSES);
+      rows.push({ ...base, status: 'ok', analysis: doc });
     } catch (e) {
       rows.push({ ...base, status: 'failed', error: e instanceof InputError ? e.message : String(e) });
     }
@@ -105,7 +111,7 @@ export async function collect(dirs: string[], out: string, version: string, unit
 }
 
 export async function writeSummary(out: string, s: Summary, version: string): Promise<void> {
-  await writeFile(join(out, 'summary.json'), JSON.stringify({ mdpost: version, ...s }, null, 1) + '\n');
+  await writeFile(join(out, 'summary.json'), JSON.stringify(summaryJson(s, version), null, 1) + '\n');
   await writeFile(join(out, 'summary.csv'), summaryCsv(s));
   let plot: string | null = null;
   if (s.arrhenius.length > 0) {

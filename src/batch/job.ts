@@ -2,9 +2,10 @@ import { createHash } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import { glob } from 'tinyglobby';
+import { ANALYSES } from '../analyses/index.js';
 import { InputError } from '../model/errors.js';
-import { specFromOptions, type SpecOptions } from '../parallel/spec-options.js';
-import type { AnalysisSpec } from '../parallel/spec.js';
+import { parseOptions, type RawOptions } from '../pipeline/options.js';
+import { analysisOptionDecls, specFromOptions, type AnalysisSpec } from '../pipeline/spec.js';
 
 /**
  * A batch: many trajectories (concentrations, temperatures, repeats), each analysed as
@@ -20,10 +21,11 @@ import type { AnalysisSpec } from '../parallel/spec.js';
  *   }
  *
  * Option keys are the `analyze` flags in camelCase (msd, rdf as "A,B", dt, timestep, box,
- * typeMap, fit, begin, end, stride, rmax, bins, removeDrift, format). Paths are relative to the
- * job file. "parts": N cuts one trajectory into N frame ranges that can run on N machines.
+ * typeMap, fit, begin, end, stride, rmax, bins, removeDrift, format — whatever the option
+ * schema offers to batch). Paths are relative to the job file. "parts": N cuts one trajectory
+ * into N frame ranges that can run on N machines.
  */
-export interface JobOptions extends SpecOptions {
+export interface JobOptions extends RawOptions {
   parts?: number;
 }
 
@@ -53,8 +55,11 @@ export interface BatchEntry {
   part: { k: number; n: number } | null;
 }
 
-const OPTION_KEYS = ['format', 'dt', 'timestep', 'box', 'typeMap', 'msd', 'rdf', 'rmax', 'bins', 'fit', 'begin', 'end', 'stride', 'removeDrift', 'parts'];
-const RUN_KEYS = [...OPTION_KEYS, 'file', 'files', 'label', 'temperature'];
+/** The analysis options a job file may give (the schema's, offered to batch), and its own keys. */
+export function jobOptionKeys(): string[] {
+  return [...analysisOptionDecls(ANALYSES).filter((d) => d.commands.includes('batch')).map((d) => d.key), 'parts'];
+}
+const RUN_ONLY_KEYS = ['file', 'files', 'label', 'temperature'];
 
 export async function readJobFile(path: string): Promise<{ job: JobFile; baseDir: string }> {
   let job: JobFile;
@@ -72,15 +77,25 @@ function validateJob(job: JobFile, path: string): void {
   if (!job || typeof job !== 'object' || !Array.isArray(job.runs) || job.runs.length === 0) {
     throw new InputError(`${path}: a job file needs "runs": [ { "file" or "files": …, options … }, … ]`);
   }
+  const optionKeys = jobOptionKeys();
   const check = (o: Record<string, unknown>, where: string, keys: string[]) => {
     for (const k of Object.keys(o)) if (!keys.includes(k)) throw new InputError(`${path}: ${where}: unknown key ${JSON.stringify(k)} (known: ${keys.join(', ')})`);
-    for (const k of ['msd', 'rdf']) if (o[k] !== undefined && !(Array.isArray(o[k]) && (o[k] as unknown[]).every((x) => typeof x === 'string'))) throw new InputError(`${path}: ${where}: "${k}" must be a list of strings`);
     if (o.temperature !== undefined && !(typeof o.temperature === 'number' && o.temperature > 0)) throw new InputError(`${path}: ${where}: "temperature" must be a positive number (K)`);
     if (o.parts !== undefined && !(Number.isInteger(o.parts) && (o.parts as number) >= 1)) throw new InputError(`${path}: ${where}: "parts" must be a positive integer`);
   };
-  if (job.defaults) check(job.defaults as Record<string, unknown>, 'defaults', OPTION_KEYS);
+  const decls = analysisOptionDecls(ANALYSES).filter((d) => d.commands.includes('batch'));
+  // Each option's value is parsed now, so a bad one is reported with its place in the job file.
+  const parse = (o: Record<string, unknown>, where: string) => {
+    const { parts: _parts, file: _file, files: _files, label: _label, temperature: _t, ...options } = o;
+    parseOptions(decls, options, `${path}: ${where}`);
+  };
+  if (job.defaults) {
+    check(job.defaults as Record<string, unknown>, 'defaults', optionKeys);
+    parse(job.defaults as Record<string, unknown>, 'defaults');
+  }
   job.runs.forEach((r, k) => {
-    check(r as Record<string, unknown>, `runs[${k}]`, RUN_KEYS);
+    check(r as Record<string, unknown>, `runs[${k}]`, [...optionKeys, ...RUN_ONLY_KEYS]);
+    parse(r as Record<string, unknown>, `runs[${k}]`);
     if ((r.file === undefined) === (r.files === undefined)) throw new InputError(`${path}: runs[${k}]: give exactly one of "file" or "files" (a glob)`);
   });
 }
@@ -97,7 +112,8 @@ export async function expandJob(job: JobFile, baseDir: string, where = 'job'): P
       const rel = relative(baseDir, file);
       const baseId = uniqueId(slugPath(rel), ids);
       const parts = options.parts ?? 1;
-      const spec = specFromOptions(file, options);
+      const { parts: _parts, ...analysisOptions } = options;
+      const spec = specFromOptions(file, analysisOptions, ANALYSES, `${where}: runs[${k}]`);
       const label = run.label ?? rel;
       for (let p = 0; p < parts; p++) {
         entries.push({

@@ -1,15 +1,17 @@
 import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { ANALYSES } from '../analyses/index.js';
+import { formatByName } from '../io/formats.js';
 import { TrajectoryReader } from '../io/reader.js';
-import { hasFrameMarker } from '../io/framing.js';
 import { isGzip } from '../io/source.js';
 import { InputError } from '../model/errors.js';
-import { analyzeFile, foldFile } from '../parallel/analyze-file.js';
-import { makePlan, readerOptions } from '../parallel/plan.js';
 import { planSlices } from '../parallel/slices.js';
-import type { AnalysisSpec } from '../parallel/spec.js';
-import { saveFold } from '../parallel/state-file.js';
+import { makePlan, readerOptions } from '../pipeline/plan.js';
+import type { AnalysisSpec } from '../pipeline/spec.js';
+import { documentOf } from '../report/document.js';
 import { writeReport } from '../report/write.js';
+import { analyzeFile, foldFile } from '../run/analyze-file.js';
+import { saveFold } from '../run/state-file.js';
 import { entryFingerprint, type BatchEntry } from './job.js';
 
 /**
@@ -80,12 +82,12 @@ export async function runEntries(entries: BatchEntry[], options: RunBatchOptions
         if (entry.part) {
           if (!splits.has(entry.file)) splits.set(entry.file, partRanges(entry.spec, entry.part.n));
           const range = (await splits.get(entry.file)!)[entry.part.k];
-          const saved = await foldFile({ ...entry.spec, frames: range.frames, byteRange: range.byteRange }, { workers: options.workers, onProgress: progress });
+          const saved = await foldFile({ ...entry.spec, frames: { ...entry.spec.frames, range: range.frames, byteRange: range.byteRange } }, { workers: options.workers, onProgress: progress });
           await saveFold(join(dir, 'part.mdstate'), saved);
           meta.framesUsed = saved.state.framesUsed;
         } else {
           const result = await analyzeFile(entry.spec, { workers: options.workers, onProgress: progress });
-          await writeReport(dir, result, options.version);
+          await writeReport(dir, documentOf(result, ANALYSES, options.version), ANALYSES);
           meta.framesUsed = result.framesUsed;
         }
       } catch (e) {
@@ -106,7 +108,7 @@ export async function runEntries(entries: BatchEntry[], options: RunBatchOptions
 
 export interface PartRange {
   frames: [number, number | null];
-  byteRange: AnalysisSpec['byteRange'];
+  byteRange: AnalysisSpec['frames']['byteRange'];
 }
 
 /**
@@ -115,14 +117,14 @@ export interface PartRange {
  * The same on every machine, since it depends only on the file.
  */
 export async function partRanges(spec: AnalysisSpec, n: number): Promise<PartRange[]> {
-  const plan = await makePlan({ ...spec, frames: null, byteRange: null });
-  if (!(await isGzip(spec.file)) && hasFrameMarker(plan.format)) {
+  const plan = await makePlan({ ...spec, frames: { ...spec.frames, range: null, byteRange: null } }, ANALYSES);
+  if (!(await isGzip(spec.file)) && formatByName(plan.format).framing?.kind === 'marker') {
     const slices = (await planSlices(plan, n, 1)) ?? [];
     if (slices.length === n) {
       return slices.map((s, k) => ({ frames: [s.firstFrame, k + 1 < n ? slices[k + 1].firstFrame : null], byteRange: { start: s.start, end: s.end, firstFrame: s.firstFrame } }));
     }
   }
-  const reader = await TrajectoryReader.open(spec.file, readerOptions(spec));
+  const reader = await TrajectoryReader.open(spec.file, readerOptions(spec.read));
   let frames = 0;
   for await (const _ of reader.frames()) frames++;
   return Array.from({ length: n }, (_, k) => ({ frames: [Math.floor((k * frames) / n), k + 1 < n ? Math.floor(((k + 1) * frames) / n) : null] as [number, number | null], byteRange: null }));

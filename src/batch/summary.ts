@@ -1,14 +1,16 @@
 import type { TopLevelSpec } from 'vega-lite';
-import { arrheniusFit, BOLTZMANN_EV_PER_K, type ArrheniusFit } from '../analysis/arrhenius.js';
-import { escapeHtml } from '../report/html.js';
-import { formatNumber } from '../report/format.js';
-import { withError } from '../report/text.js';
+import { ANALYSES } from '../analyses/index.js';
+import { arrheniusFit, BOLTZMANN_EV_PER_K } from '../analysis/arrhenius.js';
+import type { SummaryCell } from '../pipeline/contract.js';
+import { sectionsOf, type AnalysisDocument } from '../report/document.js';
+import { escapeHtml, formatNumber, withError } from '../report/format.js';
 
 /**
- * The table of a batch: one row per trajectory — label, temperature, D of each MSD selection ±
- * its standard error in the chosen unit, t⁺, and the first peak, first minimum and
- * coordination number of each g(r) pair — and, where runs were made at several temperatures, an
- * Arrhenius fit of D(T) per selection (activation energy in eV ± its error).
+ * The table of a batch: one row per trajectory — label, temperature, and the values each
+ * analysis puts in a summary (D of each MSD selection ± its standard error in the chosen unit,
+ * t⁺, the first peak, first minimum and coordination number of each g(r) pair, …) — and, where
+ * runs were made at several temperatures, an Arrhenius fit of each value that asks for one (Ea in
+ * eV ± its error).
  */
 export type DUnit = 'A2/ps' | 'A2/ns' | 'cm2/s';
 export const D_UNITS: Record<DUnit, { factor: number; label: string }> = {
@@ -24,29 +26,30 @@ export interface RowInput {
   file: string;
   status: 'ok' | 'failed' | 'missing';
   error?: string;
-  /** The analysis JSON of the trajectory (when ok). */
-  analysis?: Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  /** The results document of the trajectory (when ok). */
+  analysis?: AnalysisDocument;
 }
 
+/** One row: its cells by group and label, in the batch's unit of D. */
 export interface SummaryRow {
   label: string;
   temperature_K: number | null;
   file: string;
   status: RowInput['status'];
   error?: string;
-  D: Record<string, { value: number; stderr: number | null }>;
-  t_plus: { value: number; stderr: number | null } | null;
-  rdf: Record<string, { first_peak_A: number | null; first_min_A: number | null; cn: number | null }>;
+  cells: SummaryCell[];
 }
 
-/** An Arrhenius fit of one selection's D(T), in summary.json's snake_case; D0 and D in the summary's unit. */
+/** An Arrhenius fit of one value's temperature dependence (for D: ea_eV, D0, points of D). */
 export interface ArrheniusRow {
+  group: string;
   selection: string;
   ea_eV: number;
   ea_stderr_eV: number | null;
-  D0: number;
-  temperatures: ArrheniusFit['temperatures'];
-  points: { temperature_K: number; D: number; stderr: number | null }[];
+  /** Prefactor, in the unit of the values. */
+  prefactor: number;
+  temperatures: number;
+  points: { temperature_K: number; value: number; stderr: number | null }[];
 }
 
 export interface Summary {
@@ -61,36 +64,93 @@ export function summarize(inputs: RowInput[], unit: DUnit): Summary {
   const rows = [...inputs]
     .sort((a, b) => a.index - b.index)
     .map((r): SummaryRow => {
-      const row: SummaryRow = { label: r.label, temperature_K: r.temperatureK, file: r.file, status: r.status, D: {}, t_plus: null, rdf: {} };
+      const row: SummaryRow = { label: r.label, temperature_K: r.temperatureK, file: r.file, status: r.status, cells: [] };
       if (r.error) row.error = r.error;
-      const a = r.analysis;
-      if (!a) return row;
-      for (const m of a.msd ?? []) row.D[m.selection] = { value: m.D.A2_per_ps * f, stderr: m.D.stderr_A2_per_ps === null ? null : m.D.stderr_A2_per_ps * f };
-      if (a.transference) row.t_plus = { value: a.transference.t_plus, stderr: a.transference.stderr };
-      for (const g of a.rdf ?? []) row.rdf[`${g.a}–${g.b}`] = { first_peak_A: g.first_peak?.r_A ?? null, first_min_A: g.first_min?.r_A ?? null, cn: g.cn_first_shell };
+      if (!r.analysis) return row;
+      for (const { analysis, section } of sectionsOf(r.analysis, ANALYSES)) {
+        for (const c of analysis.document.summary?.(section) ?? []) {
+          row.cells.push(c.diffusion ? { ...c, value: c.value === null ? null : c.value * f, stderr: c.stderr == null ? (c.stderr ?? undefined) : c.stderr * f, unit: D_UNITS[unit].label } : c);
+        }
+      }
       return row;
     });
-  const selections = [...new Set(rows.flatMap((r) => Object.keys(r.D)))];
-  const arrhenius: Summary['arrhenius'] = [];
-  for (const sel of selections) {
-    const points = rows.filter((r) => r.status === 'ok' && r.temperature_K !== null && r.D[sel]).map((r) => ({ temperatureK: r.temperature_K!, d: r.D[sel].value, stderr: r.D[sel].stderr }));
+  const arrhenius: ArrheniusRow[] = [];
+  for (const { group, label } of columns(rows).filter((c) => c.fit)) {
+    const points = rows
+      .filter((r) => r.status === 'ok' && r.temperature_K !== null)
+      .flatMap((r) => {
+        const c = cellOf(r, group, label);
+        return c && c.value !== null ? [{ temperatureK: r.temperature_K!, d: c.value, stderr: c.stderr ?? null }] : [];
+      });
     const fit = arrheniusFit(points);
     if (fit) {
       arrhenius.push({
-        selection: sel,
+        group,
+        selection: label,
         ea_eV: fit.eaEv,
         ea_stderr_eV: fit.stderrEv,
-        D0: fit.d0,
+        prefactor: fit.d0,
         temperatures: fit.temperatures,
-        points: fit.points.map((p) => ({ temperature_K: p.temperatureK, D: p.d, stderr: p.stderr })),
+        points: fit.points.map((p) => ({ temperature_K: p.temperatureK, value: p.d, stderr: p.stderr })),
       });
     }
   }
   return { unit, rows, arrhenius, failed: rows.filter((r) => r.status !== 'ok').length };
 }
 
-function columns(s: Summary): { sels: string[]; pairs: string[] } {
-  return { sels: [...new Set(s.rows.flatMap((r) => Object.keys(r.D)))], pairs: [...new Set(s.rows.flatMap((r) => Object.keys(r.rdf)))] };
+function cellOf(r: SummaryRow, group: string, label: string): SummaryCell | undefined {
+  return r.cells.find((c) => c.group === group && c.label === label);
+}
+
+/** The columns, in order of first appearance. */
+function columns(rows: SummaryRow[]): SummaryCell[] {
+  const seen = new Map<string, SummaryCell>();
+  for (const r of rows) for (const c of r.cells) if (!seen.has(`${c.group}\u0000${c.label}`)) seen.set(`${c.group}\u0000${c.label}`, c);
+  return [...seen.values()];
+}
+
+/** A column's heading: "D(Na) Å²/ns", "t⁺", or the analysis's own. */
+function heading(c: SummaryCell): string {
+  if (c.heading) return c.heading;
+  return `${c.group}${c.label ? `(${c.label})` : ''}${c.unit ? ` ${c.unit}` : ''}`;
+}
+
+/**
+ * summary.json: each row's cells as `row[group][label] = {value, stderr, …}` (a cell without a
+ * label is `row[group]` itself), and each fit with its prefactor and points named after its group
+ * (D0 and D for diffusion coefficients).
+ */
+export function summaryJson(s: Summary, version: string): Record<string, unknown> {
+  const rows = s.rows.map((r) => {
+    const out: Record<string, unknown> = { label: r.label, temperature_K: r.temperature_K, file: r.file, status: r.status };
+    if (r.error) out.error = r.error;
+    for (const c of r.cells) {
+      const value = c.json ?? { value: c.value, stderr: c.stderr ?? null };
+      if (c.label === '') out[c.group] = value;
+      else out[c.group] = { ...((out[c.group] as Record<string, unknown>) ?? {}), [c.label]: value };
+    }
+    return out;
+  });
+  const fits = (group: string) =>
+    s.arrhenius
+      .filter((a) => a.group === group)
+      .map((a) => ({
+        selection: a.selection,
+        ea_eV: a.ea_eV,
+        ea_stderr_eV: a.ea_stderr_eV,
+        [`${group}0`]: a.prefactor,
+        temperatures: a.temperatures,
+        points: a.points.map((p) => ({ temperature_K: p.temperature_K, [group]: p.value, stderr: p.stderr })),
+      }));
+  const groups = [...new Set(s.arrhenius.map((a) => a.group))];
+  return {
+    mdpost: version,
+    unit: s.unit,
+    rows,
+    arrhenius: fits('D'),
+    ...Object.fromEntries(groups.filter((g) => g !== 'D').map((g) => [`arrhenius_${g}`, fits(g)])),
+    failed: s.failed,
+  };
 }
 
 const csvCell = (x: unknown) => {
@@ -98,46 +158,44 @@ const csvCell = (x: unknown) => {
   return /[",\n]/.test(t) ? `"${t.replace(/"/g, '""')}"` : t;
 };
 
+/** summary.csv: a value column (and its standard error) per cell, or one column per field of a cell's JSON. */
 export function summaryCsv(s: Summary): string {
-  const { sels, pairs } = columns(s);
-  const u = s.unit;
-  const head = ['label', 'temperature_K', 'file', 'status', ...sels.flatMap((x) => [`D(${x}) [${u}]`, `D(${x}) stderr [${u}]`]), 't_plus', 't_plus stderr', ...pairs.flatMap((p) => [`first peak ${p} [A]`, `first min ${p} [A]`, `CN ${p}`]), 'error'];
+  const cols = columns(s.rows);
+  const name = (c: SummaryCell, what: string) => `${c.group === 'D' ? 'D' : c.group}(${c.label})${what}${c.diffusion ? ` [${s.unit}]` : ''}`;
+  const head = ['label', 'temperature_K', 'file', 'status'];
+  for (const c of cols) {
+    if (c.csv) head.push(...Object.keys(c.csv));
+    else head.push(c.label ? name(c, '') : c.group, ...('stderr' in c ? [c.label ? name(c, ' stderr') : `${c.group} stderr`] : []));
+  }
+  head.push('error');
   const lines = [head.map(csvCell).join(',')];
   for (const r of s.rows) {
-    lines.push(
-      [
-        r.label,
-        r.temperature_K,
-        r.file,
-        r.status,
-        ...sels.flatMap((x) => [r.D[x]?.value, r.D[x]?.stderr]),
-        r.t_plus?.value,
-        r.t_plus?.stderr,
-        ...pairs.flatMap((p) => [r.rdf[p]?.first_peak_A, r.rdf[p]?.first_min_A, r.rdf[p]?.cn]),
-        r.error,
-      ]
-        .map(csvCell)
-        .join(','),
-    );
+    const cells: unknown[] = [r.label, r.temperature_K, r.file, r.status];
+    for (const c of cols) {
+      const v = cellOf(r, c.group, c.label);
+      if (c.csv) cells.push(...Object.keys(c.csv).map((k) => v?.csv?.[k]));
+      else cells.push(v?.value, ...('stderr' in c ? [v?.stderr] : []));
+    }
+    cells.push(r.error);
+    lines.push(cells.map(csvCell).join(','));
   }
   return lines.join('\n') + '\n';
 }
 
-/** The table for the terminal, columns aligned. */
+/** The table for the terminal, columns aligned, then the fits. */
 export function summaryText(s: Summary): string {
-  const { sels, pairs } = columns(s);
+  const cols = columns(s.rows);
   const unit = D_UNITS[s.unit].label;
-  const head = ['label', 'T (K)', ...sels.map((x) => `D(${x}) ${unit}`), ...(s.rows.some((r) => r.t_plus) ? ['t⁺'] : []), ...pairs.map((p) => `${p}: peak / min Å, CN`)];
+  const head = ['label', 'T (K)', ...cols.map(heading)];
   const body = s.rows.map((r) => {
     if (r.status !== 'ok') return [r.label, r.temperature_K === null ? '' : String(r.temperature_K), `${r.status.toUpperCase()}: ${r.error ?? 'no result'}`];
     return [
       r.label,
       r.temperature_K === null ? '' : String(r.temperature_K),
-      ...sels.map((x) => (r.D[x] ? withError(r.D[x].value, r.D[x].stderr) : '—')),
-      ...(s.rows.some((q) => q.t_plus) ? [r.t_plus ? withError(r.t_plus.value, r.t_plus.stderr) : '—'] : []),
-      ...pairs.map((p) => {
-        const g = r.rdf[p];
-        return g ? `${g.first_peak_A === null ? '—' : formatNumber(g.first_peak_A, 3)} / ${g.first_min_A === null ? '—' : formatNumber(g.first_min_A, 3)}, ${g.cn === null ? '—' : formatNumber(g.cn, 3)}` : '—';
+      ...cols.map((c) => {
+        const v = cellOf(r, c.group, c.label);
+        if (!v) return '—';
+        return v.text ?? (v.value === null ? '—' : withError(v.value, v.stderr ?? null));
       }),
     ];
   });
@@ -145,7 +203,8 @@ export function summaryText(s: Summary): string {
   const line = (cells: string[]) => cells.map((c, k) => (k === cells.length - 1 ? c : c.padEnd(widths[k]))).join('  ');
   const out = [line(head), ...body.map(line)];
   for (const a of s.arrhenius) {
-    out.push(`Arrhenius, ${a.selection}: Ea = ${withError(a.ea_eV, a.ea_stderr_eV)} eV from ${a.points.length} runs at ${a.temperatures} temperatures (D0 = ${formatNumber(a.D0, 4)} ${unit})`);
+    const u = a.group === 'D' ? unit : (cols.find((c) => c.group === a.group)?.unit ?? '');
+    out.push(`Arrhenius, ${a.selection}: Ea = ${withError(a.ea_eV, a.ea_stderr_eV)} eV from ${a.points.length} runs at ${a.temperatures} temperatures (${a.group}0 = ${formatNumber(a.prefactor, 4)} ${u})`);
   }
   if (s.failed > 0) out.push(`${s.failed} of ${s.rows.length} trajectories failed (see the error column of summary.csv)`);
   return out.join('\n') + '\n';
@@ -153,16 +212,23 @@ export function summaryText(s: Summary): string {
 
 export function arrheniusPlotSpec(s: Summary): TopLevelSpec {
   const unit = D_UNITS[s.unit].label;
+  const name = (a: ArrheniusRow) => (a.group === 'D' ? a.selection : `${a.group}(${a.selection})`);
   const points = s.arrhenius.flatMap((a) =>
-    a.points.map((p) => ({ selection: a.selection, inv_T: 1000 / p.temperature_K, lnD: Math.log(p.D), lo: p.stderr ? Math.log(Math.max(p.D - p.stderr, p.D * 1e-3)) : Math.log(p.D), hi: p.stderr ? Math.log(p.D + p.stderr) : Math.log(p.D) })),
+    a.points.map((p) => ({
+      selection: name(a),
+      inv_T: 1000 / p.temperature_K,
+      lnD: Math.log(p.value),
+      lo: p.stderr ? Math.log(Math.max(p.value - p.stderr, p.value * 1e-3)) : Math.log(p.value),
+      hi: p.stderr ? Math.log(p.value + p.stderr) : Math.log(p.value),
+    })),
   );
   const lines = s.arrhenius.flatMap((a) => {
     const xs = a.points.map((p) => 1000 / p.temperature_K);
-    return [Math.min(...xs), Math.max(...xs)].map((x) => ({ selection: a.selection, inv_T: x, lnD: Math.log(a.D0) - (a.ea_eV / BOLTZMANN_EV_PER_K) * (x / 1000) }));
+    return [Math.min(...xs), Math.max(...xs)].map((x) => ({ selection: name(a), inv_T: x, lnD: Math.log(a.prefactor) - (a.ea_eV / BOLTZMANN_EV_PER_K) * (x / 1000) }));
   });
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    title: { text: 'Arrhenius plot', subtitle: s.arrhenius.map((a) => `${a.selection}: Ea = ${withError(a.ea_eV, a.ea_stderr_eV)} eV`).join('; ') },
+    title: { text: 'Arrhenius plot', subtitle: s.arrhenius.map((a) => `${name(a)}: Ea = ${withError(a.ea_eV, a.ea_stderr_eV)} eV`).join('; ') },
     width: 420,
     height: 300,
     layer: [

@@ -1,24 +1,26 @@
 import type { Command } from 'commander';
 import { availableParallelism } from 'node:os';
-import { analyzeFile, foldFile } from '../parallel/analyze-file.js';
-import { saveFold } from '../parallel/state-file.js';
-import { specFromOptions, type SpecOptions } from '../parallel/spec-options.js';
+import { ANALYSES } from '../analyses/index.js';
 import { parsePositiveInt } from '../model/parse-options.js';
+import { analysisOptionDecls, specFromOptions } from '../pipeline/spec.js';
+import { analyzeFile, foldFile, type RunOptions } from '../run/analyze-file.js';
+import { saveFold } from '../run/state-file.js';
+import { addOptions, schemaValues } from './options.js';
 import { outputAnalysis } from './output.js';
 import { checkOutputFile, checkOutputFolder } from './output-paths.js';
 import { progressBar } from './progress.js';
+import { untilInterrupted } from './interrupt.js';
 
-interface AnalyzeFlags extends SpecOptions {
+interface AnalyzeFlags extends Record<string, unknown> {
   workers?: string;
   out?: string;
   json?: string;
   saveState?: string;
 }
 
-const collect = (v: string, prev: string[] | undefined) => [...(prev ?? []), v];
-
 export function registerAnalyze(program: Command, version: string): void {
-  program
+  const decls = analysisOptionDecls(ANALYSES);
+  const cmd = program
     .command('analyze')
     .summary('MSD and diffusion coefficients, g(r) and coordination numbers of one trajectory')
     .description(
@@ -28,23 +30,10 @@ export function registerAnalyze(program: Command, version: string): void {
         'coordination numbers for each --rdf pair. Molecules (FSI, TFSI, PF6, H2O, mol:FORMULA, …) move as centres of mass in --msd. ' +
         'When a free cation (Li, Na, …) and a known anion (FSI, TFSI, PF6, …) are both given to --msd, the Nernst–Einstein t⁺ is reported.',
     )
-    .argument('<file>', 'trajectory: .xyz, .extxyz, LAMMPS dump, VASP XDATCAR; optionally .gz')
-    .option('--msd <selection>', 'MSD and D of a selection: "Na", "FSI", "type 3", "index 0:15", "O and not H2O" (repeatable)', collect)
-    .option('--rdf <a,b>', 'g(r) and coordination numbers of a pair of selections, e.g. "Na,O" (repeatable)', collect)
-    .option('--dt <time>', 'time between stored frames, e.g. 0.5ps, 500fs (a bare number is ps)')
-    .option('--timestep <time>', 'MD integration step, multiplied by the step numbers a LAMMPS dump stores, e.g. 1fs')
-    .option('--fit <window>', '"auto" (default) or T0:T1 in ps, e.g. 10:50 or 10ps:50ps', 'auto')
-    .option('--begin <time>', 'skip frames before this time (relative to the first frame)')
-    .option('--end <time>', 'stop after this time (relative to the first frame)')
-    .option('--stride <n>', 'use every n-th frame', '1')
-    .option('--rmax <length>', 'largest r of g(r), Å (default and limit: half the smallest cell width)')
-    .option('--bins <n>', 'number of g(r) bins (default: bins of 0.02 Å)')
-    .option('--remove-drift', 'subtract the motion of the whole system\'s centre of mass (AIMD of small cells drifts)')
-    .option('--box <cell>', 'cell for files without one: "a b c" (Å) or nine numbers "ax ay az bx by bz cx cy cz"')
-    .option('--type-map <map>', 'elements of LAMMPS types, e.g. "1=O,2=H,3=Na"')
-    .option('--format <format>', 'xyz | extxyz | lammps-dump | xdatcar (default: recognised from the content)')
+    .argument('<file>', 'trajectory: .xyz, .extxyz, LAMMPS dump, VASP XDATCAR; optionally .gz');
+  addOptions(cmd, decls, 'analyze');
+  cmd
     .option('--workers <n>', `worker threads (default: the number of cores, ${availableParallelism()}; 1 runs in the main thread)`)
-    .option('--frames <a:b>', 'only frames a … b−1 (0-based; "a:" to the end): one part of a run split across processes')
     .option('--save-state <file>', 'save the partial state of these frames for `mdpost merge` instead of finishing')
     .option('--out <dir>', 'write analysis.json, CSV tables, SVG plots and index.html into this folder')
     .option('--json <file>', 'write the results as JSON to this file ("-" for standard output instead of the summary)')
@@ -61,32 +50,30 @@ export function registerAnalyze(program: Command, version: string): void {
         '  mdpost analyze big.lammpstrj --dt 1ps --msd Na --frames 0:5000 --save-state part1.mdstate   (then: mdpost merge part*.mdstate)',
     )
     .action(async (file: string, flags: AnalyzeFlags) => {
-      const spec = specFromOptions(file, flags);
+      const spec = specFromOptions(file, schemaValues(flags, decls, 'analyze'), ANALYSES);
       const workers = flags.workers ? parsePositiveInt(flags.workers, '--workers') : availableParallelism();
       await checkOutputFile(flags.json, '--json');
       await checkOutputFile(flags.saveState, '--save-state');
       await checkOutputFolder(flags.out, '--out');
       const bar = progressBar('analysing');
-      if (flags.saveState) {
-        let saved;
-        try {
-          saved = await foldFile(spec, { workers, onProgress: (d, t) => bar.update(d, t) });
-        } finally {
-          bar.stop();
-        }
-        await saveFold(flags.saveState, saved);
-        const s = saved.state;
-        process.stdout.write(`${file}: folded frames ${s.firstIndex}–${s.lastIndex} (${s.framesUsed} used); state saved to ${flags.saveState} for mdpost merge\n`);
-        for (const w of saved.warnings) process.stderr.write(`mdpost: warning: ${w}\n`);
-        return;
-      }
-      let result;
+      const interrupt = untilInterrupted();
+      const run: RunOptions = { workers, onProgress: (d, t) => bar.update(d, t), cancelled: interrupt.signal };
       try {
-        result = await analyzeFile(spec, { workers, onProgress: (d, t) => bar.update(d, t) });
+        if (flags.saveState) {
+          const saved = await interrupt.guard(foldFile(spec, run));
+          bar.stop();
+          await saveFold(flags.saveState, saved);
+          const s = saved.state;
+          process.stdout.write(`${file}: folded frames ${s.firstIndex}–${s.lastIndex} (${s.framesUsed} used); state saved to ${flags.saveState} for mdpost merge\n`);
+          for (const w of saved.warnings) process.stderr.write(`mdpost: warning: ${w}\n`);
+          return;
+        }
+        const result = await interrupt.guard(analyzeFile(spec, run));
+        bar.stop();
+        await outputAnalysis(result, flags, version);
       } finally {
         bar.stop();
+        interrupt.dispose();
       }
-      await outputAnalysis(result, flags, version);
     });
 }
-

@@ -3,13 +3,16 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { checkOutputFolder } from './output-paths.js';
 import { availableParallelism } from 'node:os';
 import { join, relative, resolve } from 'node:path';
-import type { JobFile, JobOptions } from '../batch/job.js';
+import { ANALYSES } from '../analyses/index.js';
+import type { JobFile } from '../batch/job.js';
 import { D_UNITS, summaryText, type DUnit } from '../batch/summary.js';
 import { InputError } from '../model/errors.js';
 import { parsePositiveInt } from '../model/parse-options.js';
+import { analysisOptionDecls } from '../pipeline/spec.js';
+import { addOptions, schemaValues } from './options.js';
 import { progressBar } from './progress.js';
 
-interface BatchFlags extends JobOptions {
+interface BatchFlags extends Record<string, unknown> {
   out: string;
   shard?: string;
   force?: boolean;
@@ -18,10 +21,9 @@ interface BatchFlags extends JobOptions {
   temperatureFrom?: string;
 }
 
-const collectList = (v: string, prev: string[] | undefined) => [...(prev ?? []), v];
-
 export function registerBatch(program: Command, version: string): void {
-  program
+  const decls = analysisOptionDecls(ANALYSES);
+  const cmd = program
     .command('batch')
     .summary('analyse many trajectories: one report each, a summary table, Arrhenius fits; shards for clusters')
     .description(
@@ -32,26 +34,14 @@ export function registerBatch(program: Command, version: string): void {
         '(same size, modification time and options); --force recomputes. --shard I/N runs the I-th of N disjoint parts of the batch ' +
         '(on a cluster: one Slurm array task each), and `mdpost merge` joins their --out folders into the summary a single run gives.',
     )
-    .argument('<job>', 'a job file (.json), or a glob of trajectories in quotes, e.g. "runs/*/dump.lammpstrj"')
+    .argument('<job>', 'a job file (.json), or a glob of trajectories in quotes, e.g. "runs/*/dump.lammpstrj"');
+  addOptions(cmd, decls, 'batch', 'with a glob: ');
+  cmd
     .option('--out <dir>', 'output folder', 'batch-results')
     .option('--shard <i/n>', 'run only the I-th of N parts of the batch (1 ≤ I ≤ N)')
     .option('--force', 'recompute results that are up to date')
     .option('--workers <n>', `threads per trajectory (default: the number of cores, ${availableParallelism()})`)
     .option('--unit <unit>', 'unit of D in the summary: A2/ps, A2/ns or cm2/s', 'A2/ns')
-    .option('--msd <selection>', 'with a glob: MSD and D of a selection (repeatable)', collectList)
-    .option('--rdf <a,b>', 'with a glob: g(r) of a pair (repeatable)', collectList)
-    .option('--format <name>', 'with a glob: xyz, extxyz, lammps-dump or xdatcar (default: sniffed from each file)')
-    .option('--dt <time>', 'with a glob: time between stored frames')
-    .option('--timestep <time>', 'with a glob: MD step for LAMMPS step numbers')
-    .option('--fit <window>', 'with a glob: "auto" or T0:T1 (ps)')
-    .option('--begin <time>', 'with a glob: skip frames before this time')
-    .option('--end <time>', 'with a glob: stop after this time')
-    .option('--stride <n>', 'with a glob: use every n-th frame')
-    .option('--rmax <length>', 'with a glob: largest r of g(r), Å')
-    .option('--bins <n>', 'with a glob: number of g(r) bins')
-    .option('--box <cell>', 'with a glob: cell for files without one')
-    .option('--type-map <map>', 'with a glob: elements of LAMMPS types')
-    .option('--remove-drift', 'with a glob: subtract the system\'s centre-of-mass motion')
     .option('--temperature-from <regex>', 'with a glob: temperature (K) from each path, the first group of a regular expression, e.g. "T(\\d+)"')
     .addHelpText(
       'after',
@@ -73,7 +63,7 @@ export function registerBatch(program: Command, version: string): void {
       const unit = parseUnit(flags.unit);
       const shard = flags.shard ? parseShard(flags.shard) : null;
       const workers = flags.workers ? parsePositiveInt(flags.workers, '--workers') : availableParallelism();
-      const { job, baseDir } = jobArg.endsWith('.json') ? await readJobFile(jobArg) : globJob(jobArg, flags);
+      const { job, baseDir } = jobArg.endsWith('.json') ? await readJobFile(jobArg) : globJob(jobArg, schemaValues(flags, decls, 'batch'));
       await checkOutputFolder(flags.out, '--out');
       const entries = await expandJob(job, baseDir, jobArg);
       if (flags.temperatureFrom && !jobArg.endsWith('.json')) applyTemperatures(entries, flags.temperatureFrom, baseDir);
@@ -118,12 +108,8 @@ export function parseUnit(text: string): DUnit {
   return u;
 }
 
-function globJob(pattern: string, flags: BatchFlags): { job: JobFile; baseDir: string } {
-  const options: JobOptions = {};
-  for (const k of ['msd', 'rdf', 'dt', 'timestep', 'fit', 'begin', 'end', 'stride', 'rmax', 'bins', 'box', 'typeMap', 'removeDrift', 'format'] as const) {
-    if (flags[k] !== undefined) (options as Record<string, unknown>)[k] = flags[k];
-  }
-  if (!options.msd?.length && !options.rdf?.length) throw new InputError('nothing to compute: give --msd and/or --rdf with a glob, or use a job file');
+/** The simple form: one glob, with the analyze options given as flags. */
+function globJob(pattern: string, options: Record<string, unknown>): { job: JobFile; baseDir: string } {
   return { job: { runs: [{ files: pattern, ...options }] }, baseDir: process.cwd() };
 }
 

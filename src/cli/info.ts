@@ -1,20 +1,18 @@
 import type { Command } from 'commander';
 import { summarizeTrajectory, type TrajectorySummary } from '../io/summary.js';
-import { parseBoxOption, parsePositiveTime, parseTypeMap } from '../model/parse-options.js';
-import { progressBar } from './progress.js';
+import { readerOptions } from '../pipeline/plan.js';
+import { READ_OPTIONS } from '../pipeline/input-options.js';
+import { readSpecFromOptions } from '../pipeline/spec.js';
 import { formatBytes, formatNumber } from '../report/format.js';
+import { addOptions, schemaValues } from './options.js';
+import { progressBar } from './progress.js';
 
-interface InfoFlags {
-  format?: string;
+interface InfoFlags extends Record<string, unknown> {
   json?: boolean;
-  box?: string;
-  typeMap?: string;
-  dt?: string;
-  timestep?: string;
 }
 
 export function registerInfo(program: Command): void {
-  program
+  const cmd = program
     .command('info')
     .summary('what a trajectory holds: format, atoms, frames, species, cell, steps and time')
     .description(
@@ -23,13 +21,10 @@ export function registerInfo(program: Command): void {
         'the step numbers, and the time between frames when the file (or --dt / --timestep) says. ' +
         'A last frame cut off by the end of the file is reported as a warning and not counted.',
     )
-    .argument('<file>', 'trajectory: .xyz, .extxyz, LAMMPS dump (.lammpstrj/.dump), VASP XDATCAR; optionally .gz')
-    .option('--format <format>', 'xyz | extxyz | lammps-dump | xdatcar (default: recognised from the content)')
+    .argument('<file>', 'trajectory: .xyz, .extxyz, LAMMPS dump (.lammpstrj/.dump), VASP XDATCAR; optionally .gz');
+  addOptions(cmd, READ_OPTIONS, 'info');
+  cmd
     .option('--json', 'print the summary as JSON')
-    .option('--box <cell>', 'cell for files without one: "a b c" in Å, or nine numbers "ax ay az bx by bz cx cy cz"')
-    .option('--type-map <map>', 'elements of LAMMPS types, e.g. "1=O,2=H,3=Na"')
-    .option('--dt <time>', 'time between stored frames (e.g. 0.5ps, 500fs; a bare number is ps)')
-    .option('--timestep <time>', 'MD integration step, multiplied by the LAMMPS step numbers (e.g. 1fs)')
     .addHelpText(
       'after',
       '\nExamples:\n' +
@@ -38,20 +33,11 @@ export function registerInfo(program: Command): void {
         '  mdpost info dump.lammpstrj --timestep 1fs --type-map 1=Na,2=N,3=S,4=O,5=F',
     )
     .action(async (file: string, flags: InfoFlags) => {
+      const read = readSpecFromOptions(schemaValues(flags, READ_OPTIONS, 'info'));
       const bar = progressBar('reading');
       let summary: TrajectorySummary;
       try {
-        summary = await summarizeTrajectory(
-          file,
-          {
-            format: flags.format,
-            box: flags.box ? parseBoxOption(flags.box) : null,
-            typeMap: flags.typeMap ? parseTypeMap(flags.typeMap) : null,
-            dtPs: flags.dt ? parsePositiveTime(flags.dt, '--dt') : null,
-            timestepPs: flags.timestep ? parsePositiveTime(flags.timestep, '--timestep') : null,
-          },
-          (done, total) => bar.update(done, total),
-        );
+        summary = await summarizeTrajectory(file, { ...readerOptions(read), dtPs: read.dtPs, timestepPs: read.timestepPs }, (done, total) => bar.update(done, total));
       } finally {
         bar.stop();
       }

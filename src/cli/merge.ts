@@ -28,8 +28,8 @@ export function registerMerge(program: Command, version: string): void {
     .addHelpText('after', '\nExamples:\n  mdpost merge results/shard-1 results/shard-2 results/shard-3 --out results\n  mdpost merge part-*.mdstate --out report')
     .action(async (inputs: string[], flags: MergeFlags) => {
       const { collect } = await import('../batch/collect.js');
-      const { joinParts } = await import('../parallel/join.js');
-      const { loadFold } = await import('../parallel/state-file.js');
+      const { joinParts } = await import('../run/join.js');
+      const { loadFold } = await import('../run/state-file.js');
       const kinds = await Promise.all(inputs.map((p) => stat(p).then((s) => (s.isDirectory() ? 'dir' : 'file')).catch(() => 'missing')));
       const missing = inputs.find((_, k) => kinds[k] === 'missing');
       if (missing) throw new InputError(`${missing}: no such file or folder`);

@@ -1,26 +1,22 @@
 import type { Command } from 'commander';
 import { InputError } from '../model/errors.js';
+import { parsePositiveInt } from '../model/parse-options.js';
 import { parseLengthA } from '../model/units.js';
-import { readerOptions } from '../parallel/plan.js';
-import { defaultSpec } from '../parallel/spec.js';
-import { parseBoxOption, parsePositiveInt, parsePositiveTime, parseTypeMap } from '../model/parse-options.js';
+import { READ_OPTIONS } from '../pipeline/input-options.js';
+import { readSpecFromOptions } from '../pipeline/spec.js';
+import { addOptions, schemaValues } from './options.js';
 
-export interface ViewFlags {
+export interface ViewFlags extends Record<string, unknown> {
   port?: string;
   stride?: string;
   highlight?: string;
   shell?: string;
   cutoff?: string;
   analysis?: string;
-  box?: string;
-  typeMap?: string;
-  format?: string;
-  dt?: string;
-  timestep?: string;
 }
 
 export function registerView(program: Command): void {
-  program
+  const cmd = program
     .command('view')
     .summary('look at the trajectory in Mol*, frame by frame, beside its MSD and g(r)')
     .description(
@@ -29,18 +25,15 @@ export function registerView(program: Command): void {
         '(found by mdpost with periodic boundaries) emphasised, and beside it the MSD and g(r)/n(r) plots of an analysis of the same file. ' +
         'Large files are subsampled so that at most 2000 frames (256 MB) go to the browser. Ctrl-C stops the server.',
     )
-    .argument('<file>', 'trajectory: .xyz, .extxyz, LAMMPS dump, VASP XDATCAR; optionally .gz')
+    .argument('<file>', 'trajectory: .xyz, .extxyz, LAMMPS dump, VASP XDATCAR; optionally .gz');
+  addOptions(cmd, READ_OPTIONS, 'view');
+  cmd
     .option('--port <n>', 'port to listen on (default: a free one)')
     .option('--stride <n>', 'show every n-th frame', '1')
     .option('--highlight <selection>', 'atoms drawn as spheres, with their first shell (default: the cation, e.g. Na)')
     .option('--shell <selection>', 'atoms that count as shell neighbours (default: O, else heavy atoms)')
     .option('--cutoff <length>', 'shell radius, Å (default: the first minimum of the highlight–shell g(r))')
     .option('--analysis <file>', 'show this `mdpost analyze --json` result of the same trajectory (same atom count) instead of analysing the file at start')
-    .option('--type-map <map>', 'elements of LAMMPS types, e.g. "1=O,2=H,3=Na"')
-    .option('--box <cell>', 'cell for files without one: "a b c" (Å) or nine numbers')
-    .option('--dt <time>', 'time between stored frames (e.g. 0.5ps)')
-    .option('--timestep <time>', 'MD integration step, multiplied by the LAMMPS step numbers')
-    .option('--format <format>', 'xyz | extxyz | lammps-dump | xdatcar (default: recognised from the content)')
     .addHelpText('after', '\nExamples:\n  mdpost view trajectories/nafsi-water/nafsi-water.lammpstrj.gz\n  mdpost view run/XDATCAR --dt 1fs --highlight Li --shell S --port 8080')
     .action((file: string, flags: ViewFlags) => runView(file, flags));
 }
@@ -52,12 +45,8 @@ export function registerView(program: Command): void {
  * with another atom count is an InputError (exit 2), thrown before the server starts.
  */
 export async function runView(file: string, flags: ViewFlags, until: () => Promise<void> = interrupted): Promise<void> {
-  const spec = defaultSpec(file);
-  spec.format = flags.format ?? null;
-  spec.box = flags.box ? Array.from(parseBoxOption(flags.box).matrix) : null;
-  spec.typeMap = flags.typeMap ? [...parseTypeMap(flags.typeMap)] : null;
-  spec.dtPs = flags.dt ? parsePositiveTime(flags.dt, '--dt') : null;
-  spec.timestepPs = flags.timestep ? parsePositiveTime(flags.timestep, '--timestep') : null;
+  const read = schemaValues(flags, READ_OPTIONS, 'view');
+  readSpecFromOptions(read); // bad values are refused before the server starts
   const port = flags.port === undefined ? 0 : Number(flags.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new InputError(`--port: expected a port number 0–65535, not ${JSON.stringify(flags.port)}`);
   process.stderr.write(`mdpost view: reading ${file} …\n`);
@@ -65,8 +54,7 @@ export async function runView(file: string, flags: ViewFlags, until: () => Promi
   const { defaultWebRoot, startViewer } = await import('../viewer/server.js');
   const server = await startViewer({
     file,
-    spec,
-    readerOptions: readerOptions(spec),
+    read,
     port,
     stride: parsePositiveInt(flags.stride ?? '1', '--stride'),
     highlight: flags.highlight ?? null,

@@ -1,15 +1,74 @@
 import type { Box } from '../model/box.js';
 import type { Frame, Topology } from '../model/frame.js';
-import { NEED_MORE, type Scanner } from './scanner.js';
+import type { FrameStamp } from '../model/timing.js';
+import { NEED_MORE } from './byte-cursor.js';
+import type { Scanner } from './scanner.js';
 
-export const FORMATS = ['xyz', 'extxyz', 'lammps-dump', 'xdatcar'] as const;
-export type FormatName = (typeof FORMATS)[number];
+/**
+ * The format contract: every trajectory format mdpost reads is one module of this shape, listed
+ * once in the registry (formats.ts). Sniffing, the reader, slicing a file for worker threads,
+ * cutting a gzip stream into batches and `info` ask the module; none of them names a format.
+ *
+ *   sniff(head)            is this file in this format? (its first bytes; names are not trusted)
+ *   createParser(options)  a parser that reads one frame from a byte cursor (text formats use
+ *                          the Scanner, binary ones the ByteCursor beneath it)
+ *   framing                how frame starts are found in a byte range without parsing — by a
+ *                          marker with a stamp, by counting lines, or not at all (then the file
+ *                          is read by one thread)
+ */
+export interface TrajectoryFormat {
+  /** Canonical name, as `--format` takes it and reports print it. */
+  readonly name: string;
+  readonly aliases: readonly string[];
+  /** For messages: "a LAMMPS dump (\"ITEM: TIMESTEP\")". */
+  readonly description: string;
+  readonly binary: boolean;
+  /** Whether the first bytes of a file (up to 64 kB; as text: latin1) are this format's. */
+  sniff(head: Buffer, text: string): boolean;
+  createParser(options: ReaderOptions): FrameParser;
+  readonly framing: Framing | null;
+}
+
+/** Frames every fixed number of lines (XYZ: the atom count, a comment, one line per atom). */
+export interface LineFraming {
+  readonly kind: 'lines';
+  linesPerFrame(natoms: number): number;
+  /** Whether a line where counting puts a frame start is one (the atom count line, for XYZ). */
+  isStartLine(line: string, natoms: number): boolean;
+}
+
+/** Frames that start with a marker and carry a stamp (step or time) that numbers them. */
+export interface MarkerFraming {
+  readonly kind: 'marker';
+  /** What finding frames needs from the head of the file (XDATCAR: its title line). */
+  context?(head: Buffer, natoms: number): Record<string, unknown>;
+  /**
+   * The first frame start at or after `from` in buf[0, end) — buf holds a part of the stream
+   * that begins at a line start (or at a frame start, for binary formats); −1 when none is
+   * there complete enough to tell.
+   */
+  findStart(buf: Buffer, from: number, end: number, ctx: FramingContext): number;
+  /**
+   * The stamp of the frame that starts at buf[offset] (its first few kB are in buf), or null:
+   * its step or time, from which the frame's number follows, or the number itself (`index`).
+   */
+  stampAt(buf: Buffer, offset: number, end: number, ctx: FramingContext): (FrameStamp & { index?: number }) | null;
+}
+
+export type Framing = LineFraming | MarkerFraming;
+
+/** The file-specific facts framing needs: the format's name, the atom count and the format's context. */
+export interface FramingContext {
+  format: string;
+  natoms: number;
+  [key: string]: unknown;
+}
 
 /** What a parser carries from frame to frame and a reader of a later slice needs (plain data). */
 export type ParserState = Record<string, unknown>;
 
 export interface ReaderOptions {
-  /** Cell for formats that do not store one (plain XYZ), or to override nothing else. */
+  /** Cell for formats that do not store one (plain XYZ). */
   box?: Box | null;
   /** LAMMPS type → element symbol, for dumps without an `element` column. */
   typeMap?: Map<number, string> | null;
@@ -24,8 +83,8 @@ export interface ReaderOptions {
 export interface FrameParser {
   /**
    * Parse the frame that starts at `s.pos` into `frame` and leave `s.pos` at the next one.
-   * Returns false at a clean end of the data. Throws NEED_MORE or TRUNCATED (see Scanner) or a
-   * ParseError.
+   * Returns false at a clean end of the data. Throws NEED_MORE or TRUNCATED (see ByteCursor)
+   * or a ParseError.
    */
   next(s: Scanner, frame: Frame): boolean;
   /** Identity of the atoms, known once the first frame is read. */

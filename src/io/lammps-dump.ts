@@ -4,7 +4,8 @@ import type { Frame, Topology } from '../model/frame.js';
 import { elementsFromLabels } from '../model/topology.js';
 import { LAMMPS_TIME_UNIT_PS } from '../model/units.js';
 import { AtomRows, parseAtomRows, Role, shortFrameError } from './atom-rows.js';
-import { skipBlankLines, type FrameParser, type ParserState, type ReaderOptions } from './format.js';
+import { skipBlankLines, type FrameParser, type ParserState, type ReaderOptions, type TrajectoryFormat } from './format.js';
+import { firstTextLine, lineStartOf, lineText, previousLineStart } from './text-lines.js';
 import type { Scanner } from './scanner.js';
 
 /**
@@ -421,3 +422,52 @@ function headerError(s: Scanner, line: number, offset: number, what: string, tex
   return new ParseError(s.file, line, s.base + offset, `${what}; found ${quoteLine(text)}`);
 }
 
+
+/**
+ * Where LAMMPS frames start: every frame has one `ITEM: TIMESTEP` line, possibly preceded by
+ * `ITEM: TIME` and `ITEM: UNITS` sections (two lines each), which then belong to the frame.
+ * The first start at or after `from` in buf[0, end); −1 if none is complete enough to tell.
+ */
+export function lammpsFrameStart(buf: Buffer, from: number, end: number): number {
+  let q = from > 0 ? lineStartOf(buf, from) : 0;
+  for (;;) {
+    const hit = buf.indexOf(TIMESTEP_MARKER, q);
+    if (hit < 0 || hit >= end) return -1;
+    if (hit > 0 && buf[hit - 1] !== 10) {
+      q = hit + 1;
+      continue;
+    }
+    // Back up over the sections LAMMPS writes before TIMESTEP (UNITS, TIME: two lines each).
+    let start = hit;
+    for (;;) {
+      const value = previousLineStart(buf, start);
+      const item = value >= 0 ? previousLineStart(buf, value) : -1;
+      if (item < 0) break;
+      const t = lineText(buf, item, end);
+      if (t.startsWith('ITEM: TIME') || t.startsWith('ITEM: UNITS')) start = item;
+      else break;
+    }
+    if (start >= from) return start;
+    q = hit + TIMESTEP_MARKER.length;
+  }
+}
+
+const TIMESTEP_MARKER = Buffer.from('ITEM: TIMESTEP');
+
+/** The step of the frame starting at buf[offset], from its `ITEM: TIMESTEP` section. */
+function lammpsStamp(buf: Buffer, offset: number, end: number): { step: number; timePs: null } | null {
+  const lines = buf.toString('latin1', offset, Math.min(end, offset + 4096)).split('\n').map((l) => l.trim());
+  const k = lines.indexOf('ITEM: TIMESTEP');
+  const step = k >= 0 && k + 1 < lines.length ? Number(lines[k + 1]) : NaN;
+  return Number.isInteger(step) ? { step, timePs: null } : null;
+}
+
+export const lammpsDumpFormat: TrajectoryFormat = {
+  name: 'lammps-dump',
+  aliases: ['lammps', 'lammpstrj', 'dump'],
+  description: 'a LAMMPS dump ("ITEM: TIMESTEP")',
+  binary: false,
+  sniff: (_head, text) => firstTextLine(text).line.startsWith('ITEM:'),
+  createParser: (options) => new LammpsDumpParser(options),
+  framing: { kind: 'marker', findStart: lammpsFrameStart, stampAt: lammpsStamp },
+};

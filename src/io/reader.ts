@@ -1,16 +1,14 @@
 import { InputError, ParseError } from '../model/errors.js';
 import type { Frame, Topology } from '../model/frame.js';
-import type { FormatName, FrameParser, ParserState, ReaderOptions } from './format.js';
-import { LammpsDumpParser } from './lammps-dump.js';
-import { NEED_MORE, Scanner, TRUNCATED } from './scanner.js';
+import { NEED_MORE, TRUNCATED } from './byte-cursor.js';
+import type { FrameParser, ParserState, ReaderOptions, TrajectoryFormat } from './format.js';
+import { Scanner } from './scanner.js';
 import { detectFormat } from './sniff.js';
 import { bufferSource, openByteSource, type ByteRange, type ByteSource } from './source.js';
-import { XdatcarParser } from './xdatcar.js';
-import { XyzParser } from './xyz.js';
 
 export interface OpenOptions extends ReaderOptions {
   /** Format name; sniffed from the content when absent. */
-  format?: string;
+  format?: string | null;
   /**
    * Read only a slice of the (decompressed) stream, which must start at a frame: the byte range
    * [start, end) of an uncompressed file, or `bytes` already in memory that begin at `start`.
@@ -27,19 +25,6 @@ export interface OpenOptions extends ReaderOptions {
 
 const DEFAULT_BUFFER = 16 << 20;
 const MAX_BUFFER = 2 ** 31 - 2;
-
-export function createParser(format: FormatName, options: ReaderOptions): FrameParser {
-  switch (format) {
-    case 'xyz':
-      return new XyzParser(false, options);
-    case 'extxyz':
-      return new XyzParser(true, options);
-    case 'lammps-dump':
-      return new LammpsDumpParser(options);
-    case 'xdatcar':
-      return new XdatcarParser(options);
-  }
-}
 
 /**
  * Streams the frames of one trajectory. Memory is the read buffer (a few frames' worth) plus one
@@ -69,16 +54,21 @@ export class TrajectoryReader {
 
   private constructor(
     readonly path: string,
-    readonly format: FormatName,
+    readonly fileFormat: TrajectoryFormat,
     private readonly parser: FrameParser,
     private readonly options: OpenOptions,
   ) {}
 
   static async open(path: string, options: OpenOptions = {}): Promise<TrajectoryReader> {
     const format = await detectFormat(path, options.format);
-    const parser = createParser(format, options);
+    const parser = format.createParser(options);
     if (options.parserState) parser.importState?.(options.parserState);
     return new TrajectoryReader(path, format, parser, options);
+  }
+
+  /** The format's name. */
+  get format(): string {
+    return this.fileFormat.name;
   }
 
   /** What the parser carries to later frames, for readers of later slices of the same file. */

@@ -1,7 +1,11 @@
 import { ParseError, quoteLine } from '../model/errors.js';
+import { ByteCursor, NEED_MORE, TRUNCATED } from './byte-cursor.js';
+
+export { NEED_MORE, TRUNCATED } from './byte-cursor.js';
 
 /**
- * A cursor over a byte buffer that reads numbers and tokens without allocating.
+ * The text formats' cursor: reads numbers and tokens without allocating, on the ByteCursor's
+ * window of the stream.
  *
  * The buffer holds [0, end) of valid bytes and a 0 sentinel at `buf[end]`, so every scanning
  * loop stops at the end without a bounds check per byte: 0 is neither a digit nor a printable
@@ -15,9 +19,6 @@ import { ParseError, quoteLine } from '../model/errors.js';
  * the exponent in ±22; anything else falls back to `Number()` on the token. Either way the value
  * is the one `float()` in Python or `strtod` in C gives, bit for bit.
  */
-export const NEED_MORE = Symbol('need more data');
-export const TRUNCATED = Symbol('truncated at end of file');
-
 const POW10 = new Float64Array(23);
 for (let i = 0; i < 23; i++) POW10[i] = Number(`1e${i}`);
 const MAX_EXACT = 9007199254740992; // 2^53
@@ -25,39 +26,17 @@ const MAX_EXACT = 9007199254740992; // 2^53
 const SPACE = 32, TAB = 9, CR = 13, LF = 10;
 const MINUS = 45, PLUS = 43, DOT = 46, ZERO = 48, LOWER_E = 101, UPPER_E = 69;
 
-export class Scanner {
-  buf: Buffer;
-  /** Read position. */
-  pos = 0;
-  /** End of valid data; `buf[end]` is 0. */
-  end = 0;
-  /** True when `end` is the end of the file. */
-  eof = false;
+export class Scanner extends ByteCursor {
   /** 1-based number of the line at `pos`, counted from where the reader started counting. */
   line = 1;
   /** Offset of the first byte of the current line. */
   lineStart = 0;
-  /** Offset of `buf[0]` in the whole (decompressed) stream, for error messages. */
-  base = 0;
 
   constructor(
     readonly file: string,
     buf: Buffer = Buffer.alloc(1),
   ) {
-    this.buf = buf;
-  }
-
-  /** Point the scanner at new data; `buf[end]` must exist and is set to the sentinel. */
-  reset(buf: Buffer, end: number, eof: boolean): void {
-    this.buf = buf;
-    this.end = end;
-    this.eof = eof;
-    buf[end] = 0;
-  }
-
-  /** True when nothing but the end of data is left. */
-  atEnd(): boolean {
-    return this.pos >= this.end;
+    super(buf);
   }
 
   /** Require that another line begins at `pos`; at the end of the data this means more is needed. */

@@ -3,7 +3,8 @@ import { ParseError, quoteLine } from '../model/errors.js';
 import type { Frame, Topology } from '../model/frame.js';
 import { elementsFromLabels, emptyTopology } from '../model/topology.js';
 import { AtomRows, parseAtomRows, Role } from './atom-rows.js';
-import { skipBlankLines, type FrameParser, type ParserState, type ReaderOptions } from './format.js';
+import { skipBlankLines, type FrameParser, type FramingContext, type ParserState, type ReaderOptions, type TrajectoryFormat } from './format.js';
+import { firstTextLine, lineStartOf, lineText, previousLineStart } from './text-lines.js';
 import type { Scanner } from './scanner.js';
 
 /**
@@ -158,3 +159,61 @@ function readHeader(s: Scanner): Header {
   const cleanSpecies = species.map((sp) => sp.replace(/[_/].*$/, ''));
   return { box, scale: factor, counts, natoms: counts.reduce((a, b) => a + b, 0), species: cleanSpecies };
 }
+
+/**
+ * Where XDATCAR frames start: at the `Direct configuration=` / `Cartesian configuration=` line,
+ * or, in a variable-cell file, at the repeated header (title line) seven lines above it.
+ */
+export function xdatcarFrameStart(buf: Buffer, from: number, end: number, ctx: FramingContext): number {
+  const title = ctx.title as string | undefined;
+  let q = from > 0 ? lineStartOf(buf, from) : 0;
+  for (;;) {
+    const hit = buf.indexOf(CONFIGURATION_MARKER, q);
+    if (hit < 0 || hit >= end) return -1;
+    const line = lineStartOf(buf, hit);
+    const text = lineText(buf, line, end);
+    q = hit + CONFIGURATION_MARKER.length;
+    if (!/^\s*(direct|cartesian)/i.test(text)) continue;
+    let start = line;
+    let up = line;
+    for (let k = 0; k < 7 && up >= 0; k++) up = previousLineStart(buf, up);
+    if (up >= 0 && title !== undefined && lineText(buf, up, end).trim() === title.trim()) start = up;
+    if (start >= from) return start;
+  }
+}
+
+const CONFIGURATION_MARKER = Buffer.from('configuration');
+
+/** The configuration number of the frame starting at buf[offset]. */
+function xdatcarStamp(buf: Buffer, offset: number, end: number): { step: number; timePs: null } | null {
+  const lines = buf.toString('latin1', offset, Math.min(end, offset + 4096)).split('\n').map((l) => l.trim());
+  const config = lines.find((l) => /^(direct|cartesian)/i.test(l));
+  const m = config ? /(-?\d+)\s*$/.exec(config) : null;
+  return m ? { step: Number(m[1]), timePs: null } : null;
+}
+
+/** A title, a scale factor and three lines of three numbers. */
+function looksLikeXdatcar(text: string): boolean {
+  const lines = text.split('\n', 6).map((l) => l.replace(/\r$/, ''));
+  const numbers = (l: string | undefined, n: number) => {
+    if (l === undefined) return false;
+    const parts = l.trim().split(/\s+/);
+    return parts.length >= n && parts.slice(0, n).every((p) => Number.isFinite(Number(p)));
+  };
+  return numbers(lines[1], 1) && lines[1].trim().split(/\s+/).length === 1 && numbers(lines[2], 3) && numbers(lines[3], 3) && numbers(lines[4], 3);
+}
+
+export const xdatcarFormat: TrajectoryFormat = {
+  name: 'xdatcar',
+  aliases: ['vasp'],
+  description: 'a VASP XDATCAR',
+  binary: false,
+  sniff: (_head, text) => firstTextLine(text).line !== '' && looksLikeXdatcar(text),
+  createParser: (options) => new XdatcarParser(options),
+  framing: {
+    kind: 'marker',
+    context: (head) => ({ title: head.toString('latin1', 0, Math.min(head.length, 4096)).split('\n')[0].replace(/\r$/, '') }),
+    findStart: xdatcarFrameStart,
+    stampAt: xdatcarStamp,
+  },
+};

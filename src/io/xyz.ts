@@ -5,7 +5,8 @@ import type { Frame, Topology } from '../model/frame.js';
 import { elementsFromLabels, emptyTopology } from '../model/topology.js';
 import { AtomRows, parseAtomRows, Role, shortFrameError } from './atom-rows.js';
 import { numbersOf, parseCommentLine, parsePbc, parseProperties } from './extxyz-comment.js';
-import { skipBlankLines, type FrameParser, type ReaderOptions } from './format.js';
+import { skipBlankLines, type FrameParser, type LineFraming, type ReaderOptions, type TrajectoryFormat } from './format.js';
+import { firstTextLine } from './text-lines.js';
 import type { Scanner } from './scanner.js';
 
 /**
@@ -167,3 +168,37 @@ function symbolOrLabel(z: string): string {
   const n = Number(z);
   return Number.isInteger(n) && n >= 1 && n <= 118 ? symbolOf(n) : z;
 }
+
+/** Every frame is N + 2 lines (with a fixed atom count), starting with the count alone on its line. */
+const XYZ_FRAMING: LineFraming = {
+  kind: 'lines',
+  linesPerFrame: (natoms) => natoms + 2,
+  isStartLine: (line, natoms) => line.trim() === String(natoms),
+};
+
+/** An atom count alone on the first line; extended when the comment line has Lattice= or Properties=. */
+function xyzKind(text: string): 'xyz' | 'extxyz' | null {
+  const { line, index, lines } = firstTextLine(text);
+  if (!/^\d+$/.test(line)) return null;
+  return /(^|\s)(lattice|properties)\s*=/i.test(lines[index + 1] ?? '') ? 'extxyz' : 'xyz';
+}
+
+export const extxyzFormat: TrajectoryFormat = {
+  name: 'extxyz',
+  aliases: ['ext-xyz', 'extended-xyz'],
+  description: 'an extended XYZ file (Lattice= and Properties= on the comment line)',
+  binary: false,
+  sniff: (_head, text) => xyzKind(text) === 'extxyz',
+  createParser: (options) => new XyzParser(true, options),
+  framing: XYZ_FRAMING,
+};
+
+export const xyzFormat: TrajectoryFormat = {
+  name: 'xyz',
+  aliases: [],
+  description: 'an XYZ file (an atom count on line 1)',
+  binary: false,
+  sniff: (_head, text) => xyzKind(text) === 'xyz',
+  createParser: (options) => new XyzParser(false, options),
+  framing: XYZ_FRAMING,
+};

@@ -1,14 +1,16 @@
 import { open, stat, type FileHandle } from 'node:fs/promises';
-import { hasFrameMarker, markerFrameStart } from '../io/framing.js';
+import type { LineFraming, MarkerFraming } from '../io/format.js';
+import { formatByName } from '../io/formats.js';
 import { isGzip } from '../io/source.js';
-import { indexFromStamp, type Plan } from './plan.js';
+import { indexFromStamp, type Plan } from '../pipeline/plan.js';
 
 /**
  * Cutting an uncompressed trajectory into frame-aligned byte ranges, each read and parsed by a
- * worker on its own. Only a few kilobytes around each cut are read here: the cut moves forward
- * to the next frame marker, and the frame there tells its number by its stamp (step or time).
- * XYZ has neither marker nor stamp; with a fixed atom count each frame is N + 2 lines, so a count
- * of newlines (memchr-fast) finds both.
+ * worker on its own, as the file's format says frames are found (its `framing`). Only a few
+ * kilobytes around each cut are read here: with a marker, the cut moves forward to the next
+ * marker and the frame there tells its number by its stamp (step or time); with frames of a
+ * fixed number of lines (XYZ), a count of newlines (memchr-fast) finds both. A format without
+ * framing is read by one thread.
  */
 export interface Slice {
   start: number;
@@ -27,9 +29,9 @@ export const MIN_SLICE_BYTES = 4 << 20;
  */
 export async function planSlices(plan: Plan, count: number, minSliceBytes = MIN_SLICE_BYTES): Promise<Slice[] | null> {
   const path = plan.spec.file;
-  if (await isGzip(path)) return null;
+  if (!formatByName(plan.format).framing || (await isGzip(path))) return null;
   // A part of the run whose byte range the caller knows is sliced within that range only.
-  const within = plan.spec.byteRange ?? null;
+  const within = plan.spec.frames.byteRange;
   const from = within?.start ?? 0;
   const size = within?.end ?? (await stat(path)).size;
   const n = Math.max(1, Math.min(count, Math.floor((size - from) / minSliceBytes)));
@@ -75,57 +77,46 @@ export interface FrameStart {
  * frame put it).
  */
 export async function frameStartAfter(fh: FileHandle, plan: Plan, from: FrameStart, target: number, end: number): Promise<FrameStart | null | undefined> {
-  if (!hasFrameMarker(plan.format)) return lineCountStart(fh, plan, from, target, end);
-  const offset = await nextMarker(fh, plan, target, end);
+  const framing = formatByName(plan.format).framing;
+  if (!framing) return undefined;
+  if (framing.kind === 'lines') return lineCountStart(fh, plan, framing, from, target, end);
+  const offset = await nextMarker(fh, plan, framing, target, end);
   if (offset < 0) return null;
-  const frame = await frameNumberAt(fh, plan, offset);
+  const frame = await frameNumberAt(fh, plan, framing, offset, end);
   return frame === null ? undefined : { offset, frame, line: null };
 }
 
 /** The first frame marker at or after `target` and before `end`, reading windows that grow until one is found (−1: none). */
-async function nextMarker(fh: FileHandle, plan: Plan, target: number, end: number): Promise<number> {
+async function nextMarker(fh: FileHandle, plan: Plan, framing: MarkerFraming, target: number, end: number): Promise<number> {
   const before = Math.min(target, 1 << 12); // context for the lines above a marker
   for (let window = 1 << 20; ; window *= 4) {
     const from = target - before;
     const len = Math.min(end - from, before + window);
     const buf = Buffer.alloc(len + 1);
     const { bytesRead } = await fh.read(buf, 0, len, from);
-    const hit = markerFrameStart(plan.framing, buf, before, bytesRead);
+    const hit = framing.findStart(buf, before, bytesRead, plan.framing);
     if (hit >= 0) return from + hit;
     if (from + len >= end) return -1;
   }
 }
 
-/**
- * The number of the frame at a byte offset, from its stamp: the step of a LAMMPS frame
- * (`ITEM: TIMESTEP` / `ITEM: TIME` values) or an XDATCAR configuration number, read from the
- * frame's first lines only.
- */
-async function frameNumberAt(fh: FileHandle, plan: Plan, offset: number): Promise<number | null> {
-  const buf = Buffer.alloc(4096);
-  const { bytesRead } = await fh.read(buf, 0, buf.length, offset);
-  const lines = buf.toString('latin1', 0, bytesRead).split('\n').map((l) => l.trim());
-  if (plan.format === 'lammps-dump') {
-    const after = (item: string) => {
-      const k = lines.indexOf(item);
-      return k >= 0 && k + 1 < lines.length ? Number(lines[k + 1]) : null;
-    };
-    const step = after('ITEM: TIMESTEP');
-    const time = after('ITEM: TIME');
-    return indexFromStamp(plan, { step: Number.isInteger(step) ? step : null, timePs: null }) ?? (time !== null && plan.spacing.by === 'time' ? indexFromStamp(plan, { step: null, timePs: time }) : null);
-  }
-  const config = lines.find((l) => /^(direct|cartesian)/i.test(l));
-  const m = config ? /(-?\d+)\s*$/.exec(config) : null;
-  return m ? indexFromStamp(plan, { step: Number(m[1]), timePs: null }) : null;
+/** The number of the frame at a byte offset, from the stamp in its first few kilobytes. */
+async function frameNumberAt(fh: FileHandle, plan: Plan, framing: MarkerFraming, offset: number, end: number): Promise<number | null> {
+  const buf = Buffer.alloc(Math.min(4096, end - offset) + 1);
+  const { bytesRead } = await fh.read(buf, 0, buf.length - 1, offset);
+  const stamp = framing.stampAt(buf, 0, bytesRead, plan.framing);
+  if (!stamp) return null;
+  return stamp.index ?? indexFromStamp(plan, stamp);
 }
 
 /**
- * XYZ: frame starts are every N + 2 lines from a known one; the first at or after `target` (and
- * before `end`). That assumes every frame has the first frame's atom count: a cut that does not
- * land on a count line is undefined (not a usable frame start).
+ * Frames of a fixed number of lines (XYZ: N + 2): frame starts are every so many lines from a
+ * known one; the first at or after `target` (and before `end`). That assumes every frame has the
+ * first frame's atom count: a cut that does not land on a start line (XYZ: the atom count) is
+ * undefined (not a usable frame start).
  */
-async function lineCountStart(fh: FileHandle, plan: Plan, from: FrameStart, target: number, end: number): Promise<FrameStart | null | undefined> {
-  const perFrame = plan.natoms + 2;
+async function lineCountStart(fh: FileHandle, plan: Plan, framing: LineFraming, from: FrameStart, target: number, end: number): Promise<FrameStart | null | undefined> {
+  const perFrame = framing.linesPerFrame(plan.natoms);
   const buf = Buffer.allocUnsafe(Math.min(16 << 20, Math.max(1, end - from.offset)));
   let pos = from.offset;
   let lines = 0;
@@ -138,7 +129,7 @@ async function lineCountStart(fh: FileHandle, plan: Plan, from: FrameStart, targ
       const offset = pos + p + 1;
       if (lines % perFrame === 0 && offset >= target) {
         if (offset >= end) return null;
-        if (!(await startsWithCount(fh, offset, plan.natoms))) return undefined;
+        if (!framing.isStartLine(await lineAt(fh, offset), plan.natoms)) return undefined;
         return { offset, frame: from.frame + lines / perFrame, line: from.line === null ? null : from.line + lines };
       }
       p = buf.indexOf(10, p + 1);
@@ -148,9 +139,9 @@ async function lineCountStart(fh: FileHandle, plan: Plan, from: FrameStart, targ
   return null;
 }
 
-/** Whether the line at `offset` is an XYZ atom-count line for `natoms` atoms. */
-async function startsWithCount(fh: FileHandle, offset: number, natoms: number): Promise<boolean> {
-  const buf = Buffer.alloc(64);
-  const { bytesRead } = await fh.read(buf, 0, 64, offset);
-  return buf.toString('latin1', 0, bytesRead).split('\n')[0].trim() === String(natoms);
+/** The line at `offset` (its first 256 bytes). */
+async function lineAt(fh: FileHandle, offset: number): Promise<string> {
+  const buf = Buffer.alloc(256);
+  const { bytesRead } = await fh.read(buf, 0, buf.length, offset);
+  return buf.toString('latin1', 0, bytesRead).split('\n')[0].replace(/\r$/, '');
 }

@@ -1,5 +1,5 @@
 import { open } from 'node:fs/promises';
-import type { Plan } from './plan.js';
+import type { Plan } from '../pipeline/plan.js';
 import { frameStartAfter, type FrameStart, type Slice } from './slices.js';
 
 /**

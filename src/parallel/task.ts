@@ -1,17 +1,18 @@
+import { ANALYSES } from '../analyses/index.js';
 import { TrajectoryReader } from '../io/reader.js';
 import { InputError, ParseError } from '../model/errors.js';
-import type { MsdSums } from '../analysis/msd.js';
-import { msdSums } from '../analysis/msd.js';
-import { Folder, type FoldState } from './fold.js';
-import { seriesFromWire, seriesToWire, type WireSeries } from './merge.js';
-import { readerOptions, type Plan } from './plan.js';
+import { taskOf } from '../pipeline/contract.js';
+import { Folder } from '../pipeline/fold.js';
+import { readerOptions, type Plan } from '../pipeline/plan.js';
+import { foldToWire, type WireFold } from '../pipeline/state-codec.js';
+import { trace } from '../pipeline/trace.js';
 import { SliceControl } from './steal.js';
-import { trace } from './trace.js';
 
 /**
  * The work a worker thread does, as plain data in and out: fold the frames of one slice of a
- * file, or compute the FFT MSD sums of a range of particles. Errors a user must fix come back as
- * data (structured cloning loses their class), with everything needed to rebuild the message.
+ * file, or run one of an analysis's finishing tasks (e.g. the FFT MSD of a range of particles).
+ * Errors a user must fix come back as data (structured cloning loses their class), with
+ * everything needed to rebuild the message.
  */
 export interface FoldTask {
   kind: 'fold';
@@ -21,20 +22,17 @@ export interface FoldTask {
   control?: SharedArrayBuffer;
 }
 
-export interface MsdTask {
-  kind: 'msd';
-  /** frames × particles × 3 displacements, on a SharedArrayBuffer (read by all workers, copied by none). */
-  data: Float64Array;
-  particles: number;
-  frames: number;
-  from: number;
-  to: number;
+export interface AnalysisTask {
+  kind: 'analysis';
+  analysis: string;
+  task: string;
+  args: unknown;
 }
 
-export type Task = FoldTask | MsdTask;
+export type Task = FoldTask | AnalysisTask;
 
-export interface WireFold extends Omit<FoldState, 'msd'> {
-  msd: WireSeries[];
+export interface FoldedSlice {
+  state: WireFold;
   warnings: string[];
   truncated: TrajectoryReader['truncated'];
 }
@@ -52,7 +50,7 @@ export interface TaskFailure {
 }
 
 /** Fold one slice; `pause` (this thread only) lets the event loop run between frames. */
-export async function foldSlice(task: FoldTask, pause?: () => Promise<boolean>): Promise<WireFold | TaskFailure> {
+export async function foldSlice(task: FoldTask, pause?: () => Promise<boolean>): Promise<FoldedSlice | TaskFailure> {
   const { plan } = task;
   // A Buffer arrives from another thread as a plain Uint8Array.
   const raw = task.slice.bytes as Uint8Array | undefined;
@@ -61,13 +59,13 @@ export async function foldSlice(task: FoldTask, pause?: () => Promise<boolean>):
   trace(`slice ${slice.start}–${slice.end} begins`);
   try {
     const reader = await TrajectoryReader.open(plan.spec.file, {
-      ...readerOptions(plan.spec),
+      ...readerOptions(plan.spec.read),
       format: plan.format,
       range: slice,
       parserState: plan.parserState,
       topologyKnown: true,
     });
-    const folder = new Folder(plan);
+    const folder = new Folder(plan, ANALYSES);
     for await (const frame of reader.frames()) {
       if (folder.done(frame.index)) break;
       folder.add(frame);
@@ -75,14 +73,17 @@ export async function foldSlice(task: FoldTask, pause?: () => Promise<boolean>):
       if (pause) await pause();
     }
     control?.close();
-    const state = folder.state();
     trace(`slice ${slice.start}–${reader.next.offset} folded`);
-    return { ...state, msd: state.msd.map(seriesToWire), warnings: reader.warnings, truncated: reader.truncated };
+    return { state: foldToWire(ANALYSES, folder.state()), warnings: reader.warnings, truncated: reader.truncated };
   } catch (e) {
     return failureOf(e);
   } finally {
     control?.close();
   }
+}
+
+export function runAnalysisTask(task: AnalysisTask): unknown {
+  return taskOf(ANALYSES, task.analysis, task.task)(task.args as never);
 }
 
 export function failureOf(e: unknown): TaskFailure {
@@ -95,13 +96,4 @@ export function failureOf(e: unknown): TaskFailure {
 
 export function isFailure(x: unknown): x is TaskFailure {
   return typeof x === 'object' && x !== null && 'failure' in x;
-}
-
-export function msdPart(task: MsdTask): MsdSums {
-  // The shared series is read once, block by block, into this thread's own memory (msdSums).
-  return msdSums(task.data, task.particles, task.from, task.to, 0, task.frames);
-}
-
-export function foldFromWire(w: WireFold): FoldState {
-  return { ...w, msd: w.msd.map(seriesFromWire) };
 }

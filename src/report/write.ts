@@ -1,42 +1,31 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { AnalysisResult } from '../parallel/finish.js';
-import { msdCsv, rdfCsv, slug } from './csv.js';
+import type { AnalysisRegistry } from '../pipeline/contract.js';
+import { documentJson, sectionsOf, type AnalysisDocument } from './document.js';
 import { reportHtml } from './html.js';
-import { analysisJson } from './json.js';
-import { msdPlotSpec, rdfPlotSpec, renderSvg } from './plots.js';
+import { renderSvg } from './plots.js';
 
 /**
- * The `--out DIR` folder: analysis.json, one CSV per MSD and per g(r), their plots as SVG, and
+ * The `--out DIR` folder: analysis.json, each analysis's CSV tables and plots (SVG), and
  * index.html showing it all. Returns the files written.
  */
-export async function writeReport(dir: string, r: AnalysisResult, version: string): Promise<string[]> {
+export async function writeReport(dir: string, doc: AnalysisDocument, registry: AnalysisRegistry): Promise<string[]> {
   await mkdir(dir, { recursive: true });
   const files: string[] = [];
   const put = async (name: string, text: string) => {
     await writeFile(join(dir, name), text);
     files.push(name);
   };
-  await put('analysis.json', JSON.stringify(analysisJson(r, version), null, 1) + '\n');
-  const plots: { title: string; svg: string; csv: string }[] = [];
-  const msdCsvs: string[] = [];
-  for (const m of r.msd) {
-    const name = `msd-${slug(m.selection)}.csv`;
-    await put(name, msdCsv(m));
-    msdCsvs.push(name);
+  await put('analysis.json', JSON.stringify(documentJson(doc), null, 1) + '\n');
+  const plots: { caption: string; svg: string; csv: string }[] = [];
+  for (const { analysis, section } of sectionsOf(doc, registry)) {
+    for (const table of analysis.document.csv?.(section) ?? []) await put(table.name, table.text);
+    for (const plot of analysis.document.plots?.(section) ?? []) {
+      const svg = await renderSvg(plot.spec);
+      await put(`${plot.name}.svg`, svg);
+      plots.push({ caption: plot.caption, svg, csv: plot.csv });
+    }
   }
-  if (r.msd.length > 0) {
-    const svg = await renderSvg(msdPlotSpec(r.msd));
-    await put('msd.svg', svg);
-    plots.push({ title: 'MSD on log–log axes with the fit window', svg, csv: msdCsvs[0] });
-  }
-  for (const g of r.rdf) {
-    const base = `rdf-${slug(g.a)}-${slug(g.b)}`;
-    await put(`${base}.csv`, rdfCsv(g));
-    const svg = await renderSvg(rdfPlotSpec(g));
-    await put(`${base}.svg`, svg);
-    plots.push({ title: `g(r) and n(r) of ${g.a}–${g.b}`, svg, csv: `${base}.csv` });
-  }
-  await put('index.html', reportHtml(r, plots, version));
+  await put('index.html', reportHtml(doc, registry, plots));
   return files;
 }

@@ -1,6 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
+import { ANALYSES } from '../analyses/index.js';
 import { InputError } from '../model/errors.js';
+import { readDocument, type AnalysisDocument } from '../report/document.js';
 
 /**
  * `mdpost view --analysis FILE`: an `mdpost analyze --json` document shown beside the trajectory
@@ -18,22 +20,27 @@ export interface AnalysisInput {
   stride: number;
 }
 
-/** Read and parse the file; anything that is not an analysis document is an input error. */
-export async function readAnalysisFile(path: string): Promise<Record<string, unknown>> {
+/** Read, parse and check the file; anything that is not an analysis document is an input error. */
+export async function readAnalysisFile(path: string): Promise<AnalysisDocument> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
   } catch (e) {
     throw new InputError(`--analysis ${path}: cannot read it (${readReason(e)})`);
   }
-  let doc: unknown;
+  let raw: unknown;
   try {
-    doc = JSON.parse(text);
+    raw = JSON.parse(text);
   } catch (e) {
     throw new InputError(`--analysis ${path}: not valid JSON (${(e as Error).message}); expected the file written by mdpost analyze --json`);
   }
-  analysisInput(doc, path);
-  return doc as Record<string, unknown>;
+  analysisInput(raw, path);
+  try {
+    return readDocument(raw, ANALYSES, `--analysis ${path}`);
+  } catch (e) {
+    if (!(e instanceof InputError)) throw e;
+    throw new InputError(`--analysis ${path}: its entries are not those of mdpost analyze --json (${e.message.replace(`--analysis ${path}: `, '')})`);
+  }
 }
 
 /** The `input` block of an analysis document, checked for what the viewer relies on. */
@@ -44,9 +51,6 @@ export function analysisInput(doc: unknown, path: string): AnalysisInput {
   if (!isObject(input)) throw notAnalysis('it has no "input" object');
   const atoms = input.atoms;
   if (typeof atoms !== 'number' || !Number.isInteger(atoms) || atoms <= 0) throw notAnalysis(`"input.atoms" is ${JSON.stringify(atoms) ?? 'missing'}, not a positive whole number`);
-  for (const key of ['msd', 'rdf'] as const) {
-    if (doc[key] !== undefined && !Array.isArray(doc[key])) throw notAnalysis(`"${key}" is not an array`);
-  }
   const count = (v: unknown, min: number) => (typeof v === 'number' && Number.isInteger(v) && v >= min ? v : null);
   return {
     file: typeof input.file === 'string' ? input.file : null,
@@ -59,29 +63,28 @@ export function analysisInput(doc: unknown, path: string): AnalysisInput {
 }
 
 /** Refuse an analysis of a trajectory with another number of atoms. */
-export function checkAnalysisAtoms(doc: Record<string, unknown>, path: string, viewed: string, natoms: number): void {
-  const input = analysisInput(doc, path);
-  if (input.atoms === natoms) return;
-  const from = input.file ? `of ${input.file}` : 'of an unnamed file';
+export function checkAnalysisAtoms(doc: AnalysisDocument, path: string, viewed: string, natoms: number): void {
+  if (doc.input.atoms === natoms) return;
+  const from = doc.input.file ? `of ${doc.input.file}` : 'of an unnamed file';
   throw new InputError(
-    `--analysis ${path} is an analysis ${from} with ${input.atoms} atoms, but ${viewed} has ${natoms} atoms: it belongs to another trajectory; ` +
+    `--analysis ${path} is an analysis ${from} with ${doc.input.atoms} atoms, but ${viewed} has ${natoms} atoms: it belongs to another trajectory; ` +
       `run mdpost analyze on ${viewed} (or leave out --analysis to analyse it now)`,
   );
 }
 
 /** Warnings for an analysis whose file name or frame count does not match the viewed file. */
-export function analysisWarnings(doc: Record<string, unknown>, path: string, viewed: string, fileFrames: number): string[] {
-  const input = analysisInput(doc, path);
+export function analysisWarnings(doc: AnalysisDocument, path: string, viewed: string, fileFrames: number): string[] {
+  const input = doc.input;
   const warnings: string[] = [];
-  if (input.file !== null && sameName(input.file) !== sameName(viewed)) {
+  if (input.file !== '' && sameName(input.file) !== sameName(viewed)) {
     warnings.push(`--analysis ${path} was made from ${basename(input.file)}, not ${basename(viewed)}; make sure it is an analysis of the same run`);
   }
-  if (input.frames !== null) {
+  if (input.frames > 0) {
     // The analysis says which frames it used (--begin/--end/--stride): that many of this file's frames.
-    const last = Math.min(input.lastFrame ?? fileFrames - 1, fileFrames - 1);
-    const expected = last >= input.firstFrame ? Math.floor((last - input.firstFrame) / input.stride) + 1 : 0;
+    const last = Math.min(input.last_frame ?? fileFrames - 1, fileFrames - 1);
+    const expected = last >= input.first_frame ? Math.floor((last - input.first_frame) / input.stride) + 1 : 0;
     if (input.frames !== expected) {
-      const chosen = input.firstFrame > 0 || input.lastFrame !== null || input.stride > 1;
+      const chosen = input.first_frame > 0 || input.last_frame !== null || input.stride > 1;
       const mismatch = chosen
         ? `used ${input.frames} frames, but with its --begin/--end/--stride it would have used ${expected} of the ${fileFrames} frames of ${viewed}`
         : `used ${input.frames} frames, but ${viewed} has ${fileFrames}`;

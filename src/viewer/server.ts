@@ -3,14 +3,17 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { extname, resolve, sep } from 'node:path';
 import { availableParallelism } from 'node:os';
-import { TrajectoryReader, type OpenOptions } from '../io/reader.js';
+import { ANALYSES } from '../analyses/index.js';
+import { rdfAnalysis } from '../analyses/rdf.js';
+import { TrajectoryReader } from '../io/reader.js';
 import { isFreeCation } from '../model/elements.js';
 import { InputError } from '../model/errors.js';
 import type { Topology } from '../model/frame.js';
-import { analyzeFile } from '../parallel/analyze-file.js';
-import type { AnalysisSpec } from '../parallel/spec.js';
-import { analysisJson } from '../report/json.js';
-import { msdPlotSpec, rdfPlotSpec, resultsFromJson } from '../report/plots.js';
+import type { RawOptions } from '../pipeline/options.js';
+import { readerOptions } from '../pipeline/plan.js';
+import { readSpecFromOptions, specFromOptions } from '../pipeline/spec.js';
+import { documentJson, documentOf, section, sectionsOf, type AnalysisDocument } from '../report/document.js';
+import { analyzeFile } from '../run/analyze-file.js';
 import { MOLECULE_ALIASES } from '../select/formula.js';
 import { findMolecules, type Molecules } from '../select/molecules.js';
 import { select } from '../select/selection.js';
@@ -30,8 +33,8 @@ import { frameShell } from './shell.js';
  */
 export interface ViewOptions {
   file: string;
-  spec: AnalysisSpec;
-  readerOptions: OpenOptions;
+  /** Reading options as the command takes them (format, box, typeMap, dt, timestep). */
+  read: RawOptions;
   port: number;
   stride: number;
   highlight: string | null;
@@ -77,8 +80,10 @@ export async function startViewer(opts: ViewOptions): Promise<ViewServer> {
   const webRoot = await realpath(opts.webRoot).catch(() => {
     throw new InputError(`the viewer page is not built (${opts.webRoot} is missing); run npm run build`);
   });
+  // The reading options, checked as an analysis of the file checks them.
+  const read = readSpecFromOptions(opts.read);
   // First frame: topology, molecules and the selections.
-  const head = await TrajectoryReader.open(opts.file, opts.readerOptions);
+  const head = await TrajectoryReader.open(opts.file, readerOptions(read));
   let top: Topology | null = null;
   let firstPositions = new Float64Array(0);
   let firstBox = null;
@@ -93,7 +98,7 @@ export async function startViewer(opts: ViewOptions): Promise<ViewServer> {
   if (!top) throw new InputError(`${opts.file}: no complete frame to show`);
   const topology = top;
   // A given analysis must be of this trajectory: checked before the long work of reading all frames.
-  let analysis: Record<string, unknown> | null = null;
+  let analysis: AnalysisDocument | null = null;
   if (opts.analysisFile) {
     analysis = await readAnalysisFile(opts.analysisFile);
     checkAnalysisAtoms(analysis, opts.analysisFile, opts.file, natoms);
@@ -109,11 +114,11 @@ export async function startViewer(opts: ViewOptions): Promise<ViewServer> {
   // The analysis beside the viewer: given (read above), or run now on the same file.
   const notes: string[] = [];
   if (!analysis && opts.analyze !== false) {
-    const spec: AnalysisSpec = { ...opts.spec, msd: [], rdf: [[highlightText, shellText]] };
+    const asked = { ...opts.read, rdf: [`${highlightText},${shellText}`] };
     try {
-      const withMsd = await analyzeFile({ ...spec, msd: [highlightText] }, { workers: availableParallelism() }).catch(() => null);
-      const result = withMsd ?? (await analyzeFile(spec, { workers: availableParallelism() }));
-      analysis = analysisJson(result, 'view') as Record<string, unknown>;
+      const withMsd = await analyzeFile(specFromOptions(opts.file, { ...asked, msd: [highlightText] }, ANALYSES), { workers: availableParallelism() }).catch(() => null);
+      const result = withMsd ?? (await analyzeFile(specFromOptions(opts.file, asked, ANALYSES), { workers: availableParallelism() }));
+      analysis = documentOf(result, ANALYSES, 'view');
     } catch (e) {
       notes.push(`no analysis: ${(e as Error).message}`);
     }
@@ -122,9 +127,9 @@ export async function startViewer(opts: ViewOptions): Promise<ViewServer> {
   const cutoffA = opts.cutoffA ?? fromRdf ?? 3.2;
   const cutoffSource = opts.cutoffA !== null ? '--cutoff' : fromRdf !== null ? `first minimum of the ${highlightText}–${shellText} g(r)` : 'default 3.2 Å (no g(r) minimum found)';
   // Plots of a given file are made now, so a malformed one is refused before the frames are read.
-  const viewAnalysis: ViewAnalysis | null = analysis ? { analysis, plots: plotsOf(analysis, opts.analysisFile) } : null;
+  const viewAnalysis: ViewAnalysis | null = analysis ? { analysis: documentJson(analysis), plots: plotsOf(analysis) } : null;
 
-  const frames: ViewFrames = await loadViewFrames(opts.file, opts.readerOptions, { ...DEFAULT_LIMITS, stride: opts.stride }, () => molecules());
+  const frames: ViewFrames = await loadViewFrames(opts.file, readerOptions(read), { ...DEFAULT_LIMITS, stride: opts.stride }, () => molecules());
   notes.push(...frames.notes);
   const warnings = analysis && opts.analysisFile ? analysisWarnings(analysis, opts.analysisFile, opts.file, frames.fileFrames) : [];
   notes.push(...warnings);
@@ -133,7 +138,7 @@ export async function startViewer(opts: ViewOptions): Promise<ViewServer> {
   const names = moleculeNames(m);
   const pdb = writePdb({ elements: topology.elements ?? Array.from(topology.types!, (t) => `X${t}`), positions: frames.positions[0], box: frames.boxes[0], residueOf: m.ofAtom, residueNames: names, bonds: m.bonds, title: `mdpost view ${opts.file}` });
   const times = frames.stamps.map((s) => s.timePs);
-  const dtPs = times.length > 1 && times[0] !== null && times[1] !== null ? times[1]! - times[0]! : opts.spec.dtPs ? opts.spec.dtPs * frames.stride : null;
+  const dtPs = times.length > 1 && times[0] !== null && times[1] !== null ? times[1]! - times[0]! : read.dtPs ? read.dtPs * frames.stride : null;
   const dcd = writeDcd(frames.positions.map((p, k) => ({ positions: p, box: frames.boxes[k] })), frames.natoms, dtPs, `mdpost view ${opts.file}`);
   const info: ViewInfo = {
     file: opts.file,
@@ -244,8 +249,9 @@ function defaultShell(top: Topology, highlight: string): string {
   return `not H and not (${highlight})`;
 }
 
-function shellCutoff(analysis: Record<string, unknown> | null, a: string, b: string): number | null {
-  const rdf = Array.isArray(analysis?.rdf) ? (analysis.rdf as unknown[]).filter((r): r is { a?: unknown; b?: unknown; first_min?: { r_A?: unknown } | null } => typeof r === 'object' && r !== null) : [];
+/** The first minimum of the highlight–shell g(r) of the analysis (or of the highlight's first pair). */
+function shellCutoff(analysis: AnalysisDocument | null, a: string, b: string): number | null {
+  const rdf = analysis ? (section(analysis, rdfAnalysis) ?? []) : [];
   const pair = rdf.find((r) => r.a === a && r.b === b) ?? rdf.find((r) => r.a === a);
   const r = pair?.first_min?.r_A;
   return typeof r === 'number' && Number.isFinite(r) && r > 0 ? r : null;
@@ -257,17 +263,9 @@ function moleculeNames(m: Molecules): string[] {
   return m.formula.map((f) => (byFormula.get(f) ?? f).slice(0, 3));
 }
 
-function plotsOf(analysis: Record<string, unknown>, file: string | null): ViewAnalysis['plots'] {
-  try {
-    const { msd, rdf } = resultsFromJson(analysis);
-    const plots: ViewAnalysis['plots'] = [];
-    if (msd.length) plots.push({ title: 'MSD', spec: msdPlotSpec(msd) as unknown as Record<string, unknown> });
-    for (const g of rdf) plots.push({ title: `g(r) ${g.a}–${g.b}`, spec: rdfPlotSpec(g) as unknown as Record<string, unknown> });
-    return plots;
-  } catch (e) {
-    // Only a given file can be malformed; our own analysis is a bug if it is.
-    if (!file) throw e;
-    throw new InputError(`--analysis ${file}: its msd or rdf entries are not those of mdpost analyze --json (${(e as Error).message})`);
-  }
+/** Every analysis's plots of the document, as the report draws them. */
+function plotsOf(analysis: AnalysisDocument): ViewAnalysis['plots'] {
+  return sectionsOf(analysis, ANALYSES).flatMap(({ analysis: a, section: sec }) =>
+    (a.document.plots?.(sec) ?? []).map((p) => ({ title: p.label, spec: p.spec as unknown as Record<string, unknown> })),
+  );
 }
-

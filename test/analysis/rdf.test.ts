@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { emptyRdfState, MAX_CN, maxRmax, mergeRdf, RdfAccumulator } from '../../src/analysis/rdf.js';
+import { emptyRdfState, MAX_CN, maxRmax, mergeRdfStates, RdfAccumulator } from '../../src/analysis/rdf.js';
 import { finishRdf } from '../../src/analysis/rdf-shell.js';
 import { boxFromVectors, orthorhombicBox, type Box } from '../../src/model/box.js';
 import { HAVE_SHARED, readAll, shared } from '../support/io.js';
@@ -172,7 +172,9 @@ describe('g(r) normalisation', () => {
       whole.add(p, box);
       (f < 3 ? first : second).add(p, box);
     }
-    const merged = mergeRdf(mergeRdf(emptyRdfState(30, 80, 10, 7, 70), first.state), second.state);
+    const before = Array.from(first.state.counts);
+    const merged = mergeRdfStates(mergeRdfStates(emptyRdfState(30, 80, 10, 7, 70), first.state), second.state);
+    expect(Array.from(first.state.counts), 'the merge leaves its inputs unchanged').toEqual(before);
     expect(merged.frames).toBe(6);
     expect(Array.from(merged.counts)).toEqual(Array.from(whole.state.counts));
     expect(Array.from(merged.cnHist)).toEqual(Array.from(whole.state.cnHist));

@@ -35,10 +35,10 @@ describe('job files', () => {
       'big.lammpstrj.part-2-of-3',
       'big.lammpstrj.part-3-of-3',
     ]);
-    expect(entries[0].spec).toMatchObject({ msd: ['Na'], rdf: [['Na', 'O']], timestepPs: 0.001 });
+    expect(entries[0].spec).toMatchObject({ analyses: { msd: { selections: ['Na'] }, rdf: { pairs: [['Na', 'O']] } }, read: { timestepPs: 0.001 } });
     expect(entries[0].label).toBe('runs/T300/dump.lammpstrj');
     expect(entries[3]).toMatchObject({ label: 'big', part: { k: 0, n: 3 } });
-    expect(entries[3].spec.msd).toEqual(['Li']);
+    expect((entries[3].spec.analyses.msd as { selections: string[] }).selections).toEqual(['Li']);
     expect(entries.map((e) => e.index)).toEqual([0, 1, 2, 3, 4, 5]);
   });
 
@@ -81,7 +81,7 @@ describe('up-to-date results', () => {
     const a = await entryFingerprint(e, '1');
     expect(await entryFingerprint(e, '1')).toBe(a);
     expect(await entryFingerprint(e, '2')).not.toBe(a);
-    expect(await entryFingerprint({ ...e, spec: { ...e.spec, msd: ['Li'] } }, '1')).not.toBe(a);
+    expect(await entryFingerprint({ ...e, spec: { ...e.spec, analyses: { ...e.spec.analyses, msd: { selections: ['Li'], fit: 'auto' } } } }, '1')).not.toBe(a);
     utimesSync(e.file, new Date(), new Date(Date.now() + 5000));
     expect(await entryFingerprint(e, '1')).not.toBe(a);
   });

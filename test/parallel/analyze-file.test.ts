@@ -1,12 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { boxFromVectors, inverseMatrix, orthorhombicBox, type Box } from '../../src/model/box.js';
-import { analyzeFile } from '../../src/parallel/analyze-file.js';
-import { defaultSpec, type AnalysisSpec } from '../../src/parallel/spec.js';
+import { analyzeOf } from '../support/analyze.js';
 import { gaussian } from '../support/random.js';
 import { assemble, FSI } from '../support/molecules.js';
 import { writeExtxyz, writeLammpsDump, type SyntheticFrame } from '../support/write.js';
 
-const spec = (file: string, more: Partial<AnalysisSpec>): AnalysisSpec => ({ ...defaultSpec(file), ...more });
 
 /** An FSI⁻ and two Na⁺ drifting at constant velocity through the cell (and across its faces many times). */
 function ballisticFrames(box: Box | ((k: number) => Box), frames: number, dt: number) {
@@ -36,7 +34,7 @@ describe('MSD through the whole pipeline: molecules crossing the cell do not jum
     const box = boxFromVectors([12, 0, 0, 2, 11, 0, -1.5, 1, 10]);
     const { elements, frames, v, vNa } = ballisticFrames(box, 120, 0.5);
     const file = writeExtxyz('ballistic.extxyz', elements, frames);
-    const r = await analyzeFile(spec(file, { msd: ['FSI', 'Na'], dtPs: 0.5 }));
+    const r = await analyzeOf(file, { msd: ['FSI', 'Na'], dt: '0.5' });
     const [fsi, na] = r.msd;
     expect(fsi.kind).toBe('molecules');
     expect(fsi.count).toBe(1);
@@ -55,9 +53,9 @@ describe('MSD through the whole pipeline: molecules crossing the cell do not jum
   it('the same motion written as a LAMMPS dump with image flags gives the same MSD', async () => {
     const box = boxFromVectors([12, 0, 0, 2, 11, 0, -1.5, 1, 10]);
     const { elements, frames } = ballisticFrames(box, 60, 0.5);
-    const xyz = await analyzeFile(spec(writeExtxyz('b2.extxyz', elements, frames), { msd: ['FSI', 'Na'], dtPs: 0.5 }));
+    const xyz = await analyzeOf(writeExtxyz('b2.extxyz', elements, frames), { msd: ['FSI', 'Na'], dt: '0.5' });
     const mol = elements.map((_, i) => (i < 9 ? 1 : i - 7)); // FSI is molecule 1, each Na its own
-    const dump = await analyzeFile(spec(writeLammpsDump('b2.lammpstrj', elements, frames, mol), { msd: ['FSI', 'Na'], dtPs: 0.5 }));
+    const dump = await analyzeOf(writeLammpsDump('b2.lammpstrj', elements, frames, mol), { msd: ['FSI', 'Na'], dt: '0.5' });
     expect(dump.unwrapModes).toEqual(['image flags']);
     for (let s = 0; s < 2; s++) {
       for (let m = 0; m < 60; m++) expect(dump.msd[s].curve.msdA2[m]).toBeCloseTo(xyz.msd[s].curve.msdA2[m], 3);
@@ -103,7 +101,7 @@ describe('MSD through the whole pipeline: molecules crossing the cell do not jum
     }
     const elements = ['Na', 'Na', 'Na'];
     for (const file of [writeExtxyz('npt.extxyz', elements, frames), writeLammpsDump('npt.lammpstrj', elements, frames)]) {
-      const r = await analyzeFile(spec(file, { msd: ['Na'], dtPs: 1 }));
+      const r = await analyzeOf(file, { msd: ['Na'], dt: '1' });
       for (const lag of [1, 40, 149]) {
         let sum = 0;
         for (let t = 0; t + lag < steps; t++) for (let j = 0; j < 9; j++) sum += (expected[t + lag][j] - expected[t][j]) ** 2;
@@ -123,9 +121,9 @@ describe('MSD through the whole pipeline: molecules crossing the cell do not jum
     }
     const elements = Array.from({ length: n }, () => 'Ar');
     const file = writeExtxyz('drift.extxyz', elements, frames);
-    const drifting = await analyzeFile(spec(file, { msd: ['Ar'], dtPs: 1 }));
+    const drifting = await analyzeOf(file, { msd: ['Ar'], dt: '1' });
     expect(drifting.msd[0].curve.msdA2[10]).toBeCloseTo(64, 2); // (0.8 Å/ps · 10 ps)²
-    const still = await analyzeFile(spec(file, { msd: ['Ar'], dtPs: 1, removeDrift: true }));
+    const still = await analyzeOf(file, { msd: ['Ar'], dt: '1', removeDrift: true });
     expect(still.msd[0].curve.msdA2[10]).toBeLessThan(1e-6);
   });
 });
@@ -135,7 +133,7 @@ describe('frames used', () => {
     const box = orthorhombicBox(12, 11, 10);
     const { elements, frames, v } = ballisticFrames(box, 100, 0.5);
     const file = writeExtxyz('sel.extxyz', elements, frames);
-    const r = await analyzeFile(spec(file, { msd: ['FSI'], dtPs: 0.5, beginPs: 10, endPs: 40, stride: 3 }));
+    const r = await analyzeOf(file, { msd: ['FSI'], dt: '0.5', begin: '10', end: '40', stride: 3 });
     expect(r.framesUsed).toBe(21); // frames 20, 23, …, 80
     expect(r.dtUsedPs).toBe(1.5);
     const v2 = v[0] ** 2 + v[1] ** 2 + v[2] ** 2;
@@ -149,6 +147,6 @@ describe('frames used', () => {
     const good = writeLammpsDump('uneven.lammpstrj', elements, frames);
     const text = (await import('node:fs')).readFileSync(good, 'latin1').replace('ITEM: TIMESTEP\n50\n', 'ITEM: TIMESTEP\n30\n');
     const bad = (await import('../support/io.js')).tempFile('uneven2.lammpstrj', text);
-    await expect(analyzeFile(spec(bad, { msd: ['Na'], timestepPs: 0.05 }))).rejects.toThrow(/frame 5: step 30 breaks the even spacing.*restarted run/);
+    await expect(analyzeOf(bad, { msd: ['Na'], timestep: '0.05' })).rejects.toThrow(/frame 5: step 30 breaks the even spacing.*restarted run/);
   });
 });

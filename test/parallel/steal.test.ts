@@ -2,8 +2,8 @@ import { statSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { boxFromVectors } from '../../src/model/box.js';
 import { TrajectoryReader } from '../../src/io/reader.js';
-import { makePlan, type Plan } from '../../src/parallel/plan.js';
-import { defaultSpec } from '../../src/parallel/spec.js';
+import type { Plan } from '../../src/pipeline/plan.js';
+import { planOf as planWith } from '../support/analyze.js';
 import { cutPiece, SliceControl, steal } from '../../src/parallel/steal.js';
 import type { Slice } from '../../src/parallel/slices.js';
 import { planSlices } from '../../src/parallel/slices.js';
@@ -25,7 +25,7 @@ const files = () => {
 };
 
 async function planOf(file: string): Promise<Plan> {
-  return makePlan({ ...defaultSpec(file), rdf: [['Na', 'O']], dtPs: 1, msd: ['Na'] });
+  return planWith(file, { rdf: ['Na,O'], dt: '1', msd: ['Na'] });
 }
 
 /** Byte offset, number and line of every frame start, as a whole read of the file sees them. */
@@ -72,7 +72,7 @@ describe('cutting the rest of a slice in two (work stealing)', () => {
     const frame = (n: number, k: number) => `${n}\nframe ${k}\n` + Array.from({ length: n }, (_, i) => `O ${i + 0.1 * k} 1 1\n`).join('');
     const text = Array.from({ length: 40 }, (_, k) => frame(k < 20 ? 3 : 4, k)).join('');
     const file = tempFile('growing.xyz', text);
-    const plan = await makePlan({ ...defaultSpec(file), box: [10, 0, 0, 0, 10, 0, 0, 0, 10], rdf: [['O', 'O']] });
+    const plan = await planWith(file, { box: '10 10 10', rdf: ['O,O'] });
     const size = statSync(file).size;
     const start = { offset: 0, frame: 0, line: 1 };
     expect(await cutPiece(plan, start, size, 1)).toBeNull();

@@ -2,9 +2,11 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { boxFromVectors } from '../../src/model/box.js';
-import { analyzeFile, type RunOptions } from '../../src/parallel/analyze-file.js';
-import { defaultSpec, type AnalysisSpec } from '../../src/parallel/spec.js';
-import { analysisJson } from '../../src/report/json.js';
+import { ANALYSES } from '../../src/analyses/index.js';
+import type { RawOptions } from '../../src/pipeline/options.js';
+import { documentJson, documentOf } from '../../src/report/document.js';
+import { analyzeFile, type RunOptions } from '../../src/run/analyze-file.js';
+import { analyzeOf, specOf } from '../support/analyze.js';
 import { HAVE_SHARED, shared, tempFile } from '../support/io.js';
 import { assemble, FSI } from '../support/molecules.js';
 import { NAFSI_DUMP, NAFSI_XYZ } from '../support/nafsi.js';
@@ -33,35 +35,34 @@ function expectSame(a: unknown, b: unknown, path = 'result'): void {
   expect(b, path).toEqual(a);
 }
 
-async function json(spec: AnalysisSpec, options: RunOptions) {
-  const r = analysisJson(await analyzeFile(spec, options), 'test') as Record<string, unknown>;
+async function json(file: string, options: RawOptions, run: RunOptions) {
+  const r = documentJson(documentOf(await analyzeFile(specOf(file, options), run), ANALYSES, 'test'));
   delete r.warnings;
   return r;
 }
 
-async function expectSameForWorkers(spec: AnalysisSpec): Promise<void> {
-  const one = await json(spec, { workers: 1 });
-  for (const w of [2, 3]) expectSame(one, await json(spec, fine(w)), `${w} workers`);
+async function expectSameForWorkers(file: string, options: RawOptions): Promise<void> {
+  const one = await json(file, options, { workers: 1 });
+  for (const w of [2, 3]) expectSame(one, await json(file, options, fine(w)), `${w} workers`);
 }
 
 describe('results do not depend on the number of workers', () => {
   it('shipped LAMMPS dump, gzip-compressed: one thread decompresses, workers parse batches', async () => {
-    await expectSameForWorkers({ ...defaultSpec(NAFSI_DUMP), msd: ['Na', 'FSI'], rdf: [['Na', 'O']], removeDrift: true });
+    await expectSameForWorkers(NAFSI_DUMP, { msd: ['Na', 'FSI'], rdf: ['Na,O'], removeDrift: true });
   });
 
   it('the same dump uncompressed: workers read their own byte ranges', async () => {
     const plain = tempFile('nafsi.lammpstrj', execFileSync('gunzip', ['-c', NAFSI_DUMP], { maxBuffer: 1 << 30 }));
-    await expectSameForWorkers({ ...defaultSpec(plain), msd: ['Na', 'FSI'], rdf: [['Na', 'O'], ['O', 'O']], stride: 3, beginPs: 20 });
+    await expectSameForWorkers(plain, { msd: ['Na', 'FSI'], rdf: ['Na,O', 'O,O'], stride: 3, begin: '20' });
   });
 
   it('plain XYZ without image flags (unwrapped by jumps; slices found by counting lines)', async () => {
     const plain = tempFile('nafsi.xyz', execFileSync('gunzip', ['-c', NAFSI_XYZ], { maxBuffer: 1 << 30 }));
-    const box = [23.795186, 0, 0, 0, 23.795186, 0, 0, 0, 23.795186];
-    await expectSameForWorkers({ ...defaultSpec(plain), box, dtPs: 0.5, msd: ['Na', 'FSI'], rdf: [['Na', 'O']] });
+    await expectSameForWorkers(plain, { box: '23.795186 23.795186 23.795186', dt: '0.5', msd: ['Na', 'FSI'], rdf: ['Na,O'] });
   });
 
   it.skipIf(!HAVE_SHARED)('VASP XDATCAR (the header is carried to every slice)', async () => {
-    await expectSameForWorkers({ ...defaultSpec(shared('argyrodite.XDATCAR')), dtPs: 0.1, msd: ['Li'], rdf: [['Li', 'S']] });
+    await expectSameForWorkers(shared('argyrodite.XDATCAR'), { dt: '0.1', msd: ['Li'], rdf: ['Li,S'] });
   });
 
   it('slice boundaries inside jumps across the cell: molecules and ions keep moving straight', async () => {
@@ -82,9 +83,9 @@ describe('results do not depend on the number of workers', () => {
       for (let i = 9; i < 11; i++) for (let d = 0; d < 3; d++) p[3 * i + d] += 1.5 * g();
     }
     const file = writeExtxyz('jumps.extxyz', elements, frames);
-    const spec = { ...defaultSpec(file), dtPs: 0.1, msd: ['FSI', 'Na'] };
-    const one = await analyzeFile(spec, { workers: 1 });
-    const three = await analyzeFile(spec, { ...fine(3), sliceBytes: 20_000 });
+    const options = { dt: '0.1', msd: ['FSI', 'Na'] };
+    const one = await analyzeOf(file, options, { workers: 1 });
+    const three = await analyzeOf(file, options, { ...fine(3), sliceBytes: 20_000 });
     const v2 = 1.1 ** 2 + 0.9 ** 2 + 0.7 ** 2;
     for (const m of [1, 100, 299]) expect(three.msd[0].curve.msdA2[m] / (v2 * m * m)).toBeCloseTo(1, 6);
     // Jumps are summed frame by frame in a different order in each slice: displacements of
@@ -102,7 +103,7 @@ describe('errors in a worker are the serial reader\'s errors', () => {
     const bad = 200 * 1313 + 500; // an atom line of frame 200 (1313 lines per frame)
     lines[bad] = lines[bad].replace(/ (-?\d+\.\d+) /, ' 1.2.3 ');
     const file = tempFile('bad-middle.lammpstrj', lines.join('\n'));
-    const spec = { ...defaultSpec(file), msd: ['Na'], rdf: [['Na', 'O']] as [string, string][] };
+    const spec = specOf(file, { msd: ['Na'], rdf: ['Na,O'] });
     const serial = await analyzeFile(spec, { workers: 1 }).catch((e: Error) => e);
     const parallel = await analyzeFile(spec, fine(3)).catch((e: Error) => e);
     expect(serial).toBeInstanceOf(Error);
@@ -115,7 +116,7 @@ describe('errors in a worker are the serial reader\'s errors', () => {
     // frame 0 has two more lines (ITEM: UNITS) than the others: this is the end of frame 119
     lines[120 * 1313 + 40] = lines[120 * 1313 + 40].replace(/ (-?\d+\.\d+) /, ' 4.5e ');
     const file = tempFile('bad-middle.lammpstrj.gz', lines.join('\n'));
-    const spec = { ...defaultSpec(file), rdf: [['Na', 'O']] as [string, string][] };
+    const spec = specOf(file, { rdf: ['Na,O'] });
     const serial = (await analyzeFile(spec, { workers: 1 }).catch((e: Error) => e)) as Error;
     const parallel = (await analyzeFile(spec, fine(3)).catch((e: Error) => e)) as Error;
     expect(serial.message).toMatch(new RegExp(`line ${120 * 1313 + 41}, frame 119: expected [xyz] \\(column \\d+\\) \\(a number\\), not "4\\.5e"`));
@@ -125,7 +126,7 @@ describe('errors in a worker are the serial reader\'s errors', () => {
   it('a truncated last frame is a warning with either', async () => {
     const text = readFileSync(tempFile('whole.lammpstrj', execFileSync('gunzip', ['-c', NAFSI_DUMP], { maxBuffer: 1 << 30 })), 'latin1');
     const file = tempFile('cut.lammpstrj', text.slice(0, text.length - 20_000));
-    const spec = { ...defaultSpec(file), rdf: [['Na', 'O']] as [string, string][] };
+    const spec = specOf(file, { rdf: ['Na,O'] });
     const a = await analyzeFile(spec, { workers: 1 });
     const b = await analyzeFile(spec, fine(3));
     expect(a.framesUsed).toBe(400);

@@ -1,9 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { finishRdf } from '../../src/analysis/rdf-shell.js';
+import { ANALYSES } from '../../src/analyses/index.js';
+import type { MsdState } from '../../src/analyses/msd.js';
+import type { RdfAccumulator } from '../../src/analysis/rdf.js';
 import { TrajectoryReader } from '../../src/io/reader.js';
-import { Folder } from '../../src/parallel/fold.js';
-import { makePlan, readerOptions } from '../../src/parallel/plan.js';
-import { defaultSpec, type AnalysisSpec } from '../../src/parallel/spec.js';
+import { Folder } from '../../src/pipeline/fold.js';
+import { makePlan, readerOptions } from '../../src/pipeline/plan.js';
+import type { AnalysisSpec } from '../../src/pipeline/spec.js';
+import { specOf } from '../support/analyze.js';
 import { LAMMPS_PEER, NAFSI_DUMP, NAFSI_XYZ, numberRows, vectorBlocks } from '../support/nafsi.js';
 
 /**
@@ -13,9 +17,9 @@ import { LAMMPS_PEER, NAFSI_DUMP, NAFSI_XYZ, numberRows, vectorBlocks } from '..
  * The dump holds 6 significant digits, LAMMPS its own doubles: agreement to ~1e-3 Å².
  */
 async function fold(spec: AnalysisSpec) {
-  const plan = await makePlan(spec);
-  const folder = new Folder(plan);
-  const reader = await TrajectoryReader.open(spec.file, readerOptions(spec));
+  const plan = await makePlan(spec, ANALYSES);
+  const folder = new Folder(plan, ANALYSES);
+  const reader = await TrajectoryReader.open(spec.file, readerOptions(spec.read));
   for await (const f of reader.frames()) folder.add(f);
   return { plan, state: folder.state() };
 }
@@ -35,12 +39,12 @@ function singleOrigin(series: { frames: number; particles: number; data: Float64
 describe('LAMMPS compute msd and msd/chunk on the shipped trajectory', () => {
   it.each([
     ['LAMMPS dump with image flags', NAFSI_DUMP, {}],
-    ['plain XYZ (wrapped, no cell: --box, unwrapped by jumps)', NAFSI_XYZ, { box: [23.795186, 0, 0, 0, 23.795186, 0, 0, 0, 23.795186] }],
+    ['plain XYZ (wrapped, no cell: --box, unwrapped by jumps)', NAFSI_XYZ, { box: '23.795186 23.795186 23.795186' }],
   ])('Na⁺ and FSI⁻ centre of mass, %s', async (_name, file, extra) => {
-    const spec = { ...defaultSpec(file), ...extra, dtPs: 0.5, msd: ['Na', 'FSI'] };
-    const { state } = await fold(spec);
-    const na = singleOrigin(state.msd[0]);
-    const fsi = singleOrigin(state.msd[1]);
+    const { state } = await fold(specOf(file, { ...extra, dt: '0.5', msd: ['Na', 'FSI'] }));
+    const series = (state.analyses.msd as MsdState).chunks;
+    const na = singleOrigin(series[0][0]);
+    const fsi = singleOrigin(series[1][0]);
     const refNa = numberRows(`${LAMMPS_PEER}/msd-na.txt`);
     const refFsi = numberRows(`${LAMMPS_PEER}/msd-fsi-com.txt`);
     expect(na.length).toBe(refNa.length);
@@ -54,9 +58,8 @@ describe('LAMMPS compute msd and msd/chunk on the shipped trajectory', () => {
 
 describe('LAMMPS compute rdf on the shipped trajectory (200 bins to 8 Å, every frame)', () => {
   it('g(r) per bin within 0.02 and the running coordination number within 0.01', async () => {
-    const spec = { ...defaultSpec(NAFSI_DUMP), rdf: [['Na', 'type 4'], ['Na', 'type 6']] as [string, string][], rmaxA: 8, bins: 200 };
-    const { state } = await fold(spec);
-    const ours = state.rdf.map(finishRdf);
+    const { state } = await fold(specOf(NAFSI_DUMP, { rdf: ['Na,type 4', 'Na,type 6'], rmax: '8', bins: '200' }));
+    const ours = (state.analyses.rdf as RdfAccumulator[]).map((acc) => finishRdf(acc.state));
     const blocks = vectorBlocks(`${LAMMPS_PEER}/rdf.txt`);
     expect(blocks).toHaveLength(401);
     for (const [pair, gCol, cnCol] of [

@@ -1,8 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { analyzeFile } from '../../src/parallel/analyze-file.js';
-import { defaultSpec } from '../../src/parallel/spec.js';
+import { analyzeOf } from '../support/analyze.js';
 import { REPO } from '../support/io.js';
 import { NAFSI_DUMP } from '../support/nafsi.js';
 
@@ -18,7 +17,7 @@ interface Ref {
 const ref: Ref = JSON.parse(readFileSync(join(REPO, 'test/fixtures/peers/mdanalysis/nafsi-water.json'), 'utf8'));
 
 describe('MSD and D against MDAnalysis EinsteinMSD', async () => {
-  const result = await analyzeFile({ ...defaultSpec(NAFSI_DUMP), msd: ['Na', 'FSI'], fit: [10, 100] });
+  const result = await analyzeOf(NAFSI_DUMP, { msd: ['Na', 'FSI'], fit: '10:100' });
 
   it.each([
     ['Na', 0],
@@ -40,7 +39,7 @@ describe('MSD and D against MDAnalysis EinsteinMSD', async () => {
 describe('g(r) and n(r) against MDAnalysis InterRDF (275 bins to 11 Å)', async () => {
   const sel = (types: number[]) => `type ${types.join(' ')}`;
   const pairs = ref.rdf.filter((r) => !r.same_group);
-  const result = await analyzeFile({ ...defaultSpec(NAFSI_DUMP), rdf: [...pairs.map((r) => [sel(r.types_a), sel(r.types_b)] as [string, string]), ['type 6', 'type 6']], rmaxA: 11, bins: 275 });
+  const result = await analyzeOf(NAFSI_DUMP, { rdf: [...pairs.map((r) => `${sel(r.types_a)},${sel(r.types_b)}`), 'type 6,type 6'], rmax: '11', bins: '275' });
 
   it.each(pairs.map((r, k) => [`${r.a}–${r.b}`, k] as const))('%s: g within 0.02 per bin, n(r) within 0.01', (_name, k) => {
     const mine = result.rdf[k], theirs = pairs[k];

@@ -1,8 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { analyzeFile } from '../../src/parallel/analyze-file.js';
-import { defaultSpec } from '../../src/parallel/spec.js';
+import { analyzeOf } from '../support/analyze.js';
 import { HAVE_SHARED, readAll, REPO, shared } from '../support/io.js';
 
 /**
@@ -22,8 +21,8 @@ const FILE = shared('argyrodite.XDATCAR');
 
 describe.skipIf(!HAVE_SHARED)('argyrodite.XDATCAR against pymatgen', async () => {
   const { frames, reader } = HAVE_SHARED ? await readAll(FILE) : { frames: [], reader: null };
-  const spec = { ...defaultSpec(FILE), dtPs: ref.msd_li.dt_ps, msd: ['Li'], rdf: [['Li', 'S']] as [string, string][], rmaxA: ref.rdf_li_s.rmax_A, bins: ref.rdf_li_s.bins };
-  const result = HAVE_SHARED ? await analyzeFile(spec) : null;
+  const options = { dt: ref.msd_li.dt_ps, msd: ['Li'], rdf: ['Li,S'], rmax: ref.rdf_li_s.rmax_A, bins: ref.rdf_li_s.bins };
+  const result = HAVE_SHARED ? await analyzeOf(FILE, options) : null;
 
   it('reads the same atoms, cell and positions as pymatgen Xdatcar (to 1e-12 Å)', () => {
     const r = ref.reader;

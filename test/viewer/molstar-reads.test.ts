@@ -5,8 +5,6 @@ import { trajectoryFromPDB } from 'molstar/lib/mol-model-formats/structure/pdb.j
 import { coordinatesFromDcd } from 'molstar/lib/mol-model-formats/structure/dcd.js';
 import { ModelSymmetry } from 'molstar/lib/mol-model-formats/structure/property/symmetry.js';
 import { Task } from 'molstar/lib/mol-task/index.js';
-import { readerOptions } from '../../src/parallel/plan.js';
-import { defaultSpec } from '../../src/parallel/spec.js';
 import { defaultWebRoot, startViewer, type ViewServer } from '../../src/viewer/server.js';
 import { NAFSI_DUMP } from '../support/nafsi.js';
 
@@ -18,8 +16,7 @@ import { NAFSI_DUMP } from '../support/nafsi.js';
 describe(`Mol* (on Node ${process.version}) reads the viewer's topology and frames`, () => {
   let server: ViewServer;
   beforeAll(async () => {
-    const spec = defaultSpec(NAFSI_DUMP);
-    server = await startViewer({ file: NAFSI_DUMP, spec, readerOptions: readerOptions(spec), port: 0, stride: 10, highlight: null, shell: null, cutoffA: 3.2, analysisFile: null, webRoot: defaultWebRoot(), analyze: false });
+    server = await startViewer({ file: NAFSI_DUMP, read: {}, port: 0, stride: 10, highlight: null, shell: null, cutoffA: 3.2, analysisFile: null, webRoot: defaultWebRoot(), analyze: false });
   });
   afterAll(() => server.close());
 

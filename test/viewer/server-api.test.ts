@@ -6,10 +6,10 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import { runView } from '../../src/cli/view.js';
 import { TrajectoryReader } from '../../src/io/reader.js';
 import { InputError } from '../../src/model/errors.js';
-import { analyzeFile } from '../../src/parallel/analyze-file.js';
-import { readerOptions } from '../../src/parallel/plan.js';
-import { defaultSpec } from '../../src/parallel/spec.js';
-import { analysisJson } from '../../src/report/json.js';
+import { ANALYSES } from '../../src/analyses/index.js';
+import { documentJson, documentOf } from '../../src/report/document.js';
+import { analyzeFile } from '../../src/run/analyze-file.js';
+import { specOf } from '../support/analyze.js';
 import { defaultWebRoot, startViewer, type ViewOptions, type ViewServer } from '../../src/viewer/server.js';
 import type { FrameShell, ViewAnalysis, ViewInfo } from '../../src/viewer/api.js';
 import { readDcd } from '../support/dcd.js';
@@ -33,8 +33,7 @@ function raw(url: string, path: string, method = 'GET'): Promise<{ status: numbe
 describe('mdpost view server', () => {
   let server: ViewServer;
   beforeAll(async () => {
-    const spec = defaultSpec(NAFSI_DUMP);
-    server = await startViewer({ file: NAFSI_DUMP, spec, readerOptions: readerOptions(spec), port: 0, stride: 4, highlight: null, shell: null, cutoffA: 3.2, analysisFile: null, webRoot: defaultWebRoot(), analyze: false });
+    server = await startViewer({ file: NAFSI_DUMP, read: {}, port: 0, stride: 4, highlight: null, shell: null, cutoffA: 3.2, analysisFile: null, webRoot: defaultWebRoot(), analyze: false });
   });
   afterAll(() => server.close());
 
@@ -118,8 +117,7 @@ describe('mdpost view server', () => {
 
 /** startViewer on the shipped dump, as `mdpost view` calls it, with what a test changes. */
 function view(more: Partial<ViewOptions>): Promise<ViewServer> {
-  const spec = defaultSpec(NAFSI_DUMP);
-  return startViewer({ file: NAFSI_DUMP, spec, readerOptions: readerOptions(spec), port: 0, stride: 10, highlight: null, shell: null, cutoffA: null, analysisFile: null, webRoot: defaultWebRoot(), analyze: false, ...more });
+  return startViewer({ file: NAFSI_DUMP, read: {}, port: 0, stride: 10, highlight: null, shell: null, cutoffA: null, analysisFile: null, webRoot: defaultWebRoot(), analyze: false, ...more });
 }
 
 async function getJson<T>(url: string, path: string): Promise<T> {
@@ -150,8 +148,8 @@ describe('mdpost view --analysis FILE', () => {
     return tempFile(`analysis-${n++}.json`, Buffer.from(JSON.stringify(doc), 'utf8'));
   };
   beforeAll(async () => {
-    const result = await analyzeFile({ ...defaultSpec(NAFSI_DUMP), msd: ['Na'], rdf: [['Na', 'O']] }, { workers: 1 });
-    analysis = analysisJson(result, '0.1.0');
+    const result = await analyzeFile(specOf(NAFSI_DUMP, { msd: ['Na'], rdf: ['Na,O'] }), { workers: 1 });
+    analysis = documentJson(documentOf(result, ANALYSES, '0.1.0'));
     expect(analysis.input).toMatchObject({ file: NAFSI_DUMP, atoms: 1304, frames: 401, first_frame: 0, last_frame: null, stride: 1 });
   });
 
@@ -199,8 +197,8 @@ describe('mdpost view --analysis FILE', () => {
     ['a JSON array', () => tempFile('array.json', '[1, 2]'), /not an mdpost analyze --json document \(the top level is an array/],
     ['JSON without input.atoms', () => tempFile('no-atoms.json', '{"input": {"file": "x.xyz"}, "msd": [], "rdf": []}'), /"input\.atoms" is missing/],
     ['input.atoms not a count', () => tempFile('bad-atoms.json', '{"input": {"atoms": "1304"}}'), /"input\.atoms" is "1304"/],
-    ['msd entries of another shape', () => tempFile('bad-msd.json', '{"input": {"atoms": 1304}, "msd": [{"selection": "Na"}], "rdf": []}'), /msd or rdf entries are not those of mdpost analyze --json/],
-    ['rdf that is not a list', () => tempFile('bad-rdf.json', '{"input": {"atoms": 1304}, "rdf": {"a": "Na"}}'), /"rdf" is not an array/],
+    ['msd entries of another shape', () => tempFile('bad-msd.json', '{"input": {"atoms": 1304}, "msd": [{"selection": "Na"}], "rdf": []}'), /entries are not those of mdpost analyze --json \(msd\[0\]\.kind: expected text/],
+    ['rdf that is not a list', () => tempFile('bad-rdf.json', '{"input": {"atoms": 1304}, "rdf": {"a": "Na"}}'), /entries are not those of mdpost analyze --json \(rdf: expected a list, not an object\)/],
   ])('refuses %s as --analysis with an InputError that names the file', async (_, make, message) => {
     const file = make();
     const e = await rejection(view({ analysisFile: file }));

@@ -1,8 +1,10 @@
+import { ANALYSES } from '../analyses/index.js';
 import { InputError } from '../model/errors.js';
-import { finish, msdWork, type AnalysisResult } from './finish.js';
-import { mergeFolds } from './merge.js';
-import type { Plan } from './plan.js';
-import type { SavedFold } from './state-file.js';
+import { serialParallel } from '../pipeline/contract.js';
+import { finish, type Finished } from '../pipeline/finish.js';
+import { mergeAll } from '../pipeline/merge.js';
+import type { Plan } from '../pipeline/plan.js';
+import type { SavedFold } from '../pipeline/state-codec.js';
 
 /**
  * The analysis of a run folded in parts — by other processes or machines, each over a range of
@@ -10,9 +12,9 @@ import type { SavedFold } from './state-file.js';
  * the worker threads use, then the same finish. The parts must be of one analysis of one run and
  * together cover its frames without gaps or overlaps.
  */
-export async function joinParts(parts: SavedFold[], names: string[]): Promise<AnalysisResult> {
+export async function joinParts(parts: SavedFold[], names: string[]): Promise<Finished> {
   if (parts.length === 0) throw new InputError('nothing to merge');
-  const key = (p: Plan) => JSON.stringify({ ...p.spec, file: undefined, frames: undefined, byteRange: undefined });
+  const key = (p: Plan) => JSON.stringify({ ...p.spec, file: undefined, frames: { ...p.spec.frames, range: undefined, byteRange: undefined } });
   const order = parts.map((_, k) => k).filter((k) => parts[k].state.firstIndex >= 0);
   order.sort((a, b) => parts[a].state.firstIndex - parts[b].state.firstIndex);
   const base = parts[order[0] ?? 0];
@@ -26,9 +28,9 @@ export async function joinParts(parts: SavedFold[], names: string[]): Promise<An
     if (next.firstIndex <= prev.lastIndex) throw new InputError(`${names[order[j]]}: its frames (from ${next.firstIndex}) overlap those of ${names[order[j - 1]]} (to ${prev.lastIndex})`);
     if (next.firstIndex !== prev.lastIndex + 1) throw new InputError(`frames ${prev.lastIndex + 1}–${next.firstIndex - 1} are in none of the parts (between ${names[order[j - 1]]} and ${names[order[j]]})`);
   }
-  const plan: Plan = { ...base.plan, spec: { ...base.plan.spec, frames: null, byteRange: null }, rangeFirst: 0, rangeEnd: null };
-  const state = mergeFolds(plan, order.map((k) => parts[k].state));
-  const result = await finish(plan, state, async (series) => msdWork(series, 0, series.particles));
+  const plan: Plan = { ...base.plan, spec: { ...base.plan.spec, frames: { ...base.plan.spec.frames, range: null, byteRange: null } }, rangeFirst: 0, rangeEnd: null };
+  const state = mergeAll(plan, ANALYSES, order.length ? order.map((k) => parts[k].state) : [base.state]);
+  const result = await finish(plan, ANALYSES, state, serialParallel(ANALYSES));
   result.warnings.push(...parts.flatMap((p) => p.warnings));
   return result;
 }

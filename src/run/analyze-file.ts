@@ -1,21 +1,24 @@
 import { open } from 'node:fs/promises';
 import type { Piscina } from 'piscina';
-import { countFrameStarts, countLines, hasFrameMarker, markerFrameStart } from '../io/framing.js';
+import { ANALYSES } from '../analyses/index.js';
+import { formatByName } from '../io/formats.js';
 import { TrajectoryReader, truncationWarning } from '../io/reader.js';
 import { isGzip, openByteSource, streamBytes } from '../io/source.js';
-import { addSums, type MsdSeries, type MsdSums } from '../analysis/msd.js';
+import { countLines } from '../io/text-lines.js';
 import { InputError, ParseError } from '../model/errors.js';
-import { Folder, type FoldState } from './fold.js';
-import { finish, msdWork, type AnalysisResult, type MsdCompute } from './finish.js';
-import { mergeFolds } from './merge.js';
-import { makePlan, readerOptions, type Plan } from './plan.js';
-import { createPool } from './pool.js';
-import { planSlices, type Slice } from './slices.js';
-import { SliceControl, steal } from './steal.js';
-import type { SavedFold } from './state-file.js';
-import { trace } from './trace.js';
-import type { AnalysisSpec } from './spec.js';
-import { foldFromWire, foldSlice, isFailure, type FoldTask, type MsdTask, type TaskFailure, type WireFold } from './task.js';
+import { frameBatches } from '../parallel/batches.js';
+import { createPool } from '../parallel/pool.js';
+import { planSlices, type Slice } from '../parallel/slices.js';
+import { SliceControl, steal } from '../parallel/steal.js';
+import { foldSlice, isFailure, type FoldedSlice, type FoldTask, type TaskFailure } from '../parallel/task.js';
+import { serialParallel, type Parallel } from '../pipeline/contract.js';
+import { finish, type Finished } from '../pipeline/finish.js';
+import { Folder, type FoldState } from '../pipeline/fold.js';
+import { mergeAll } from '../pipeline/merge.js';
+import { makePlan, readerOptions, type Plan } from '../pipeline/plan.js';
+import type { AnalysisSpec } from '../pipeline/spec.js';
+import { foldFromWire, type SavedFold } from '../pipeline/state-codec.js';
+import { trace } from '../pipeline/trace.js';
 
 export interface RunOptions {
   /** Worker threads; 1 (the default) runs everything in this thread. */
@@ -30,6 +33,8 @@ export interface RunOptions {
   batchBytes?: number;
   /** Smallest piece of a slice handed to an idle thread (default 1 MB); tests lower it. */
   stealBytes?: number;
+  /** Settles when the run should stop (the command's Ctrl-C): the pool is shut down and the run rejects. */
+  cancelled?: Promise<unknown>;
 }
 
 export const MIN_PARALLEL_BYTES = 32 << 20;
@@ -59,16 +64,21 @@ function tuningFromEnv(): RunOptions {
   return out;
 }
 
+/** The run was stopped (Ctrl-C): the command decides how to end. */
+export class Cancelled extends Error {
+  override name = 'Cancelled';
+}
+
 /**
  * Analyse one trajectory: plan from its first frames, fold every frame into the analyses'
  * states, finish. With several workers an uncompressed file is cut into frame-aligned slices
  * that workers read and parse themselves; a gzip file is decompressed here and handed out in
- * frame-aligned batches. States merge in file order (merge.ts), and the FFT MSD is split across
- * the workers by particle. The numbers do not depend on the number of workers.
+ * frame-aligned batches. States merge in file order, and finishing work that splits (the FFT
+ * MSD) runs across the workers. The numbers do not depend on the number of workers.
  */
-export async function analyzeFile(spec: AnalysisSpec, options: RunOptions = {}): Promise<AnalysisResult> {
-  return run(spec, options, async ({ plan, state, warnings, msd }) => {
-    const result = await finish(plan, state, msd);
+export async function analyzeFile(spec: AnalysisSpec, options: RunOptions = {}): Promise<Finished> {
+  return run(spec, options, async ({ plan, state, warnings, parallel }) => {
+    const result = await finish(plan, ANALYSES, state, parallel);
     trace('finished');
     result.warnings.push(...warnings);
     return result;
@@ -76,7 +86,7 @@ export async function analyzeFile(spec: AnalysisSpec, options: RunOptions = {}):
 }
 
 /**
- * Fold the frames of one trajectory (or of its `spec.frames` range) without finishing: the
+ * Fold the frames of one trajectory (or of its `spec.frames.range`) without finishing: the
  * partial state that `mdpost merge` joins with the states of the other ranges.
  */
 export async function foldFile(spec: AnalysisSpec, options: RunOptions = {}): Promise<SavedFold> {
@@ -87,8 +97,7 @@ interface Folded {
   plan: Plan;
   state: FoldState;
   warnings: string[];
-  /** The FFT MSD, in this thread or split across the pool. */
-  msd: MsdCompute;
+  parallel: Parallel;
 }
 
 async function run<T>(spec: AnalysisSpec, given: RunOptions, then: (f: Folded) => Promise<T>): Promise<T> {
@@ -100,38 +109,55 @@ async function run<T>(spec: AnalysisSpec, given: RunOptions, then: (f: Folded) =
   // warm from planning, and its share needs no transfer); with gzip it decompresses instead.
   // The pool's threads start (and load their code) while this one plans.
   const pool = workers > 1 ? createPool(gz ? workers : workers - 1) : null;
-  const onSigint = () => {
-    void (pool ? pool.destroy() : Promise.resolve()).finally(() => process.exit(130));
-  };
-  process.once('SIGINT', onSigint);
-  try {
+  const work = async (): Promise<T> => {
     trace('start');
-    const plan = await makePlan(spec);
+    const plan = await makePlan(spec, ANALYSES);
     trace('planned');
     if (pool) {
       const slices = gz ? null : await planSlices(plan, workers, options.sliceBytes);
       trace(`sliced: ${slices?.length ?? 'none'}`);
-      if (gz || slices) {
+      if ((gz && formatByName(plan.format).framing) || slices) {
         const { state, warnings } = await inWorkers(plan, pool, workers, slices, options);
-        return await then({ plan, state, warnings, msd: (series) => msdInWorkers(pool, series, workers) });
+        return await then({ plan, state, warnings, parallel: poolParallel(pool, workers) });
       }
     }
     const { state, warnings } = await inThisThread(plan, options);
-    return await then({ plan, state, warnings, msd: async (series) => msdWork(series, 0, series.particles) });
+    return await then({ plan, state, warnings, parallel: serialParallel(ANALYSES) });
+  };
+  try {
+    const working = work();
+    if (!options.cancelled) return await working;
+    // Once stopped, the work fails as the pool goes: that is expected, not an error to report.
+    working.catch(() => {});
+    return await Promise.race([working, options.cancelled.then(() => Promise.reject(new Cancelled('stopped')))]);
   } finally {
-    process.removeListener('SIGINT', onSigint);
     await pool?.destroy();
     trace('pool closed');
   }
 }
 
+/** Finishing tasks split between the pool's threads and this one, on memory all of them read. */
+function poolParallel(pool: Piscina, workers: number): Parallel {
+  return {
+    threads: workers,
+    alloc: (n) => new Float64Array(new SharedArrayBuffer(8 * Math.max(1, n))),
+    async map<A, R>(analysis: string, task: string, args: A[]): Promise<R[]> {
+      // The first runs here while the pool runs the rest.
+      const [mine, ...rest] = args;
+      const theirs = rest.map((a) => pool.run({ kind: 'analysis', analysis, task, args: a }) as Promise<R>);
+      const here = mine === undefined ? [] : await serialParallel(ANALYSES).map<A, R>(analysis, task, [mine]);
+      return [...here, ...(await Promise.all(theirs))];
+    },
+  };
+}
+
 async function inThisThread(plan: Plan, options: RunOptions): Promise<{ state: FoldState; warnings: string[] }> {
-  const r = plan.spec.byteRange;
+  const r = plan.spec.frames.byteRange;
   const reader = await TrajectoryReader.open(plan.spec.file, {
-    ...readerOptions(plan.spec),
+    ...readerOptions(plan.spec.read),
     ...(r ? { format: plan.format, range: { start: r.start, end: r.end, firstFrame: r.firstFrame, firstLine: null }, parserState: plan.parserState } : {}),
   });
-  const folder = new Folder(plan);
+  const folder = new Folder(plan, ANALYSES);
   const breathe = breather();
   for await (const frame of reader.frames()) {
     if (folder.done(frame.index)) break;
@@ -154,12 +180,11 @@ async function inWorkers(plan: Plan, pool: Piscina, workers: number, slices: Sli
   trace('folded');
   const failed = parts.find(isFailure);
   if (failed) throw await rebuildError(plan, failed);
-  const wires = parts as WireFold[];
-  const warnings = wires.flatMap((f) => f.warnings);
-  const cut = wires.find((f) => f.truncated && f.truncated.line === null)?.truncated;
+  const folded = parts as FoldedSlice[];
+  const warnings = folded.flatMap((f) => f.warnings);
+  const cut = folded.find((f) => f.truncated && f.truncated.line === null)?.truncated;
   if (cut) warnings.push(truncationWarning(plan.spec.file, cut.frame, await lineAtOffset(plan.spec.file, cut.offset)));
-  // The joined MSD series go straight onto shared memory, where the pool's threads read their particles.
-  const state = mergeFolds(plan, wires.map(foldFromWire), (n) => new Float64Array(new SharedArrayBuffer(8 * n)));
+  const state = mergeAll(plan, ANALYSES, folded.map((f) => foldFromWire(plan, ANALYSES, f.state)));
   trace('merged');
   return { state, warnings };
 }
@@ -174,10 +199,10 @@ function foldTask(plan: Plan, slice: FoldTask['slice'], control?: SliceControl):
  * thread left without a slice takes the second half of the rest of the busiest one (steal.ts),
  * until the rests are too small to share; the pieces are merged in file order.
  */
-async function foldSlices(plan: Plan, pool: Piscina, poolThreads: number, slices: Slice[], options: RunOptions): Promise<(WireFold | TaskFailure)[]> {
+async function foldSlices(plan: Plan, pool: Piscina, poolThreads: number, slices: Slice[], options: RunOptions): Promise<(FoldedSlice | TaskFailure)[]> {
   const total = slices[slices.length - 1].end - slices[0].start;
   const minPiece = options.stealBytes ?? MIN_PIECE_BYTES;
-  const folded: { start: number; result: WireFold | TaskFailure }[] = [];
+  const folded: { start: number; result: FoldedSlice | TaskFailure }[] = [];
   const running = new Set<SliceControl>();
   let next = 0;
   let done = 0;
@@ -185,11 +210,11 @@ async function foldSlices(plan: Plan, pool: Piscina, poolThreads: number, slices
     if (next < slices.length) return slices[next++];
     return steal(running);
   };
-  const loop = (fold: (task: FoldTask) => Promise<WireFold | TaskFailure>) => async () => {
+  const loop = (fold: (task: FoldTask) => Promise<FoldedSlice | TaskFailure>) => async () => {
     for (let slice = await take(); slice; slice = await take()) {
       const control = SliceControl.create(slice, minPiece);
       running.add(control);
-      let result: WireFold | TaskFailure;
+      let result: FoldedSlice | TaskFailure;
       try {
         result = await fold(foldTask(plan, slice, control));
       } finally {
@@ -202,7 +227,7 @@ async function foldSlices(plan: Plan, pool: Piscina, poolThreads: number, slices
       options.onProgress?.(done, total);
     }
   };
-  const inPool = (task: FoldTask) => pool.run(task) as Promise<WireFold | TaskFailure>;
+  const inPool = (task: FoldTask) => pool.run(task) as Promise<FoldedSlice | TaskFailure>;
   // This thread yields often while folding: a pool thread that has finished waits on the event
   // loop here both to hand in its result and to ask this thread for a piece.
   const here = (task: FoldTask) => foldSlice(task, breather(4));
@@ -234,59 +259,20 @@ const BATCH_BYTES = 16 << 20;
 
 /**
  * A gzip stream cannot be entered in the middle: this thread decompresses it and cuts it into
- * frame-aligned batches (by frame marker, or every N + 2 lines for XYZ), counting frames and
- * lines as it goes; the workers parse and fold the batches. At most two batches per worker are
- * in flight, so memory stays bounded.
+ * frame-aligned batches (batches.ts); the workers parse and fold them. At most two batches per
+ * worker are in flight, so memory stays bounded.
  */
-async function foldBatches(plan: Plan, pool: Piscina, workers: number, batchBytes: number, options: RunOptions): Promise<(WireFold | TaskFailure)[]> {
+async function foldBatches(plan: Plan, pool: Piscina, workers: number, batchBytes: number, options: RunOptions): Promise<(FoldedSlice | TaskFailure)[]> {
   const src = await openByteSource(plan.spec.file);
-  const results: Promise<WireFold | TaskFailure>[] = [];
+  const framing = formatByName(plan.format).framing!;
+  const results: Promise<FoldedSlice | TaskFailure>[] = [];
   const inFlight: Promise<unknown>[] = [];
-  let buf = Buffer.allocUnsafe(2 * batchBytes + 1);
-  let len = 0;
-  let eof = false;
-  let base = 0;
-  let frame = 0;
-  let line = 1;
-  const perFrame = plan.natoms + 2;
-  const grow = () => {
-    const bigger = Buffer.allocUnsafe(2 * buf.length);
-    buf.copy(bigger, 0, 0, len);
-    buf = bigger;
-  };
-  const readMore = async () => {
-    if (len === buf.length - 1) grow();
-    const n = await src.read(buf, len, buf.length - 1 - len);
-    if (n === 0) eof = true;
-    len += n;
-  };
   try {
-    while (!eof || len > 0) {
-      while (!eof && len < batchBytes + Math.min(batchBytes, 1 << 20)) await readMore();
-      let cut = eof ? len : cutAfter(plan, buf, Math.min(batchBytes, len - 1), len, perFrame);
-      if (cut < 0) {
-        // One frame larger than the batch: read on until it ends.
-        if (!eof) {
-          grow();
-          await readMore();
-          continue;
-        }
-        cut = len;
-      }
-      if (cut === 0) break;
-      const bytes = Buffer.alloc(cut);
-      buf.copy(bytes, 0, 0, cut);
-      const frames = hasFrameMarker(plan.format) ? countFrameStarts(plan.framing, buf, 0, cut) : Math.floor(countLines(buf, 0, cut) / perFrame);
-      const lines = countLines(buf, 0, cut);
-      const task = foldTask(plan, { start: base, end: base + cut, firstFrame: frame, firstLine: line, bytes });
-      const run = pool.run(task, { transferList: [bytes.buffer] }) as Promise<WireFold | TaskFailure>;
+    for await (const batch of frameBatches(src, framing, plan.framing, batchBytes)) {
+      const task = foldTask(plan, { start: batch.start, end: batch.start + batch.bytes.length, firstFrame: batch.firstFrame, firstLine: batch.firstLine, bytes: batch.bytes });
+      const run = pool.run(task, { transferList: [batch.bytes.buffer as ArrayBuffer] }) as Promise<FoldedSlice | TaskFailure>;
       results.push(run);
       inFlight.push(run);
-      frame += frames;
-      line += lines;
-      base += cut;
-      buf.copyWithin(0, cut, len);
-      len -= cut;
       options.onProgress?.(src.fileBytesRead, src.fileBytes);
       if (inFlight.length >= 2 * workers) await inFlight.shift();
     }
@@ -297,44 +283,6 @@ async function foldBatches(plan: Plan, pool: Piscina, workers: number, batchByte
   const last = out[out.length - 1];
   if (last && !isFailure(last)) last.warnings.push(...src.notes.map((n) => `${plan.spec.file}: ${n}`));
   return out;
-}
-
-/** The first frame start at or after `from` (XYZ: the first line boundary that is a multiple of N + 2 lines). */
-function cutAfter(plan: Plan, buf: Buffer, from: number, end: number, perFrame: number): number {
-  if (hasFrameMarker(plan.format)) return markerFrameStart(plan.framing, buf, from, end);
-  let lines = countLines(buf, 0, from);
-  let p = from > 0 ? buf.lastIndexOf(10, from - 1) + 1 : 0;
-  for (;;) {
-    if (lines % perFrame === 0 && p >= from) return p;
-    const nl = buf.indexOf(10, p);
-    if (nl < 0 || nl >= end) return -1;
-    lines++;
-    p = nl + 1;
-  }
-}
-
-/** The FFT MSD split by particle across the pool's threads and this one, the series shared (not copied) between them. */
-async function msdInWorkers(pool: Piscina, series: MsdSeries, workers: number): Promise<MsdSums> {
-  const values = series.frames * 3 * series.particles;
-  if (series.particles < 2 || values < 200_000) return msdWork(series, 0, series.particles);
-  // The merge put the series on shared memory already; a series from elsewhere is copied there.
-  let shared = series.data.subarray(0, values);
-  if (!(shared.buffer instanceof SharedArrayBuffer)) {
-    shared = new Float64Array(new SharedArrayBuffer(8 * values));
-    shared.set(series.data.subarray(0, values));
-  }
-  const parts = Math.min(workers, series.particles);
-  const range = (k: number) => [Math.floor((k * series.particles) / parts), Math.floor(((k + 1) * series.particles) / parts)];
-  const tasks: Promise<MsdSums>[] = [];
-  for (let k = 1; k < parts; k++) {
-    const [from, to] = range(k);
-    const task: MsdTask = { kind: 'msd', data: shared, particles: series.particles, frames: series.frames, from, to };
-    tasks.push(pool.run(task) as Promise<MsdSums>);
-  }
-  const [from, to] = range(0);
-  const mine = msdWork(series, from, to);
-  const sums = [mine, ...(await Promise.all(tasks))];
-  return sums.reduce((a, b) => addSums(a, b));
 }
 
 /** The error a worker reported, as the serial reader would have put it (line numbers resolved here). */

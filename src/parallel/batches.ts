@@ -1,0 +1,83 @@
+import type { Framing, FramingContext } from '../io/format.js';
+import type { ByteSource } from '../io/source.js';
+import { countLines } from '../io/text-lines.js';
+
+/**
+ * A stream that cannot be entered in the middle (gzip) is cut, as it is read, into batches of
+ * whole frames for the workers: the cut goes at the first frame start after about `batchBytes`,
+ * found as the format's framing says (a marker, or every so many lines), and each batch knows
+ * the number of its first frame and line.
+ */
+export interface Batch {
+  /** Stream offset of the batch's first byte. */
+  start: number;
+  firstFrame: number;
+  firstLine: number;
+  bytes: Buffer;
+}
+
+export async function* frameBatches(src: ByteSource, framing: Framing, ctx: FramingContext, batchBytes: number): AsyncGenerator<Batch> {
+  let buf = Buffer.allocUnsafe(2 * batchBytes + 1);
+  let len = 0;
+  let eof = false;
+  let base = 0;
+  let frame = 0;
+  let line = 1;
+  const readMore = async (grow: boolean) => {
+    if (grow || len === buf.length - 1) {
+      const bigger = Buffer.allocUnsafe(2 * buf.length);
+      buf.copy(bigger, 0, 0, len);
+      buf = bigger;
+    }
+    const n = await src.read(buf, len, buf.length - 1 - len);
+    if (n === 0) eof = true;
+    len += n;
+  };
+  while (!eof || len > 0) {
+    while (!eof && len < batchBytes + Math.min(batchBytes, 1 << 20)) await readMore(false);
+    let cut = eof ? len : cutAfter(framing, ctx, buf, Math.min(batchBytes, len - 1), len);
+    if (cut < 0) {
+      // One frame larger than the batch: read on until it ends.
+      if (!eof) {
+        await readMore(true);
+        continue;
+      }
+      cut = len;
+    }
+    if (cut === 0) return;
+    const bytes = Buffer.alloc(cut);
+    buf.copy(bytes, 0, 0, cut);
+    const lines = countLines(buf, 0, cut);
+    yield { start: base, firstFrame: frame, firstLine: line, bytes };
+    frame += framing.kind === 'marker' ? countStarts(framing, ctx, buf, cut) : Math.floor(lines / framing.linesPerFrame(ctx.natoms));
+    line += lines;
+    base += cut;
+    buf.copyWithin(0, cut, len);
+    len -= cut;
+  }
+}
+
+/** The first frame start at or after `from` (by lines: the first line boundary at a multiple of the lines per frame). */
+function cutAfter(framing: Framing, ctx: FramingContext, buf: Buffer, from: number, end: number): number {
+  if (framing.kind === 'marker') return framing.findStart(buf, from, end, ctx);
+  const perFrame = framing.linesPerFrame(ctx.natoms);
+  let lines = countLines(buf, 0, from);
+  let p = from > 0 ? buf.lastIndexOf(10, from - 1) + 1 : 0;
+  for (;;) {
+    if (lines % perFrame === 0 && p >= from) return p;
+    const nl = buf.indexOf(10, p);
+    if (nl < 0 || nl >= end) return -1;
+    lines++;
+    p = nl + 1;
+  }
+}
+
+/** Frames that start in buf[0, to). */
+function countStarts(framing: Framing & { kind: 'marker' }, ctx: FramingContext, buf: Buffer, to: number): number {
+  let n = 0;
+  for (let p = 0; ; n++) {
+    const s = framing.findStart(buf, p, to, ctx);
+    if (s < 0 || s >= to) return n;
+    p = s + 1;
+  }
+}

@@ -1,0 +1,67 @@
+import { sameCell } from '../model/box.js';
+import { Unwrapper, type UnwrapState } from '../select/unwrap.js';
+import type { AnalysisRegistry, Join } from './contract.js';
+import type { FoldState } from './fold.js';
+import type { Plan } from './plan.js';
+
+/**
+ * The state of two consecutive runs of frames (a before b, in file order) from theirs: each
+ * analysis merges its two states (a pure function), told how b's unwrapping continues a's.
+ * Every slice unwraps on its own, from its first frame as read, so an atom that had crossed the
+ * cell before the slice began is off by whole cell vectors; a's unwrapper state, stepped to b's
+ * first frame, gives where the atoms really are, and the difference is a constant shift for the
+ * whole of b (unwrapping steps are relative). The inputs are left unchanged; the result equals
+ * one pass's to rounding.
+ */
+export function mergeFolds(plan: Plan, registry: AnalysisRegistry, a: FoldState, b: FoldState): FoldState {
+  // A slice that saw no frame (all before --begin, or past the end) adds nothing.
+  if (b.firstIndex < 0) return a;
+  if (a.firstIndex < 0) return b;
+  const atomShift = a.end && b.start ? shiftBetween(plan.natoms, a.end, b) : null;
+  const join: Join = { atomShift };
+  const analyses: Record<string, unknown> = {};
+  for (const { key, prepared } of plan.analyses) {
+    analyses[key] = registry.get(key)!.merge(prepared, a.analyses[key], b.analyses[key], join);
+  }
+  return {
+    framesUsed: a.framesUsed + b.framesUsed,
+    firstIndex: a.firstIndex,
+    lastIndex: b.lastIndex,
+    analyses,
+    start: a.start,
+    end: a.end && b.end ? shiftedEnd(a.end, b.end, atomShift) : (b.end ?? a.end),
+    unwrapModes: [...new Set([...a.unwrapModes, ...b.unwrapModes])],
+  };
+}
+
+/** Merge the states of consecutive runs of frames, in file order. */
+export function mergeAll(plan: Plan, registry: AnalysisRegistry, states: FoldState[]): FoldState {
+  return states.reduce((acc, s) => mergeFolds(plan, registry, acc, s));
+}
+
+/** Per atom (3 each): where a's unwrapping puts b's first frame, minus where b put it. */
+function shiftBetween(natoms: number, aEnd: UnwrapState, b: FoldState): Float64Array | null {
+  const uw = new Unwrapper(natoms);
+  uw.importState(aEnd);
+  const truth = uw.update(b.start!.frame);
+  const own = b.start!.u;
+  const shift = new Float64Array(3 * natoms);
+  let any = false;
+  for (let j = 0; j < shift.length; j++) {
+    shift[j] = truth[j] - own[j];
+    if (shift[j] !== 0) any = true;
+  }
+  return any ? shift : null;
+}
+
+/** b's end state, continuing a's unwrapping (a new object: b's is left as it was). */
+function shiftedEnd(aEnd: UnwrapState, bEnd: UnwrapState, shift: Float64Array | null): UnwrapState {
+  const u = bEnd.u.slice();
+  if (shift) for (let j = 0; j < u.length; j++) u[j] += shift[j];
+  return {
+    ...bEnd,
+    u,
+    cellChanged: bEnd.cellChanged || aEnd.cellChanged || (aEnd.firstBox !== null && bEnd.firstBox !== null && !sameCell(aEnd.firstBox, bEnd.firstBox)),
+    firstBox: aEnd.firstBox ?? bEnd.firstBox,
+  };
+}
