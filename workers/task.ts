@@ -4,7 +4,7 @@
  */
 import { move, transferableSymbol, valueSymbol } from 'piscina';
 import { foldSlice, runAnalysisTask, type Task } from '../src/parallel/task.js';
-import { trace } from '../src/pipeline/trace.js';
+import { trace } from '../src/trace.js';
 
 trace('worker loaded');
 

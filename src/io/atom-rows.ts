@@ -1,29 +1,14 @@
 import { ParseError, quoteLine } from '../model/errors.js';
+import { Role } from './atom-role.js';
 import { compileRows, lastCall } from './row-compiler.js';
 import type { Scanner } from './scanner.js';
 
 /**
  * Per-atom lines with named columns (LAMMPS `ITEM: ATOMS id type x y z …`, extended XYZ
  * `Properties=species:S:1:pos:R:3:…`): each column gets a role, and one loop parses every row
- * by dispatching on the roles. Columns nobody needs are skipped without being converted.
+ * by dispatching on the roles (atom-role.ts). Columns nobody needs are skipped without being
+ * converted.
  */
-export const enum Role {
-  Skip,
-  Id,
-  Type,
-  Mol,
-  /** Element symbol or label; collected as text on the first frame only. */
-  Element,
-  /** Atomic number (extended XYZ `Z`). */
-  AtomicNumber,
-  Mass,
-  X,
-  Y,
-  Z,
-  ImageX,
-  ImageY,
-  ImageZ,
-}
 
 /** Growable per-row storage for one frame, in file order. */
 export class AtomRows {

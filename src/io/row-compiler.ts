@@ -1,4 +1,4 @@
-import { Role } from './atom-rows.js';
+import { Role } from './atom-role.js';
 
 /**
  * A parser for rows of one column layout, compiled into straight-line JavaScript.

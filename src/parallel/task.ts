@@ -5,7 +5,7 @@ import { taskOf } from '../pipeline/contract.js';
 import { Folder } from '../pipeline/fold.js';
 import { readerOptions, type Plan } from '../pipeline/plan.js';
 import { foldToWire, type WireFold } from '../pipeline/state-codec.js';
-import { trace } from '../pipeline/trace.js';
+import { trace } from '../trace.js';
 import { SliceControl } from './steal.js';
 
 /**

@@ -2,7 +2,7 @@ import { InputError } from '../model/errors.js';
 import type { AnalysisRegistry, FinishEnv, Parallel } from './contract.js';
 import type { FoldState } from './fold.js';
 import { dtUsedPs, type Plan } from './plan.js';
-import { trace } from './trace.js';
+import { trace } from '../trace.js';
 
 /** A finished analysis of one trajectory: every analysis's result, by key, and what the run says about itself. */
 export interface Finished {

@@ -18,7 +18,7 @@ import { mergeAll } from '../pipeline/merge.js';
 import { makePlan, readerOptions, type Plan } from '../pipeline/plan.js';
 import type { AnalysisSpec } from '../pipeline/spec.js';
 import { foldFromWire, type SavedFold } from '../pipeline/state-codec.js';
-import { trace } from '../pipeline/trace.js';
+import { trace } from '../trace.js';
 
 export interface RunOptions {
   /** Worker threads; 1 (the default) runs everything in this thread. */

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { AtomRows, Role } from '../../src/io/atom-rows.js';
+import { AtomRows } from '../../src/io/atom-rows.js';
+import { Role } from '../../src/io/atom-role.js';
 import { compileRows, lastCall } from '../../src/io/row-compiler.js';
 
 function bufferOf(text: string): { b: Buffer; end: number } {
