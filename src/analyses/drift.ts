@@ -1,3 +1,4 @@
+import { withRoom } from '../model/grow.js';
 import type { Analysis } from '../pipeline/contract.js';
 
 /**
@@ -56,11 +57,7 @@ export const driftAnalysis: Analysis<true, DriftPrepared, DriftState, DriftResul
   add(p, st, { unwrapped }) {
     const u = unwrapped!;
     const w = p.weights;
-    if (3 * (st.frames + 1) > st.centre.length) {
-      const bigger = new Float64Array(2 * st.centre.length);
-      bigger.set(st.centre);
-      st.centre = bigger;
-    }
+    st.centre = withRoom(st.centre, 3 * st.frames, 3 * (st.frames + 1));
     let x = 0, y = 0, z = 0;
     for (let i = 0; i < w.length; i++) {
       x += w[i] * u[3 * i];

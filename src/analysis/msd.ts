@@ -1,3 +1,4 @@
+import { withRoom } from '../model/grow.js';
 import { SeriesMsdSum } from './fft-msd.js';
 
 /**
@@ -26,11 +27,7 @@ export class MsdSeries {
   add(positions: Float64Array): void {
     const w = 3 * this.particles;
     if (this.frames === 0) this.origin.set(positions.subarray(0, w));
-    if ((this.frames + 1) * w > this.data.length) {
-      const bigger = new Float64Array(Math.max(2 * this.data.length, (this.frames + 1) * w));
-      bigger.set(this.data.subarray(0, this.frames * w));
-      this.data = bigger;
-    }
+    this.data = withRoom(this.data, this.frames * w, (this.frames + 1) * w);
     const base = this.frames * w;
     const o = this.origin;
     for (let j = 0; j < w; j++) this.data[base + j] = positions[j] - o[j];

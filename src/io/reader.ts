@@ -1,4 +1,5 @@
 import { InputError, ParseError } from '../model/errors.js';
+import { withRoom } from '../model/grow.js';
 import type { Frame, Topology } from '../model/frame.js';
 import { NEED_MORE, TRUNCATED } from './byte-cursor.js';
 import type { FrameParser, ParserState, ReaderOptions, TrajectoryFormat } from './format.js';
@@ -131,9 +132,7 @@ export class TrajectoryReader {
       if (end === cap) {
         if (cap >= MAX_BUFFER) throw new InputError(`${this.path}: frame ${index} is larger than 2 GiB (or the file has no line breaks)`);
         cap = Math.min(MAX_BUFFER, cap * 2);
-        const bigger = Buffer.allocUnsafe(cap + 1);
-        buf.copy(bigger, 0, 0, end);
-        buf = bigger;
+        buf = withRoom(buf, end, cap + 1);
       }
       this.bufferBytes = cap;
       while (end < cap && !eof) {

@@ -41,3 +41,20 @@ export function firstTextLine(text: string): { line: string; index: number; line
   const index = lines.findIndex((l) => l.trim() !== '');
   return { line: index < 0 ? '' : lines[index].trim(), index, lines };
 }
+
+/**
+ * Frames of a fixed number of lines: the first line start at or after `target` that follows a
+ * multiple of `every` newlines — newlines counted from `from`, after `counted` before it, up to
+ * `end` (the start may be `end` itself). Returns its offset (−1 when there is none) and the
+ * newlines counted up to it (or through `end`).
+ */
+export function lineStartAtMultiple(buf: Buffer, from: number, end: number, counted: number, target: number, every: number): { offset: number; lines: number } {
+  let lines = counted;
+  let p = buf.indexOf(LF, from);
+  while (p >= 0 && p < end) {
+    lines++;
+    if (lines % every === 0 && p + 1 >= target) return { offset: p + 1, lines };
+    p = buf.indexOf(LF, p + 1);
+  }
+  return { offset: -1, lines };
+}

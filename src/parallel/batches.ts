@@ -1,6 +1,7 @@
 import type { Framing, FramingContext } from '../io/format.js';
 import type { ByteSource } from '../io/source.js';
-import { countLines } from '../io/text-lines.js';
+import { countLines, lineStartAtMultiple } from '../io/text-lines.js';
+import { withRoom } from '../model/grow.js';
 
 /**
  * A stream that cannot be entered in the middle (gzip) is cut, as it is read, into batches of
@@ -24,11 +25,7 @@ export async function* frameBatches(src: ByteSource, framing: Framing, ctx: Fram
   let frame = 0;
   let line = 1;
   const readMore = async (grow: boolean) => {
-    if (grow || len === buf.length - 1) {
-      const bigger = Buffer.allocUnsafe(2 * buf.length);
-      buf.copy(bigger, 0, 0, len);
-      buf = bigger;
-    }
+    if (grow || len === buf.length - 1) buf = withRoom(buf, len, buf.length + 1);
     const n = await src.read(buf, len, buf.length - 1 - len);
     if (n === 0) eof = true;
     len += n;
@@ -60,16 +57,7 @@ export async function* frameBatches(src: ByteSource, framing: Framing, ctx: Fram
 /** The first frame start at or after `from` (by lines: the first line boundary at a multiple of the lines per frame). */
 function cutAfter(framing: Framing, ctx: FramingContext, buf: Buffer, from: number, end: number): number {
   if (framing.kind === 'marker') return framing.findStart(buf, from, end, ctx);
-  const perFrame = framing.linesPerFrame(ctx.natoms);
-  let lines = countLines(buf, 0, from);
-  let p = from > 0 ? buf.lastIndexOf(10, from - 1) + 1 : 0;
-  for (;;) {
-    if (lines % perFrame === 0 && p >= from) return p;
-    const nl = buf.indexOf(10, p);
-    if (nl < 0 || nl >= end) return -1;
-    lines++;
-    p = nl + 1;
-  }
+  return lineStartAtMultiple(buf, 0, end, 0, from, framing.linesPerFrame(ctx.natoms)).offset;
 }
 
 /** Frames that start in buf[0, to). */

@@ -2,6 +2,7 @@ import { open, stat, type FileHandle } from 'node:fs/promises';
 import type { LineFraming, MarkerFraming } from '../io/format.js';
 import { formatByName } from '../io/formats.js';
 import { isGzip } from '../io/source.js';
+import { lineStartAtMultiple } from '../io/text-lines.js';
 import { indexFromStamp, type Plan } from '../pipeline/plan.js';
 
 /**
@@ -123,16 +124,13 @@ async function lineCountStart(fh: FileHandle, plan: Plan, framing: LineFraming, 
   while (pos < end) {
     const { bytesRead } = await fh.read(buf, 0, Math.min(buf.length, end - pos), pos);
     if (bytesRead === 0) break;
-    let p = buf.indexOf(10, 0);
-    while (p >= 0 && p < bytesRead) {
-      lines++;
-      const offset = pos + p + 1;
-      if (lines % perFrame === 0 && offset >= target) {
-        if (offset >= end) return null;
-        if (!framing.isStartLine(await lineAt(fh, offset), plan.natoms)) return undefined;
-        return { offset, frame: from.frame + lines / perFrame, line: from.line === null ? null : from.line + lines };
-      }
-      p = buf.indexOf(10, p + 1);
+    const hit = lineStartAtMultiple(buf, 0, bytesRead, lines, target - pos, perFrame);
+    lines = hit.lines;
+    if (hit.offset >= 0) {
+      const offset = pos + hit.offset;
+      if (offset >= end) return null;
+      if (!framing.isStartLine(await lineAt(fh, offset), plan.natoms)) return undefined;
+      return { offset, frame: from.frame + lines / perFrame, line: from.line === null ? null : from.line + lines };
     }
     pos += bytesRead;
   }

@@ -1,23 +1,14 @@
 import { InputError } from '../model/errors.js';
-import type { Frame } from '../model/frame.js';
-import type { UnwrapState } from '../select/unwrap.js';
 import type { AnalysisRegistry } from './contract.js';
 import type { FoldState } from './fold.js';
 import type { Plan } from './plan.js';
 
 /**
  * A fold state as plain data — what crosses to another thread (structured cloning, typed arrays
- * transferred) and what an `.mdstate` file holds — and back. Each analysis encodes its own state.
+ * transferred) and what an `.mdstate` file holds — and back. Each analysis encodes its own state:
+ * a WireFold has a FoldState's shape, with every analysis's state in its encoded form.
  */
-export interface WireFold {
-  framesUsed: number;
-  firstIndex: number;
-  lastIndex: number;
-  analyses: Record<string, unknown>;
-  start: { frame: Frame; u: Float64Array } | null;
-  end: UnwrapState | null;
-  unwrapModes: string[];
-}
+export type WireFold = FoldState;
 
 export function foldToWire(registry: AnalysisRegistry, state: FoldState): WireFold {
   const analyses: Record<string, unknown> = {};
