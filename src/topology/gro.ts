@@ -30,8 +30,8 @@ export function parseGro(text: string, file: string): TopologyData {
     const have = Math.max(0, lines.length - 2);
     throw topologyError(
       file,
-      lines.length + 1,
-      `line 2 says ${natoms} atoms, but ${have < natoms ? `only ${have} atom lines follow` : 'the box line after them is missing'}`,
+      lines.length,
+      `the file ends here: line 2 says ${natoms} atoms, ${have < natoms ? `and only ${have} atom lines follow it` : 'and the box line after them is missing'}`,
     );
   }
 
