@@ -10,7 +10,8 @@ import { atomicMass, atomicNumber, symbolOf } from './elements.js';
  * 1. A name written as a two-letter symbol in chemical case (`Na`, `Cl`, `Ca`, `Zn2+`) is that
  *    element: force fields write atom names in upper case, so `Ca` cannot be an alpha carbon.
  * 2. CHARMM's ion names: SOD → Na, POT → K, CLA → Cl, CAL → Ca, CES → Cs, LIT → Li, IOD → I.
- *    Virtual sites (MW, LP, EP, VS…, DUM) have no element.
+ *    Virtual sites (MW, LP, EP, VS…, DUM) have no element, nor, in a protein residue, names
+ *    starting with M (GROMACS's dummy masses MN1, MCB1 …).
  * 3. A name that is itself a symbol whose first letter is not one (LI, MG, ZN, AL, RB, K, O, H)
  *    is that element. Two-letter symbols whose first letter is also an element (NA: Na or an N;
  *    CA: Ca or an alpha carbon; CL, HG, NE, CD, OS …) are decided by the residue:

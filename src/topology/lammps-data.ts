@@ -50,9 +50,13 @@ interface Section {
   /** Text after "#" on the keyword line ("full" in "Atoms # full"). */
   style: string;
   line: number;
-  /** Non-blank content lines: their 1-based line number, the text before any "#", and the comment. */
-  rows: { line: number; text: string; comment: string }[];
+  /** 0-based indices of its non-blank lines (kept only for the sections mdpost reads). */
+  rows: number[];
+  count: number;
 }
+
+/** Sections whose lines are read; the others are only counted. */
+const READ_SECTIONS = new Set(['Atoms', 'Masses', 'Bonds', 'Atom Type Labels']);
 
 function splitComment(line: string): [string, string] {
   const k = line.indexOf('#');
@@ -60,6 +64,18 @@ function splitComment(line: string): [string, string] {
 }
 
 const INT = /^[+-]?\d+$/;
+
+/** A whole number written as one ("12", "-3"), else NaN; the hot path of Atoms and Bonds lines. */
+function integerToken(s: string): number {
+  const n = s.length;
+  let k = s.charCodeAt(0) === 43 || s.charCodeAt(0) === 45 ? 1 : 0;
+  if (k === n) return NaN;
+  for (; k < n; k++) {
+    const c = s.charCodeAt(k);
+    if (c < 48 || c > 57) return NaN;
+  }
+  return Number(s);
+}
 
 /**
  * The element a mass (g/mol) stands for: the element whose standard atomic weight is nearest,
@@ -177,17 +193,34 @@ export function parseLammpsData(text: string, file: string): TopologyData {
   const sections = new Map<string, Section>();
   let current: Section | null = null;
   for (; li < lines.length; li++) {
-    const [content, comment] = splitComment(lines[li]);
-    if (content === '') continue;
+    const l = lines[li];
+    // Data lines start with a number (or a type label); only a line starting with a letter can
+    // name a section, so most lines need no trimming here.
+    let k = 0;
+    while (k < l.length && (l.charCodeAt(k) === 32 || l.charCodeAt(k) === 9)) k++;
+    if (k === l.length || l.charCodeAt(k) === 35) continue;
+    const c0 = l.charCodeAt(k);
+    if (current && ((c0 >= 48 && c0 <= 57) || c0 === 45 || c0 === 43)) {
+      current.count++;
+      if (READ_SECTIONS.has(current.name)) current.rows.push(li);
+      continue;
+    }
+    const [content, comment] = splitComment(l);
     if (SECTION_NAMES.has(content)) {
       if (sections.has(content)) throw topologyError(file, li + 1, `the section "${content}" appears a second time`);
-      current = { name: content, style: comment, line: li + 1, rows: [] };
+      current = { name: content, style: comment, line: li + 1, rows: [], count: 0 };
       sections.set(content, current);
       continue;
     }
     if (!current) throw topologyError(file, li + 1, `expected a section name, found ${quote(lines[li])}`);
-    current.rows.push({ line: li + 1, text: content, comment });
+    current.count++;
+    if (READ_SECTIONS.has(current.name)) current.rows.push(li);
   }
+
+  const row = (li: number) => {
+    const [text, comment] = splitComment(lines[li]);
+    return { line: li + 1, text, comment };
+  };
 
   // Atom type labels, then masses (whose type may be written as a label).
   const typeLabels = new Map<number, string>();
@@ -195,7 +228,7 @@ export function parseLammpsData(text: string, file: string): TopologyData {
   const labelSection = sections.get('Atom Type Labels');
   if (labelSection) {
     expectRows(labelSection, ntypes, 'atom types', file);
-    for (const r of labelSection.rows) {
+    for (const r of labelSection.rows.map(row)) {
       const t = r.text.split(/\s+/);
       if (t.length !== 2 || !INT.test(t[0]) || INT.test(t[1])) {
         throw topologyError(file, r.line, `expected "type label" (such as "1 OW") in Atom Type Labels, found ${quote(r.text)}`);
@@ -206,14 +239,14 @@ export function parseLammpsData(text: string, file: string): TopologyData {
     }
   }
   function typeNumber(token: string, line: number): number {
-    if (INT.test(token)) {
-      const type = Number(token);
+    const type = integerToken(token);
+    if (type === type) {
       if (type < 1 || type > ntypes) throw topologyError(file, line, `expected an atom type from 1 to ${ntypes}, found ${token}`);
       return type;
     }
-    const type = labelToType.get(token);
-    if (type === undefined) throw topologyError(file, line, `expected an atom type (a number or a label in Atom Type Labels), found ${quote(token)}`);
-    return type;
+    const labelled = labelToType.get(token);
+    if (labelled === undefined) throw topologyError(file, line, `expected an atom type (a number or a label in Atom Type Labels), found ${quote(token)}`);
+    return labelled;
   }
 
   const typeMass = new Map<number, number>();
@@ -221,7 +254,7 @@ export function parseLammpsData(text: string, file: string): TopologyData {
   const massSection = sections.get('Masses');
   if (massSection) {
     expectRows(massSection, ntypes, 'atom types', file);
-    for (const r of massSection.rows) {
+    for (const r of massSection.rows.map(row)) {
       const t = r.text.split(/\s+/);
       const m = Number(t[1]);
       if (t.length !== 2 || !Number.isFinite(m) || m <= 0) {
@@ -236,16 +269,14 @@ export function parseLammpsData(text: string, file: string): TopologyData {
 
   // Atoms.
   const atomSection = sections.get('Atoms');
-  if (!atomSection) {
-    if (natomsHeader > 0) throw topologyError(file, null, `the header says ${natomsHeader} atoms but there is no Atoms section`);
-  } else {
-    expectRows(atomSection, natomsHeader, 'atoms', file);
-  }
-  const rows = atomSection ? atomSection.rows.map((r) => ({ ...r, tokens: r.text.split(/\s+/) })) : [];
-  const natoms = rows.length;
-  const { columns, name: styleName } = atomStyle(atomSection, rows, ntypes, nbondsHeader, file, notes);
+  if (!atomSection && natomsHeader > 0) throw topologyError(file, null, `the header says ${natomsHeader} atoms but there is no Atoms section`);
+  const atomRows = atomSection?.rows ?? [];
+  const tokensOf = (k: number) => splitComment(lines[atomRows[k]])[0].split(/\s+/);
+  const natoms = atomRows.length;
+  const { columns, name: styleName } = atomStyle(atomSection, natoms, tokensOf, ntypes, nbondsHeader, file, notes);
+  if (atomSection) expectRows(atomSection, natomsHeader, 'atoms', file);
   const width = columns.length;
-  const hasImages = natoms > 0 && rows[0].tokens.length === width + 3;
+  const hasImages = natoms > 0 && tokensOf(0).length === width + 3;
   const colOf = (c: Column) => columns.indexOf(c);
   const iId = colOf('id'), iMol = colOf('mol'), iType = colOf('type'), iQ = colOf('q');
   const iX = colOf('x');
@@ -257,7 +288,9 @@ export function parseLammpsData(text: string, file: string): TopologyData {
   const fileXyz = new Float64Array(3 * natoms);
   const fileImg = hasImages ? new Int32Array(3 * natoms) : null;
   for (let k = 0; k < natoms; k++) {
-    const { tokens: t, line, text: rowText } = rows[k];
+    const t = tokensOf(k);
+    const line = atomRows[k] + 1;
+    const rowText = lines[atomRows[k]].trim();
     if (t.length !== width && t.length !== width + 3) {
       throw topologyError(file, line, `expected ${width} columns (${columns.join(' ')}), or ${width + 3} with image flags, for atom style ${styleName}; found ${t.length}: ${quote(rowText)}`);
     }
@@ -265,8 +298,9 @@ export function parseLammpsData(text: string, file: string): TopologyData {
       throw topologyError(file, line, `expected ${hasImages ? width + 3 : width} columns like the first atom line, found ${t.length}: ${quote(rowText)}`);
     }
     const integer = (c: number, what: string) => {
-      if (!INT.test(t[c])) throw topologyError(file, line, `expected ${what} in column ${c + 1} (atom style ${styleName}), found ${quote(t[c])}`);
-      return Number(t[c]);
+      const v = integerToken(t[c]);
+      if (v !== v) throw topologyError(file, line, `expected ${what} in column ${c + 1} (atom style ${styleName}), found ${quote(t[c])}`);
+      return v;
     };
     const real = (c: number, what: string) => {
       const v = Number(t[c]);
@@ -283,12 +317,15 @@ export function parseLammpsData(text: string, file: string): TopologyData {
   }
 
   // Sort by atom id.
-  const order = Array.from({ length: natoms }, (_, k) => k).sort((a, b) => fileIds[a] - fileIds[b]);
+  const order = Array.from({ length: natoms }, (_, k) => k);
+  let sorted = true;
+  for (let k = 1; k < natoms && sorted; k++) sorted = fileIds[k] > fileIds[k - 1];
+  if (!sorted) order.sort((a, b) => fileIds[a] - fileIds[b]);
   const ids = Int32Array.from(order, (k) => fileIds[k]);
   const indexOfId = new Map<number, number>();
   for (let i = 0; i < natoms; i++) {
     if (i > 0 && ids[i] === ids[i - 1]) {
-      throw topologyError(file, rows[order[i]].line, `atom id ${ids[i]} appears twice in Atoms (also on line ${rows[order[i - 1]].line})`);
+      throw topologyError(file, atomRows[order[i]] + 1, `atom id ${ids[i]} appears twice in Atoms (also on line ${atomRows[order[i - 1]] + 1})`);
     }
     indexOfId.set(ids[i], i);
   }
@@ -310,12 +347,13 @@ export function parseLammpsData(text: string, file: string): TopologyData {
   if (bondSection) {
     expectRows(bondSection, nbondsHeader, 'bonds', file);
     const pairs: number[] = [];
-    for (const r of bondSection.rows) {
+    for (const r of bondSection.rows.map(row)) {
       const t = r.text.split(/\s+/);
-      if (t.length !== 4 || !INT.test(t[0]) || !INT.test(t[2]) || !INT.test(t[3])) {
+      const a = integerToken(t[2] ?? ''), b = integerToken(t[3] ?? '');
+      if (t.length !== 4 || !INT.test(t[0]) || a !== a || b !== b) {
         throw topologyError(file, r.line, `expected "bond-id bond-type atom1 atom2" in Bonds, found ${quote(r.text)}`);
       }
-      const i = indexOfId.get(Number(t[2])), j = indexOfId.get(Number(t[3]));
+      const i = indexOfId.get(a), j = indexOfId.get(b);
       if (i === undefined || j === undefined) {
         throw topologyError(file, r.line, `bond ${t[0]} names atom id ${i === undefined ? t[2] : t[3]}, which is not in Atoms`);
       }
@@ -375,18 +413,19 @@ export function parseLammpsData(text: string, file: string): TopologyData {
 }
 
 function expectRows(section: Section, expected: number, what: string, file: string): void {
-  if (section.rows.length !== expected) {
+  if (section.count !== expected) {
     throw topologyError(
       file,
       section.line,
-      `the header says ${expected} ${what}, but the ${section.name} section has ${section.rows.length} lines`,
+      `the header says ${expected} ${what}, but the ${section.name} section has ${section.count} lines`,
     );
   }
 }
 
 function atomStyle(
   section: Section | undefined,
-  rows: { tokens: string[]; line: number }[],
+  natoms: number,
+  tokensOf: (k: number) => string[],
   ntypes: number,
   nbonds: number,
   file: string,
@@ -400,8 +439,8 @@ function atomStyle(
     }
     return { columns, name: declared };
   }
-  if (rows.length === 0) return { columns: STYLES.atomic, name: 'atomic' };
-  const n = rows[0].tokens.length;
+  if (natoms === 0) return { columns: STYLES.atomic, name: 'atomic' };
+  const n = tokensOf(0).length;
   const line = section!.line;
   let name: string;
   if (n === 5 || n === 8) name = 'atomic';
@@ -409,8 +448,12 @@ function atomStyle(
   else if (n === 6 || n === 9) {
     // charge: id type q x y z; molecular: id mol type x y z.
     const isTypeToken = (s: string) => INT.test(s) && Number(s) >= 1 && Number(s) <= ntypes;
-    const thirdAllTypes = rows.every((r) => isTypeToken(r.tokens[2]));
-    const secondAllTypes = rows.every((r) => isTypeToken(r.tokens[1]));
+    let thirdAllTypes = true, secondAllTypes = true;
+    for (let k = 0; k < natoms && (thirdAllTypes || secondAllTypes); k++) {
+      const t = tokensOf(k);
+      thirdAllTypes &&= isTypeToken(t[2]);
+      secondAllTypes &&= isTypeToken(t[1]);
+    }
     if (!thirdAllTypes && secondAllTypes) name = 'charge';
     else if (thirdAllTypes && !secondAllTypes) name = 'molecular';
     else if (thirdAllTypes && nbonds > 0) name = 'molecular';
