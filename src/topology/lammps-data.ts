@@ -55,6 +55,9 @@ interface Section {
   count: number;
 }
 
+/** Sections whose lines start with an id, so a line starting with a letter must be a section name. */
+const NUMBERED_SECTIONS = new Set(['Atoms', 'Velocities', 'Bonds', 'Angles', 'Dihedrals', 'Impropers', 'Ellipsoids', 'Lines', 'Triangles', 'Bodies']);
+
 /** Sections whose lines are read; the others are only counted. */
 const READ_SECTIONS = new Set(['Atoms', 'Masses', 'Bonds', 'Atom Type Labels']);
 
@@ -206,13 +209,16 @@ export function parseLammpsData(text: string, file: string): TopologyData {
       continue;
     }
     const [content, comment] = splitComment(l);
-    if (SECTION_NAMES.has(content)) {
+    if (SECTION_NAMES.has(content) || /^[A-Za-z][A-Za-z0-9/]* Coeffs$/.test(content)) {
       if (sections.has(content)) throw topologyError(file, li + 1, `the section "${content}" appears a second time`);
       current = { name: content, style: comment, line: li + 1, rows: [], count: 0 };
       sections.set(content, current);
       continue;
     }
     if (!current) throw topologyError(file, li + 1, `expected a section name, found ${quote(lines[li])}`);
+    if (NUMBERED_SECTIONS.has(current.name)) {
+      throw topologyError(file, li + 1, `expected a line of ${current.name} (starting with a number) or a section name, found ${quote(lines[li])}`);
+    }
     current.count++;
     if (READ_SECTIONS.has(current.name)) current.rows.push(li);
   }

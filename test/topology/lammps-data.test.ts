@@ -99,6 +99,31 @@ describe('parseLammpsData on a hand-made atom style full file', () => {
   });
 });
 
+describe('sections mdpost does not need are skipped, whatever their order', () => {
+  it('Dihedrals, Impropers, PairIJ Coeffs, class 2 cross terms and any other "… Coeffs", before and after Atoms', () => {
+    const text = data(
+      't', '', '2 atoms', '1 atom types', '1 bonds', '1 bond types', '0 1 xlo xhi', '0 1 ylo yhi', '0 1 zlo zhi', '',
+      'PairIJ Coeffs # lj/cut', '', '1 1 0.1 3.0', '',
+      'BondBond Coeffs', '', '1 0 1.0 1.0', '',
+      'Nonstandard/package Coeffs', '', 'OW OW 1 2 3', '',
+      'Atoms # molecular', '', '2 1 1 0.5 0 0', '1 1 1 0 0 0', '',
+      'Dihedrals', '', '1 1 1 2 1 2', '',
+      'Bonds', '', '1 1 2 1', '',
+      'Impropers', '', '1 1 1 2 1 2', '',
+      'Masses', '', '1 12.011 # C',
+    );
+    const top = parseLammpsData(text, 's.data');
+    expect(Array.from(top.positions)).toEqual([0, 0, 0, 0.5, 0, 0]);
+    expect(Array.from(top.bonds!)).toEqual([0, 1]);
+    expect(top.elements).toEqual(['C', 'C']);
+  });
+
+  it('a line of words inside Atoms is an unknown section name, and says so', () => {
+    const text = data('t', '', '1 atoms', '1 atom types', '', 'Atoms # atomic', '', '1 1 0 0 0', '', 'Charges', '', '1 0.5');
+    expect(() => parseLammpsData(text, 'u.data')).toThrow(/^u\.data, line 10: expected a line of Atoms \(starting with a number\) or a section name, found "Charges"/);
+  });
+});
+
 describe('atom styles', () => {
   const header = (extra = '') => ['t', '', '3 atoms', '2 atom types', extra, '0 10 xlo xhi', '0 10 ylo yhi', '0 10 zlo zhi', '', 'Masses', '', '1 6.941', '2 18.998403', ''];
 
