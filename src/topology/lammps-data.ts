@@ -45,6 +45,10 @@ const SECTION_NAMES = new Set([
   'Atom Type Labels', 'Bond Type Labels', 'Angle Type Labels', 'Dihedral Type Labels', 'Improper Type Labels',
 ]);
 
+function isSectionName(content: string): boolean {
+  return SECTION_NAMES.has(content) || /^[A-Za-z][A-Za-z0-9/]* Coeffs$/.test(content);
+}
+
 interface Section {
   name: string;
   /** Text after "#" on the keyword line ("full" in "Atoms # full"). */
@@ -118,8 +122,8 @@ function labelFitsMass(element: string, massGmol: number): boolean {
 
 /**
  * A LAMMPS data file (read_data format) as a topology: header counts and box (xlo xhi, ylo yhi,
- * zlo zhi, the xy xz yz tilts; or avec bvec cvec and abc origin), Masses (with a "# label"
- * comment after a mass naming its type), Atom Type Labels, Atoms and Bonds. Velocities, Angles,
+ * zlo zhi, the xy xz yz tilts; or avec bvec cvec and abc origin), Masses (the first word of a
+ * comment after a mass is taken as its type's label), Atom Type Labels, Atoms and Bonds. Velocities, Angles,
  * Dihedrals, Impropers, every "… Coeffs" and the other sections are skipped.
  *
  * Atom styles: full, molecular (and bond, angle), charge, atomic, plus dipole, sphere and amoeba,
@@ -138,7 +142,7 @@ export function parseLammpsData(text: string, file: string): TopologyData {
   const lines = splitLines(text);
   const header: Header = {};
   const notes: string[] = [];
-  let lo = [-0.5, -0.5, -0.5], hi = [0.5, 0.5, 0.5];
+  const lo = [-0.5, -0.5, -0.5], hi = [0.5, 0.5, 0.5];
   let tilt = [0, 0, 0];
   let general: { a?: number[]; b?: number[]; c?: number[]; origin?: number[] } | null = null;
   let sawBox = false;
@@ -148,7 +152,7 @@ export function parseLammpsData(text: string, file: string): TopologyData {
   for (; li < lines.length; li++) {
     const [content] = splitComment(lines[li]);
     if (content === '') continue;
-    if (SECTION_NAMES.has(content)) break;
+    if (isSectionName(content)) break;
     const lineNo = li + 1;
     const t = content.split(/\s+/);
     const num = (k: number) => {
@@ -209,7 +213,7 @@ export function parseLammpsData(text: string, file: string): TopologyData {
       continue;
     }
     const [content, comment] = splitComment(l);
-    if (SECTION_NAMES.has(content) || /^[A-Za-z][A-Za-z0-9/]* Coeffs$/.test(content)) {
+    if (isSectionName(content)) {
       if (sections.has(content)) throw topologyError(file, li + 1, `the section "${content}" appears a second time`);
       current = { name: content, style: comment, line: li + 1, rows: [], count: 0 };
       sections.set(content, current);
@@ -271,7 +275,8 @@ export function parseLammpsData(text: string, file: string): TopologyData {
       if (r.comment !== '') massComments.set(type, r.comment);
     }
   }
-  if (!labelSection) for (const [type, c] of massComments) typeLabels.set(type, c);
+  // "1 22.99 # Na  (Na+, Aqvist 1990)": the first word names the type, the rest is commentary.
+  if (!labelSection) for (const [type, c] of massComments) typeLabels.set(type, c.split(/\s+/)[0]);
 
   // Atoms.
   const atomSection = sections.get('Atoms');
@@ -500,7 +505,7 @@ function typeElements(
     const mass = typeMass.get(type);
     const label = typeLabels.get(type);
     const fits = (el: string) => mass === undefined || reducedUnits || labelFitsMass(el, mass);
-    const word = label?.split(/\s+/)[0] ?? '';
+    const word = label ?? '';
     const exact = /^[A-Z][a-z]?$/.test(word) && atomicNumber(word) > 0 && word !== 'X' ? word : null;
     const named = label !== undefined ? elementFromAtomName(word) : null;
     const byMass = mass !== undefined && !reducedUnits ? elementFromMass(mass) : null;

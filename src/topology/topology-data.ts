@@ -32,7 +32,7 @@ export interface TopologyData {
   elementSource: ElementSource | null;
   /** LAMMPS atom type of each atom (1-based). */
   types: Int32Array | null;
-  /** Names of LAMMPS atom types: `Atom Type Labels`, or the comment after each mass. */
+  /** Names of LAMMPS atom types: `Atom Type Labels`, or the first word of the comment after each mass. */
   typeLabels: Map<number, string> | null;
   /** g/mol: from a LAMMPS `Masses` section, otherwise from the element (NaN where unknown). */
   masses: Float64Array | null;

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { TrajectoryReader } from '../../src/io/reader.js';
 import { elementFromMass, parseLammpsData } from '../../src/topology/lammps-data.js';
+import { REPO } from '../support/io.js';
+import { NAFSI_DUMP } from '../support/nafsi.js';
 import { fixtureText } from './fixtures.js';
 
 const data = (...lines: string[]) => lines.join('\n') + '\n';
@@ -103,6 +108,7 @@ describe('sections mdpost does not need are skipped, whatever their order', () =
   it('Dihedrals, Impropers, PairIJ Coeffs, class 2 cross terms and any other "… Coeffs", before and after Atoms', () => {
     const text = data(
       't', '', '2 atoms', '1 atom types', '1 bonds', '1 bond types', '0 1 xlo xhi', '0 1 ylo yhi', '0 1 zlo zhi', '',
+      'Unforeseen Coeffs', '', '1 2 3', '',
       'PairIJ Coeffs # lj/cut', '', '1 1 0.1 3.0', '',
       'BondBond Coeffs', '', '1 0 1.0 1.0', '',
       'Nonstandard/package Coeffs', '', 'OW OW 1 2 3', '',
@@ -282,6 +288,37 @@ describe('a LAMMPS write_data file (full, triclinic, ids 40–42 deleted, atoms 
     for (const e of top.elements!) counts.set(e!, (counts.get(e!) ?? 0) + 1);
     expect(Object.fromEntries(counts)).toEqual({ O: 41, H: 82, Na: 3, Cl: 3 });
     expect(top.charges!.reduce((s, q) => s + q, 0)).toBeCloseTo(0, 9);
+  });
+});
+
+describe('the shipped NaFSI/water data file, beside its dump', async () => {
+  const path = join(REPO, 'trajectories/nafsi-water/nafsi-water.data');
+  const top = parseLammpsData(readFileSync(path, 'utf8'), path);
+  const reader = await TrajectoryReader.open(NAFSI_DUMP);
+  for await (const _frame of reader.frames()) break;
+  const dump = reader.topology!;
+
+  it('names its types by the first word of each Masses comment, which is the element as written', () => {
+    expect([...top.typeLabels!.values()]).toEqual(['Na', 'N', 'S', 'O', 'F', 'O', 'H']);
+    expect(top.elementSource).toBe('file');
+  });
+
+  it('has the atoms of the dump in the dump\'s order: the same ids, types, molecules and elements', () => {
+    expect(top.natoms).toBe(dump.natoms);
+    expect(Array.from(top.ids!)).toEqual(Array.from(dump.ids!));
+    expect(Array.from(top.types!)).toEqual(Array.from(dump.types!));
+    expect(Array.from(top.molIds!)).toEqual(Array.from(dump.molIds!));
+    expect(top.elements).toEqual(dump.elements);
+  });
+
+  it('14 FSI⁻ of 9 atoms, 388 waters and 14 Na⁺ as molecules; 888 bonds; neutral', () => {
+    const sizes = new Map<number, number>();
+    for (const m of top.molIds!) sizes.set(m, (sizes.get(m) ?? 0) + 1);
+    const bySize = new Map<number, number>();
+    for (const s of sizes.values()) bySize.set(s, (bySize.get(s) ?? 0) + 1);
+    expect(Object.fromEntries(bySize)).toEqual({ 9: 14, 3: 388, 1: 14 });
+    expect(top.bonds!.length / 2).toBe(888);
+    expect(Math.abs(top.charges!.reduce((s, q) => s + q, 0))).toBeLessThan(1e-9);
   });
 });
 
