@@ -12,8 +12,9 @@ import { atomicMass, atomicNumber, symbolOf } from './elements.js';
  * 2. CHARMM's ion names: SOD → Na, POT → K, CLA → Cl, CAL → Ca, CES → Cs, LIT → Li, IOD → I.
  *    Virtual sites (MW, LP, EP, VS…, DUM) have no element, nor, in a protein residue, names
  *    starting with M (GROMACS's dummy masses MN1, MCB1 …).
- * 3. A name that is itself a symbol whose first letter is not one (LI, MG, ZN, AL, RB, K, O, H)
- *    is that element. Two-letter symbols whose first letter is also an element (NA: Na or an N;
+ * 3. A name that is a one-letter symbol (O, H, K), or a two-letter symbol whose first letter is
+ *    no element (LI, MG, ZN, AL, RB), is that element. Two-letter symbols whose first letter is
+ *    also an element (NA: Na or an N;
  *    CA: Ca or an alpha carbon; CL, HG, NE, CD, OS …) are decided by the residue:
  *    - an ion residue — a residue of one atom, a residue named as the atom, or a known ion
  *      residue name (NA, SOD, CL, CLA, K, POT, CA, CAL, ION …) — takes the two-letter element
