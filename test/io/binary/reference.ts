@@ -64,8 +64,8 @@ export class Agreement {
 }
 
 /**
- * A per-atom block (Å, Å/ps, …) against the reference: sampled atoms within `tol` each, and the
- * sums over all atoms within `sumTol` (x, y, z) and `sumsqRel` (relative, Σ r²).
+ * A per-atom block (Å, Å/ps, …) against the reference: sampled atoms within `tol` each (0: equal
+ * as float32), and the sums over all atoms within `sumTol` (x, y, z) and `sumsqRel` (relative, Σ r²).
  */
 export function expectBlock(
   got: Float64Array,
@@ -77,9 +77,11 @@ export function expectBlock(
   agreement: Agreement,
   label: string,
 ): void {
+  // tol 0: the same float32 values (the reference is written in float32's shortest form).
+  const value = tol === 0 ? Math.fround : (x: number) => x;
   let worst = 0;
   atoms.forEach((a, k) => {
-    for (let d = 0; d < 3; d++) worst = Math.max(worst, Math.abs(got[3 * a + d] - ref.sample[k][d]));
+    for (let d = 0; d < 3; d++) worst = Math.max(worst, Math.abs(value(got[3 * a + d]) - value(ref.sample[k][d])));
   });
   agreement.note(`${label} per atom`, worst);
   expect(worst, `${label}: sampled atoms`).toBeLessThanOrEqual(tol);
