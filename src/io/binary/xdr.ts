@@ -44,11 +44,6 @@ export function need(c: XdrCursor, n: number): void {
   if (c.pos + n > c.end) throw NEED_MORE;
 }
 
-/** Whether `n` bytes are available at `pos`. */
-export function has(c: XdrCursor, n: number): boolean {
-  return c.pos + n <= c.end;
-}
-
 /** Bytes a field of `n` bytes occupies once padded to a multiple of 4. */
 export function padded4(n: number): number {
   return n + ((4 - (n % 4)) % 4);
@@ -116,14 +111,13 @@ export function readOpaque(c: XdrCursor, n: number): Uint8Array {
  */
 export function readString(c: XdrCursor, maxBytes: number): string {
   const at = c.pos;
-  const n = readUint32(c);
-  if (n > maxBytes) {
-    c.pos = at;
-    throw new BinaryFormatError(`string of ${n} bytes where at most ${maxBytes} were expected`, at);
-  }
-  const b = readOpaque(c, n);
+  if (at + 4 > c.end) throw NEED_MORE;
+  const n = c.view.getUint32(at, false);
+  if (n > maxBytes) throw new BinaryFormatError(`string of ${n} bytes where at most ${maxBytes} were expected`, at);
+  if (at + 4 + padded4(n) > c.end) throw NEED_MORE;
   let s = '';
-  for (let i = 0; i < b.length; i++) s += String.fromCharCode(b[i]);
+  for (let i = 0; i < n; i++) s += String.fromCharCode(c.bytes[at + 4 + i]);
+  c.pos = at + 4 + padded4(n);
   return s;
 }
 
