@@ -391,9 +391,28 @@ function decodeCoordinates(
       bo = at[1];
       if (x >= sx || y >= sy || z >= sz) throw corrupt(`coordinate of atom ${i} outside the frame's range`, blockStart);
     } else if (bitsize <= 53) {
-      let value = readRadix53(buf, bp, bo, bitsize);
-      bp = at[0];
-      bo = at[1];
+      let value: number;
+      if (bitsize <= 48) {
+        // The common case (boxes up to ~60 nm at precision 1000), read in at most two windows.
+        const m0 = bitsize > 24 ? 24 : bitsize;
+        let w0 = (buf[bp] << 24) | (buf[bp + 1] << 16) | (buf[bp + 2] << 8) | buf[bp + 3];
+        value = groupsLE((w0 << bo) >>> (32 - m0), m0);
+        bo += m0;
+        bp += bo >>> 3;
+        bo &= 7;
+        if (bitsize > 24) {
+          const m1 = bitsize - 24;
+          w0 = (buf[bp] << 24) | (buf[bp + 1] << 16) | (buf[bp + 2] << 8) | buf[bp + 3];
+          value += groupsLE((w0 << bo) >>> (32 - m1), m1) * 16777216;
+          bo += m1;
+          bp += bo >>> 3;
+          bo &= 7;
+        }
+      } else {
+        value = readRadix53(buf, bp, bo, bitsize);
+        bp = at[0];
+        bo = at[1];
+      }
       if (value >= largeLimit) throw corrupt(`coordinate of atom ${i} outside the frame's range`, blockStart);
       // Quotients by multiplying with the reciprocal (a double's % is a slow library call):
       // below 2^50 the floor is within one of the truth (above, a division is), and the
