@@ -104,8 +104,10 @@ function isCord(b: Uint8Array, p: number): boolean {
 }
 
 /**
- * Parse the header at the start of `bytes` (the start of the file). Throws NEED_MORE when it is
- * not all in bytes[0, end), DcdCorrupt when it is not a DCD header.
+ * Parse the header at the start of `bytes` (the start of the file). Throws NEED_MORE unless the
+ * header and the whole first frame are in bytes[0, end) (so that arrays allocated for NATOM are
+ * bounded by the bytes actually read, whatever a corrupt header says), DcdCorrupt when it is not a
+ * DCD header.
  */
 export function readDcdHeader(bytes: Uint8Array, end = bytes.length): DcdHeader {
   const v = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -196,6 +198,7 @@ export function readDcdHeader(bytes: Uint8Array, end = bytes.length): DcdHeader 
   const cellBytes = h.hasUnitCell ? 2 * m + 48 : 0;
   h.firstFrameBytes = cellBytes + ndims * (2 * m + 4 * natoms);
   h.frameBytes = cellBytes + ndims * (2 * m + 4 * nfree);
+  need(h.firstFrameBytes);
   return h;
 }
 

@@ -187,9 +187,19 @@ export function trrFrameBytes(c: XdrCursor): number {
   return readTrrHeader(c, scratchHeader).frameBytes;
 }
 
-/** Atom count of the frame at `c.pos`. Does not move the cursor. */
+/**
+ * Atom count of the frame at `c.pos`. Does not move the cursor. The count is returned only once
+ * the whole frame, with at least one per-atom block (GROMACS writes a TRR frame only when x, v or
+ * f is due), is in [pos, end) (else NEED_MORE), so arrays allocated for the count are bounded by
+ * the bytes actually read, whatever a corrupt header says.
+ */
 export function trrAtomCount(c: XdrCursor): number {
-  return readTrrHeader(c, scratchHeader).natoms;
+  const h = readTrrHeader(c, scratchHeader);
+  if (c.pos + h.frameBytes > c.end) throw NEED_MORE;
+  if (h.natoms > 0 && h.xBytes === 0 && h.vBytes === 0 && h.fBytes === 0) {
+    throw corrupt(`frame declares ${h.natoms} atoms but holds no positions, velocities or forces`, c.pos);
+  }
+  return h.natoms;
 }
 
 /**

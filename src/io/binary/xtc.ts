@@ -80,10 +80,12 @@ const MAGICINTS = Int32Array.from([
 const FIRSTIDX = 9;
 const LASTIDX = MAGICINTS.length;
 /**
- * Most bits one atom can take: a 3 × 32-bit coordinate and a 6-bit run code (an atom inside a run
- * takes at most 72). Bounds the byte count of a frame of n atoms.
+ * Most and fewest bits one atom can take: a 3 × 32-bit coordinate and a 6-bit run code (an atom
+ * inside a run takes at most 72); a 1-bit coordinate (all atoms at one point) and the flag bit.
+ * They bound the byte count of a frame of n atoms, and so n by the bytes present.
  */
 const MAX_BITS_PER_ATOM = 102;
+const MIN_BITS_PER_ATOM = 2;
 /**
  * Bytes one decoding step can read past the position checked at its start: a coordinate (96 bits),
  * the run code and up to ten small triples of 72 bits, plus the 4-byte window of a read. The bit
@@ -92,23 +94,30 @@ const MAX_BITS_PER_ATOM = 102;
  */
 const READ_AHEAD = 128;
 
-/** Largest byte count a valid frame of `natoms` atoms can have. */
+/** Largest byte count the compressed block of a valid frame of `natoms` atoms can have. */
 export function maxXtcBlockBytes(natoms: number): number {
   return Math.ceil((natoms * MAX_BITS_PER_ATOM) / 8);
+}
+
+/** Smallest byte count the compressed block of a valid frame of `natoms` (> 9) atoms can have. */
+export function minXtcBlockBytes(natoms: number): number {
+  return Math.ceil((natoms * MIN_BITS_PER_ATOM) / 8);
 }
 
 function corrupt(detail: string, at: number): XtcCorrupt {
   return new XtcCorrupt(`XTC: ${detail}`, at);
 }
 
-/** Atom count of the frame at `c.pos` (XTC files keep one count throughout). Does not move the cursor. */
+/**
+ * Atom count of the frame at `c.pos` (XTC files keep one count throughout). Does not move the
+ * cursor. The count is returned only once the whole frame is in [pos, end) (else NEED_MORE): a
+ * frame takes at least natoms / 4 bytes, so arrays allocated for the count are bounded by the bytes
+ * actually read, whatever a corrupt header says.
+ */
 export function xtcAtomCount(c: XdrCursor): number {
-  const p = c.pos;
-  if (p + 8 > c.end) throw NEED_MORE;
-  checkMagic(c.view.getInt32(p, false), p);
-  const natoms = c.view.getInt32(p + 4, false);
-  if (natoms < 0) throw corrupt(`negative atom count ${natoms}`, p + 4);
-  return natoms;
+  const size = xtcFrameBytes(c);
+  if (c.pos + size > c.end) throw NEED_MORE;
+  return c.view.getInt32(c.pos + 4, false);
 }
 
 function checkMagic(magic: number, at: number): void {
@@ -150,8 +159,11 @@ function blockBytes(v: DataView, p: number, magic: number, natoms: number): numb
   } else {
     nbytes = v.getInt32(at, false);
   }
-  if (nbytes < 0 || nbytes > maxXtcBlockBytes(natoms)) {
-    throw corrupt(`compressed block of ${nbytes} bytes for ${natoms} atoms (at most ${maxXtcBlockBytes(natoms)} possible)`, at);
+  if (nbytes < minXtcBlockBytes(natoms) || nbytes > maxXtcBlockBytes(natoms)) {
+    throw corrupt(
+      `compressed block of ${nbytes} bytes for ${natoms} atoms (${minXtcBlockBytes(natoms)} to ${maxXtcBlockBytes(natoms)} possible)`,
+      at,
+    );
   }
   return nbytes;
 }

@@ -173,11 +173,16 @@ describe('DCD: incomplete and invalid data', () => {
   const bytes = fixtureBytes('dcd-fixed.dcd');
   const { header, starts } = decodeAll(bytes);
 
-  it('asks for more bytes wherever the header is cut', () => {
-    for (let end = 0; end < header.headerBytes; end++) {
+  it('asks for more bytes until the header and the first frame are there (bounding NATOM by the bytes read)', () => {
+    const needed = header.headerBytes + header.firstFrameBytes;
+    for (let end = 0; end < needed; end += end < header.headerBytes ? 1 : 13) {
       expect(thrown(() => readDcdHeader(bytes, end)), `cut at ${end}`).toBe(NEED_MORE);
     }
-    expect(readDcdHeader(bytes, header.headerBytes).natoms).toBe(256);
+    expect(readDcdHeader(bytes, needed).natoms).toBe(256);
+    // A corrupt atom count far beyond the file asks for bytes that never come; nothing is allocated.
+    const b = bytes.slice();
+    new DataView(b.buffer).setInt32(188, 2 ** 30, true);
+    expect(thrown(() => readDcdHeader(b))).toBe(NEED_MORE);
   });
 
   it('asks for more bytes, without moving, wherever a frame is cut', () => {

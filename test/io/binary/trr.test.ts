@@ -152,6 +152,16 @@ describe('TRR: incomplete and invalid data', () => {
     }
   });
 
+  it('gives the atom count only once the whole first frame is there', () => {
+    for (const end of [4, 100, whole.starts[1] - 1]) expect(thrown(() => trrAtomCount(xdrCursor(bytes, 0, end)))).toBe(NEED_MORE);
+    expect(trrAtomCount(xdrCursor(bytes, 0, whole.starts[1]))).toBe(256);
+    // A frame declaring atoms but no per-atom block gives no bound on them.
+    const b = bytes.slice();
+    const v = new DataView(b.buffer);
+    for (const at of [24 + 28, 24 + 32, 24 + 36]) v.setInt32(at, 0, false);
+    expect((thrown(() => trrAtomCount(xdrCursor(b))) as Error).message).toMatch(/256 atoms but holds no positions/);
+  });
+
   function corrupted(edit: (v: DataView) => void): unknown {
     const b = bytes.slice();
     edit(new DataView(b.buffer));

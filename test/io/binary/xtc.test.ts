@@ -168,6 +168,17 @@ describe('XTC: incomplete and invalid data', () => {
     expect(thrown(() => xtcAtomCount(xdrCursor(b)))).toBeInstanceOf(XtcCorrupt);
   });
 
+  it('gives the atom count only once the whole first frame is there, bounding it by the bytes read', () => {
+    for (const end of [8, 60, 92, f0 - 1]) expect(thrown(() => xtcAtomCount(xdrCursor(bytes, 0, end)))).toBe(NEED_MORE);
+    expect(xtcAtomCount(xdrCursor(bytes, 0, f0))).toBe(256);
+    // A corrupt count of 2^30 atoms cannot fit this frame's compressed block (≥ 2 bits per atom).
+    const b = bytes.slice(0, f0);
+    const v = new DataView(b.buffer);
+    v.setInt32(4, 2 ** 30, false);
+    v.setInt32(52, 2 ** 30, false);
+    expect((thrown(() => xtcAtomCount(xdrCursor(b))) as Error).message).toMatch(/compressed block of 908 bytes for 1073741824 atoms/);
+  });
+
   it('rejects a frame whose atom count differs from the file’s', () => {
     const e = thrown(() => readXtcFrame(xdrCursor(bytes), createXtcFrame(255)));
     expect((e as Error).message).toMatch(/256 atoms where the file's first frame has 255/);
