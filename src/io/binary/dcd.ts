@@ -269,7 +269,12 @@ export function readDcdFrame(c: XdrCursor, h: DcdHeader, k: number, frame: DcdFr
     }
     let q = p + m;
     if (d < 3) {
-      if (free === null) {
+      const byteAt = c.bytes.byteOffset + q;
+      if (free === null && le === LITTLE_ENDIAN_HOST && byteAt % 4 === 0) {
+        // The machine's own byte order, aligned: read the record as a Float32Array.
+        const f32 = new Float32Array(c.bytes.buffer, byteAt, n);
+        for (let i = 0, o = d; i < n; i++, o += 3) out[o] = f32[i];
+      } else if (free === null) {
         for (let i = 0, o = d; i < n; i++, o += 3, q += 4) out[o] = v.getFloat32(q, le);
       } else {
         for (let i = 0; i < n; i++, q += 4) out[3 * free[i] + d] = v.getFloat32(q, le);
@@ -281,6 +286,7 @@ export function readDcdFrame(c: XdrCursor, h: DcdHeader, k: number, frame: DcdFr
 }
 
 const DEG = Math.PI / 180;
+const LITTLE_ENDIAN_HOST = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;
 
 /** cos of an angle in degrees, exactly 0 at 90°. */
 function cosDeg(a: number): number {
