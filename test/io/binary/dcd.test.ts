@@ -97,6 +97,13 @@ describe('DCD files agree with MDAnalysis', () => {
     }
   });
 
+  it('reads the same frames from a buffer at an unaligned offset', () => {
+    const plain = fixtureBytes('dcd-le.dcd');
+    const shifted = new Uint8Array(plain.length + 1).subarray(1);
+    shifted.set(plain);
+    expect(decodeAll(shifted).frames).toEqual(decodeAll(plain).frames);
+  });
+
   it('reads a big-endian file as the same frames and header', () => {
     const le = decodeAll(fixtureBytes('dcd-le.dcd'));
     const be = decodeAll(fixtureBytes('dcd-be.dcd'));
