@@ -60,7 +60,7 @@ describe('DCD files agree with MDAnalysis', () => {
       expect(h.hasUnitCell).toBe((rh.charmm & EXTRA_BLOCK) !== 0 && (rh.charmm & CHARMM) !== 0);
       expect(h.has4D).toBe((rh.charmm & HAS_4DIMS) !== 0);
       expect(h.hasUnitCell).toBe(rh.is_periodic === 1);
-      // MDAnalysis does not byte-swap DELTA of a big-endian file (see reference.json's note).
+      // MDAnalysis does not byte-swap DELTA of a big-endian file (see the note in reference.json.gz).
       const timesFrom = name === 'dcd-be.dcd' ? reference.files['dcd-le.dcd'] : ref;
       if (name !== 'dcd-be.dcd') expect(h.delta).toBe(rh.delta);
       expect(frames.length).toBe(ref.frames.length);

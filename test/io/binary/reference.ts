@@ -1,11 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { expect } from 'vitest';
 import { xdrCursor, type XdrCursor } from '../../../src/io/binary/xdr.js';
 
 /**
  * What MDAnalysis read from the binary fixtures (test/fixtures/io/binary: make-fixtures.sh made
- * the files with gmx and MDAnalysis, make_reference.py wrote reference.json).
+ * the files with gmx and MDAnalysis, make_reference.py wrote reference.json.gz).
  */
 export const BINARY_FIXTURES = resolve(import.meta.dirname, '../../fixtures/io/binary');
 
@@ -35,7 +36,7 @@ export interface RefFile {
 }
 
 export const reference: { peer: string; files: Record<string, RefFile> } = JSON.parse(
-  readFileSync(join(BINARY_FIXTURES, 'reference.json'), 'utf8'),
+  gunzipSync(readFileSync(join(BINARY_FIXTURES, 'reference.json.gz'))).toString('utf8'),
 );
 
 export function fixtureBytes(name: string): Uint8Array {
