@@ -64,6 +64,8 @@ export function createTrrFrame(natoms: number, want: { velocities?: boolean; for
 export interface TrrHeader {
   natoms: number;
   step: number;
+  /** Energy terms count (GROMACS writes 0; no energies are stored in TRR frames). */
+  nre: number;
   timePs: number;
   lambda: number;
   /** Bytes per real: 4 or 8. */
@@ -144,6 +146,7 @@ export function readTrrHeader(c: XdrCursor, h: TrrHeader): TrrHeader {
   if (tAt + 2 * realBytes > c.end) throw NEED_MORE;
   h.natoms = natoms;
   h.step = v.getInt32(q + 44, false);
+  h.nre = v.getInt32(q + 48, false);
   h.realBytes = realBytes;
   h.timePs = realBytes === 4 ? v.getFloat32(tAt, false) : v.getFloat64(tAt, false);
   h.lambda = realBytes === 4 ? v.getFloat32(tAt + 4, false) : v.getFloat64(tAt + 8, false);
@@ -166,6 +169,7 @@ export function createTrrHeader(): TrrHeader {
   return {
     natoms: 0,
     step: 0,
+    nre: 0,
     timePs: 0,
     lambda: 0,
     realBytes: 4,

@@ -104,7 +104,7 @@ describe('TRR headers and frame lengths', () => {
     const h = readTrrHeader(cursorOn('water-nacl.trr'), createTrrHeader());
     // magic, version string (13, 12, "GMX_trn_file"), 13 ints, t and lambda as float32.
     expect(h.headerBytes).toBe(12 + 12 + 52 + 8);
-    expect(h).toMatchObject({ natoms: 256, step: 0, realBytes: 4, boxBytes: 36, virialBytes: 0, pressureBytes: 0 });
+    expect(h).toMatchObject({ natoms: 256, step: 0, nre: 0, realBytes: 4, boxBytes: 36, virialBytes: 0, pressureBytes: 0 });
     expect(h).toMatchObject({ xBytes: 256 * 12, vBytes: 256 * 12, fBytes: 256 * 12 });
     expect(h.frameBytes).toBe(h.headerBytes + 36 + 3 * 256 * 12);
   });
