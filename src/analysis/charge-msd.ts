@@ -64,16 +64,17 @@ export function collectiveRow(ionPositionsA: readonly Float64Array[], comA: Arra
 
 /**
  * The collective state of a whole run from per-species ion series (frames × ions × 3 each,
- * unwrapped positions or displacements, Å) and the COM series (frames × 3).
+ * unwrapped positions or displacements, Å; arrays may run past the last frame, as an
+ * `MsdSeries`'s `data` does) and the COM series (frames × 3).
  */
-export function collectiveSeries(ionSeriesA: readonly Float64Array[], comA: Float64Array, frames: number): MsdSeries {
+export function collectiveSeries(ionSeriesA: readonly Float64Array[], ionsPerSpecies: readonly number[], comA: Float64Array, frames: number): MsdSeries {
   const s = ionSeriesA.length;
   const out = new MsdSeries(s + 1, frames);
   const row = new Float64Array(3 * (s + 1));
   const views: Float64Array[] = ionSeriesA.map(() => new Float64Array(0));
   for (let t = 0; t < frames; t++) {
     for (let i = 0; i < s; i++) {
-      const w = ionSeriesA[i].length / frames;
+      const w = 3 * ionsPerSpecies[i];
       views[i] = ionSeriesA[i].subarray(t * w, (t + 1) * w);
     }
     out.add(collectiveRow(views, comA.subarray(3 * t, 3 * t + 3), row));

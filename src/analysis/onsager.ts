@@ -183,7 +183,9 @@ export function onsager(input: OnsagerInput, options: OnsagerOptions): OnsagerRe
   for (const sp of species) {
     if (sp.seriesA.length < 3 * sp.ions * frames) throw new Error(`internal: ${sp.name} series holds fewer than ${frames} frames of ${sp.ions} ions`);
   }
+  if (collective.particles !== s + 1) throw new Error(`internal: collective state of ${collective.particles - 1} species for ${s}`);
   const window = onsagerWindow(frames, dtPs, options.window);
+  if (!(window.from >= 0 && window.to > window.from)) throw new RangeError(`the conductivity fit window needs two lags or more (lags ${window.from}–${window.to})`);
   const blockFrames = Math.floor(frames / m);
   const lastLag = Math.floor((blockFrames - 1) * MAX_LAG_FRACTION);
   if (window.to > lastLag) {

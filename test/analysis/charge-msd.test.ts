@@ -47,7 +47,7 @@ describe('collective MSDs', () => {
   counts.forEach((n, s) => {
     for (let t = 0; t < frames; t++) for (let i = 0; i < n; i++) for (let d = 0; d < 3; d++) charge[3 * t + d] += charges[s] * pos[s][(t * n + i) * 3 + d];
   });
-  const coll = collectiveMsd(collectiveSeries(pos, com, frames), counts, charges, 0.5);
+  const coll = collectiveMsd(collectiveSeries(pos, counts, com, frames), counts, charges, 0.5);
 
   it('pair terms (cross terms by polarisation) and the charge MSD equal direct all-origin sums', () => {
     const expected = [
@@ -76,8 +76,8 @@ describe('collective MSDs', () => {
 
   it('over a stretch of frames, equal the MSDs of that stretch alone', () => {
     const first = 40, n = 70;
-    const part = collectiveMsd(collectiveSeries(pos.map((p, s) => p.slice(first * 3 * counts[s], (first + n) * 3 * counts[s])), com.slice(3 * first, 3 * (first + n)), n), counts, charges, 0.5);
-    const sub = collectiveMsd(collectiveSeries(pos, com, frames), counts, charges, 0.5, first, n);
+    const part = collectiveMsd(collectiveSeries(pos.map((p, s) => p.slice(first * 3 * counts[s], (first + n) * 3 * counts[s])), counts, com.slice(3 * first, 3 * (first + n)), n), counts, charges, 0.5);
+    const sub = collectiveMsd(collectiveSeries(pos, counts, com, frames), counts, charges, 0.5, first, n);
     for (let m = 0; m < n; m++) {
       expect(sub.charge[m]).toBeCloseTo(part.charge[m], 9);
       expect(sub.pair[0][1][m]).toBeCloseTo(part.pair[0][1][m], 9);
@@ -118,16 +118,26 @@ describe('the collective state is mergeable', () => {
     for (let t = 0; t < frames; t++) one.add(rowOf(t));
     expect(one.particles).toBe(3);
     expect(one.trimmed().length).toBe(9 * frames);
-    const whole = collectiveSeries(pos, com, frames);
+    const whole = collectiveSeries(pos, counts, com, frames);
     expect(whole.origin).toEqual(one.origin);
     expect(whole.trimmed()).toEqual(one.trimmed());
+    // From per-ion MsdSeries, whose data run past the last frame (spare capacity).
+    const ions = counts.map((n, s) => {
+      const m = new MsdSeries(n, 2 * frames);
+      for (let t = 0; t < frames; t++) m.add(pos[s].subarray(t * 3 * n, (t + 1) * 3 * n));
+      return m;
+    });
+    expect(ions[0].data.length).toBeGreaterThan(3 * counts[0] * frames);
+    const fromSeries = collectiveSeries(ions.map((m) => m.data), counts, com, frames);
+    // MsdSeries stores displacements from the first frame; the state keeps rows relative to its first row anyway.
+    fromSeries.trimmed().forEach((v, j) => expect(Math.abs(v - one.data[j])).toBeLessThan(1e-12));
   });
 
   it('folding two consecutive slices and joining them gives one pass\'s numbers', () => {
     const a = new MsdSeries(3), b = new MsdSeries(3);
     for (let t = 0; t < frames; t++) (t < cut ? a : b).add(rowOf(t));
     const joined = MsdSeries.concat([a, b]);
-    const whole = collectiveSeries(pos, com, frames);
+    const whole = collectiveSeries(pos, counts, com, frames);
     joined.trimmed().forEach((v, j) => expect(Math.abs(v - whole.data[j])).toBeLessThan(1e-12));
     const [x, y] = [run(whole), run(joined)];
     expect(y.sigmaEH.value).toBeCloseTo(x.sigmaEH.value, 9);
@@ -168,7 +178,7 @@ describe('the collective state is mergeable', () => {
     const wrong = run(MsdSeries.concat([a, b]));
     for (let j = 0; j < 9; j++) b.origin[j] += fix[j];
     const right = run(MsdSeries.concat([a, b]));
-    const whole = run(collectiveSeries(pos, com, frames));
+    const whole = run(collectiveSeries(pos, counts, com, frames));
     expect(Math.abs(wrong.sigmaEH.value / whole.sigmaEH.value - 1)).toBeGreaterThan(0.01);
     expect(right.sigmaEH.value).toBeCloseTo(whole.sigmaEH.value, 9);
     expect(right.l[0][1].total.value).toBeCloseTo(whole.l[0][1].total.value, 9);

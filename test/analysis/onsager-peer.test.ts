@@ -77,7 +77,7 @@ describe('Onsager coefficients and conductivities against numpy from the definit
   const species = setup.species.map((sp, s) => ({ name: sp.name, chargeE: sp.charge_e, ions: sp.ions, seriesA: pos[s] }));
   const [from, to] = setup.window_lags;
   const result = onsager(
-    { species, collective: collectiveSeries(pos, com, F), dtPs: setup.dt_ps, volumeA3: setup.volume_A3, temperatureK: setup.temperature_K },
+    { species, collective: collectiveSeries(pos, setup.species.map((sp) => sp.ions), com, F), dtPs: setup.dt_ps, volumeA3: setup.volume_A3, temperatureK: setup.temperature_K },
     { window: { from, to, fromPs: from * setup.dt_ps, toPs: to * setup.dt_ps, auto: false }, blocks: setup.blocks },
   );
   // Measured agreement (relative): MSD curves ≤ 2.2e-13, values ≤ 1.6e-13, standard errors

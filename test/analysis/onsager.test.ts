@@ -31,7 +31,7 @@ function walkers(w: Walkers): Float64Array[] {
 
 function analyse(series: Float64Array[], w: Pick<Walkers, 'counts' | 'charges' | 'frames' | 'dtPs'>, window: { fromPs: number; toPs: number }, blocks?: number, com?: Float64Array): OnsagerResult {
   const species = w.counts.map((n, s) => ({ name: `s${s}`, chargeE: w.charges[s], ions: n, seriesA: series[s] }));
-  const collective = collectiveSeries(series, com ?? new Float64Array(3 * w.frames), w.frames);
+  const collective = collectiveSeries(series, w.counts, com ?? new Float64Array(3 * w.frames), w.frames);
   return onsager({ species, collective, dtPs: w.dtPs, volumeA3: V, temperatureK: T }, { window, blocks });
 }
 
