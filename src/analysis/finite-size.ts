@@ -26,7 +26,8 @@ function hydrodynamicA3PerPs(temperatureK: number, viscosityMPaS: number): numbe
   return m3PerS * A2_PER_PS_PER_M2_PER_S * 1e10; // m³/s → Å²/ps · Å
 }
 
-export interface Estimate {
+/** A fitted value with its standard error (null when the data cannot give one). */
+export interface FitValue {
   value: number;
   stderr: number | null;
 }
@@ -45,7 +46,7 @@ export function yehHummer(
   temperatureK: number,
   viscosity: { mPaS: number; stderr: number | null },
   boxLengthA: number,
-): Estimate {
+): FitValue {
   const corr = yehHummerCorrection(temperatureK, viscosity.mPaS, boxLengthA);
   const value = d.dA2PerPs + corr;
   if (d.stderrA2PerPs === null) return { value, stderr: null };
@@ -78,9 +79,9 @@ export interface SizePoint {
 
 export interface ViscosityFit {
   /** Intercept at 1/L = 0, Å²/ps. */
-  dInfinite: Estimate;
+  dInfinite: FitValue;
   /** η, mPa·s; null when D does not grow with L (no hydrodynamic slope to read). */
-  viscosityMPaS: Estimate | null;
+  viscosityMPaS: FitValue | null;
   /** dD/d(1/L), Å³/ps (negative for the Yeh–Hummer effect). */
   slopeA3PerPs: number;
   /** Covariance of (intercept, slope). */
@@ -119,7 +120,7 @@ export function fitViscosity(points: readonly SizePoint[], temperatureK: number)
   const covariance: [number, number, number] = [s * (1 / sw + (mx * mx) / sxx), s * (-mx / sxx), s / sxx];
   const sd = (v: number) => (scale === null ? null : Math.sqrt(v));
   const notes: string[] = [];
-  let viscosity: Estimate | null = null;
+  let viscosity: FitValue | null = null;
   if (slope < 0) {
     const eta = hydrodynamicA3PerPs(temperatureK, 1) / -slope;
     const se = sd(covariance[2]);

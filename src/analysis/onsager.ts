@@ -43,8 +43,8 @@ import { msdCurve, type MsdSeries, type MsdSums } from './msd.js';
  * window straddles a block boundary), so cov/M overstates its variance by the ratio of
  * Var(block slope)/M to Var(run slope). For a random walk — any pair of collective coordinates
  * with independent Gaussian increments — that ratio depends only on the lags and the two
- * lengths, not on D, and the covariance is scaled by it (`varianceScale` ≤ 1: ~0.95 for a
- * window a tenth of a block long, ~0.7 for one reaching half a block; walkSlopeVariance).
+ * lengths, not on D, and the covariance is scaled by it (`varianceScale` ≤ 1: ~0.94 for a
+ * window a tenth of a block long, ~0.72 for one reaching half a block; walkSlopeVariance).
  *
  * With M − 1 degrees of freedom the error is itself uncertain: ±1 standard error holds the
  * true value in P(|t_{M−1}| ≤ 1) of runs — 62.6% for M = 5, 65.7% for M = 10, against 68% for

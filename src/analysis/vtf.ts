@@ -26,19 +26,20 @@ import { arrheniusFit, BOLTZMANN_EV_PER_K, type ArrheniusFit, type ArrheniusPoin
  * the few temperatures a study has. The model with the lower AICc is preferred; the Akaike
  * weight exp(−AICc/2) / Σ exp(−AICc/2) says by how much.
  */
-export interface Estimate {
+/** A fitted value with its standard error (null when the data cannot give one). */
+export interface FitValue {
   value: number;
   stderr: number | null;
 }
 
 export interface VtfFit {
   /** Prefactor A, in the unit of the points' y. */
-  a: Estimate;
+  a: FitValue;
   /** B, K. */
-  bK: Estimate;
-  t0K: Estimate;
+  bK: FitValue;
+  t0K: FitValue;
   /** k_B·B, eV: the pseudo-activation energy often quoted with VTF fits. */
-  pseudoEaEv: Estimate;
+  pseudoEaEv: FitValue;
   /** Covariance of (ln A, B, T₀), row-major 3 × 3. */
   covariance: number[];
   chi2: number;
