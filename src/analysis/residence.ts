@@ -39,19 +39,27 @@ import { checkSameShape, WireReader, type FrameShells, type ShellDefinition } fr
  * and one that starts the second are joined), which is exactly the state of the two ranges
  * folded in one pass: the merge is pure, associative and exact.
  *
- * Memory: 8 bytes per run plus 16 per pair, not pairs × frames bits. A dense bitset would need,
- * for 1000 cations over 10⁵ frames in water (each Na⁺ meets a new water every ~3 ps: ~15 000
- * partners per cation over 50 ns), 1.5·10⁷ pairs × 10⁵ frames / 8 ≈ 190 GB; runs need one
- * entry per stay, bounded by the number of entries into shells: on the shipped NaFSI/water run
- * ~0.8 runs per cation per frame (flickering at the cutoff included), so ~8·10⁷ runs ≈ 650 MB
- * for that extreme case, and 0.65 MB per 10⁶ cation-frames in general. While folding, a range
- * also keeps 12 bytes per closed run and 8 per pair.
+ * Memory: 8 bytes per run plus 16 per pair, not pairs × frames bits. On the shipped NaFSI/water
+ * run (14 Na⁺, 401 frames of 0.5 ps) there are 0.26 runs per cation-frame (flickering at the
+ * cutoff included) and each Na⁺ meets ~44 new partners per 200 ps. Scaled to 1000 cations over
+ * 10⁵ frames (50 ns): 2.6·10⁷ runs (205 MB) and 1.1·10⁷ pairs (176 MB), where a dense bitset
+ * would take 1.1·10⁷ pairs × 10⁵ frames / 8 ≈ 140 GB. What bounds it is the number of entries
+ * into shells (one run each) and of distinct partners met, both linear in cations × frames,
+ * not their product with the partners. While folding, a range also keeps 12 bytes per closed
+ * run and a map entry (~50–80 bytes) per pair seen in that range.
  *
  * Finishing. Σ_t a(t)a(t+τ) of a pair is a sum over its pairs of runs (I, J), J not before I,
  * of the overlap of I with J shifted back by τ — a trapezoid in τ, added in O(1) as four ramps
- * in a second-difference array, so C(τ) at every lag costs O(run pairs + lags). This beats an
- * FFT of each pair's series (O(pairs · T log T)) and a direct sum on bits (O(pairs · T²/32))
- * at realistic sizes: runs per pair are few, frames many.
+ * in a second-difference array, so C(τ) at every lag costs O(run pairs + lags). Measured
+ * against an FFT of each pair's series over its span (first to last contact) and a direct sum
+ * on bitsets over the span (popcounts of shifted words), all giving the same sums:
+ *   shipped run (696 pairs, 1440 runs, 401 frames): runs 1 ms, bits 200 ms, FFT 460 ms;
+ *   980 cations × 20 050 frames, 2.4·10⁶ pairs that each meet once (5·10⁶ runs): runs 1.0 s,
+ *   bits 28 s, FFT 91 s;
+ *   the same with partners coming back all along (48 720 pairs of ~100 runs over the whole run):
+ *   runs 23 s, FFT ~26 min, bits ~2.5 h (extrapolated from 200 pairs).
+ * Runs per pair are few and spans short at realistic sizes; the quadratic cost in runs of one
+ * pair only shows for pairs that keep meeting, where the alternatives are far slower still.
  */
 export interface ResidenceState {
   kinds: string[];

@@ -15,8 +15,11 @@ import { InputError } from '../model/errors.js';
  *
  * Pairs are found with a cell list (CellGrid) sized by the largest cutoff, which must not
  * exceed half the cell's smallest width (then only one image of a pair can be that close).
- * Searching costs O(cations + shell atoms) per frame and allocates nothing once the buffers
- * have grown to the largest shell seen.
+ * Cells as wide as the cutoff (27 neighbour cells) beat half-width cells (125) here: with few
+ * cations the per-cell overhead dominates — measured 1.6× faster on the shipped NaFSI/water
+ * (14 Na⁺, 444 O) and 3× on 1000 cations among 33 000 O. Searching costs O(cations + shell
+ * atoms + cells) per frame and allocates nothing once the buffers have grown to the largest
+ * shell seen, as long as the cell does not change (a new cell, as under NPT, makes new grids).
  */
 export interface ShellDefinition {
   /** Atom index of each cation. */
@@ -223,8 +226,8 @@ export class ShellFinder {
         throw new RangeError(`a shell cutoff of ${this.maxCutoffA} Å exceeds half the cell's width (${(widths[k] / 2).toFixed(4)} Å): the minimum image would not be unique`);
       }
     }
-    this.gridCations = new CellGrid(box, this.maxCutoffA, 2);
-    this.gridShell = new CellGrid(box, this.maxCutoffA, 2);
+    this.gridCations = new CellGrid(box, this.maxCutoffA, 1);
+    this.gridShell = new CellGrid(box, this.maxCutoffA, 1);
     this.cells = new Int32Array(this.gridCations.maxNeighbours);
     this.shifts = new Float64Array(3 * this.gridCations.maxNeighbours);
   }
