@@ -65,7 +65,7 @@ export function emptyIonPairState(def: ShellDefinition, anionKinds: readonly num
 
 /** Folds frames into an ion-pair state; scratch memory is allocated once. */
 export class IonPairCounter {
-  readonly state: IonPairState;
+  private readonly st: IonPairState;
   /** Anion number of each partner, −1 for partners that are not anions. */
   private readonly anionOf: Int32Array;
   /** Anion kind slot (index into anionKinds) of each anion. */
@@ -76,7 +76,7 @@ export class IonPairCounter {
   private readonly firstHeld: Int32Array;
 
   constructor(def: ShellDefinition, anionKinds: readonly number[]) {
-    this.state = emptyIonPairState(def, anionKinds);
+    this.st = emptyIonPairState(def, anionKinds);
     const slotOfKind = new Int32Array(def.kinds.length).fill(-1);
     anionKinds.forEach((k, a) => (slotOfKind[k] = a));
     this.anionOf = new Int32Array(def.partnerKind.length).fill(-1);
@@ -95,7 +95,7 @@ export class IonPairCounter {
   }
 
   add(shells: FrameShells): void {
-    const st = this.state;
+    const st = this.st;
     const { holders, holder, held, firstHeld, anionOf } = this;
     holders.fill(0);
     for (let c = 0; c < st.cations; c++) {
@@ -121,6 +121,11 @@ export class IonPairCounter {
       st.cationsPerAnion[Math.min(m, MAX_PARTNERS)]++;
     }
     st.frames++;
+  }
+
+  /** The state so far, as plain data (the counter goes on folding). */
+  state(): IonPairState {
+    return structuredClone(this.st);
   }
 }
 

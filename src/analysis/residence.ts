@@ -546,7 +546,9 @@ export function finishResidence(s: ResidenceState, options: ResidenceOptions): R
   const window = options.exchangeWindowFrames ?? 2;
   if (!Number.isInteger(tolerance) || tolerance < 0) throw new InputError(`residence: the tolerance must be a whole number of frames ≥ 0 (got ${tolerance})`);
   if (!Number.isInteger(window) || window < 0) throw new InputError(`residence: the exchange window must be a whole number of frames ≥ 0 (got ${window})`);
-  const lags = Math.max(0, Math.min(T, (options.maxLagFrames ?? T - 1) + 1));
+  const maxLag = options.maxLagFrames ?? T - 1;
+  if (!Number.isInteger(maxLag) || maxLag < 0) throw new InputError(`residence: the longest lag must be a whole number of frames ≥ 0 (got ${maxLag})`);
+  const lags = Math.max(0, Math.min(T, maxLag + 1));
   const notes: string[] = [];
   if (T < 2) notes.push('fewer than two frames: no residence times');
   const nk = s.kinds.length;

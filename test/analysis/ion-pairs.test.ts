@@ -32,7 +32,7 @@ describe('the hand-built frame (A shares X with B, C holds Y alone, D and E hold
   const scene = handBuiltScene();
   const counter = new IonPairCounter(scene.def, [1]);
   counter.add(new ShellFinder(scene.def).find(scene.positions, scene.box));
-  const st = counter.state;
+  const st = counter.state();
 
   it('classes per cation: A and B AGG, C CIP, D and E SSIP', () => {
     expect(Array.from(st.cationClasses)).toEqual([2, 1, 2]);
@@ -62,7 +62,7 @@ describe('the class definitions, case by case', () => {
   const classify = (perCation: number[][], anionKinds = [1]) => {
     const c = new IonPairCounter(def, anionKinds);
     c.add(shellsOf(perCation));
-    return { cations: Array.from(c.state.cationClasses), anions: Array.from(c.state.anionClasses) };
+    return { cations: Array.from(c.state().cationClasses), anions: Array.from(c.state().anionClasses) };
   };
 
   it('a cation with two anions that no one else holds is AGG, and so are both anions', () => {
@@ -81,10 +81,10 @@ describe('the class definitions, case by case', () => {
     expect(classify([[2, 5], [3], []])).toEqual({ cations: [1, 2, 0], anions: [1, 2, 0] });
     const both = new IonPairCounter(def, [1, 2]);
     both.add(shellsOf([[2, 5], [3], []]));
-    expect(Array.from(both.state.cationClasses)).toEqual([1, 1, 1]);
+    expect(Array.from(both.state().cationClasses)).toEqual([1, 1, 1]);
     // FSI: 2 AGG (its cation holds TFSI too), 3 CIP, 4 free; TFSI: 5 AGG.
-    expect(Array.from(both.state.anionClasses)).toEqual([1, 1, 1, 0, 0, 1]);
-    expect(finishIonPairs(both.state).anionByKind.map((k) => k.kind)).toEqual(['FSI', 'TFSI']);
+    expect(Array.from(both.state().anionClasses)).toEqual([1, 1, 1, 0, 0, 1]);
+    expect(finishIonPairs(both.state()).anionByKind.map((k) => k.kind)).toEqual(['FSI', 'TFSI']);
   });
 
   it('on random shells, CIP cations equal CIP anions at every frame', () => {
@@ -92,11 +92,11 @@ describe('the class definitions, case by case', () => {
     const big = definition(20, Array.from({ length: 60 }, (_, p) => (p < 40 ? 0 : 1)));
     const c = new IonPairCounter(big, [1]);
     for (let t = 0; t < 200; t++) {
-      const before = [c.state.cationClasses[1], c.state.anionClasses[1]];
+      const before = [c.state().cationClasses[1], c.state().anionClasses[1]];
       c.add(shellsOf(Array.from({ length: 20 }, () => Array.from({ length: 60 }, (_, p) => p).filter((p) => rand() < (p < 40 ? 0.1 : 0.03)))));
-      expect(c.state.cationClasses[1] - before[0]).toBe(c.state.anionClasses[1] - before[1]);
+      expect(c.state().cationClasses[1] - before[0]).toBe(c.state().anionClasses[1] - before[1]);
     }
-    expect(c.state.cationClasses.every((x) => x > 100)).toBe(true);
+    expect(c.state().cationClasses.every((x) => x > 100)).toBe(true);
   });
 
   it('refuses anion kinds that are not partner kinds', () => {
@@ -112,7 +112,7 @@ describe('merging and encoding', () => {
   const fold = (from: number, to: number): IonPairState => {
     const c = new IonPairCounter(def, [1]);
     for (let t = from; t < to; t++) c.add(frames[t]);
-    return c.state;
+    return c.state();
   };
   const whole = fold(0, 60);
 
@@ -139,7 +139,7 @@ describe('merging and encoding', () => {
   });
 
   it('states counted against different anion kinds do not merge', () => {
-    const other = new IonPairCounter(def, [0]).state;
+    const other = new IonPairCounter(def, [0]).state();
     expect(() => mergeIonPairs(whole, other)).toThrow(/different anion kinds/);
   });
 });

@@ -110,7 +110,7 @@ function fold(box: Box, from = 0, to = ref.frames): Folded {
     }
     t++;
   }
-  return { composition: composition.state(), ionPairs: ionPairs.state, residence: residence.state() };
+  return { composition: composition.state(), ionPairs: ionPairs.state(), residence: residence.state() };
 }
 
 const whole = fold(cubic);
