@@ -4,6 +4,7 @@
  *
  *   model      Frame, Box, Topology, units, errors           imports nothing of ours but model
  *   io         readers, formats, byte sources                 model
+ *   topology   topology files (LAMMPS data, GRO, PDB)         model
  *   select     selections, molecules, unwrapping              model
  *   analysis   the science: pure functions, no I/O            model, select
  *   pipeline   the contracts, options, plan/fold/merge/finish model, io, select
@@ -24,6 +25,7 @@ module.exports = {
     { name: 'model-alone', severity: 'error', comment: 'model is the bottom layer', from: { path: layer('model') }, to: { path: notIn('model') } },
     { name: 'io-reads-only', severity: 'error', comment: 'readers never compute: io imports only model', from: { path: layer('io') }, to: { path: notIn('model', 'io') } },
     { name: 'select-on-model', severity: 'error', from: { path: layer('select') }, to: { path: notIn('model', 'select') } },
+    { name: 'topology-reads-only', severity: 'error', comment: 'topology files are read into plain data', from: { path: layer('topology') }, to: { path: notIn('model', 'topology') } },
     {
       name: 'science-is-pure',
       severity: 'error',
@@ -38,7 +40,7 @@ module.exports = {
       from: { path: '^src/(analysis|analyses|pipeline)/' },
       to: { dependencyTypes: ['core'], path: '^(node:)?(fs|fs/promises|worker_threads|child_process|net|http|os|process)$' },
     },
-    { name: 'pipeline-generic', severity: 'error', comment: 'the pipeline names no analysis and no pool', from: { path: layer('pipeline') }, to: { path: notIn('model', 'io', 'select', 'pipeline') } },
+    { name: 'pipeline-generic', severity: 'error', comment: 'the pipeline names no analysis and no pool', from: { path: layer('pipeline') }, to: { path: notIn('model', 'io', 'topology', 'select', 'pipeline') } },
     {
       name: 'analyses-below-run',
       severity: 'error',

@@ -5,7 +5,7 @@ import { parsePositiveInt } from '../model/parse-options.js';
 import { analysisOptionDecls, specFromOptions } from '../pipeline/spec.js';
 import { analyzeFile, foldFile, type RunOptions } from '../run/analyze-file.js';
 import { saveFold } from '../run/state-file.js';
-import { addOptions, schemaValues } from './options.js';
+import { addOptions, schemaValues, trajectoryHelp } from './options.js';
 import { outputAnalysis } from './output.js';
 import { checkOutputFile, checkOutputFolder } from './output-paths.js';
 import { progressBar } from './progress.js';
@@ -30,7 +30,7 @@ export function registerAnalyze(program: Command, version: string): void {
         'coordination numbers for each --rdf pair. Molecules (FSI, TFSI, PF6, H2O, mol:FORMULA, …) move as centres of mass in --msd. ' +
         'When a free cation (Li, Na, …) and a known anion (FSI, TFSI, PF6, …) are both given to --msd, the Nernst–Einstein t⁺ is reported.',
     )
-    .argument('<file>', 'trajectory: .xyz, .extxyz, LAMMPS dump, VASP XDATCAR; optionally .gz');
+    .argument('<file>', trajectoryHelp());
   addOptions(cmd, decls, 'analyze');
   cmd
     .option('--workers <n>', `worker threads (default: the number of cores, ${availableParallelism()}; 1 runs in the main thread)`)

@@ -4,7 +4,7 @@ import { readerOptions } from '../pipeline/plan.js';
 import { READ_OPTIONS } from '../pipeline/input-options.js';
 import { readSpecFromOptions } from '../pipeline/spec.js';
 import { formatBytes, formatNumber } from '../report/format.js';
-import { addOptions, schemaValues } from './options.js';
+import { addOptions, schemaValues, trajectoryHelp } from './options.js';
 import { progressBar } from './progress.js';
 
 interface InfoFlags extends Record<string, unknown> {
@@ -21,7 +21,7 @@ export function registerInfo(program: Command): void {
         'the step numbers, and the time between frames when the file (or --dt / --timestep) says. ' +
         'A last frame cut off by the end of the file is reported as a warning and not counted.',
     )
-    .argument('<file>', 'trajectory: .xyz, .extxyz, LAMMPS dump (.lammpstrj/.dump), VASP XDATCAR; optionally .gz');
+    .argument('<file>', trajectoryHelp());
   addOptions(cmd, READ_OPTIONS, 'info');
   cmd
     .option('--json', 'print the summary as JSON')

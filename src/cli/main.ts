@@ -1,5 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { createRequire } from 'node:module';
+import { ANALYSES } from '../analyses/index.js';
+import { FORMATS } from '../io/formats.js';
 import { InputError } from '../model/errors.js';
 import { registerAnalyze } from './analyze.js';
 import { registerBatch } from './batch.js';
@@ -16,9 +18,9 @@ export function buildProgram(): Command {
   program
     .name('mdpost')
     .description(
-      'Post-processing of molecular-dynamics trajectories for battery electrolytes: mean squared displacement, ' +
-        'diffusion coefficients, g(r) and coordination numbers. Reads XYZ, extended XYZ, LAMMPS dumps and VASP XDATCAR, ' +
-        'plain or gzip-compressed. Lengths are in Å and times in ps unless a unit is given ("200fs", "1ns").',
+      'Post-processing of molecular-dynamics trajectories for battery electrolytes: ' +
+        `${ANALYSES.all.filter((a) => a.standalone !== false).map((a) => a.title).join('; ')}. ` +
+        `Reads ${FORMATS.map((f) => f.name).join(', ')}, plain or gzip-compressed. Lengths are in Å and times in ps unless a unit is given ("200fs", "1ns").`,
     )
     .version(VERSION)
     .showHelpAfterError('(run with --help for usage)')

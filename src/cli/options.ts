@@ -1,4 +1,5 @@
 import type { Command as Commander } from 'commander';
+import { FORMATS } from '../io/formats.js';
 import type { Command, OptionDecl, RawOptions } from '../pipeline/options.js';
 
 /**
@@ -20,4 +21,9 @@ export function schemaValues(flags: Record<string, unknown>, decls: readonly Opt
   const out: RawOptions = {};
   for (const d of decls) if (d.commands.includes(command) && flags[d.key] !== undefined) out[d.key] = flags[d.key];
   return out;
+}
+
+/** The trajectory argument's help: the formats the registry knows. */
+export function trajectoryHelp(): string {
+  return `trajectory: ${FORMATS.map((f) => f.name).join(', ')} (recognised from the content); optionally gzip-compressed`;
 }

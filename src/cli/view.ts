@@ -4,7 +4,7 @@ import { parsePositiveInt } from '../model/parse-options.js';
 import { parseLengthA } from '../model/units.js';
 import { READ_OPTIONS } from '../pipeline/input-options.js';
 import { readSpecFromOptions } from '../pipeline/spec.js';
-import { addOptions, schemaValues } from './options.js';
+import { addOptions, schemaValues, trajectoryHelp } from './options.js';
 
 export interface ViewFlags extends Record<string, unknown> {
   port?: string;
@@ -25,7 +25,7 @@ export function registerView(program: Command): void {
         '(found by mdpost with periodic boundaries) emphasised, and beside it the MSD and g(r)/n(r) plots of an analysis of the same file. ' +
         'Large files are subsampled so that at most 2000 frames (256 MB) go to the browser. Ctrl-C stops the server.',
     )
-    .argument('<file>', 'trajectory: .xyz, .extxyz, LAMMPS dump, VASP XDATCAR; optionally .gz');
+    .argument('<file>', trajectoryHelp());
   addOptions(cmd, READ_OPTIONS, 'view');
   cmd
     .option('--port <n>', 'port to listen on (default: a free one)')

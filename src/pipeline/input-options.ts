@@ -1,3 +1,4 @@
+import { formatNames } from '../io/formats.js';
 import { InputError } from '../model/errors.js';
 import { parseBoxOption, parsePositiveInt, parsePositiveTime, parseTypeMap } from '../model/parse-options.js';
 import { parseTimePs } from '../model/units.js';
@@ -7,13 +8,12 @@ import type { OptionDecl } from './options.js';
  * The options of reading a trajectory and choosing its frames: every command that reads a file
  * has the first group; analyze and batch have the second.
  */
-const READERS = 'xyz | extxyz | lammps-dump | xdatcar';
 
 export const READ_OPTIONS: readonly OptionDecl[] = [
   {
     key: 'format',
     flag: '--format <format>',
-    help: `${READERS} (default: recognised from the content)`,
+    help: `${formatNames(' | ')} (default: recognised from the content)`,
     commands: ['analyze', 'batch', 'view', 'info'],
   },
   {
