@@ -1,7 +1,7 @@
 import { boxFromVectors, type Box } from '../model/box.js';
 import { ParseError, quoteLine } from '../model/errors.js';
 import type { Frame, Topology } from '../model/frame.js';
-import { elementsFromLabels } from '../model/topology.js';
+import { elementsFromLabels, emptyTopology } from '../model/topology.js';
 import { LAMMPS_TIME_UNIT_PS } from '../model/units.js';
 import { AtomRows, parseAtomRows, shortFrameError } from './atom-rows.js';
 import { Role } from './atom-role.js';
@@ -178,7 +178,7 @@ export class LammpsDumpParser implements FrameParser {
       return out;
     };
     const top: Topology = {
-      natoms: n,
+      ...emptyTopology(n),
       ids: layout.hasId ? sorted(rows.id) : null,
       types: layout.hasType ? sorted(rows.type) : null,
       molIds: layout.hasMol ? sorted(rows.mol) : null,

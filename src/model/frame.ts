@@ -35,6 +35,15 @@ export interface Topology {
   molIds: Int32Array | null;
   /** Mass of each atom, g/mol (from a mass column, or from the element). */
   masses: Float64Array | null;
+  /** Atom names as a force field or the file gives them (OW, HW1, NA; an XYZ file's labels). */
+  names: string[] | null;
+  /** Residue name and number of each atom (GRO, PDB). */
+  resnames: string[] | null;
+  resids: Int32Array | null;
+  /** Partial charge of each atom, e (a LAMMPS data file or dump `q` column). */
+  charges: Float64Array | null;
+  /** Bonds as atom pairs (i, j), i < j, 0-based, from a topology file. */
+  bonds: Int32Array | null;
 }
 
 export function cloneFrame(f: Frame): Frame {

@@ -24,5 +24,5 @@ export function elementsFromLabels(labels: readonly string[]): { elements: strin
 }
 
 export function emptyTopology(natoms: number): Topology {
-  return { natoms, elements: null, types: null, ids: null, molIds: null, masses: null };
+  return { natoms, elements: null, types: null, ids: null, molIds: null, masses: null, names: null, resnames: null, resids: null, charges: null, bonds: null };
 }
