@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { orthorhombicBox } from '../../src/model/box.js';
 import { atomicMass } from '../../src/model/elements.js';
 import type { Topology } from '../../src/model/frame.js';
+import { emptyTopology } from '../../src/model/topology.js';
 import { ionKind } from '../../src/select/ions.js';
 import { findMolecules } from '../../src/select/molecules.js';
 import { select, type SelectionContext } from '../../src/select/selection.js';
@@ -26,7 +27,7 @@ describe('cations and anions for the transference number', () => {
     { atoms: [['Cl', 0, 0, 0]], at: [3, 16, 5] },
     { atoms: [['Cl', 0, 0, 0]], at: [16, 9, 14] },
   ]);
-  const top: Topology = { natoms: elements.length, elements, types: null, ids: null, molIds: null, masses: Float64Array.from(elements, atomicMass) };
+  const top: Topology = { ...emptyTopology(0), natoms: elements.length, elements, types: null, ids: null, molIds: null, masses: Float64Array.from(elements, atomicMass) };
   const box = orthorhombicBox(19, 19, 19);
   let mols: ReturnType<typeof findMolecules> | null = null;
   const ctx: SelectionContext = { topology: top, molecules: () => (mols ??= findMolecules(top, positions, box)) };

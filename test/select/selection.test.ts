@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { boxFromVectors, inverseMatrix } from '../../src/model/box.js';
 import { atomicMass } from '../../src/model/elements.js';
 import type { Topology } from '../../src/model/frame.js';
+import { emptyTopology } from '../../src/model/topology.js';
 import { findBonds, findMolecules } from '../../src/select/molecules.js';
 import { particlePositions, particlesOf } from '../../src/select/particles.js';
 import { parseSelection, select, type SelectionContext } from '../../src/select/selection.js';
@@ -20,7 +21,7 @@ function system() {
     { atoms: [['Na', 0, 0, 0]], at: [5.1 + 0.3, 4.0 + 1.0, 3 + 1.1 + 1.2] },
     { atoms: [['Na', 0, 0, 0]], at: [11, 11, 4] },
   ]);
-  const top: Topology = { natoms: elements.length, elements, types: null, ids: null, molIds: null, masses: Float64Array.from(elements, atomicMass) };
+  const top: Topology = { ...emptyTopology(0), natoms: elements.length, elements, types: null, ids: null, molIds: null, masses: Float64Array.from(elements, atomicMass) };
   return { top, positions };
 }
 
@@ -75,7 +76,7 @@ describe('selection language', () => {
   });
 
   it('selects LAMMPS types, and explains that element names need --type-map when a file has only types', () => {
-    const typed: Topology = { natoms: 4, elements: null, types: Int32Array.from([1, 2, 2, 3]), ids: null, molIds: null, masses: null };
+    const typed: Topology = { ...emptyTopology(0), natoms: 4, elements: null, types: Int32Array.from([1, 2, 2, 3]), ids: null, molIds: null, masses: null };
     const c: SelectionContext = { topology: typed, molecules: () => findMolecules(typed, new Float64Array(12), null) };
     expect(Array.from(select('type 2', c).atoms)).toEqual([1, 2]);
     expect(Array.from(select('type 1 3', c).atoms)).toEqual([0, 3]);
@@ -104,7 +105,7 @@ describe('molecules from bonds under periodic boundaries', () => {
       for (let d = 0; d < 3; d++) wrapped[3 * i + d] = s[0] * m[d] + s[1] * m[3 + d] + s[2] * m[6 + d];
     }
     expect(Math.abs(wrapped[3 * 2] - positions[3 * 2])).toBeGreaterThan(5); // the second S moved across the cell
-    const top: Topology = { natoms: elements.length, elements, types: null, ids: null, molIds: null, masses: Float64Array.from(elements, atomicMass) };
+    const top: Topology = { ...emptyTopology(0), natoms: elements.length, elements, types: null, ids: null, molIds: null, masses: Float64Array.from(elements, atomicMass) };
     const mols = findMolecules(top, wrapped, box);
     expect(mols.count).toBe(1);
     expect(mols.formula).toEqual(['F2NO4S2']);
@@ -125,7 +126,7 @@ describe('molecules from bonds under periodic boundaries', () => {
   });
 
   it('uses the mol column when the file has one (mol 0 = no molecule)', () => {
-    const top: Topology = { natoms: 5, elements: ['Na', 'O', 'H', 'H', 'Na'], types: null, ids: null, molIds: Int32Array.from([0, 7, 7, 7, 0]), masses: Float64Array.from([22.99, 16, 1, 1, 22.99]) };
+    const top: Topology = { ...emptyTopology(0), natoms: 5, elements: ['Na', 'O', 'H', 'H', 'Na'], types: null, ids: null, molIds: Int32Array.from([0, 7, 7, 7, 0]), masses: Float64Array.from([22.99, 16, 1, 1, 22.99]) };
     const mols = findMolecules(top, new Float64Array([0, 0, 0, 5, 5, 5, 5.7, 5.6, 5, 4.3, 5.6, 5, 9, 9, 9]), box);
     expect(mols.source).toBe('mol column');
     expect(mols.formula).toEqual(['Na', 'H2O', 'Na']);
