@@ -64,6 +64,7 @@ export function infoJson(s: TrajectorySummary): Record<string, unknown> {
     dt_ps: s.dtPs,
     dt_source: s.dtSource,
     coordinates: s.coordinates,
+    ...(Object.keys(s.details).length > 0 ? { details: s.details } : {}),
     compressed: s.compressed,
     file_bytes: s.fileBytes,
     warnings: s.warnings,
@@ -74,6 +75,7 @@ export function infoText(s: TrajectorySummary): string {
   const rows: [string, string][] = [];
   rows.push(['file', `${s.file} (${formatBytes(s.fileBytes)}${s.compressed ? ', gzip' : ''})`]);
   rows.push(['format', s.format]);
+  for (const [label, text] of Object.entries(s.details)) rows.push([label, text]);
   rows.push(['atoms', `${s.atoms}${s.atomsRange ? ` in the first frame (${s.atomsRange[0]}–${s.atomsRange[1]} across frames)` : ''}`]);
   rows.push(['frames', String(s.frames)]);
   const sp = Object.entries(s.species).map(([el, n]) => `${el}: ${n}`).join(', ');
