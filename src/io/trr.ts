@@ -1,9 +1,9 @@
 import type { Box } from '../model/box.js';
 import type { Frame, Topology } from '../model/frame.js';
 import { emptyTopology } from '../model/topology.js';
-import { createTrrFrame, createTrrHeader, findTrrFrameStart, readTrrFrame, readTrrHeader, trrAtomCount, TRR_MAGIC, type TrrFrame } from './binary/trr.js';
-import { NEED_MORE, xdrCursor } from './binary/xdr.js';
-import { atEndOfData, cellOrNull, readerError, WindowCursor } from './binary-frames.js';
+import { createTrrFrame, createTrrHeader, findTrrFrameStart, readTrrFrame, readTrrHeader, trrAtomCount, TrrCorrupt, TRR_MAGIC, type TrrFrame, type TrrHeader } from './binary/trr.js';
+import { NEED_MORE, xdrCursor, type XdrCursor } from './binary/xdr.js';
+import { cellOrNull, readerError, WindowCursor } from './binary-frames.js';
 import type { FrameParser, FramingContext, MarkerFraming, ReaderOptions, TrajectoryFormat } from './format.js';
 import type { Scanner } from './scanner.js';
 import { alignedFrom } from './xtc.js';
@@ -19,10 +19,12 @@ export class TrrParser implements FrameParser {
   topology: Topology | null = null;
   private trr: TrrFrame | null = null;
   private readonly header = createTrrHeader();
+  /** The header of a frame being passed over (the frame read keeps `header`). */
+  private readonly passed = createTrrHeader();
   private readonly window = new WindowCursor();
   private readonly box: Box | null;
   /** Frames passed over for want of positions, and what they held instead. */
-  private skipped = { frames: 0, velocities: 0, forces: 0, boxOnly: 0 };
+  private skipped: Skipped = { frames: 0, velocities: 0, forces: 0, boxOnly: 0 };
   private withVelocities = 0;
   private withForces = 0;
   private double: boolean | null = null;
@@ -32,53 +34,80 @@ export class TrrParser implements FrameParser {
   }
 
   next(s: Scanner, frame: Frame): boolean {
-    // Frames without positions before the next one with them: counted only once the frame
-    // with positions is read (a frame parsed again after a refill must not count them twice).
+    // Frames without positions passed over here are counted only once the call succeeds (a frame
+    // parsed again after a refill must not count them twice).
     const skipped = { frames: 0, velocities: 0, forces: 0, boxOnly: 0 };
-    for (;;) {
-      if (atEndOfData(s)) {
+    const c = this.window.on(s);
+    let h;
+    try {
+      // Only the first frames of the file can lack positions here: after a frame with positions,
+      // those without that follow it are passed over with it (below).
+      c.pos = this.passOver(s, c, s.pos, skipped, false);
+      if (c.pos >= s.end) {
         this.addSkipped(skipped);
         return false;
       }
-      const c = this.window.on(s);
-      try {
-        const h = readTrrHeader(c, this.header);
-        if (h.xBytes === 0) {
-          if (c.pos + h.frameBytes > c.end) throw NEED_MORE;
-          // The atom count is checked against the file's (readTrrFrame throws when they differ).
-          if (this.trr) readTrrFrame(c, this.trr, false);
-          s.pos = c.pos + (this.trr ? 0 : h.frameBytes);
-          skipped.frames++;
-          if (h.vBytes !== 0) skipped.velocities++;
-          if (h.fBytes !== 0) skipped.forces++;
-          if (h.vBytes === 0 && h.fBytes === 0) skipped.boxOnly++;
-          continue;
-        }
-        // The atom count is trusted once a whole frame with positions is there (trrAtomCount), so
-        // the arrays sized by it are bounded by bytes actually read.
-        readTrrFrame(c, (this.trr ??= createTrrFrame(trrAtomCount(c))));
-        if (h.vBytes !== 0) this.withVelocities++;
-        if (h.fBytes !== 0) this.withForces++;
-      } catch (e) {
-        throw readerError(e, s);
+      h = readTrrHeader(c, this.header);
+      // The atom count is trusted once a whole frame with positions is there (trrAtomCount), so
+      // the arrays sized by it are bounded by bytes actually read.
+      readTrrFrame(c, (this.trr ??= createTrrFrame(trrAtomCount(c))));
+      // The frames without positions after this one go with it, so that the next frame starts
+      // where framing finds frame starts (at frames with positions): a reader told to stop at
+      // such a start (work stealing) must not read past it while passing frames over.
+      s.pos = this.passOver(s, c, c.pos, skipped, true);
+    } catch (e) {
+      throw readerError(e, s);
+    }
+    const trr = this.trr;
+    this.addSkipped(skipped);
+    if (h.vBytes !== 0) this.withVelocities++;
+    if (h.fBytes !== 0) this.withForces++;
+    this.topology ??= emptyTopology(trr.natoms);
+    this.double = trr.double;
+    frame.natoms = trr.natoms;
+    frame.step = trr.step;
+    frame.timePs = trr.timePs;
+    frame.positions = trr.positionsA;
+    frame.unwrapped = false;
+    frame.images = null;
+    frame.box = trr.hasBox ? cellOrNull(trr.boxA, this.box) : this.box;
+    return true;
+  }
+
+  /**
+   * Pass over the frames without positions from `from`; returns where the next frame with
+   * positions (or the end of the data) begins. After a frame (`trailing`), a frame that is cut
+   * off by the end of the file or is damaged is left for the next call, which reports it.
+   */
+  private passOver(s: Scanner, c: XdrCursor, from: number, skipped: Skipped, trailing: boolean): number {
+    let p = from;
+    for (;;) {
+      if (p >= s.end) {
+        if (!s.eof) throw NEED_MORE; // what follows may be a frame without positions
+        return p;
       }
-      const trr = this.trr!;
-      s.pos = c.pos;
-      this.addSkipped(skipped);
-      this.topology ??= emptyTopology(trr.natoms);
-      this.double = trr.double;
-      frame.natoms = trr.natoms;
-      frame.step = trr.step;
-      frame.timePs = trr.timePs;
-      frame.positions = trr.positionsA;
-      frame.unwrapped = false;
-      frame.images = null;
-      frame.box = trr.hasBox ? cellOrNull(trr.boxA, this.box) : this.box;
-      return true;
+      c.pos = p;
+      let h: TrrHeader;
+      try {
+        h = readTrrHeader(c, this.passed);
+        if (h.xBytes !== 0) return p;
+        if (p + h.frameBytes > s.end) throw NEED_MORE;
+        if (this.trr && h.natoms !== this.trr.natoms) {
+          throw new TrrCorrupt(`TRR: frame has ${h.natoms} atoms where the file's first frame has ${this.trr.natoms}`, p);
+        }
+      } catch (e) {
+        if (trailing && (s.eof || e !== NEED_MORE)) return p;
+        throw e;
+      }
+      p += h.frameBytes;
+      skipped.frames++;
+      if (h.vBytes !== 0) skipped.velocities++;
+      if (h.fBytes !== 0) skipped.forces++;
+      if (h.vBytes === 0 && h.fBytes === 0) skipped.boxOnly++;
     }
   }
 
-  private addSkipped(k: { frames: number; velocities: number; forces: number; boxOnly: number }): void {
+  private addSkipped(k: Skipped): void {
     this.skipped.frames += k.frames;
     this.skipped.velocities += k.velocities;
     this.skipped.forces += k.forces;
@@ -101,6 +130,14 @@ export class TrrParser implements FrameParser {
     }
     return out;
   }
+}
+
+/** Frames without positions passed over, and what they held instead. */
+interface Skipped {
+  frames: number;
+  velocities: number;
+  forces: number;
+  boxOnly: number;
 }
 
 /**
