@@ -37,7 +37,7 @@ export function registerInfo(program: Command): void {
       const bar = progressBar('reading');
       let summary: TrajectorySummary;
       try {
-        summary = await summarizeTrajectory(file, { ...readerOptions(read), dtPs: read.dtPs, timestepPs: read.timestepPs }, (done, total) => bar.update(done, total));
+        summary = await summarizeTrajectory(file, { ...readerOptions(read), dtPs: read.dtPs, timestepPs: read.timestepPs, unusualTime: read.unusualTime }, (done, total) => bar.update(done, total));
       } finally {
         bar.stop();
       }

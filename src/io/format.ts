@@ -23,6 +23,8 @@ export interface TrajectoryFormat {
   /** For messages: "a LAMMPS dump (\"ITEM: TIMESTEP\")". */
   readonly description: string;
   readonly binary: boolean;
+  /** How to give the time between frames when the file does not say (for error messages). */
+  readonly timeHint?: string;
   /** Whether the first bytes of a file (up to 64 kB; as text: latin1) are this format's. */
   sniff(head: Buffer, text: string): boolean;
   createParser(options: ReaderOptions): FrameParser;
@@ -89,6 +91,8 @@ export interface FrameParser {
   next(s: Scanner, frame: Frame): boolean;
   /** Identity of the atoms, known once the first frame is read. */
   readonly topology: Topology | null;
+  /** What the user should know about how the file was read (an assumed unit, …), once each. */
+  readonly notes?: readonly string[];
   exportState?(): ParserState | null;
   importState?(state: ParserState): void;
 }

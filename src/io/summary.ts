@@ -100,6 +100,6 @@ export async function summarizeTrajectory(
     dtPs: timing.dtPs,
     dtSource: timing.source,
     coordinates,
-    warnings: reader.warnings,
+    warnings: [...reader.notes, ...reader.warnings],
   };
 }

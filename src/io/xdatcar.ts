@@ -209,6 +209,7 @@ export const xdatcarFormat: TrajectoryFormat = {
   aliases: ['vasp'],
   description: 'a VASP XDATCAR',
   binary: false,
+  timeHint: 'an XDATCAR stores no times: --dt is POTIM × NBLOCK from the INCAR (e.g. POTIM = 2 fs, NBLOCK = 1: --dt 2fs)',
   sniff: (_head, text) => firstTextLine(text).line !== '' && looksLikeXdatcar(text),
   createParser: (options) => new XdatcarParser(options),
   framing: {

@@ -79,6 +79,7 @@ export class XyzParser implements FrameParser {
     frame.unwrapped = false;
     frame.box = this.box;
 
+    if (!this.extended) stampFromComment(comment, frame);
     const spec = this.extended ? this.readComment(s, comment, commentLine, commentOffset, frame) : PLAIN_SPEC;
     const firstAtomLine = s.line;
     try {
@@ -154,6 +155,23 @@ export class XyzParser implements FrameParser {
     if (labelKind === null) bad(`Properties=${propText} has no species:S:1 (or Z:I:1) column`);
     return { roles, names, labelKind: labelKind!, hasMass };
   }
+}
+
+/**
+ * The step and time some programs put on a plain XYZ comment line: CP2K
+ * (` i =        5, time =        2.500, E =  -1234.56`: step, and time in fs) and LAMMPS
+ * `dump xyz` (`Atoms. Timestep: 500`: the step, which --timestep turns into time).
+ */
+function stampFromComment(comment: string, frame: Frame): void {
+  const cp2k = /^\s*i\s*=\s*(\d+)\s*,\s*time\s*=\s*([-+0-9.eE]+)/.exec(comment);
+  if (cp2k) {
+    frame.step = Number(cp2k[1]);
+    const t = Number(cp2k[2]);
+    frame.timePs = Number.isFinite(t) ? t * 1e-3 : null;
+    return;
+  }
+  const lammps = /^\s*Atoms\.\s*Timestep:\s*(\d+)\s*$/.exec(comment);
+  if (lammps) frame.step = Number(lammps[1]);
 }
 
 function topologyOf(rows: AtomRows, natoms: number, labelKind: 'label' | 'Z', hasMass: boolean): Topology {

@@ -73,6 +73,8 @@ export interface PrepareContext {
   dtPs: number | null;
   /** Time between the frames used (--stride × dtPs), ps. */
   dtUsedPs: number | null;
+  /** How to give the time between frames for this file's format (for messages when it is missing). */
+  timeHint: string | null;
   /** Things the user should know, reported as warnings. */
   notes: string[];
 }

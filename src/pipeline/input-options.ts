@@ -2,6 +2,7 @@ import { formatNames } from '../io/formats.js';
 import { InputError } from '../model/errors.js';
 import { parseBoxOption, parsePositiveInt, parsePositiveTime, parseTypeMap } from '../model/parse-options.js';
 import { parseTimePs } from '../model/units.js';
+import { UNWRAP_CHOICES } from '../select/unwrap.js';
 import type { OptionDecl } from './options.js';
 
 /**
@@ -29,6 +30,26 @@ export const READ_OPTIONS: readonly OptionDecl[] = [
     help: 'MD integration step, multiplied by the step numbers a LAMMPS dump stores, e.g. 1fs',
     commands: ['analyze', 'batch', 'view', 'info'],
     parse: parsePositiveTime,
+  },
+  {
+    key: 'allowUnusualTime',
+    flag: '--allow-unusual-time',
+    help: 'accept a time between frames outside 0.01 fs – 100 ps, or an MD step outside 0.01–100 fs (refused otherwise: usually a mistaken unit)',
+    commands: ['analyze', 'batch', 'view', 'info'],
+    boolean: true,
+  },
+  {
+    key: 'unwrap',
+    flag: '--unwrap <how>',
+    help:
+      'how coordinates are made continuous for the MSD: auto (unwrapped columns, else image flags, else minimum-image jumps between frames), ' +
+      'images (image flags only), jumps (minimum image, ignoring columns labelled unwrapped), none (the coordinates are already continuous, as CP2K and many AIMD codes write them)',
+    defaultText: 'auto',
+    commands: ['analyze', 'batch'],
+    parse: (text, name) => {
+      if (!(UNWRAP_CHOICES as readonly string[]).includes(text)) throw new InputError(`${name}: expected one of ${UNWRAP_CHOICES.join(', ')}, not ${JSON.stringify(text)}`);
+      return text;
+    },
   },
   {
     key: 'box',

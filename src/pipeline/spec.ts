@@ -1,4 +1,5 @@
 import { InputError } from '../model/errors.js';
+import type { UnwrapChoice } from '../select/unwrap.js';
 import type { AnalysisRegistry } from './contract.js';
 import { FRAME_OPTIONS, READ_OPTIONS } from './input-options.js';
 import { checkDeclarations, parseOptions, type OptionDecl, type ParsedOptions, type RawOptions } from './options.js';
@@ -23,6 +24,10 @@ export interface ReadSpec {
   typeMap: [number, string][] | null;
   dtPs: number | null;
   timestepPs: number | null;
+  /** Accept times outside the ranges MD uses. */
+  unusualTime: boolean;
+  /** How coordinates are made continuous (--unwrap). */
+  unwrap: UnwrapChoice;
 }
 
 export interface FrameSpec {
@@ -39,7 +44,7 @@ export interface FrameSpec {
 }
 
 export function emptyReadSpec(): ReadSpec {
-  return { format: null, box: null, typeMap: null, dtPs: null, timestepPs: null };
+  return { format: null, box: null, typeMap: null, dtPs: null, timestepPs: null, unusualTime: false, unwrap: 'auto' };
 }
 
 /** The reading options alone (what `info` and `view` take). */
@@ -55,6 +60,8 @@ function readSpecOf(o: ParsedOptions): ReadSpec {
     typeMap: o.get<[number, string][]>('typeMap') ?? null,
     dtPs: o.get<number>('dt') ?? null,
     timestepPs: o.get<number>('timestep') ?? null,
+    unusualTime: o.get<boolean>('allowUnusualTime') ?? false,
+    unwrap: o.get<UnwrapChoice>('unwrap') ?? 'auto',
   };
 }
 
