@@ -1,6 +1,6 @@
 import type { TopLevelSpec } from 'vega-lite';
 import { maxRmax, mergeRdfStates, RdfAccumulator, type RdfState } from '../analysis/rdf.js';
-import { finishRdf, type CnDistribution, type RdfResult, type ShellPoint } from '../analysis/rdf-shell.js';
+import { finishRdf, SHELL_METHOD, SMOOTHING_A, type CnDistribution, type RdfResult, type ShellPoint } from '../analysis/rdf-shell.js';
 import { InputError } from '../model/errors.js';
 import { parsePositiveInt } from '../model/parse-options.js';
 import { parseLengthA } from '../model/units.js';
@@ -44,6 +44,8 @@ export interface RdfSection {
   first_min: { r_A: number; g: number } | null;
   cn_first_shell: number | null;
   cn_distribution: { cutoff_A: number; mean: number; fractions: Record<string, number> } | null;
+  /** How the first peak and minimum were found. */
+  method: string;
   notes: string[];
 }
 
@@ -105,14 +107,7 @@ export const rdfAnalysis: Analysis<RdfConfig, RdfPrepared, RdfAccumulator[], Rdf
 
   add(_p, accs, { frame }) {
     if (!frame.box) throw new FrameProblem('no cell, but g(r) needs one');
-    for (const acc of accs) {
-      try {
-        acc.add(frame.positions, frame.box);
-      } catch (err) {
-        if (err instanceof RangeError) throw new FrameProblem(`${err.message}; the cell has shrunk — give a smaller --rmax`);
-        throw err;
-      }
-    }
+    for (const acc of accs) acc.add(frame.positions, frame.box);
   },
 
   merge: (p, a, b) => a.map((acc, k) => new RdfAccumulator(p.pairs[k].atomsA, p.pairs[k].atomsB, p.rmaxA, p.bins, mergeRdfStates(acc.state, b[k].state))),
@@ -172,6 +167,7 @@ function sectionOf(g: RdfPairResult): RdfSection {
     first_min: point(g.firstMin),
     cn_first_shell: g.cnFirstShell,
     cn_distribution: distribution(g.cnDistribution),
+    method: SHELL_METHOD,
     notes: g.notes,
   };
 }
@@ -207,6 +203,7 @@ function readSection(raw: unknown, where: string): RdfSection {
       mean: num(d, 'mean', w),
       fractions: Object.fromEntries(Object.keys(object(d.fractions, `${w}.fractions`)).map((k) => [k, num(d.fractions as Json, k, `${w}.fractions`)])),
     })),
+    method: typeof g.method === 'string' ? g.method : '',
     notes: strs(g, 'notes', where),
   };
 }
@@ -236,6 +233,7 @@ function rdfText(sections: RdfSection[]): string[] {
     }
     for (const n of g.notes) lines.push(`    note: ${n}`);
   }
+  lines.push(`  peak heights as the histogram shows them; minima located on g(r) smoothed over ${SMOOTHING_A} Å (see the JSON "method")`);
   return lines;
 }
 

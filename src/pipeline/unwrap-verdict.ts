@@ -12,12 +12,14 @@ export const NEAR_HALF_LIMIT = 1e-3;
 export function unwrapVerdict(file: string, c: UnwrapChecks): string[] {
   const warnings: string[] = [];
   const f2 = (x: number) => Number(x.toPrecision(3));
-  if (c.claimedJumps > 0 && c.firstClaimedJump) {
+  // Wrapped coordinates under an unwrapped label jump a cell width at every crossing, and never
+  // leave the cell; continuous coordinates that jump (frames stored far apart) do leave it.
+  if (c.claimedJumps > 0 && c.firstClaimedJump && c.outside === 0) {
     const j = c.firstClaimedJump;
     throw new InputError(
       `${file}, frame ${j.frame}: atom ${j.atom} moves ${f2(j.stepA)} Å between frames across a cell ${f2(j.widthA)} Å wide, in coordinates taken as continuous ` +
-        `(${c.claimedJumps} such steps in the run): they are wrapped coordinates under an unwrapped label (MDTraj's LAMMPS writer labels wrapped coordinates xu) — ` +
-        'give --unwrap jumps to unwrap them by minimum image — or the frames are too far apart to follow the atoms (store frames more often)',
+        `(${c.claimedJumps} such steps in the run), which never leave the cell: they are wrapped coordinates under an unwrapped label (MDTraj's LAMMPS writer labels wrapped coordinates xu); ` +
+        'give --unwrap jumps to unwrap them by minimum image',
     );
   }
   if (c.nearHalf > 0 && c.firstNearHalf) {

@@ -18,7 +18,10 @@ export const UNWRAP_CHOICES: readonly UnwrapChoice[] = ['auto', 'images', 'jumps
  *    than 0.35 of the cell width: with frames that far apart, some steps of more than half a cell
  *    are indistinguishable from shorter ones the other way, and are folded back;
  *  - `claimedJumps`: steps of coordinates given as continuous (unwrapped columns, `--unwrap
- *    none`) of at least half the cell width: wrapped coordinates under an unwrapped label;
+ *    none`) of at least half the cell width, and `outside`: such coordinates found more than a
+ *    quarter of the cell outside it. Wrapped coordinates under an unwrapped label jump by a cell
+ *    width at every crossing and never leave the cell (MD codes rewrap atoms that strayed at
+ *    most a neighbour-list skin out); truly continuous ones that jump (frames stored far apart) do;
  *  - `flips`: frames where the cell jumped to an equivalent one (LAMMPS `fix deform … flip yes`),
  *    which image flags do not survive: those steps were unwrapped by minimum image.
  */
@@ -28,6 +31,7 @@ export interface UnwrapChecks {
   firstNearHalf: StepNote | null;
   continuousSteps: number;
   claimedJumps: number;
+  outside: number;
   firstClaimedJump: StepNote | null;
   flips: number[];
   /** Frames whose cell differs from the first (NpT), with the coordinates given as unwrapped columns. */
@@ -43,7 +47,7 @@ export interface StepNote {
 }
 
 export function noChecks(): UnwrapChecks {
-  return { jumpSteps: 0, nearHalf: 0, firstNearHalf: null, continuousSteps: 0, claimedJumps: 0, firstClaimedJump: null, flips: [], unwrappedColumnsInChangingCell: false };
+  return { jumpSteps: 0, nearHalf: 0, firstNearHalf: null, continuousSteps: 0, claimedJumps: 0, outside: 0, firstClaimedJump: null, flips: [], unwrappedColumnsInChangingCell: false };
 }
 
 /** The checks of two consecutive ranges of frames. */
@@ -55,6 +59,7 @@ export function addChecks(a: UnwrapChecks, b: UnwrapChecks): UnwrapChecks {
     firstNearHalf: first(a.firstNearHalf, b.firstNearHalf),
     continuousSteps: a.continuousSteps + b.continuousSteps,
     claimedJumps: a.claimedJumps + b.claimedJumps,
+    outside: a.outside + b.outside,
     firstClaimedJump: first(a.firstClaimedJump, b.firstClaimedJump),
     flips: [...new Set([...a.flips, ...b.flips])].sort((x, y) => x - y),
     unwrappedColumnsInChangingCell: a.unwrappedColumnsInChangingCell || b.unwrappedColumnsInChangingCell,
@@ -205,15 +210,19 @@ export class Unwrapper {
     const inv = this.inverse(box);
     const p = this.prevX;
     const widths = perpendicularWidths(box);
+    const o = box.origin;
     const ch = this.checks;
     for (let j = 0; j < 3 * this.natoms; j += 3) {
       const dx = x[j] - p[j], dy = x[j + 1] - p[j + 1], dz = x[j + 2] - p[j + 2];
+      const rx = x[j] - o[0], ry = x[j + 1] - o[1], rz = x[j + 2] - o[2];
       for (let k = 0; k < 3; k++) {
         const s = dx * inv[k] + dy * inv[3 + k] + dz * inv[6 + k];
         if (Math.abs(s) >= 0.5) {
           ch.claimedJumps++;
           if (!ch.firstClaimedJump) ch.firstClaimedJump = { frame, atom: j / 3, stepA: Math.abs(s) * widths[k], widthA: widths[k] };
         }
+        const f = rx * inv[k] + ry * inv[3 + k] + rz * inv[6 + k];
+        if (f < -0.25 || f > 1.25) ch.outside++;
       }
     }
     ch.continuousSteps += 3 * this.natoms;

@@ -36,7 +36,7 @@ describe('coordinates that cannot be unwrapped', () => {
     const file = tempFile('mislabelled.lammpstrj', relabelled);
     const r = mdpost(['analyze', file, '--msd', 'Na']);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/coordinates taken as continuous \(\d+ such steps in the run\): they are wrapped coordinates under an unwrapped label .* give --unwrap jumps/);
+    expect(r.stderr).toMatch(/coordinates taken as continuous \(\d+ such steps in the run\), which never leave the cell: they are wrapped coordinates under an unwrapped label .* give --unwrap jumps/);
     const fixed = await analyzeOf(file, { msd: ['Na'], unwrap: 'jumps' });
     const truth = await analyzeOf(NAFSI_DUMP, { msd: ['Na'] });
     expect(fixed.msd[0].diffusion.dA2PerPs / truth.msd[0].diffusion.dA2PerPs).toBeCloseTo(1, 6);
