@@ -3,7 +3,7 @@ import { ParseError, quoteLine } from '../model/errors.js';
 import type { Frame, Topology } from '../model/frame.js';
 import { elementsFromLabels, emptyTopology } from '../model/topology.js';
 import { LAMMPS_TIME_UNIT_PS } from '../model/units.js';
-import { AtomRows, parseAtomRows, shortFrameError } from './atom-rows.js';
+import { AtomRows, needAtomLines, parseAtomRows, shortFrameError } from './atom-rows.js';
 import { Role } from './atom-role.js';
 import { skipBlankLines, type FrameParser, type ParserState, type ReaderOptions, type TrajectoryFormat } from './format.js';
 import { firstTextLine, lineStartOf, lineText, previousLineStart } from './text-lines.js';
@@ -62,6 +62,7 @@ export class LammpsDumpParser implements FrameParser {
     let step: number | null = null;
     let time: number | null = null;
     let natoms = -1;
+    let count = { line: 0, offset: 0 };
     let box: Box | null = null;
     // Sections met so far in this frame (Seen bits): a few integer operations per section, so
     // the checks cost nothing next to the atom lines.
@@ -110,6 +111,7 @@ export class LammpsDumpParser implements FrameParser {
         this.units = s.readLine().trim();
       } else if (kind === Seen.NumberOfAtoms) {
         s.needLine();
+        count = { line: s.line, offset: s.lineStart };
         natoms = s.int('the number of atoms');
         if (natoms < 0) s.fail('expected a non-negative number of atoms');
         s.eol('the number of atoms alone on the line');
@@ -129,6 +131,7 @@ export class LammpsDumpParser implements FrameParser {
     const layout = this.layout!;
 
     const rows = this.rows;
+    needAtomLines(s, natoms, count);
     rows.ensure(natoms);
     const first = this.topology === null && !this.topologyKnown;
     const firstAtomLine = s.line;

@@ -3,7 +3,7 @@ import { symbolOf } from '../model/elements.js';
 import { ParseError, quoteLine } from '../model/errors.js';
 import type { Frame, Topology } from '../model/frame.js';
 import { elementsFromLabels, emptyTopology } from '../model/topology.js';
-import { AtomRows, parseAtomRows, shortFrameError } from './atom-rows.js';
+import { AtomRows, needAtomLines, parseAtomRows, shortFrameError } from './atom-rows.js';
 import { Role } from './atom-role.js';
 import { numbersOf, parseCommentLine, parsePbc, parseProperties } from './extxyz-comment.js';
 import { skipBlankLines, type FrameParser, type LineFraming, type ReaderOptions, type TrajectoryFormat } from './format.js';
@@ -61,6 +61,7 @@ export class XyzParser implements FrameParser {
 
   next(s: Scanner, frame: Frame): boolean {
     if (!skipBlankLines(s)) return false;
+    const count = { line: s.line, offset: s.lineStart };
     const natoms = s.int('the number of atoms');
     if (natoms < 0) s.fail('expected the number of atoms (a non-negative integer)');
     s.eol('the number of atoms alone on the line');
@@ -69,6 +70,7 @@ export class XyzParser implements FrameParser {
     const commentOffset = s.pos;
     const comment = s.readLine();
     const rows = this.rows;
+    needAtomLines(s, natoms, count);
     rows.ensure(natoms);
     const first = this.topology === null && !this.topologyKnown;
 
