@@ -9,7 +9,7 @@ import { ionKind, type IonKind } from '../select/ions.js';
 import { particlePositions, particlesOf, type ParticleDef } from '../select/particles.js';
 import { escapeHtml as e, formatNumber as f, scientific, slug, withError } from '../report/format.js';
 import { array, bool, fail, num, numOrNaN, nums, object, str, strs, type Json } from '../report/json-check.js';
-import { logThin } from '../report/plots.js';
+import { logThin, selectionColors } from '../report/plots.js';
 import type { DriftResult } from './drift.js';
 
 /**
@@ -188,7 +188,7 @@ export const msdAnalysis: Analysis<MsdConfig, MsdPrepared, MsdState, MsdResult[]
     text: msdText,
     html: msdHtml,
     csv: (sections) => sections.map((m) => ({ name: `msd-${slug(m.selection)}.csv`, text: msdCsv(m) })),
-    plots: (sections) => (sections.length ? [{ name: 'msd', label: 'MSD', caption: 'MSD on log–log axes with the fit window', spec: msdPlotSpec(sections), csv: `msd-${slug(sections[0].selection)}.csv` }] : []),
+    plots: (sections) => (sections.length ? [{ name: 'msd', label: 'MSD', caption: 'MSD on log–log axes with the fit window', spec: msdPlotSpec(sections), csvs: sections.map((m) => `msd-${slug(m.selection)}.csv`) }] : []),
     summary: (sections) => sections.map((m) => ({ group: 'D', label: m.selection, value: m.D.A2_per_ps, stderr: Number.isFinite(m.D.stderr_A2_per_ps) ? m.D.stderr_A2_per_ps : null, diffusion: true, fit: true })),
     notes: (sections) => sections.flatMap((m) => m.notes.map((n) => `${m.selection}: ${n}`)),
   },
@@ -325,7 +325,7 @@ function msdHtml(sections: MsdSection[]): string {
   const rows = sections
     .map((m) => {
       const d = m.D;
-      return `<tr><td>${e(m.selection)}</td><td>${m.count} ${m.kind}</td><td>${withError(d.A2_per_ps, d.stderr_A2_per_ps)}</td><td>${withError(d.A2_per_ns, d.stderr_A2_per_ns)}</td><td>${d.cm2_per_s.toExponential(3)} ± ${d.stderr_cm2_per_s.toExponential(2)}</td><td>${f(m.fit.from_ps, 4)}–${f(m.fit.to_ps, 4)}${m.fit.auto ? ' (auto)' : ''}</td><td>${f(m.loglog_slope, 3)}</td></tr>`;
+      return `<tr><td>${e(m.selection)}</td><td>${m.count} ${m.kind}</td><td>${withError(d.A2_per_ps, d.stderr_A2_per_ps)}</td><td>${withError(d.A2_per_ns, d.stderr_A2_per_ns)}</td><td>${d.stderr_cm2_per_s > 0 ? scientific(d.cm2_per_s, d.stderr_cm2_per_s) : d.cm2_per_s.toExponential(2)}</td><td>${f(m.fit.from_ps, 4)}–${f(m.fit.to_ps, 4)}${m.fit.auto ? ' (auto)' : ''}</td><td>${f(m.loglog_slope, 3)}</td></tr>`;
     })
     .join('\n');
   return `<h2>Diffusion coefficients</h2>
@@ -361,6 +361,14 @@ export function msdPlotSpec(sections: MsdSection[]): TopLevelSpec {
     }
     windows.push({ selection: m.selection, from_ps: m.fit.from_ps, to_ps: m.fit.to_ps });
   }
+  // One legend for both layers, drawn as the curves are (the shading would give faint squares).
+  const color = {
+    field: 'selection',
+    type: 'nominal',
+    title: 'selection',
+    scale: selectionColors(sections.map((m) => m.selection)),
+    legend: { symbolType: 'stroke', symbolStrokeWidth: 2.5, symbolOpacity: 1 },
+  };
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     title: { text: 'Mean squared displacement', subtitle: 'shaded: fit window; dashed: fitted line (D = slope / 6)' },
@@ -370,7 +378,7 @@ export function msdPlotSpec(sections: MsdSection[]): TopLevelSpec {
       {
         data: { values: windows },
         mark: { type: 'rect', opacity: 0.08 },
-        encoding: { x: { field: 'from_ps', type: 'quantitative' }, x2: { field: 'to_ps' }, color: { field: 'selection', type: 'nominal', legend: null } },
+        encoding: { x: { field: 'from_ps', type: 'quantitative' }, x2: { field: 'to_ps' }, color },
       },
       {
         data: { values: curve },
@@ -378,7 +386,7 @@ export function msdPlotSpec(sections: MsdSection[]): TopLevelSpec {
         encoding: {
           x: { field: 'lag_ps', type: 'quantitative', scale: { type: 'log' }, title: 'lag time t (ps)' },
           y: { field: 'msd_A2', type: 'quantitative', scale: { type: 'log' }, title: 'MSD (Å²)' },
-          color: { field: 'selection', type: 'nominal', title: 'selection' },
+          color,
         },
       },
       {

@@ -124,7 +124,7 @@ export const rdfAnalysis: Analysis<RdfConfig, RdfPrepared, RdfAccumulator[], Rdf
     text: rdfText,
     html: rdfHtml,
     csv: (sections) => sections.map((g) => ({ name: `${baseName(g)}.csv`, text: rdfCsv(g) })),
-    plots: (sections) => sections.map((g) => ({ name: baseName(g), label: `g(r) ${g.a}–${g.b}`, caption: `g(r) and n(r) of ${g.a}–${g.b}`, spec: rdfPlotSpec(g), csv: `${baseName(g)}.csv` })),
+    plots: (sections) => sections.map((g) => ({ name: baseName(g), label: `g(r) ${g.a}–${g.b}`, caption: `g(r) and n(r) of ${g.a}–${g.b}`, spec: rdfPlotSpec(g), csvs: [`${baseName(g)}.csv`] })),
     summary: (sections) =>
       sections.map((g) => ({
         group: 'rdf',
@@ -257,6 +257,19 @@ function rdfCsv(g: RdfSection): string {
   return rows.join('\n') + '\n';
 }
 
+/**
+ * The top of the n(r) axis: n(r) grows as r³, so drawn to r_max it dwarfs the first shells that
+ * a reader wants to see. The axis reaches n(r) at twice the first minimum (the second shell) —
+ * or at half of r_max without a minimum — and the curve is clipped above.
+ */
+function cnAxisTop(g: RdfSection): number {
+  const dr = g.rmax_A / g.bins;
+  const r = g.first_min ? Math.min(g.rmax_A, 2 * g.first_min.r_A) : g.rmax_A / 2;
+  const k = Math.min(g.cn.length - 1, Math.max(0, Math.round(r / dr) - 1));
+  const top = g.cn[k] ?? 1;
+  return top > 0 ? Number((1.05 * top).toPrecision(2)) : 1;
+}
+
 /** g(r) with n(r) on a second axis, the first peak and minimum marked. */
 export function rdfPlotSpec(g: RdfSection): TopLevelSpec {
   const values = g.r_A.map((r, i) => ({ r_A: r, g: g.g[i], cn: g.cn[i] }));
@@ -278,10 +291,10 @@ export function rdfPlotSpec(g: RdfSection): TopLevelSpec {
         },
       },
       {
-        mark: { type: 'line', color: '#d62728', strokeDash: [5, 3] },
+        mark: { type: 'line', color: '#d62728', strokeDash: [5, 3], clip: true },
         encoding: {
           x: { field: 'r_A', type: 'quantitative' },
-          y: { field: 'cn', type: 'quantitative', title: 'n(r), running coordination number', axis: { titleColor: '#d62728', orient: 'right' } },
+          y: { field: 'cn', type: 'quantitative', title: 'n(r), running coordination number', axis: { titleColor: '#d62728', orient: 'right' }, scale: { domain: [0, cnAxisTop(g)] } },
         },
       },
       {

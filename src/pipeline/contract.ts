@@ -173,8 +173,8 @@ export interface ReportPlot {
   /** Caption in the report. */
   caption: string;
   spec: TopLevelSpec;
-  /** The CSV file that holds the plot's data. */
-  csv: string;
+  /** The CSV files that hold the plot's data. */
+  csvs: string[];
 }
 
 /**

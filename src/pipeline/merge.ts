@@ -31,7 +31,8 @@ export function mergeFolds(plan: Plan, registry: AnalysisRegistry, a: FoldState,
     analyses,
     start: a.start,
     end: a.end && b.end ? shiftedEnd(a.end, b.end, atomShift) : (b.end ?? a.end),
-    unwrapModes: [...new Set([...a.unwrapModes, ...b.unwrapModes])],
+    // The joining step counts too: a slice of one frame unwraps nothing on its own.
+    unwrapModes: [...new Set([...a.unwrapModes, ...(joint?.modes ?? []), ...b.unwrapModes])],
     unwrapChecks: addChecks(addChecks(a.unwrapChecks, joint?.checks ?? noChecks()), b.unwrapChecks),
   };
 }
@@ -45,7 +46,7 @@ export function mergeAll(plan: Plan, registry: AnalysisRegistry, states: FoldSta
  * The step from a's last frame to b's first, unwrapped as one pass would: per atom (3 each),
  * where a's unwrapping puts b's first frame minus where b put it; and what the step showed.
  */
-function stepBetween(plan: Plan, aEnd: UnwrapState, b: FoldState): { shift: Float64Array | null; checks: UnwrapChecks } {
+function stepBetween(plan: Plan, aEnd: UnwrapState, b: FoldState): { shift: Float64Array | null; checks: UnwrapChecks; modes: string[] } {
   const uw = new Unwrapper(plan.natoms, plan.spec.read.unwrap);
   uw.importState(aEnd);
   const truth = uw.update(b.start!.frame);
@@ -56,7 +57,7 @@ function stepBetween(plan: Plan, aEnd: UnwrapState, b: FoldState): { shift: Floa
     shift[j] = truth[j] - own[j];
     if (shift[j] !== 0) any = true;
   }
-  return { shift: any ? shift : null, checks: uw.checks };
+  return { shift: any ? shift : null, checks: uw.checks, modes: [...uw.modes] };
 }
 
 /** b's end state, continuing a's unwrapping (a new object: b's is left as it was). */

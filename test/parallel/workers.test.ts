@@ -159,3 +159,13 @@ describe('Ctrl-C', () => {
     expect(Date.now() - t0).toBeLessThan(3000);
   });
 });
+
+describe('gzip batches of single frames', () => {
+  it('a batch size below one frame cuts one frame per batch, in bounded memory, and still says how frames were unwrapped', async () => {
+    const options = { msd: ['Na'], rdf: ['Na,O'] };
+    const one = await json(NAFSI_DUMP, options, { workers: 1 });
+    const tiny = await json(NAFSI_DUMP, options, { workers: 2, minParallelBytes: 0, batchBytes: 1000 });
+    expectSame(one, tiny, '2 workers, 1000-byte batches');
+    expect((tiny.input as { unwrapping: string[] }).unwrapping).toEqual(['image flags']);
+  });
+});
