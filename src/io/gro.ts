@@ -166,6 +166,15 @@ export class GroParser implements FrameParser {
       }
       throw e;
     }
+    if (s.eof && !s.atEol()) s.eol(); // (reports what follows the numbers)
+    // The file's last line without its newline: complete only if its last number has all its
+    // decimals ("2.17110   2.171" is a line cut while being written).
+    const nl = s.buf.indexOf(LF, s.lineStart);
+    if (s.eof && (nl < 0 || nl >= s.end)) {
+      const tokens = s.peekLine().trim().split(/\s+/);
+      const decimals = (t: string) => t.length - t.indexOf('.');
+      if (decimals(tokens[tokens.length - 1]) !== decimals(tokens[0])) throw TRUNCATED;
+    }
     s.eol();
     if (k === 3) v.fill(0, 3);
     // v1(x) v2(y) v3(z) v1(y) v1(z) v2(x) v2(z) v3(x) v3(y) → rows a, b, c
