@@ -35,7 +35,7 @@ export async function resultJson(file: string, options: RawOptions, run: RunOpti
 }
 
 /** 1, 2 and 3 workers give the same results document. */
-export async function expectSameForWorkers(file: string, options: RawOptions): Promise<void> {
+export async function expectSameForWorkers(file: string, options: RawOptions, batchBytes?: number): Promise<void> {
   const one = await resultJson(file, options, { workers: 1 });
-  for (const w of [2, 3]) expectSame(one, await resultJson(file, options, fine(w)), `${w} workers`);
+  for (const w of [2, 3]) expectSame(one, await resultJson(file, options, fine(w, batchBytes)), `${w} workers`);
 }
