@@ -5,10 +5,10 @@ import { pdbFormat, pdbFrameStart } from '../../src/io/pdb.js';
 import { sniffFormat } from '../../src/io/sniff.js';
 import { ParseError } from '../../src/model/errors.js';
 import { planSlices } from '../../src/parallel/slices.js';
-import { planOf } from '../support/analyze.js';
+import { analyzeOf, planOf } from '../support/analyze.js';
 import { deviations, peerFile, xtcTimes } from '../support/gro-pdb.js';
 import { pos, readAll, readError, tempFile } from '../support/io.js';
-import { expectSameForWorkers } from '../support/workers.js';
+import { expectSame, expectSameForWorkers } from '../support/workers.js';
 
 /**
  * Multi-frame PDB against what MDAnalysis 2.4 reads from the same files: `gmx trjconv -o traj.pdb`
@@ -176,6 +176,17 @@ describe('PDB input as it comes', () => {
     expect(sniffFormat(trajLines.slice(5, 20).join('\n'))?.name).toBe('pdb'); // ATOM first
     expect(sniffFormat('HETATM12345 NA    NA A   1       1.000   2.000   3.000\n')?.name).toBe('pdb');
     expect(sniffFormat('ATOMS\n3\n')).toBeNull();
+  });
+});
+
+describe('PDB and GRO of the same frames', () => {
+  it('give the same MSD and g(r): trjconv wrote both from one XTC, 0.001 nm = 0.01 Å either way', async () => {
+    const options = { msd: ['Na', 'O'], rdf: ['Na,O'], rmax: '10', bins: '100' };
+    const fromPdb = await analyzeOf(traj.file, options);
+    const fromGro = await analyzeOf(peerFile('traj.gro').file, options);
+    expectSame(fromPdb.msd.map((m) => Array.from(m.curve.msdA2)), fromGro.msd.map((m) => Array.from(m.curve.msdA2)));
+    expectSame(fromPdb.msd.map((m) => m.diffusion.dA2PerPs), fromGro.msd.map((m) => m.diffusion.dA2PerPs));
+    expectSame(Array.from(fromPdb.rdf[0].g), Array.from(fromGro.rdf[0].g));
   });
 });
 
