@@ -35,7 +35,12 @@ export interface TrajectoryFormat {
 export interface LineFraming {
   readonly kind: 'lines';
   linesPerFrame(natoms: number): number;
-  /** Whether a line where counting puts a frame start is one (the atom count line, for XYZ). */
+  /**
+   * Which line of a frame `isStartLine` is shown, counted from 0 at the frame's first line (0 when
+   * absent): GRO frames open with a free-text title, so their check is on the count line, 1.
+   */
+  readonly startCheckLine?: number;
+  /** Whether that line, where counting puts a frame start, is what it must be (the atom count line, for XYZ and GRO). */
   isStartLine(line: string, natoms: number): boolean;
 }
 
