@@ -23,6 +23,8 @@ export interface ReadSpec {
   typeMap: [number, string][] | null;
   dtPs: number | null;
   timestepPs: number | null;
+  /** Topology file (LAMMPS data, GRO, PDB) of the same atoms in the same order. */
+  topology: string | null;
 }
 
 export interface FrameSpec {
@@ -39,7 +41,7 @@ export interface FrameSpec {
 }
 
 export function emptyReadSpec(): ReadSpec {
-  return { format: null, box: null, typeMap: null, dtPs: null, timestepPs: null };
+  return { format: null, box: null, typeMap: null, dtPs: null, timestepPs: null, topology: null };
 }
 
 /** The reading options alone (what `info` and `view` take). */
@@ -55,6 +57,7 @@ function readSpecOf(o: ParsedOptions): ReadSpec {
     typeMap: o.get<[number, string][]>('typeMap') ?? null,
     dtPs: o.get<number>('dt') ?? null,
     timestepPs: o.get<number>('timestep') ?? null,
+    topology: o.get<string>('topology') ?? null,
   };
 }
 
