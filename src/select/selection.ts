@@ -426,10 +426,13 @@ export function select(text: string, ctx: SelectionContext): Selection {
   return { text, atoms: Int32Array.from(atoms), kind, molecules };
 }
 
-function countList(values: Iterable<string | number>, max = 12): string {
+/** "OW (332), HW1 (332), …": values with their counts, in order of appearance or (byCount) most frequent first. */
+function countList(values: Iterable<string | number>, max = 12, byCount = false): string {
   const counts = new Map<string | number, number>();
   for (const v of values) counts.set(v, (counts.get(v) ?? 0) + 1);
-  const list = [...counts].slice(0, max).map(([k, v]) => `${k} (${v})`);
+  const entries = [...counts];
+  if (byCount) entries.sort((a, b) => b[1] - a[1]);
+  const list = entries.slice(0, max).map(([k, v]) => `${k} (${v})`);
   if (counts.size > max) list.push(`… ${counts.size - max} more`);
   return list.join(', ');
 }
@@ -450,8 +453,8 @@ export function describeContents(ctx: SelectionContext, withMolecules: boolean, 
   if (top.elements) text = `the file has ${countList(top.elements, Infinity)}`;
   else if (top.types) text = `the file has ${countList(Array.from(top.types, (t) => `type ${t}`), Infinity)}`;
   else text = 'the file names no elements';
-  if (ops.has('name') && top.names) text += `; names ${countList(top.names)}`;
-  if (ops.has('resname') && top.resnames) text += `; residues ${countList(top.resnames)} (atoms)`;
+  if (ops.has('name') && top.names) text += `; names ${countList(top.names, 12, true)}`;
+  if (ops.has('resname') && top.resnames) text += `; residues ${countList(top.resnames, 12, true)} (atoms)`;
   if (ops.has('resid') && (top.resids ?? top.molIds)) text += `; ${top.resids ? 'residue numbers' : 'molecule ids'} ${span((top.resids ?? top.molIds)!)}`;
   if (ops.has('mol') && top.molIds) text += `; molecule ids ${span(top.molIds)}`;
   if (withMolecules) {
