@@ -167,10 +167,14 @@ export function combineTopology(traj: Topology, data: TopologyData, files: { tra
   sameAtomByAtom(traj.types, data.types, 'atom type', files);
 
   const names = data.names ?? namesOfTypes(data) ?? traj.names;
+  // A kind of atom of the topology file: its name in its residue, or its LAMMPS type.
   const kindOf = (i: number): string | null => {
-    const name = data.names?.[i] ?? (data.types ? (data.typeLabels?.get(data.types[i]) ?? `type ${data.types[i]}`) : null) ?? data.elements?.[i] ?? null;
-    if (name === null) return null;
-    return data.resnames ? `${name} (${data.resnames[i]})` : name;
+    if (data.names) return data.resnames ? `${data.names[i]} (${data.resnames[i]})` : data.names[i];
+    if (data.types) {
+      const label = data.typeLabels?.get(data.types[i]);
+      return `type ${data.types[i]}${label !== undefined ? ` (${label})` : ''}`;
+    }
+    return data.elements?.[i] ?? null;
   };
   if (traj.elements) sameOrder(traj.elements, kindOf, n, files);
 
@@ -202,7 +206,7 @@ export function combineTopology(traj: Topology, data: TopologyData, files: { tra
   if (conflicts.size > 0) {
     const list = [...conflicts].map(([key, c]) => {
       const [t, f] = key.split('\u0000');
-      return `${c.count} atom${c.count === 1 ? '' : 's'}${c.kind ? ` like ${c.kind}` : ''} are ${t} in ${T} but ${f} in ${F}`;
+      return `${c.count} atom${c.count === 1 ? '' : 's'}${c.kind ? ` like ${c.kind}` : ''} ${c.count === 1 ? 'is' : 'are'} ${t} in ${T} but ${f} in ${F}`;
     });
     notes.push(`the topology file and the trajectory disagree on elements: ${list.join('; ')}; the topology file's elements are used`);
   }
@@ -210,7 +214,7 @@ export function combineTopology(traj: Topology, data: TopologyData, files: { tra
   const masses = combinedMasses(data.masses, traj.masses, elements, n);
   const molIds = data.molIds ?? traj.molIds;
   const molIdsFrom = data.molIds ? 'topology file' : traj.molIds ? 'trajectory' : null;
-  const bonds = data.bonds && data.bonds.length > 0 && elements ? completeBonds(data, elements, T, notes) : null;
+  const bonds = data.bonds && data.bonds.length > 0 ? completeBonds(data, elements, T, notes) : null;
   if (bonds && molIds && !samePartition(molIds, moleculesFromBonds(n, bonds))) {
     notes.push(`the molecule ids of ${molIdsFrom === 'topology file' ? T : F} group the atoms differently from the bonds of ${T}: molecules follow the bonds ("mol N" selects by the ids)`);
   }
@@ -308,10 +312,12 @@ function combinedMasses(top: Float64Array | null, traj: Float64Array | null, ele
 
 /**
  * The topology file's bonds, when complete: every atom bonded by distance in the file's own
- * coordinates has a bond in it. Otherwise null, with a note.
+ * coordinates has a bond in it (without elements, as for a bead-spring model, they are taken as
+ * they are). Otherwise null, with a note.
  */
-function completeBonds(data: TopologyData, elements: readonly string[], file: string, notes: string[]): Int32Array | null {
+function completeBonds(data: TopologyData, elements: readonly string[] | null, file: string, notes: string[]): Int32Array | null {
   const bonds = data.bonds!;
+  if (!elements) return bonds;
   const listed = new Uint8Array(data.natoms);
   for (let b = 0; b < bonds.length; b++) listed[bonds[b]] = 1;
   const byDistance = findBonds(data.positions, elements, data.box);

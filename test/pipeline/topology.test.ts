@@ -107,6 +107,11 @@ describe('combining a trajectory with a topology file', () => {
     expect(() => combineTopology(dump, lmp, { trajectory: 'dump.lammpstrj', topology: 'system.data' })).toThrow(
       'atom index 1 has atom type 3 in system.data but 2 in dump.lammpstrj: the two files do not list the same atoms in the same order',
     );
+    // Without types in the trajectory (an XYZ of the run), each LAMMPS type must be one element.
+    expect(() => combineTopology(labelled(['Na', 'H', 'O', 'H']), lmp, { trajectory: 'run.xyz', topology: 'system.data' })).toThrow(
+      'system.data and run.xyz do not list the same atoms in the same order: atoms 2 and 3 (0-based) are both type 2 (HW) in system.data, but O and H in run.xyz',
+    );
+    expect(combineTopology(labelled(['Na', 'O', 'H', 'H']), lmp, { trajectory: 'run.xyz', topology: 'system.data' }).notes).toEqual([]);
     const renumbered = { ...dump, types: Int32Array.from([1, 3, 2, 2]), ids: Int32Array.from([1, 2, 3, 5]) };
     expect(() => combineTopology(renumbered, lmp, { trajectory: 'dump.lammpstrj', topology: 'system.data' })).toThrow(/atom index 3 has atom id 4 in system.data but 5 in dump.lammpstrj/);
   });
@@ -117,7 +122,7 @@ describe('combining a trajectory with a topology file', () => {
     expect(r.topology.elements![7]).toBe('Cl');
     expect(r.topology.masses![7]).toBeCloseTo(atomicMass('Cl'), 12);
     expect(r.notes).toEqual([
-      "the topology file and the trajectory disagree on elements: 1 atom like CL (CL) are Cl in conf.gro but Br in run.xyz; the topology file's elements are used",
+      "the topology file and the trajectory disagree on elements: 1 atom like CL (CL) is Cl in conf.gro but Br in run.xyz; the topology file's elements are used",
     ]);
   });
 
@@ -194,6 +199,21 @@ describe('combining a trajectory with a topology file', () => {
     expect(m.source).toBe('topology bonds');
     expect(m.formula).toEqual(['H2O', 'H2O']);
     expect(findMolecules(partial.topology, parsePdb(pdb.join('\n'), 'w.pdb').positions, null).source).toBe('bonds');
+  });
+});
+
+describe('a bead-spring topology (reduced units, no elements)', () => {
+  it('uses its bonds as they are, since there are no elements to check them against', () => {
+    const beads = LMP_DATA.replace('1 22.99\n2 1.008\n3 15.9994', '1 1.0\n2 1.0\n3 1.0').replace(/Atom Type Labels\n\n1 Na\n2 HW\n3 OW\n\n/, '');
+    const data = parseLammpsData(beads, 'beads.data');
+    expect(data.elements).toBeNull();
+    const r = combineTopology({ ...emptyTopology(4), types: Int32Array.from([1, 3, 2, 2]) }, data, { trajectory: 'd', topology: 'beads.data' });
+    expect(r.topology.elements).toBeNull();
+    expect(Array.from(r.topology.bonds!)).toEqual([1, 2, 1, 3]);
+    const m = findMolecules(r.topology, data.positions, data.box);
+    expect(m.source).toBe('topology bonds');
+    expect(Array.from(m.ofAtom)).toEqual([0, 1, 1, 1]);
+    expect(r.elementsFrom).toBe('none: neither beads.data nor the trajectory names elements');
   });
 });
 
