@@ -328,7 +328,9 @@ export function select(text: string, ctx: SelectionContext): Selection {
       case 'element': {
         if (!top.elements) {
           throw new InputError(
-            `selection ${JSON.stringify(text)}: the file has no element names (only LAMMPS types); select with "type N" or give --type-map, e.g. --type-map 1=Na,2=O, or --topology with the LAMMPS data file`,
+            top.types
+              ? `selection ${JSON.stringify(text)}: the file has no element names (only LAMMPS types); select with "type N" or give --type-map, e.g. --type-map 1=Na,2=O, or --topology with the LAMMPS data file`
+              : `selection ${JSON.stringify(text)}: the file has no element names; give --topology with a GRO, PDB or LAMMPS data file`,
           );
         }
         const z = atomicNumber(node.name);

@@ -100,6 +100,9 @@ export async function startViewer(opts: ViewOptions): Promise<ViewServer> {
   // With a topology file (--topology), its names, residues, elements and bonds, checked against the trajectory.
   const resolved = await resolveTopology({ file: opts.file, read }, top);
   const topology = resolved.topology;
+  if (!topology.elements && !topology.types) {
+    throw new InputError(`${opts.file}: the file says nothing of its atoms (no elements, names or types); give --topology with a GRO, PDB or LAMMPS data file`);
+  }
   // A given analysis must be of this trajectory: checked before the long work of reading all frames.
   let analysis: AnalysisDocument | null = null;
   if (opts.analysisFile) {
