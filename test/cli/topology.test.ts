@@ -114,6 +114,17 @@ describe('a LAMMPS run: data file + a dump without elements', () => {
     }
   });
 
+  it('takes molecules from the data file’s mol ids when it has no bonds', () => {
+    // The same data file without its Bonds section (as for rigid bodies, or a model without bonds).
+    const text = readFileSync(data, 'latin1');
+    const noBonds = tempFile('nafsi-nobonds.data', text.replace(/^\d+ bonds\n/m, '').replace(/\nBonds\n[\s\S]*?\n(?=Angles\n)/, '\n'));
+    const r = analyze([plain, '--topology', noBonds, '--msd', 'FSI', '--timestep', '1fs']);
+    const withBonds = analyze([plain, '--topology', data, '--msd', 'FSI', '--timestep', '1fs']);
+    expect(r.code).toBe(0);
+    expect(r.doc.input.molecules).toEqual({ count: 416, source: 'topology mol ids' });
+    expect(close(r.doc.msd[0].msd_A2, withBonds.doc.msd[0].msd_A2, 1e-12)).toBe(true);
+  });
+
   it('gives the same numbers read by two workers, the file cut into slices', () => {
     const one = analyze([plain, '--topology', data, '--msd', 'Na', '--timestep', '1fs']);
     const two = analyze([plain, '--topology', data, '--msd', 'Na', '--timestep', '1fs'], { WORKERS: '2', MDPOST_MIN_PARALLEL_BYTES: '1', MDPOST_SLICE_BYTES: '200000' });
