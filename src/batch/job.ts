@@ -108,6 +108,8 @@ export async function expandJob(job: JobFile, baseDir: string, where = 'job'): P
     const files = run.file !== undefined ? [resolveFrom(baseDir, run.file)] : (await glob(run.files!, { cwd: baseDir, absolute: true, onlyFiles: true })).sort();
     if (files.length === 0) throw new InputError(`${where}: runs[${k}]: "${run.files}" matches no file (relative to ${baseDir})`);
     const options: JobOptions = { ...job.defaults, ...pick(run) };
+    // A topology file is named relative to the job file, as the trajectories are.
+    if (typeof options.topology === 'string') options.topology = resolveFrom(baseDir, options.topology);
     for (const file of files) {
       const rel = relative(baseDir, file);
       // A run's folder is named for its label when it has one ("300 K" → 300-K), else for its path.

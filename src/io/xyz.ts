@@ -1,5 +1,6 @@
 import { boxFromVectors, type Box } from '../model/box.js';
-import { symbolOf } from '../model/elements.js';
+import { elementFromAtomName } from '../model/atom-names.js';
+import { atomicMass, elementFromLabel, symbolOf } from '../model/elements.js';
 import { ParseError, quoteLine } from '../model/errors.js';
 import type { Frame, Topology } from '../model/frame.js';
 import { elementsFromLabels, emptyTopology } from '../model/topology.js';
@@ -176,12 +177,29 @@ function stampFromComment(comment: string, frame: Frame): void {
   if (lammps) frame.step = Number(lammps[1]);
 }
 
+/**
+ * The atoms' identity from their labels. A file whose labels all name elements ("Na", "O1",
+ * "11", "Li_sv") is read as elements; a file with any force-field name among them (OW, HW1, OT:
+ * what MDAnalysis writes from GROMACS files) has every label read as an atom name, the way
+ * GROMACS and MDAnalysis guess elements from names (`elementFromAtomName`: NA → Na, CL → Cl,
+ * C1 → C, CA → C). Labels are kept as the atoms' names; a label that names no element is kept
+ * as the element too (MW, DUM), so it still selects its atoms and is never bonded.
+ */
 function topologyOf(rows: AtomRows, natoms: number, labelKind: 'label' | 'Z', hasMass: boolean): Topology {
   const top = emptyTopology(natoms);
   const labels = labelKind === 'Z' ? rows.labels.slice(0, natoms).map((z) => symbolOrLabel(z)) : rows.labels.slice(0, natoms);
-  const { elements, masses } = elementsFromLabels(labels);
-  top.elements = elements;
-  top.masses = hasMass ? rows.mass.slice(0, natoms) : masses;
+  const distinct = [...new Set(labels)];
+  if (labelKind === 'Z' || distinct.every((l) => elementFromLabel(l) !== null)) {
+    const { elements, masses } = elementsFromLabels(labels);
+    top.elements = elements;
+    top.masses = masses;
+  } else {
+    const elementOf = new Map(distinct.map((l) => [l, (/^\d+$/.test(l) ? elementFromLabel(l) : elementFromAtomName(l)) ?? l]));
+    top.elements = labels.map((l) => elementOf.get(l)!);
+    top.masses = Float64Array.from(top.elements, (e) => atomicMass(e));
+  }
+  if (labelKind === 'label') top.names = labels;
+  if (hasMass) top.masses = rows.mass.slice(0, natoms);
   return top;
 }
 

@@ -59,6 +59,15 @@ export const READ_OPTIONS: readonly OptionDecl[] = [
     parse: (text) => Array.from(parseBoxOption(text).matrix),
   },
   {
+    key: 'topology',
+    flag: '--topology <file>',
+    help:
+      'topology of the same atoms in the same order: a LAMMPS data file, GRO or PDB (plain or gzip) — elements, names, residues, ' +
+      'masses, charges, molecules and bonds; selections can then use name, resname, resid',
+    commands: ['analyze', 'batch', 'view', 'info'],
+    parse: parseFileName,
+  },
+  {
     key: 'typeMap',
     flag: '--type-map <map>',
     help: 'elements of LAMMPS types, e.g. "1=O,2=H,3=Na"',
@@ -79,6 +88,11 @@ export const FRAME_OPTIONS: readonly OptionDecl[] = [
     parse: parseFrameRange,
   },
 ];
+
+function parseFileName(text: string, name: string): string {
+  if (text.trim() === '') throw new InputError(`${name}: expected a file name`);
+  return text;
+}
 
 function parseFrameRange(text: string): [number, number | null] {
   const m = /^(\d+):(\d*)$/.exec(text);

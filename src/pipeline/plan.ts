@@ -71,9 +71,10 @@ export async function makePlan(spec: AnalysisSpec, registry: AnalysisRegistry): 
     if (head.length === 2) break;
   }
   if (head.length === 0) throw new InputError(`${spec.file}: no complete frame`);
-  const top = resolveTopology(spec, reader.topology!);
+  const resolved = await resolveTopology(spec, reader.topology!);
+  const top = resolved.topology;
   const first = head[0];
-  const notes: string[] = [...reader.notes];
+  const notes: string[] = [...resolved.notes, ...reader.notes];
 
   const timing = frameInterval({ dtPs: spec.read.dtPs, timestepPs: spec.read.timestepPs, unusualTime: spec.read.unusualTime }, first, head[1] ?? null, spec.file);
   // Frames are numbered by their stamps where the file has them (this is how a slice of the file
@@ -94,7 +95,7 @@ export async function makePlan(spec: AnalysisSpec, registry: AnalysisRegistry): 
   // Molecules and whole-molecule offsets from the first frame's unwrapped positions, found once, when first needed.
   const u0 = new Unwrapper(top.natoms).update(first);
   let mols: Molecules | null = null;
-  const selections: SelectionContext = { topology: top, molecules: () => (mols ??= findMolecules(top, u0, first.box)) };
+  const selections: SelectionContext = { topology: top, molecules: () => (mols ??= findMolecules(top, u0, first.box, resolved.molIdsFrom === 'topology file' ? 'topology mol ids' : 'mol column')) };
   const context: PrepareContext = {
     file: spec.file,
     topology: top,

@@ -28,6 +28,8 @@ export interface ReadSpec {
   unusualTime: boolean;
   /** How coordinates are made continuous (--unwrap). */
   unwrap: UnwrapChoice;
+  /** Topology file (LAMMPS data, GRO, PDB) of the same atoms in the same order. */
+  topology: string | null;
 }
 
 export interface FrameSpec {
@@ -44,7 +46,7 @@ export interface FrameSpec {
 }
 
 export function emptyReadSpec(): ReadSpec {
-  return { format: null, box: null, typeMap: null, dtPs: null, timestepPs: null, unusualTime: false, unwrap: 'auto' };
+  return { format: null, box: null, typeMap: null, dtPs: null, timestepPs: null, unusualTime: false, unwrap: 'auto', topology: null };
 }
 
 /** The reading options alone (what `info` and `view` take). */
@@ -62,6 +64,7 @@ function readSpecOf(o: ParsedOptions): ReadSpec {
     timestepPs: o.get<number>('timestep') ?? null,
     unusualTime: o.get<boolean>('allowUnusualTime') ?? false,
     unwrap: o.get<UnwrapChoice>('unwrap') ?? 'auto',
+    topology: o.get<string>('topology') ?? null,
   };
 }
 
