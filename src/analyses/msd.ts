@@ -1,5 +1,5 @@
 import type { TopLevelSpec } from 'vega-lite';
-import { autoWindow, diffusion, dUnits, windowFromTimes, type Diffusion, type FitWindow } from '../analysis/diffusion.js';
+import { autoWindow, diffusion, dUnits, requestedWindow, type Diffusion, type FitWindow } from '../analysis/diffusion.js';
 import { addSums, msdCurve, msdSums, MsdSeries, type MsdCurve, type MsdSums } from '../analysis/msd.js';
 import { InputError } from '../model/errors.js';
 import { parseTimePs } from '../model/units.js';
@@ -8,8 +8,8 @@ import { elementSummary } from '../pipeline/plan.js';
 import { ionKind, type IonKind } from '../select/ions.js';
 import { particlePositions, particlesOf, type ParticleDef } from '../select/particles.js';
 import { escapeHtml as e, formatNumber as f, scientific, slug, withError } from '../report/format.js';
-import { array, bool, fail, num, nums, object, str, strs, type Json } from '../report/json-check.js';
-import { logThin } from '../report/plots.js';
+import { array, bool, fail, num, numOrNaN, nums, object, str, strs, type Json } from '../report/json-check.js';
+import { logThin, selectionColors } from '../report/plots.js';
 import type { DriftResult } from './drift.js';
 
 /**
@@ -112,7 +112,7 @@ export const msdAnalysis: Analysis<MsdConfig, MsdPrepared, MsdState, MsdResult[]
   prepare(config, ctx) {
     if (ctx.dtUsedPs === null) {
       throw new InputError(
-        `${ctx.file}: the MSD needs the time between frames, and the file does not say; give --dt (e.g. --dt 0.5ps) or --timestep (e.g. --timestep 1fs for LAMMPS steps)`,
+        `${ctx.file}: the MSD needs the time between frames, and the file does not say; give --dt (e.g. --dt 0.5ps) or --timestep (e.g. --timestep 1fs for LAMMPS steps)${ctx.timeHint ? ` — ${ctx.timeHint}` : ''}`,
       );
     }
     const selections = { topology: ctx.topology, molecules: ctx.molecules };
@@ -188,8 +188,8 @@ export const msdAnalysis: Analysis<MsdConfig, MsdPrepared, MsdState, MsdResult[]
     text: msdText,
     html: msdHtml,
     csv: (sections) => sections.map((m) => ({ name: `msd-${slug(m.selection)}.csv`, text: msdCsv(m) })),
-    plots: (sections) => (sections.length ? [{ name: 'msd', label: 'MSD', caption: 'MSD on log–log axes with the fit window', spec: msdPlotSpec(sections), csv: `msd-${slug(sections[0].selection)}.csv` }] : []),
-    summary: (sections) => sections.map((m) => ({ group: 'D', label: m.selection, value: m.D.A2_per_ps, stderr: m.D.stderr_A2_per_ps, diffusion: true, fit: true })),
+    plots: (sections) => (sections.length ? [{ name: 'msd', label: 'MSD', caption: 'MSD on log–log axes with the fit window', spec: msdPlotSpec(sections), csvs: sections.map((m) => `msd-${slug(m.selection)}.csv`) }] : []),
+    summary: (sections) => sections.map((m) => ({ group: 'D', label: m.selection, value: m.D.A2_per_ps, stderr: Number.isFinite(m.D.stderr_A2_per_ps) ? m.D.stderr_A2_per_ps : null, diffusion: true, fit: true })),
     notes: (sections) => sections.flatMap((m) => m.notes.map((n) => `${m.selection}: ${n}`)),
   },
 };
@@ -243,7 +243,7 @@ async function fftSums(series: MsdSeries, parallel: import('../pipeline/contract
 function fitWindow(fit: MsdConfig['fit'], curve: MsdCurve, file: string): { window: FitWindow; notes: string[] } {
   try {
     if (fit === 'auto') return autoWindow(curve);
-    return { window: windowFromTimes(curve, fit[0], fit[1]), notes: [] };
+    return requestedWindow(curve, fit[0], fit[1]);
   } catch (err) {
     if (err instanceof RangeError) throw new InputError(`${file}: ${err.message}`);
     throw err;
@@ -291,9 +291,9 @@ function readSection(raw: unknown, where: string): MsdSection {
       A2_per_ps: num(d, 'A2_per_ps', w),
       A2_per_ns: num(d, 'A2_per_ns', w),
       cm2_per_s: num(d, 'cm2_per_s', w),
-      stderr_A2_per_ps: num(d, 'stderr_A2_per_ps', w),
-      stderr_A2_per_ns: num(d, 'stderr_A2_per_ns', w),
-      stderr_cm2_per_s: num(d, 'stderr_cm2_per_s', w),
+      stderr_A2_per_ps: numOrNaN(d, 'stderr_A2_per_ps', w),
+      stderr_A2_per_ns: numOrNaN(d, 'stderr_A2_per_ns', w),
+      stderr_cm2_per_s: numOrNaN(d, 'stderr_cm2_per_s', w),
       method: str(d, 'method', w),
     },
     notes: strs(m, 'notes', where),
@@ -308,9 +308,11 @@ function msdText(sections: MsdSection[]): string[] {
   const w = Math.max(...sections.map((m) => m.selection.length));
   for (const m of sections) {
     const d = m.D;
-    lines.push(
-      `  ${m.selection.padEnd(w)}  ${String(m.count).padStart(5)} ${m.kind === 'molecules' ? 'molecules' : 'atoms    '}  D = ${withError(d.A2_per_ps, d.stderr_A2_per_ps)} Å²/ps = ${withError(d.A2_per_ns, d.stderr_A2_per_ns)} Å²/ns = ${scientific(d.cm2_per_s, d.stderr_cm2_per_s)} cm²/s`,
-    );
+    const value =
+      d.stderr_A2_per_ps > 0
+        ? `D = ${withError(d.A2_per_ps, d.stderr_A2_per_ps)} Å²/ps = ${withError(d.A2_per_ns, d.stderr_A2_per_ns)} Å²/ns = ${scientific(d.cm2_per_s, d.stderr_cm2_per_s)} cm²/s`
+        : `D = ${f(d.A2_per_ps, 3)} Å²/ps = ${f(d.A2_per_ns, 3)} Å²/ns = ${d.cm2_per_s.toExponential(2)} cm²/s, without a standard error (see the note)`;
+    lines.push(`  ${m.selection.padEnd(w)}  ${String(m.count).padStart(5)} ${m.kind === 'molecules' ? 'molecules' : 'atoms    '}  ${value}`);
     lines.push(`  ${''.padEnd(w)}  fit ${f(m.fit.from_ps, 4)}–${f(m.fit.to_ps, 4)} ps${m.fit.auto ? ' (auto)' : ''}, log–log slope ${f(m.loglog_slope, 3)}`);
     for (const n of m.notes) lines.push(`  ${''.padEnd(w)}  note: ${n}`);
   }
@@ -323,7 +325,7 @@ function msdHtml(sections: MsdSection[]): string {
   const rows = sections
     .map((m) => {
       const d = m.D;
-      return `<tr><td>${e(m.selection)}</td><td>${m.count} ${m.kind}</td><td>${withError(d.A2_per_ps, d.stderr_A2_per_ps)}</td><td>${withError(d.A2_per_ns, d.stderr_A2_per_ns)}</td><td>${d.cm2_per_s.toExponential(3)} ± ${d.stderr_cm2_per_s.toExponential(2)}</td><td>${f(m.fit.from_ps, 4)}–${f(m.fit.to_ps, 4)}${m.fit.auto ? ' (auto)' : ''}</td><td>${f(m.loglog_slope, 3)}</td></tr>`;
+      return `<tr><td>${e(m.selection)}</td><td>${m.count} ${m.kind}</td><td>${withError(d.A2_per_ps, d.stderr_A2_per_ps)}</td><td>${withError(d.A2_per_ns, d.stderr_A2_per_ns)}</td><td>${d.stderr_cm2_per_s > 0 ? scientific(d.cm2_per_s, d.stderr_cm2_per_s) : d.cm2_per_s.toExponential(2)}</td><td>${f(m.fit.from_ps, 4)}–${f(m.fit.to_ps, 4)}${m.fit.auto ? ' (auto)' : ''}</td><td>${f(m.loglog_slope, 3)}</td></tr>`;
     })
     .join('\n');
   return `<h2>Diffusion coefficients</h2>
@@ -359,6 +361,14 @@ export function msdPlotSpec(sections: MsdSection[]): TopLevelSpec {
     }
     windows.push({ selection: m.selection, from_ps: m.fit.from_ps, to_ps: m.fit.to_ps });
   }
+  // One legend for both layers, drawn as the curves are (the shading would give faint squares).
+  const color = {
+    field: 'selection',
+    type: 'nominal',
+    title: 'selection',
+    scale: selectionColors(sections.map((m) => m.selection)),
+    legend: { symbolType: 'stroke', symbolStrokeWidth: 2.5, symbolOpacity: 1 },
+  };
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     title: { text: 'Mean squared displacement', subtitle: 'shaded: fit window; dashed: fitted line (D = slope / 6)' },
@@ -368,7 +378,7 @@ export function msdPlotSpec(sections: MsdSection[]): TopLevelSpec {
       {
         data: { values: windows },
         mark: { type: 'rect', opacity: 0.08 },
-        encoding: { x: { field: 'from_ps', type: 'quantitative' }, x2: { field: 'to_ps' }, color: { field: 'selection', type: 'nominal', legend: null } },
+        encoding: { x: { field: 'from_ps', type: 'quantitative' }, x2: { field: 'to_ps' }, color },
       },
       {
         data: { values: curve },
@@ -376,7 +386,7 @@ export function msdPlotSpec(sections: MsdSection[]): TopLevelSpec {
         encoding: {
           x: { field: 'lag_ps', type: 'quantitative', scale: { type: 'log' }, title: 'lag time t (ps)' },
           y: { field: 'msd_A2', type: 'quantitative', scale: { type: 'log' }, title: 'MSD (Å²)' },
-          color: { field: 'selection', type: 'nominal', title: 'selection' },
+          color,
         },
       },
       {

@@ -1,6 +1,6 @@
 import type { TopLevelSpec } from 'vega-lite';
 import { maxRmax, mergeRdfStates, RdfAccumulator, type RdfState } from '../analysis/rdf.js';
-import { finishRdf, type CnDistribution, type RdfResult, type ShellPoint } from '../analysis/rdf-shell.js';
+import { finishRdf, SHELL_METHOD, SMOOTHING_A, type CnDistribution, type RdfResult, type ShellPoint } from '../analysis/rdf-shell.js';
 import { InputError } from '../model/errors.js';
 import { parsePositiveInt } from '../model/parse-options.js';
 import { parseLengthA } from '../model/units.js';
@@ -44,6 +44,8 @@ export interface RdfSection {
   first_min: { r_A: number; g: number } | null;
   cn_first_shell: number | null;
   cn_distribution: { cutoff_A: number; mean: number; fractions: Record<string, number> } | null;
+  /** How the first peak and minimum were found. */
+  method: string;
   notes: string[];
 }
 
@@ -105,14 +107,7 @@ export const rdfAnalysis: Analysis<RdfConfig, RdfPrepared, RdfAccumulator[], Rdf
 
   add(_p, accs, { frame }) {
     if (!frame.box) throw new FrameProblem('no cell, but g(r) needs one');
-    for (const acc of accs) {
-      try {
-        acc.add(frame.positions, frame.box);
-      } catch (err) {
-        if (err instanceof RangeError) throw new FrameProblem(`${err.message}; the cell has shrunk — give a smaller --rmax`);
-        throw err;
-      }
-    }
+    for (const acc of accs) acc.add(frame.positions, frame.box);
   },
 
   merge: (p, a, b) => a.map((acc, k) => new RdfAccumulator(p.pairs[k].atomsA, p.pairs[k].atomsB, p.rmaxA, p.bins, mergeRdfStates(acc.state, b[k].state))),
@@ -129,7 +124,7 @@ export const rdfAnalysis: Analysis<RdfConfig, RdfPrepared, RdfAccumulator[], Rdf
     text: rdfText,
     html: rdfHtml,
     csv: (sections) => sections.map((g) => ({ name: `${baseName(g)}.csv`, text: rdfCsv(g) })),
-    plots: (sections) => sections.map((g) => ({ name: baseName(g), label: `g(r) ${g.a}–${g.b}`, caption: `g(r) and n(r) of ${g.a}–${g.b}`, spec: rdfPlotSpec(g), csv: `${baseName(g)}.csv` })),
+    plots: (sections) => sections.map((g) => ({ name: baseName(g), label: `g(r) ${g.a}–${g.b}`, caption: `g(r) and n(r) of ${g.a}–${g.b}`, spec: rdfPlotSpec(g), csvs: [`${baseName(g)}.csv`] })),
     summary: (sections) =>
       sections.map((g) => ({
         group: 'rdf',
@@ -172,6 +167,7 @@ function sectionOf(g: RdfPairResult): RdfSection {
     first_min: point(g.firstMin),
     cn_first_shell: g.cnFirstShell,
     cn_distribution: distribution(g.cnDistribution),
+    method: SHELL_METHOD,
     notes: g.notes,
   };
 }
@@ -207,6 +203,7 @@ function readSection(raw: unknown, where: string): RdfSection {
       mean: num(d, 'mean', w),
       fractions: Object.fromEntries(Object.keys(object(d.fractions, `${w}.fractions`)).map((k) => [k, num(d.fractions as Json, k, `${w}.fractions`)])),
     })),
+    method: typeof g.method === 'string' ? g.method : '',
     notes: strs(g, 'notes', where),
   };
 }
@@ -236,6 +233,7 @@ function rdfText(sections: RdfSection[]): string[] {
     }
     for (const n of g.notes) lines.push(`    note: ${n}`);
   }
+  lines.push(`  peak heights as the histogram shows them; minima located on g(r) smoothed over ${SMOOTHING_A} Å (see the JSON "method")`);
   return lines;
 }
 
@@ -259,6 +257,19 @@ function rdfCsv(g: RdfSection): string {
   return rows.join('\n') + '\n';
 }
 
+/**
+ * The top of the n(r) axis: n(r) grows as r³, so drawn to r_max it dwarfs the first shells that
+ * a reader wants to see. The axis reaches n(r) at twice the first minimum (the second shell) —
+ * or at half of r_max without a minimum — and the curve is clipped above.
+ */
+function cnAxisTop(g: RdfSection): number {
+  const dr = g.rmax_A / g.bins;
+  const r = g.first_min ? Math.min(g.rmax_A, 2 * g.first_min.r_A) : g.rmax_A / 2;
+  const k = Math.min(g.cn.length - 1, Math.max(0, Math.round(r / dr) - 1));
+  const top = g.cn[k] ?? 1;
+  return top > 0 ? Number((1.05 * top).toPrecision(2)) : 1;
+}
+
 /** g(r) with n(r) on a second axis, the first peak and minimum marked. */
 export function rdfPlotSpec(g: RdfSection): TopLevelSpec {
   const values = g.r_A.map((r, i) => ({ r_A: r, g: g.g[i], cn: g.cn[i] }));
@@ -280,10 +291,10 @@ export function rdfPlotSpec(g: RdfSection): TopLevelSpec {
         },
       },
       {
-        mark: { type: 'line', color: '#d62728', strokeDash: [5, 3] },
+        mark: { type: 'line', color: '#d62728', strokeDash: [5, 3], clip: true },
         encoding: {
           x: { field: 'r_A', type: 'quantitative' },
-          y: { field: 'cn', type: 'quantitative', title: 'n(r), running coordination number', axis: { titleColor: '#d62728', orient: 'right' } },
+          y: { field: 'cn', type: 'quantitative', title: 'n(r), running coordination number', axis: { titleColor: '#d62728', orient: 'right' }, scale: { domain: [0, cnAxisTop(g)] } },
         },
       },
       {

@@ -129,6 +129,28 @@ export function windowFromTimes(curve: MsdCurve, fromPs: number, toPs: number): 
   return windowOf(curve, from, to, false);
 }
 
+/**
+ * The window of `--fit T0:T1` as asked, held inside the run: a window that runs past the last
+ * lag with two time origins is cut there, and one reaching past half the run (where few
+ * independent origins remain) is fitted as asked; both with a note, which the report shows.
+ */
+export function requestedWindow(curve: MsdCurve, fromPs: number, toPs: number): { window: FitWindow; notes: string[] } {
+  const notes: string[] = [];
+  const last = curve.frames >= 2 ? curve.lagPs[Math.max(1, curve.frames - 2)] : 0;
+  const dt = curve.lagPs[1] - curve.lagPs[0];
+  let to = toPs;
+  if (toPs > last + 1e-9 * dt) {
+    notes.push(`the fit window ${fromPs}–${toPs} ps runs past the end of the run: fitted up to ${Number(last.toPrecision(6))} ps instead, the last lag with two time origins`);
+    to = last;
+  }
+  const window = windowFromTimes(curve, fromPs, to);
+  const half = (curve.frames - 1) * dt * MAX_LAG_FRACTION;
+  if (window.toPs > half * (1 + 1e-9)) {
+    notes.push(`the fit window reaches lags past half the run (${Number(half.toPrecision(6))} ps), where few independent time origins remain: D is noisier there, and its standard error is less reliable`);
+  }
+  return { window, notes };
+}
+
 export interface Diffusion {
   window: FitWindow;
   /** Mean log–log slope of the MSD over the window (1 for normal diffusion). */
@@ -208,6 +230,10 @@ export function diffusion(curve: MsdCurve, window: FitWindow, dtPs: number, note
   }
   const span = (curve.frames - 1) * dtPs;
   out.stderrA2PerPs = Math.sqrt(slopeVariance(curve.lagPs, window.from, window.to, span, d, curve.particles)) / 6;
+  if (!(out.stderrA2PerPs > 0) || !Number.isFinite(out.stderrA2PerPs)) {
+    out.stderrA2PerPs = NaN;
+    out.notes.push('no standard error: the Brownian covariance of the MSD cannot be evaluated over this window (it needs lags shorter than the run)');
+  }
   return out;
 }
 

@@ -42,8 +42,15 @@ export interface RdfResult {
 export const SMOOTHING_A = 0.05;
 
 export function finishRdf(st: RdfState): RdfResult {
-  const { bins, rmaxA, frames, nA, nB } = st;
-  const dr = rmaxA / bins;
+  const { frames, nA, nB } = st;
+  const dr = st.rmaxA / st.bins;
+  const notes: string[] = [];
+  // Bins beyond what every frame counted are left out (a cell that shrank during the run).
+  const bins = st.reachA < st.rmaxA * (1 - 1e-12) ? Math.floor(st.reachA / dr + 1e-9) : st.bins;
+  const rmaxA = bins === st.bins ? st.rmaxA : bins * dr;
+  if (bins < st.bins) {
+    notes.push(`r_max reduced from ${st.rmaxA.toFixed(2)} to ${rmaxA.toFixed(2)} Å: the cell shrank during the run (NpT) to where minimum-image distances are unique only up to ${st.reachA.toFixed(2)} Å`);
+  }
   const meanVolume = frames > 0 ? st.volumeSumA3 / frames : NaN;
   const pairs = nA * nB - st.overlap;
   const rA = new Float64Array(bins);
@@ -58,7 +65,6 @@ export function finishRdf(st: RdfState): RdfResult {
     cum += st.counts[i];
     cn[i] = frames > 0 && nA > 0 ? cum / (frames * nA) : 0;
   }
-  const notes: string[] = [];
   const shell = firstShell(rA, g, dr, notes);
   const result: RdfResult = {
     rmaxA,
@@ -132,15 +138,25 @@ export function smooth(g: Float64Array, dr: number): Float64Array {
 }
 
 /**
- * The first peak is the first local maximum of the smoothed g(r) that rises at least a fifth of
- * the way from 1 to the highest point (so a small bump before the real shell does not count);
- * none if g never exceeds 1.2. The first minimum follows it: the lowest point before g(r) rises
- * again by 3% of the peak's depth (at least 0.03: water's shallow O–O minimum counts, smoothed
- * noise does not); where the bottom is flat (an empty gap between shells), the middle of the
- * flat stretch. Positions are bin centres, values from the smoothed curve.
+ * The first peak is found on the smoothed g(r): its first local maximum that rises at least a
+ * fifth of the way from 1 to the highest point (so a small bump before the real shell does not
+ * count); none if g never exceeds 1.2. It is reported as the histogram shows it — the height a
+ * reader measures on the plot: the highest bin within the smoothing width of the smoothed
+ * maximum, refined by a parabola through it and its two neighbours. The first minimum follows
+ * the peak on the smoothed curve (noise must not pass for a minimum): the lowest point before
+ * g(r) rises again by 3% of the peak's depth (at least 0.03: water's shallow O–O minimum counts,
+ * smoothed noise does not); where the bottom is flat (an empty gap between shells), the middle of
+ * the flat stretch. Its g is the histogram's there. A minimum above SHALLOW_MIN_G is noted: the
+ * first shell then runs into the second, and a coordination number counted at it depends on
+ * where exactly the cutoff falls.
  */
 export const RISE_FRACTION = 0.03;
 export const RISE_MIN = 0.03;
+export const SHALLOW_MIN_G = 0.6;
+
+export const SHELL_METHOD =
+  `first peak: the highest histogram bin near the maximum of g(r) smoothed over ${SMOOTHING_A} Å, refined by a parabola through it and its neighbours; ` +
+  `first minimum: located on g(r) smoothed over ${SMOOTHING_A} Å (noise must not pass for a minimum), its g read from the histogram`;
 
 export function firstShell(rA: Float64Array, g: Float64Array, dr: number, notes: string[] = []): { peak: ShellPoint | null; min: ShellPoint | null } {
   const s = smooth(g, dr);
@@ -154,7 +170,7 @@ export function firstShell(rA: Float64Array, g: Float64Array, dr: number, notes:
   let p = 0;
   while (p < s.length && s[p] < threshold) p++;
   while (p + 1 < s.length && s[p + 1] >= s[p]) p++;
-  const peak = { rA: rA[p], g: s[p] };
+  const peak = histogramPeak(rA, g, dr, p);
   let m = p;
   let i = p + 1;
   for (; i < s.length; i++) {
@@ -171,5 +187,23 @@ export function firstShell(rA: Float64Array, g: Float64Array, dr: number, notes:
   while (lo - 1 > p && s[lo - 1] <= flat) lo--;
   while (hi + 1 < s.length && s[hi + 1] <= flat) hi++;
   const mid = Math.round((lo + hi) / 2);
-  return { peak, min: { rA: rA[mid], g: s[mid] } };
+  if (s[mid] > SHALLOW_MIN_G) {
+    notes.push(
+      `the first minimum is shallow (g = ${s[mid].toFixed(2)} at ${rA[mid].toFixed(2)} Å): the first shell runs into the second, and the coordination number counted there depends on where exactly the cutoff falls`,
+    );
+  }
+  return { peak, min: { rA: rA[mid], g: g[mid] } };
+}
+
+/** The peak of the histogram near bin p of the smoothed curve: its highest bin, refined by a parabola. */
+function histogramPeak(rA: Float64Array, g: Float64Array, dr: number, p: number): ShellPoint {
+  const reach = Math.max(1, Math.ceil(SMOOTHING_A / dr));
+  let b = p;
+  for (let k = Math.max(0, p - reach); k <= Math.min(g.length - 1, p + reach); k++) if (g[k] > g[b]) b = k;
+  if (b === 0 || b === g.length - 1) return { rA: rA[b], g: g[b] };
+  const l = g[b - 1], c = g[b], r = g[b + 1];
+  const curvature = l - 2 * c + r;
+  if (!(curvature < 0)) return { rA: rA[b], g: c };
+  const offset = Math.max(-0.5, Math.min(0.5, (l - r) / (2 * curvature)));
+  return { rA: rA[b] + offset * dr, g: c - ((l - r) * (l - r)) / (8 * curvature) };
 }

@@ -23,6 +23,11 @@ export interface RdfState {
   overlap: number;
   frames: number;
   volumeSumA3: number;
+  /**
+   * The largest r counted in every frame: r_max, unless the cell shrank below twice r_max in
+   * some frame (NpT), where pairs were counted only up to half its smallest width.
+   */
+  reachA: number;
   /** Ordered (A, B) pairs per bin, summed over frames. */
   counts: Float64Array;
   /**
@@ -57,6 +62,7 @@ export function emptyRdfState(nA: number, nB: number, overlap: number, rmaxA: nu
     overlap,
     frames: 0,
     volumeSumA3: 0,
+    reachA: rmaxA,
     counts: new Float64Array(bins),
     cnStep,
     cnBins,
@@ -71,6 +77,7 @@ export function mergeRdfStates(a: RdfState, b: RdfState): RdfState {
     ...a,
     frames: a.frames + b.frames,
     volumeSumA3: a.volumeSumA3 + b.volumeSumA3,
+    reachA: Math.min(a.reachA, b.reachA),
     counts: a.counts.map((x, i) => x + b.counts[i]),
     cnHist: a.cnHist.map((x, i) => x + b.cnHist[i]),
   };
@@ -93,6 +100,10 @@ export class RdfAccumulator {
   /** 1 for the A atoms that are in B too (each is found at distance 0 from itself, once). */
   private readonly aInB: Uint8Array;
   private columns: CellGrid | null = null;
+  private columnsCut = 0;
+  private gridCut = 0;
+  /** This frame's largest r counted (r_max, or less in a shrunk cell). */
+  private cut = 0;
   private cells = new Int32Array(0);
   private shifts = new Float64Array(0);
   /** This frame's pair histogram; one bin more for distances a hair below r_max that round up. */
@@ -126,21 +137,28 @@ export class RdfAccumulator {
     this.nearBins = new Int32Array(b.length + 1);
   }
 
-  /** Fold in one frame (any positions: they are wrapped into the cell here). */
+  /**
+   * Fold in one frame (any positions: they are wrapped into the cell here). Pairs are counted up
+   * to r_max, or, in a frame whose cell has shrunk below twice r_max (NpT), up to half its
+   * smallest width, beyond which minimum-image distances stop being unique (`reachA`).
+   */
   add(positions: Float64Array, box: Box): void {
     const st = this.state;
-    const rmax = st.rmaxA;
-    if (rmax > maxRmax(box) * (1 + 1e-12)) {
-      throw new RangeError(`r_max ${rmax} Å exceeds half the cell's smallest width (${maxRmax(box).toFixed(4)} Å)`);
-    }
+    const rmax = Math.min(st.rmaxA, maxRmax(box));
+    if (rmax < st.reachA) st.reachA = rmax;
+    this.cut = rmax;
     this.ionCounts.fill(0);
     this.frameCounts.fill(0);
     if (isOrthorhombic(box) && box.pbc.every((p) => p)) {
-      if (!this.columns || !sameCell(this.columns.box, box)) this.columns = new CellGrid(box, rmax, COLUMN_SUBDIVISION);
+      if (!this.columns || !sameCell(this.columns.box, box) || this.columnsCut !== rmax) {
+        this.columns = new CellGrid(box, rmax, COLUMN_SUBDIVISION);
+        this.columnsCut = rmax;
+      }
       this.columns.fill(positions, this.b, this.b.length);
       this.countPairsOrthorhombic(positions, this.columns);
     } else {
-      if (!this.gridA || !sameCell(this.gridA.box, box)) {
+      if (!this.gridA || !sameCell(this.gridA.box, box) || this.gridCut !== rmax) {
+        this.gridCut = rmax;
         this.gridA = new CellGrid(box, rmax, 2);
         this.gridB = new CellGrid(box, rmax, 2);
         this.cells = new Int32Array(this.gridA.maxNeighbours);
@@ -193,7 +211,7 @@ export class RdfAccumulator {
   }
 
   private countPairs(ga: CellGrid, gb: CellGrid): void {
-    const rmax2 = this.state.rmaxA * this.state.rmaxA;
+    const rmax2 = this.cut * this.cut;
     const near = this.near;
     const aInB = this.aInB;
     const cells = this.cells, shifts = this.shifts;
@@ -238,7 +256,7 @@ export class RdfAccumulator {
    * z-range is tight; B atoms of consecutive z-cells are consecutive in memory.
    */
   private countPairsOrthorhombic(positions: Float64Array, g: CellGrid): void {
-    const rmax2 = this.state.rmaxA * this.state.rmaxA;
+    const rmax2 = this.cut * this.cut;
     const A = this.a;
     const aInB = this.aInB;
     const near = this.near;
@@ -247,7 +265,7 @@ export class RdfAccumulator {
     const [na, nb, nc] = g.n;
     const cx = lx / na, cy = ly / nb;
     const perCz = nc / lz;
-    const ra = Math.ceil(this.state.rmaxA / cx), rb = Math.ceil(this.state.rmaxA / cy);
+    const ra = Math.ceil(this.cut / cx), rb = Math.ceil(this.cut / cy);
     const bx = g.x, by = g.y, bz = g.z, start = g.cellStart;
     for (let q = 0; q < A.length; q++) {
       const i = A[q];

@@ -9,7 +9,7 @@ import { joinParts } from '../run/join.js';
 import { loadFold } from '../run/state-file.js';
 import type { BatchEntry } from './job.js';
 import { readMeta, type EntryMeta } from './run.js';
-import { arrheniusPlotSpec, summarize, summaryCsv, summaryHtml, summaryJson, type DUnit, type RowInput, type Summary } from './summary.js';
+import { arrheniusPlotSpec, msdOverlaySpec, summarize, summaryCsv, summaryHtml, summaryJson, type DUnit, type RowInput, type Summary } from './summary.js';
 
 /**
  * A batch's output folder holds batch.json (its entries, in job order) beside one folder per
@@ -36,7 +36,11 @@ export async function readManifest(dir: string): Promise<BatchManifest> {
   }
 }
 
-export async function collect(dirs: string[], out: string, version: string, unit?: DUnit): Promise<Summary> {
+/**
+ * `only`: the job positions this summary is of (a shard's own entries); the others are neither
+ * reported nor counted as missing.
+ */
+export async function collect(dirs: string[], out: string, version: string, unit?: DUnit, only?: ReadonlySet<number>): Promise<Summary> {
   const manifests = await Promise.all(dirs.map(readManifest));
   const key = (m: BatchManifest) => JSON.stringify(m.entries.map(({ id, file, part }) => [id, file, part]));
   for (let k = 1; k < manifests.length; k++) {
@@ -57,10 +61,11 @@ export async function collect(dirs: string[], out: string, version: string, unit
     return failed;
   };
   const rows: RowInput[] = [];
-  const whole = manifest.entries.filter((e) => e.part === null);
+  const mine = (e: { index: number }) => !only || only.has(e.index);
+  const whole = manifest.entries.filter((e) => e.part === null && mine(e));
   for (const e of whole) {
     const found = await find(e.id);
-    const base = { index: e.index, label: e.label, temperatureK: e.temperatureK, file: e.file };
+    const base = { index: e.index, id: e.id, label: e.label, temperatureK: e.temperatureK, file: e.file };
     if (!found) {
       rows.push({ ...base, status: 'missing', error: 'not run yet (another shard, or the batch was interrupted)' });
       continue;
@@ -84,8 +89,10 @@ export async function collect(dirs: string[], out: string, version: string, unit
     groups.set(baseId, [...(groups.get(baseId) ?? []), e]);
   }
   for (const [baseId, parts] of groups) {
+    // A trajectory split across shards is joined where all its parts are: at the merge.
+    if (!parts.every(mine)) continue;
     const first = parts[0];
-    const base = { index: first.index, label: first.label, temperatureK: first.temperatureK, file: first.file };
+    const base = { index: first.index, id: baseId, label: first.label, temperatureK: first.temperatureK, file: first.file };
     const found = await Promise.all(parts.map((p) => find(p.id)));
     const failed = found.find((f) => f?.meta.status === 'failed');
     if (failed) {
@@ -106,17 +113,25 @@ export async function collect(dirs: string[], out: string, version: string, unit
     }
   }
   const summary = summarize(rows, manifest.unit);
-  await writeSummary(out, summary, version);
+  await writeSummary(out, summary, rows, version);
   return summary;
 }
 
-export async function writeSummary(out: string, s: Summary, version: string): Promise<void> {
+/** summary.json, summary.csv, summary.html with the Arrhenius plot and every run's MSD overlaid. */
+export async function writeSummary(out: string, s: Summary, rows: RowInput[], version: string): Promise<void> {
   await writeFile(join(out, 'summary.json'), JSON.stringify(summaryJson(s, version), null, 1) + '\n');
   await writeFile(join(out, 'summary.csv'), summaryCsv(s));
-  let plot: string | null = null;
+  const plots: { title: string; svg: string }[] = [];
   if (s.arrhenius.length > 0) {
-    plot = await renderSvg(arrheniusPlotSpec(s));
-    await writeFile(join(out, 'arrhenius.svg'), plot);
+    const svg = await renderSvg(arrheniusPlotSpec(s));
+    await writeFile(join(out, 'arrhenius.svg'), svg);
+    plots.push({ title: 'Arrhenius plot', svg });
   }
-  await writeFile(join(out, 'summary.html'), summaryHtml(s, plot, version));
+  const overlay = msdOverlaySpec(rows);
+  if (overlay) {
+    const svg = await renderSvg(overlay);
+    await writeFile(join(out, 'msd-all-runs.svg'), svg);
+    plots.push({ title: 'MSD of every run', svg });
+  }
+  await writeFile(join(out, 'summary.html'), summaryHtml(s, plots, version));
 }

@@ -108,9 +108,12 @@ export async function expandJob(job: JobFile, baseDir: string, where = 'job'): P
     const files = run.file !== undefined ? [resolveFrom(baseDir, run.file)] : (await glob(run.files!, { cwd: baseDir, absolute: true, onlyFiles: true })).sort();
     if (files.length === 0) throw new InputError(`${where}: runs[${k}]: "${run.files}" matches no file (relative to ${baseDir})`);
     const options: JobOptions = { ...job.defaults, ...pick(run) };
+    // A topology file is named relative to the job file, as the trajectories are.
+    if (typeof options.topology === 'string') options.topology = resolveFrom(baseDir, options.topology);
     for (const file of files) {
       const rel = relative(baseDir, file);
-      const baseId = uniqueId(slugPath(rel), ids);
+      // A run's folder is named for its label when it has one ("300 K" → 300-K), else for its path.
+      const baseId = uniqueId(run.label !== undefined && files.length === 1 ? labelId(run.label) : slugPath(rel), ids);
       const parts = options.parts ?? 1;
       const { parts: _parts, ...analysisOptions } = options;
       const spec = specFromOptions(file, analysisOptions, ANALYSES, `${where}: runs[${k}]`);
@@ -145,6 +148,11 @@ function resolveFrom(base: string, p: string): string {
 function slugPath(p: string): string {
   const segments = p.split(/[\\/]+/).filter((s) => s !== '' && s !== '.' && s !== '..');
   return segments.join('_').replace(/[^A-Za-z0-9._+-]+/g, '_').replace(/^[._]+|_+$/g, '') || 'run';
+}
+
+/** A folder name from a label: "300 K, repeat 2" → 300-K-repeat-2. */
+function labelId(label: string): string {
+  return label.replace(/[^A-Za-z0-9.+]+/g, '-').replace(/^[-.]+|-+$/g, '') || 'run';
 }
 
 function uniqueId(id: string, taken: Set<string>): string {

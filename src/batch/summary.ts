@@ -2,7 +2,9 @@ import type { TopLevelSpec } from 'vega-lite';
 import { ANALYSES } from '../analyses/index.js';
 import { arrheniusFit, BOLTZMANN_EV_PER_K } from '../analysis/arrhenius.js';
 import type { SummaryCell } from '../pipeline/contract.js';
-import { sectionsOf, type AnalysisDocument } from '../report/document.js';
+import { msdAnalysis } from '../analyses/msd.js';
+import { section, sectionsOf, type AnalysisDocument } from '../report/document.js';
+import { logThin, selectionColors } from '../report/plots.js';
 import { escapeHtml, formatNumber, withError } from '../report/format.js';
 
 /**
@@ -21,6 +23,8 @@ export const D_UNITS: Record<DUnit, { factor: number; label: string }> = {
 
 export interface RowInput {
   index: number;
+  /** The run's folder in the batch's output (its report). */
+  id?: string;
   label: string;
   temperatureK: number | null;
   file: string;
@@ -32,6 +36,7 @@ export interface RowInput {
 
 /** One row: its cells by group and label, in the batch's unit of D. */
 export interface SummaryRow {
+  id?: string;
   label: string;
   temperature_K: number | null;
   file: string;
@@ -64,7 +69,7 @@ export function summarize(inputs: RowInput[], unit: DUnit): Summary {
   const rows = [...inputs]
     .sort((a, b) => a.index - b.index)
     .map((r): SummaryRow => {
-      const row: SummaryRow = { label: r.label, temperature_K: r.temperatureK, file: r.file, status: r.status, cells: [] };
+      const row: SummaryRow = { id: r.id, label: r.label, temperature_K: r.temperatureK, file: r.file, status: r.status, cells: [] };
       if (r.error) row.error = r.error;
       if (!r.analysis) return row;
       for (const { analysis, section } of sectionsOf(r.analysis, ANALYSES)) {
@@ -182,37 +187,48 @@ export function summaryCsv(s: Summary): string {
   return lines.join('\n') + '\n';
 }
 
-/** The table for the terminal, columns aligned, then the fits. */
-export function summaryText(s: Summary): string {
+/** The summary as a table: headings, each row's cells as text, and the lines under it (the fits). */
+function summaryTable(s: Summary): { head: string[]; body: { row: SummaryRow; cells: string[] }[]; footer: string[] } {
   const cols = columns(s.rows);
   const unit = D_UNITS[s.unit].label;
   const head = ['label', 'T (K)', ...cols.map(heading)];
   const body = s.rows.map((r) => {
-    if (r.status !== 'ok') return [r.label, r.temperature_K === null ? '' : String(r.temperature_K), `${r.status.toUpperCase()}: ${r.error ?? 'no result'}`];
-    return [
-      r.label,
-      r.temperature_K === null ? '' : String(r.temperature_K),
-      ...cols.map((c) => {
-        const v = cellOf(r, c.group, c.label);
-        if (!v) return '—';
-        return v.text ?? (v.value === null ? '—' : withError(v.value, v.stderr ?? null));
-      }),
-    ];
+    const t = r.temperature_K === null ? '' : String(r.temperature_K);
+    if (r.status !== 'ok') return { row: r, cells: [r.label, t, `${r.status.toUpperCase()}: ${r.error ?? 'no result'}`] };
+    return {
+      row: r,
+      cells: [
+        r.label,
+        t,
+        ...cols.map((c) => {
+          const v = cellOf(r, c.group, c.label);
+          if (!v) return '—';
+          return v.text ?? (v.value === null ? '—' : withError(v.value, v.stderr ?? null));
+        }),
+      ],
+    };
   });
-  const widths = head.map((h, k) => Math.max(h.length, ...body.map((b) => (b.length === 3 && k === 2 ? 0 : (b[k] ?? '').length))));
-  const line = (cells: string[]) => cells.map((c, k) => (k === cells.length - 1 ? c : c.padEnd(widths[k]))).join('  ');
-  const out = [line(head), ...body.map(line)];
+  const footer: string[] = [];
   for (const a of s.arrhenius) {
     const u = a.group === 'D' ? unit : (cols.find((c) => c.group === a.group)?.unit ?? '');
-    out.push(`Arrhenius, ${a.selection}: Ea = ${withError(a.ea_eV, a.ea_stderr_eV)} eV from ${a.points.length} runs at ${a.temperatures} temperatures (${a.group}0 = ${formatNumber(a.prefactor, 4)} ${u})`);
+    footer.push(`Arrhenius, ${a.selection}: Ea = ${withError(a.ea_eV, a.ea_stderr_eV)} eV from ${a.points.length} runs at ${a.temperatures} temperatures (${a.group}0 = ${formatNumber(a.prefactor, 4)} ${u})`);
   }
-  if (s.failed > 0) out.push(`${s.failed} of ${s.rows.length} trajectories failed (see the error column of summary.csv)`);
-  return out.join('\n') + '\n';
+  if (s.failed > 0) footer.push(`${s.failed} of ${s.rows.length} trajectories failed (see the error column of summary.csv)`);
+  return { head, body, footer };
+}
+
+/** The table for the terminal, columns aligned, then the fits. */
+export function summaryText(s: Summary): string {
+  const { head, body, footer } = summaryTable(s);
+  const widths = head.map((h, k) => Math.max(h.length, ...body.map((b) => (b.cells.length === 3 && k === 2 ? 0 : (b.cells[k] ?? '').length))));
+  const line = (cells: string[]) => cells.map((c, k) => (k === cells.length - 1 ? c : c.padEnd(widths[k]))).join('  ');
+  return [line(head), ...body.map((b) => line(b.cells)), ...footer].join('\n') + '\n';
 }
 
 export function arrheniusPlotSpec(s: Summary): TopLevelSpec {
   const unit = D_UNITS[s.unit].label;
   const name = (a: ArrheniusRow) => (a.group === 'D' ? a.selection : `${a.group}(${a.selection})`);
+  const color = { field: 'selection', type: 'nominal', scale: selectionColors(s.arrhenius.map(name)) };
   const points = s.arrhenius.flatMap((a) =>
     a.points.map((p) => ({
       selection: name(a),
@@ -232,31 +248,82 @@ export function arrheniusPlotSpec(s: Summary): TopLevelSpec {
     width: 420,
     height: 300,
     layer: [
-      { data: { values: points }, mark: { type: 'rule' }, encoding: { x: { field: 'inv_T', type: 'quantitative' }, y: { field: 'lo', type: 'quantitative' }, y2: { field: 'hi' }, color: { field: 'selection', type: 'nominal' } } },
+      { data: { values: points }, mark: { type: 'rule' }, encoding: { x: { field: 'inv_T', type: 'quantitative' }, y: { field: 'lo', type: 'quantitative' }, y2: { field: 'hi' }, color } },
       {
         data: { values: points },
         mark: { type: 'point', filled: true, size: 60 },
         encoding: {
           x: { field: 'inv_T', type: 'quantitative', title: '1000 / T (1/K)', scale: { zero: false } },
           y: { field: 'lnD', type: 'quantitative', title: `ln D (D in ${unit})`, scale: { zero: false } },
-          color: { field: 'selection', type: 'nominal' },
+          color,
         },
       },
-      { data: { values: lines }, mark: { type: 'line', strokeDash: [6, 3] }, encoding: { x: { field: 'inv_T', type: 'quantitative' }, y: { field: 'lnD', type: 'quantitative' }, color: { field: 'selection', type: 'nominal' } } },
+      { data: { values: lines }, mark: { type: 'line', strokeDash: [6, 3] }, encoding: { x: { field: 'inv_T', type: 'quantitative' }, y: { field: 'lnD', type: 'quantitative' }, color } },
     ],
   } as TopLevelSpec;
 }
 
-export function summaryHtml(s: Summary, plot: string | null, version: string): string {
+/** summary.html: the table (each label linking to its run's report), the fits, and the plots. */
+export function summaryHtml(s: Summary, plots: { title: string; svg: string }[], version: string): string {
   const e = escapeHtml;
-  const text = summaryText(s);
+  const { head, body, footer } = summaryTable(s);
+  const rows = body
+    .map(({ row, cells }) => {
+      const label = row.id && row.status === 'ok' ? `<a href="${encodeURI(row.id)}/index.html">${e(cells[0])}</a>` : e(cells[0]);
+      const rest = cells.length === 3 && row.status !== 'ok' ? `<td>${e(cells[1])}</td><td colspan="${head.length - 2}" class="failed">${e(cells[2])}</td>` : cells.slice(1).map((c) => `<td>${e(c)}</td>`).join('');
+      return `<tr><td>${label}</td>${rest}</tr>`;
+    })
+    .join('\n');
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>mdpost batch summary</title>
-<style>body{font:15px/1.45 system-ui,sans-serif;margin:2em auto;max-width:1100px;padding:0 1em}pre{background:#f6f6f6;padding:1em;overflow:auto}</style></head><body>
+<style>
+body { font: 15px/1.45 system-ui, sans-serif; margin: 2em auto; max-width: 1100px; padding: 0 1em; color: #222; }
+table { border-collapse: collapse; margin: 0.5em 0 1.5em; }
+th, td { border-bottom: 1px solid #ddd; padding: 0.3em 0.8em; text-align: left; }
+th { background: #f4f4f4; }
+td.failed { color: #b00; }
+.plots { display: flex; flex-wrap: wrap; gap: 1.5em; }
+</style></head><body>
 <h1>mdpost batch summary</h1>
-<p>${s.rows.length} trajectories, ${s.failed} failed; D in ${e(D_UNITS[s.unit].label)} ± one standard error. mdpost ${e(version)}. Data: <a href="summary.csv">summary.csv</a>, <a href="summary.json">summary.json</a>.</p>
-<pre>${e(text)}</pre>
-${s.rows.filter((r) => r.status === 'ok').length ? `<p>Per trajectory: ${s.rows.map((r) => e(r.label)).join(', ')} — each has its own report folder.</p>` : ''}
-${plot ? `<h2>Arrhenius plot</h2>${plot}` : ''}
+<p>${s.rows.length} trajectories, ${s.failed} failed; D in ${e(D_UNITS[s.unit].label)} ± one standard error. mdpost ${e(version)}. Data: <a href="summary.csv">summary.csv</a>, <a href="summary.json">summary.json</a>. Each label links to its run's report.</p>
+<table><tr>${head.map((h) => `<th>${e(h)}</th>`).join('')}</tr>
+${rows}</table>
+${footer.length ? `<ul>${footer.map((f) => `<li>${e(f)}</li>`).join('\n')}</ul>` : ''}
+${plots.length ? `<h2>Plots</h2><div class="plots">${plots.map((p) => `<figure>${p.svg}<figcaption>${e(p.title)}</figcaption></figure>`).join('\n')}</div>` : ''}
 </body></html>
 `;
+}
+
+/**
+ * Every run's MSD on one log–log plot: colour by selection, as in each run's report, and the runs
+ * told apart by their opacity (in job order, e.g. by temperature) and by a tooltip.
+ */
+export function msdOverlaySpec(rows: RowInput[]): TopLevelSpec | null {
+  const values: Record<string, unknown>[] = [];
+  const selections: string[] = [];
+  rows.forEach((r, order) => {
+    const sections = r.status === 'ok' && r.analysis ? (section(r.analysis, msdAnalysis) ?? []) : [];
+    for (const m of sections) {
+      selections.push(m.selection);
+      for (const i of logThin(m.lag_ps.length, 120)) {
+        if (m.msd_A2[i] > 0) values.push({ run: r.label, selection: m.selection, series: `${r.label}: ${m.selection}`, order, lag_ps: m.lag_ps[i], msd_A2: m.msd_A2[i] });
+      }
+    }
+  });
+  if (values.length === 0) return null;
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    title: { text: 'Mean squared displacement of every run', subtitle: 'colour: selection; lighter to darker: runs in job order' },
+    width: 480,
+    height: 320,
+    data: { values },
+    mark: { type: 'line', strokeWidth: 1.5 },
+    encoding: {
+      x: { field: 'lag_ps', type: 'quantitative', scale: { type: 'log' }, title: 'lag time t (ps)' },
+      y: { field: 'msd_A2', type: 'quantitative', scale: { type: 'log' }, title: 'MSD (Å²)' },
+      color: { field: 'selection', type: 'nominal', title: 'selection', scale: selectionColors(selections), legend: { symbolType: 'stroke' } },
+      opacity: { field: 'order', type: 'quantitative', scale: { range: [0.35, 1] }, legend: null },
+      detail: { field: 'series' },
+      tooltip: [{ field: 'run' }, { field: 'selection' }],
+    },
+  } as TopLevelSpec;
 }

@@ -39,9 +39,12 @@ export function registerAnalyze(program: Command, version: string): void {
     .option('--json <file>', 'write the results as JSON to this file ("-" for standard output instead of the summary)')
     .addHelpText(
       'after',
-      '\nSelections: elements (Na, element Na), LAMMPS types (type 3), 0-based indices (index 0:15, inclusive), molecules by name\n' +
+      '\nSelections: elements (Na, element Na), atom names (name OW, name H*), LAMMPS types (type 3), residues (resname SOL, resid 1:10),\n' +
+        'molecule ids (mol 12), 0-based indices (index 0:15, inclusive), molecules by name\n' +
         '(FSI TFSI PF6 BF4 ClO4 DFOB BOB OTf H2O DME EC PC DMC) or formula (mol:F2NO4S2), combined with and, or, not, ( ).\n' +
-        'Molecules come from the mol column of a LAMMPS dump, or from bonds (covalent radii, periodic cell); Li⁺, Na⁺, K⁺, Mg²⁺ … are never bonded.\n' +
+        'Names and residues come from --topology (GRO, PDB, LAMMPS data) or an XYZ file\'s labels.\n' +
+        'Molecules come from the bonds or mol ids of --topology, the mol column of a LAMMPS dump, or from bonds (covalent radii,\n' +
+        'periodic cell); Li⁺, Na⁺, K⁺, Mg²⁺ … are never bonded.\n' +
         '\nUnits: lengths Å, times ps, D in Å²/ps, Å²/ns and cm²/s (1 Å²/ps = 1e-4 cm²/s).\n' +
         '\nExamples:\n' +
         '  mdpost analyze trajectories/nafsi-water/nafsi-water.lammpstrj.gz --msd Na --msd FSI --rdf Na,O --out report\n' +

@@ -90,7 +90,8 @@ export function registerBatch(program: Command, version: string): void {
         },
       });
       bar.stop();
-      const summary = await collect([flags.out], flags.out, version, unit);
+      // A shard sums up its own runs only; the others are reported by their shards and the merge.
+      const summary = await collect([flags.out], flags.out, version, unit, shard ? new Set(mine.map((e) => e.index)) : undefined);
       process.stdout.write(summaryText(summary));
       const failed = outcomes.filter((o) => o.status === 'failed').length;
       if (shard) process.stderr.write(`mdpost batch: shard ${shard.i}/${shard.n} done; when all shards are, run: mdpost merge <their --out folders> --out DIR\n`);

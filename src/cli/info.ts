@@ -3,6 +3,7 @@ import { summarizeTrajectory, type TrajectorySummary } from '../io/summary.js';
 import { readerOptions } from '../pipeline/plan.js';
 import { READ_OPTIONS } from '../pipeline/input-options.js';
 import { readSpecFromOptions } from '../pipeline/spec.js';
+import { resolveTopology } from '../pipeline/topology.js';
 import { formatBytes, formatNumber } from '../report/format.js';
 import { addOptions, schemaValues, trajectoryHelp } from './options.js';
 import { progressBar } from './progress.js';
@@ -37,7 +38,12 @@ export function registerInfo(program: Command): void {
       const bar = progressBar('reading');
       let summary: TrajectorySummary;
       try {
-        summary = await summarizeTrajectory(file, { ...readerOptions(read), dtPs: read.dtPs, timestepPs: read.timestepPs }, (done, total) => bar.update(done, total));
+        summary = await summarizeTrajectory(
+          file,
+          { ...readerOptions(read), dtPs: read.dtPs, timestepPs: read.timestepPs, unusualTime: read.unusualTime },
+          (done, total) => bar.update(done, total),
+          (top) => resolveTopology({ file, read }, top),
+        );
       } finally {
         bar.stop();
       }
@@ -56,6 +62,8 @@ export function infoJson(s: TrajectorySummary): Record<string, unknown> {
     ...(s.atomsRange ? { atoms_range: s.atomsRange } : {}),
     frames: s.frames,
     species: s.species,
+    elements_from: s.elementsFrom,
+    ...(s.guessedElements ? { elements_guessed: s.guessedElements } : {}),
     box: s.box,
     box_changes: s.boxChanges,
     steps: s.steps,
@@ -79,7 +87,8 @@ export function infoText(s: TrajectorySummary): string {
   rows.push(['atoms', `${s.atoms}${s.atomsRange ? ` in the first frame (${s.atomsRange[0]}–${s.atomsRange[1]} across frames)` : ''}`]);
   rows.push(['frames', String(s.frames)]);
   const sp = Object.entries(s.species).map(([el, n]) => `${el}: ${n}`).join(', ');
-  rows.push(['species', sp || '(unknown: the file has no element names; give --type-map)']);
+  rows.push(['species', sp || '(unknown: the file has no element names; give --type-map or --topology)']);
+  if (s.elementsFrom && sp) rows.push(['elements', /^(guessed|none)/.test(s.elementsFrom) ? s.elementsFrom : `from ${s.elementsFrom}`]);
   if (s.box) {
     const b = s.box;
     const f = (x: number) => formatNumber(x, 6);

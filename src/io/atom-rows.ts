@@ -1,6 +1,8 @@
 import { ParseError, quoteLine } from '../model/errors.js';
 import { Role } from './atom-role.js';
 import { compileRows, lastCall } from './row-compiler.js';
+import { NEED_MORE, TRUNCATED } from './byte-cursor.js';
+import { countLines } from './text-lines.js';
 import type { Scanner } from './scanner.js';
 
 /**
@@ -136,4 +138,26 @@ export function shortFrameError(e: unknown, s: Scanner, declared: number, firstA
     e.offset,
     `the frame declares ${declared} atom${declared === 1 ? '' : 's'} but has only ${lines} atom line${lines === 1 ? '' : 's'}: this line ${what}; found ${quoteLine(text)}`,
   );
+}
+
+/** The fewest bytes an atom line can take ("H 0 0 0\n"). */
+const MIN_ATOM_LINE_BYTES = 8;
+/** The largest frame the reader holds (its buffer's limit). */
+const MAX_FRAME_BYTES = 2 ** 31 - 2;
+
+/**
+ * Before arrays are sized for `natoms` atoms: make sure the lines are there, so that a count
+ * damaged into 10¹² never allocates. More data is asked for while the file goes on; at its end, a
+ * count far beyond the lines left is an error (a damaged count), while a few lines short is a
+ * last frame cut off (the reader's warning).
+ */
+export function needAtomLines(s: Scanner, natoms: number, count: { line: number; offset: number }): void {
+  const need = natoms * MIN_ATOM_LINE_BYTES;
+  const damaged = (why: string) => new ParseError(s.file, count.line, s.base + count.offset, `the frame declares ${natoms} atoms, ${why}; the atom count is damaged`);
+  if (need > MAX_FRAME_BYTES) throw damaged('which would take more than 2 GiB');
+  if (s.end - s.pos >= need) return;
+  if (!s.eof) throw NEED_MORE;
+  const left = countLines(s.buf, s.pos, s.end) + 1;
+  if (natoms > 2 * left + 10) throw damaged(`but only ${left} line${left === 1 ? ' is' : 's are'} left in the file`);
+  throw TRUNCATED;
 }

@@ -24,6 +24,7 @@ import type { Scanner } from './scanner.js';
  */
 export class DcdParser implements FrameParser {
   topology: Topology | null = null;
+  readonly notes: string[] = [];
   private header: DcdHeader | null = null;
   /** Frame 0's positions, where a file with fixed atoms keeps theirs. */
   private fixedA: Float64Array | null = null;
@@ -54,6 +55,12 @@ export class DcdParser implements FrameParser {
         h = readDcdHeader(s.buf.subarray(start, s.end));
       } catch (e) {
         throw readerError(e, s, s.base + start);
+      }
+      if (this.header === null && writtenByLammps(h)) {
+        this.notes.push(
+          `a DCD written by LAMMPS: its time step DELTA (${round(h.delta)}) is in LAMMPS time units, which the file does not name, ` +
+            `so its frames have steps (${h.istart} + k × ${h.nsavc}) but no times; give --timestep (the MD step) or --dt`,
+        );
       }
       this.header = h;
       start += h.headerBytes;

@@ -23,6 +23,8 @@ export interface TrajectoryFormat {
   /** For messages: "a LAMMPS dump (\"ITEM: TIMESTEP\")". */
   readonly description: string;
   readonly binary: boolean;
+  /** How to give the time between frames when the file does not say (for error messages). */
+  readonly timeHint?: string;
   /** Whether the first bytes of a file (up to 64 kB; as text: latin1) are this format's. */
   sniff(head: Buffer, text: string): boolean;
   createParser(options: ReaderOptions): FrameParser;
@@ -33,7 +35,12 @@ export interface TrajectoryFormat {
 export interface LineFraming {
   readonly kind: 'lines';
   linesPerFrame(natoms: number): number;
-  /** Whether a line where counting puts a frame start is one (the atom count line, for XYZ). */
+  /**
+   * Which line of a frame `isStartLine` is shown, counted from 0 at the frame's first line (0 when
+   * absent): GRO frames open with a free-text title, so their check is on the count line, 1.
+   */
+  readonly startCheckLine?: number;
+  /** Whether that line, where counting puts a frame start, is what it must be (the atom count line, for XYZ and GRO). */
   isStartLine(line: string, natoms: number): boolean;
 }
 
@@ -92,6 +99,8 @@ export interface FrameParser {
   next(s: Scanner, frame: Frame): boolean;
   /** Identity of the atoms, known once the first frame is read. */
   readonly topology: Topology | null;
+  /** What the user should know about how the file was read (an assumed unit, …), once each. */
+  readonly notes?: readonly string[];
   exportState?(): ParserState | null;
   importState?(state: ParserState): void;
   /**

@@ -3,7 +3,7 @@ import { ParseError, quoteLine } from '../model/errors.js';
 import type { Frame, Topology } from '../model/frame.js';
 import { elementsFromLabels, emptyTopology } from '../model/topology.js';
 import { LAMMPS_TIME_UNIT_PS } from '../model/units.js';
-import { AtomRows, parseAtomRows, shortFrameError } from './atom-rows.js';
+import { AtomRows, needAtomLines, parseAtomRows, shortFrameError } from './atom-rows.js';
 import { Role } from './atom-role.js';
 import { skipBlankLines, type FrameParser, type ParserState, type ReaderOptions, type TrajectoryFormat } from './format.js';
 import { firstTextLine, lineStartOf, lineText, previousLineStart } from './text-lines.js';
@@ -19,8 +19,8 @@ import type { Scanner } from './scanner.js';
  * is assumed about the order of the sections, the columns, or the atoms; all three may change
  * from frame to frame.
  *
- * Coordinates: unwrapped columns are preferred (xu, then xsu), then wrapped (x, then xs) with
- * image flags when present. Scaled coordinates are fractional coordinates of the cell
+ * Coordinates: wrapped ones with image flags when the dump has both (see planColumns), else
+ * unwrapped columns (xu, then xsu), else wrapped (x, then xs). Scaled coordinates are fractional coordinates of the cell
  * (also for triclinic cells), so r = origin + s·H.
  *
  * Triclinic cells come either as the restricted form (`xy xz yz`: bounding box plus tilts,
@@ -37,6 +37,9 @@ export class LammpsDumpParser implements FrameParser {
   private readonly typeMap: Map<number, string> | null;
   /** `ITEM: UNITS` is written with the first frame only and holds for the rest. */
   private units: string | null = null;
+  /** The unit of `ITEM: TIME` taken when the dump does not say (see timeUnitOf). */
+  private assumedUnit: string | null = null;
+  readonly notes: string[] = [];
 
   private readonly topologyKnown: boolean;
 
@@ -46,11 +49,12 @@ export class LammpsDumpParser implements FrameParser {
   }
 
   exportState(): ParserState {
-    return { units: this.units };
+    return { units: this.units, assumedUnit: this.assumedUnit };
   }
 
   importState(state: ParserState): void {
     this.units = (state.units as string | null) ?? null;
+    this.assumedUnit = (state.assumedUnit as string | null) ?? null;
   }
 
   next(s: Scanner, frame: Frame): boolean {
@@ -58,6 +62,7 @@ export class LammpsDumpParser implements FrameParser {
     let step: number | null = null;
     let time: number | null = null;
     let natoms = -1;
+    let count = { line: 0, offset: 0 };
     let box: Box | null = null;
     // Sections met so far in this frame (Seen bits): a few integer operations per section, so
     // the checks cost nothing next to the atom lines.
@@ -106,6 +111,7 @@ export class LammpsDumpParser implements FrameParser {
         this.units = s.readLine().trim();
       } else if (kind === Seen.NumberOfAtoms) {
         s.needLine();
+        count = { line: s.line, offset: s.lineStart };
         natoms = s.int('the number of atoms');
         if (natoms < 0) s.fail('expected a non-negative number of atoms');
         s.eol('the number of atoms alone on the line');
@@ -125,6 +131,7 @@ export class LammpsDumpParser implements FrameParser {
     const layout = this.layout!;
 
     const rows = this.rows;
+    needAtomLines(s, natoms, count);
     rows.ensure(natoms);
     const first = this.topology === null && !this.topologyKnown;
     const firstAtomLine = s.line;
@@ -162,13 +169,37 @@ export class LammpsDumpParser implements FrameParser {
 
     frame.natoms = natoms;
     frame.step = step;
-    const unitPs = this.units === null ? null : LAMMPS_TIME_UNIT_PS[this.units] ?? null;
-    frame.timePs = time !== null && unitPs !== null ? time * unitPs : null;
+    frame.timePs = time === null ? null : this.timeInPs(time, step);
     frame.positions = positions;
     frame.images = images;
     frame.unwrapped = layout.unwrapped;
     frame.box = box;
     return true;
+  }
+
+  /**
+   * `ITEM: TIME` in ps. Its unit is the run's unit style, which the dump names only with
+   * `dump_modify units yes`. Without it, the ratio of time to step says which of LAMMPS's two
+   * usual styles wrote it — about 1 (fs per step: real) or about 0.001 (ps per step: metal) —
+   * and a note says which was assumed; anything else leaves the time unknown.
+   */
+  private timeInPs(time: number, step: number | null): number | null {
+    if (this.units !== null) {
+      const unitPs = LAMMPS_TIME_UNIT_PS[this.units] ?? null;
+      return unitPs === null ? null : time * unitPs;
+    }
+    if (this.assumedUnit === null && step !== null && step > 0 && time > 0) {
+      const perStep = time / step;
+      this.assumedUnit = perStep >= 0.05 && perStep <= 20 ? 'real' : perStep >= 5e-5 && perStep <= 0.02 ? 'metal' : 'unknown';
+      this.notes.push(
+        this.assumedUnit === 'unknown'
+          ? `ITEM: TIME without ITEM: UNITS, and ${time} at step ${step} fits neither real (fs) nor metal (ps) units: the times are not used; give --dt or --timestep`
+          : `ITEM: TIME without ITEM: UNITS: read in ${this.assumedUnit === 'real' ? 'fs (LAMMPS real units)' : 'ps (LAMMPS metal units)'}, since time / step = ${Number(perStep.toPrecision(3))}; give --dt or --timestep if that is wrong`,
+      );
+    }
+    if (this.assumedUnit === null) return time === 0 ? 0 : null;
+    const unitPs = LAMMPS_TIME_UNIT_PS[this.assumedUnit] ?? null;
+    return unitPs === null ? null : time * unitPs;
   }
 
   private buildTopology(rows: AtomRows, n: number, layout: ColumnLayout, order: Int32Array | null): Topology {
@@ -231,7 +262,11 @@ export function planColumns(header: string, fail: (what: string) => Error): Colu
   cols.forEach((c, k) => {
     if (!index.has(c)) index.set(c, k);
   });
-  const set = COORD_SETS.find((cs) => cs.cols.every((c) => index.has(c)));
+  // Wrapped coordinates with image flags, where a dump has them beside unwrapped columns: they
+  // keep more digits (xu = x + n·L is a larger number written to the same precision), and in a
+  // changing cell they are unwrapped step by step instead of folding in the box fluctuations.
+  const withImages = ['ix', 'iy', 'iz'].every((c) => index.has(c)) ? COORD_SETS.find((cs) => !cs.unwrapped && cs.cols.every((c) => index.has(c))) : undefined;
+  const set = withImages ?? COORD_SETS.find((cs) => cs.cols.every((c) => index.has(c)));
   if (!set) throw fail('no coordinate columns: expected x y z, xs ys zs, xu yu zu or xsu ysu zsu');
   const roles: Role[] = cols.map(() => Role.Skip);
   const names = cols.map((c, k) => `${c} (column ${k + 1})`);
@@ -468,6 +503,7 @@ export const lammpsDumpFormat: TrajectoryFormat = {
   aliases: ['lammps', 'lammpstrj', 'dump'],
   description: 'a LAMMPS dump ("ITEM: TIMESTEP")',
   binary: false,
+  timeHint: 'a LAMMPS dump stores step numbers: --timestep is the run\'s MD step (e.g. --timestep 1fs for real units, 0.001ps for metal)',
   sniff: (_head, text) => firstTextLine(text).line.startsWith('ITEM:'),
   createParser: (options) => new LammpsDumpParser(options),
   framing: { kind: 'marker', findStart: lammpsFrameStart, stampAt: lammpsStamp },

@@ -82,6 +82,11 @@ export class TrajectoryReader {
     return this.parser.details?.() ?? {};
   }
 
+  /** How the parser read the file (an assumed unit, …): for the plan and `info` to report. */
+  get notes(): readonly string[] {
+    return this.parser.notes ?? [];
+  }
+
   /** Atoms' identity; available once the first frame has been read. */
   get topology(): Topology | null {
     return this.parser.topology;

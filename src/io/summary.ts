@@ -1,6 +1,6 @@
 import { stat } from 'node:fs/promises';
 import { isOrthorhombic, sameCell, summarizeBox, type Box, type BoxSummary } from '../model/box.js';
-import { speciesCounts } from '../model/frame.js';
+import { speciesCounts, type Topology } from '../model/frame.js';
 import { frameInterval, type FrameStamp, type TimingOptions } from '../model/timing.js';
 import { TrajectoryReader, type OpenOptions } from './reader.js';
 import { isGzip } from './source.js';
@@ -16,6 +16,10 @@ export interface TrajectorySummary {
   atomsRange: [number, number] | null;
   frames: number;
   species: Record<string, number>;
+  /** Where the elements of `species` come from, in words (the file, a topology file, guessed from names). */
+  elementsFrom: string | null;
+  /** Names or labels and the element each was taken for, where they differ (OW → O). */
+  guessedElements: Record<string, string> | null;
   box: BoxSummary | null;
   orthorhombic: boolean | null;
   /** True when the cell changes between frames (NpT). */
@@ -32,12 +36,23 @@ export interface TrajectorySummary {
   warnings: string[];
 }
 
+/** The atoms' identity as the caller resolves it from the file's own (with a topology file, say). */
+export interface ResolvedSpecies {
+  topology: Topology;
+  elementsFrom: string;
+  guessed: [string, string][];
+  /** Warnings about the resolution. */
+  notes: string[];
+}
+
 export async function summarizeTrajectory(
   path: string,
   options: OpenOptions & TimingOptions,
   onProgress?: (done: number, total: number) => void,
+  resolveTopology?: (fromFile: Topology) => Promise<ResolvedSpecies>,
 ): Promise<TrajectorySummary> {
   const reader = await TrajectoryReader.open(path, options);
+  let resolved: ResolvedSpecies | null = null;
   let frames = 0;
   let minAtoms = Infinity, maxAtoms = -Infinity;
   let firstBox: ReturnType<typeof summarizeBox> | null = null;
@@ -52,6 +67,8 @@ export async function summarizeTrajectory(
   let coordinates: TrajectorySummary['coordinates'] = 'as stored';
   for await (const f of reader.frames()) {
     if (frames === 0) {
+      // Resolved after the first frame, so a topology file of another atom count stops at once.
+      if (resolveTopology && reader.topology) resolved = await resolveTopology(reader.topology);
       if (f.box) {
         firstBox = summarizeBox(f.box);
         firstCell = { matrix: f.box.matrix.slice(), origin: f.box.origin.slice(), pbc: f.box.pbc };
@@ -82,7 +99,7 @@ export async function summarizeTrajectory(
       onProgress(p.done, p.total);
     }
   }
-  const top = reader.topology;
+  const top = resolved?.topology ?? reader.topology;
   const timing = frameInterval(options, stamps[0] ?? null, stamps[1] ?? null, path);
   return {
     file: path,
@@ -93,6 +110,8 @@ export async function summarizeTrajectory(
     atomsRange: frames > 0 && minAtoms !== maxAtoms ? [minAtoms, maxAtoms] : null,
     frames,
     species: top ? Object.fromEntries(speciesCounts(top)) : {},
+    elementsFrom: resolved?.elementsFrom ?? null,
+    guessedElements: resolved && resolved.guessed.length > 0 ? Object.fromEntries(resolved.guessed) : null,
     box: firstBox,
     orthorhombic: ortho,
     boxChanges,
@@ -103,6 +122,6 @@ export async function summarizeTrajectory(
     dtSource: timing.source,
     coordinates,
     details: reader.details(),
-    warnings: reader.warnings,
+    warnings: [...(resolved?.notes ?? []), ...reader.notes, ...reader.warnings],
   };
 }

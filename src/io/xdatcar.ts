@@ -2,7 +2,7 @@ import { boxFromVectors, boxVolume, type Box } from '../model/box.js';
 import { ParseError, quoteLine } from '../model/errors.js';
 import type { Frame, Topology } from '../model/frame.js';
 import { elementsFromLabels, emptyTopology } from '../model/topology.js';
-import { AtomRows, parseAtomRows } from './atom-rows.js';
+import { AtomRows, needAtomLines, parseAtomRows } from './atom-rows.js';
 import { Role } from './atom-role.js';
 import { skipBlankLines, type FrameParser, type FramingContext, type ParserState, type ReaderOptions, type TrajectoryFormat } from './format.js';
 import { firstTextLine, lineStartOf, lineText, previousLineStart } from './text-lines.js';
@@ -26,6 +26,8 @@ interface Header {
   counts: number[];
   natoms: number;
   species: string[];
+  /** Where the species counts are (for an error about them). */
+  countLine: { line: number; offset: number };
 }
 
 export class XdatcarParser implements FrameParser {
@@ -69,6 +71,7 @@ export class XdatcarParser implements FrameParser {
     const cartesian = cm[1][0].toLowerCase() === 'c';
     const n = h.natoms;
     const rows = this.rows;
+    needAtomLines(s, n, h.countLine);
     rows.ensure(n);
     parseAtomRows(s, rows, COORD_ROLES, COORD_NAMES, false);
     const pos = rows.pos;
@@ -139,6 +142,7 @@ function readHeader(s: Scanner): Header {
     );
   }
   s.needLine();
+  const countLine = { line: s.line, offset: s.lineStart };
   const counts: number[] = [];
   for (let k = 0; k < species.length; k++) {
     const c = s.int(`the number of ${species[k]} atoms`);
@@ -158,7 +162,7 @@ function readHeader(s: Scanner): Header {
   }
   box = boxFromVectors(v.map((x) => x * factor));
   const cleanSpecies = species.map((sp) => sp.replace(/[_/].*$/, ''));
-  return { box, scale: factor, counts, natoms: counts.reduce((a, b) => a + b, 0), species: cleanSpecies };
+  return { box, scale: factor, counts, natoms: counts.reduce((a, b) => a + b, 0), species: cleanSpecies, countLine };
 }
 
 /**
@@ -209,6 +213,7 @@ export const xdatcarFormat: TrajectoryFormat = {
   aliases: ['vasp'],
   description: 'a VASP XDATCAR',
   binary: false,
+  timeHint: 'an XDATCAR stores no times: --dt is POTIM × NBLOCK from the INCAR (e.g. POTIM = 2 fs, NBLOCK = 1: --dt 2fs)',
   sniff: (_head, text) => firstTextLine(text).line !== '' && looksLikeXdatcar(text),
   createParser: (options) => new XdatcarParser(options),
   framing: {

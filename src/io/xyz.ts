@@ -1,9 +1,10 @@
 import { boxFromVectors, type Box } from '../model/box.js';
-import { symbolOf } from '../model/elements.js';
+import { elementFromAtomName } from '../model/atom-names.js';
+import { atomicMass, elementFromLabel, symbolOf } from '../model/elements.js';
 import { ParseError, quoteLine } from '../model/errors.js';
 import type { Frame, Topology } from '../model/frame.js';
 import { elementsFromLabels, emptyTopology } from '../model/topology.js';
-import { AtomRows, parseAtomRows, shortFrameError } from './atom-rows.js';
+import { AtomRows, needAtomLines, parseAtomRows, shortFrameError } from './atom-rows.js';
 import { Role } from './atom-role.js';
 import { numbersOf, parseCommentLine, parsePbc, parseProperties } from './extxyz-comment.js';
 import { skipBlankLines, type FrameParser, type LineFraming, type ReaderOptions, type TrajectoryFormat } from './format.js';
@@ -61,6 +62,7 @@ export class XyzParser implements FrameParser {
 
   next(s: Scanner, frame: Frame): boolean {
     if (!skipBlankLines(s)) return false;
+    const count = { line: s.line, offset: s.lineStart };
     const natoms = s.int('the number of atoms');
     if (natoms < 0) s.fail('expected the number of atoms (a non-negative integer)');
     s.eol('the number of atoms alone on the line');
@@ -69,6 +71,7 @@ export class XyzParser implements FrameParser {
     const commentOffset = s.pos;
     const comment = s.readLine();
     const rows = this.rows;
+    needAtomLines(s, natoms, count);
     rows.ensure(natoms);
     const first = this.topology === null && !this.topologyKnown;
 
@@ -79,6 +82,7 @@ export class XyzParser implements FrameParser {
     frame.unwrapped = false;
     frame.box = this.box;
 
+    if (!this.extended) stampFromComment(comment, frame);
     const spec = this.extended ? this.readComment(s, comment, commentLine, commentOffset, frame) : PLAIN_SPEC;
     const firstAtomLine = s.line;
     try {
@@ -156,12 +160,46 @@ export class XyzParser implements FrameParser {
   }
 }
 
+/**
+ * The step and time some programs put on a plain XYZ comment line: CP2K
+ * (` i =        5, time =        2.500, E =  -1234.56`: step, and time in fs) and LAMMPS
+ * `dump xyz` (`Atoms. Timestep: 500`: the step, which --timestep turns into time).
+ */
+function stampFromComment(comment: string, frame: Frame): void {
+  const cp2k = /^\s*i\s*=\s*(\d+)\s*,\s*time\s*=\s*([-+0-9.eE]+)/.exec(comment);
+  if (cp2k) {
+    frame.step = Number(cp2k[1]);
+    const t = Number(cp2k[2]);
+    frame.timePs = Number.isFinite(t) ? t * 1e-3 : null;
+    return;
+  }
+  const lammps = /^\s*Atoms\.\s*Timestep:\s*(\d+)\s*$/.exec(comment);
+  if (lammps) frame.step = Number(lammps[1]);
+}
+
+/**
+ * The atoms' identity from their labels. A file whose labels all name elements ("Na", "O1",
+ * "11", "Li_sv") is read as elements; a file with any force-field name among them (OW, HW1, OT:
+ * what MDAnalysis writes from GROMACS files) has every label read as an atom name, the way
+ * GROMACS and MDAnalysis guess elements from names (`elementFromAtomName`: NA → Na, CL → Cl,
+ * C1 → C, CA → C). Labels are kept as the atoms' names; a label that names no element is kept
+ * as the element too (MW, DUM), so it still selects its atoms and is never bonded.
+ */
 function topologyOf(rows: AtomRows, natoms: number, labelKind: 'label' | 'Z', hasMass: boolean): Topology {
   const top = emptyTopology(natoms);
   const labels = labelKind === 'Z' ? rows.labels.slice(0, natoms).map((z) => symbolOrLabel(z)) : rows.labels.slice(0, natoms);
-  const { elements, masses } = elementsFromLabels(labels);
-  top.elements = elements;
-  top.masses = hasMass ? rows.mass.slice(0, natoms) : masses;
+  const distinct = [...new Set(labels)];
+  if (labelKind === 'Z' || distinct.every((l) => elementFromLabel(l) !== null)) {
+    const { elements, masses } = elementsFromLabels(labels);
+    top.elements = elements;
+    top.masses = masses;
+  } else {
+    const elementOf = new Map(distinct.map((l) => [l, (/^\d+$/.test(l) ? elementFromLabel(l) : elementFromAtomName(l)) ?? l]));
+    top.elements = labels.map((l) => elementOf.get(l)!);
+    top.masses = Float64Array.from(top.elements, (e) => atomicMass(e));
+  }
+  if (labelKind === 'label') top.names = labels;
+  if (hasMass) top.masses = rows.mass.slice(0, natoms);
   return top;
 }
 

@@ -37,6 +37,11 @@ export interface Topology {
   masses: Float64Array | null;
   /** Atom names as a force field or the file gives them (OW, HW1, NA; an XYZ file's labels). */
   names: string[] | null;
+  /**
+   * 1 for each atom whose element was guessed from its name (GRO; PDB atoms without an element in
+   * columns 77–78), 0 where the file gives it; null or absent when the file gives every element.
+   */
+  elementsGuessed?: Uint8Array | null;
   /** Residue name and number of each atom (GRO, PDB). */
   resnames: string[] | null;
   resids: Int32Array | null;

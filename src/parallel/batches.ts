@@ -24,19 +24,21 @@ export async function* frameBatches(src: ByteSource, framing: Framing, ctx: Fram
   let base = 0;
   let frame = 0;
   let line = 1;
-  const readMore = async (grow: boolean) => {
-    if (grow || len === buf.length - 1) buf = withRoom(buf, len, buf.length + 1);
+  // The buffer grows only when full: a frame that runs past what has been read so far needs more
+  // bytes, not more room (growing then doubled it at every frame, without end).
+  const readMore = async () => {
+    if (len === buf.length - 1) buf = withRoom(buf, len, buf.length + 1);
     const n = await src.read(buf, len, buf.length - 1 - len);
     if (n === 0) eof = true;
     len += n;
   };
   while (!eof || len > 0) {
-    while (!eof && len < batchBytes + Math.min(batchBytes, 1 << 20)) await readMore(false);
+    while (!eof && len < batchBytes + Math.min(batchBytes, 1 << 20)) await readMore();
     let cut = eof ? len : cutAfter(framing, ctx, buf, Math.min(batchBytes, len - 1), len, base);
     if (cut < 0) {
-      // One frame larger than the batch: read on until it ends.
+      // The frame runs past what has been read (larger than the batch): read on until it ends.
       if (!eof) {
-        await readMore(true);
+        await readMore();
         continue;
       }
       cut = len;

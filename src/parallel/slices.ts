@@ -129,7 +129,7 @@ async function lineCountStart(fh: FileHandle, plan: Plan, framing: LineFraming, 
     if (hit.offset >= 0) {
       const offset = pos + hit.offset;
       if (offset >= end) return null;
-      if (!framing.isStartLine(await lineAt(fh, offset), plan.natoms)) return undefined;
+      if (!framing.isStartLine(await lineAt(fh, offset, framing.startCheckLine ?? 0), plan.natoms)) return undefined;
       return { offset, frame: from.frame + lines / perFrame, line: from.line === null ? null : from.line + lines };
     }
     pos += bytesRead;
@@ -137,9 +137,9 @@ async function lineCountStart(fh: FileHandle, plan: Plan, framing: LineFraming, 
   return null;
 }
 
-/** The line at `offset` (its first 256 bytes). */
-async function lineAt(fh: FileHandle, offset: number): Promise<string> {
-  const buf = Buffer.alloc(256);
+/** The line `k` lines after the one at `offset` (up to 256 bytes of each line). */
+async function lineAt(fh: FileHandle, offset: number, k: number): Promise<string> {
+  const buf = Buffer.alloc(256 * (k + 1));
   const { bytesRead } = await fh.read(buf, 0, buf.length, offset);
-  return buf.toString('latin1', 0, bytesRead).split('\n')[0].replace(/\r$/, '');
+  return (buf.toString('latin1', 0, bytesRead).split('\n')[k] ?? '').replace(/\r$/, '');
 }

@@ -73,6 +73,8 @@ export interface PrepareContext {
   dtPs: number | null;
   /** Time between the frames used (--stride × dtPs), ps. */
   dtUsedPs: number | null;
+  /** How to give the time between frames for this file's format (for messages when it is missing). */
+  timeHint: string | null;
   /** Things the user should know, reported as warnings. */
   notes: string[];
 }
@@ -171,8 +173,8 @@ export interface ReportPlot {
   /** Caption in the report. */
   caption: string;
   spec: TopLevelSpec;
-  /** The CSV file that holds the plot's data. */
-  csv: string;
+  /** The CSV files that hold the plot's data. */
+  csvs: string[];
 }
 
 /**

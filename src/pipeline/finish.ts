@@ -1,6 +1,7 @@
 import { InputError } from '../model/errors.js';
 import type { AnalysisRegistry, FinishEnv, Parallel } from './contract.js';
 import type { FoldState } from './fold.js';
+import { unwrapVerdict } from './unwrap-verdict.js';
 import { dtUsedPs, type Plan } from './plan.js';
 import { trace } from '../trace.js';
 
@@ -21,6 +22,7 @@ export interface Finished {
  */
 export async function finish(plan: Plan, registry: AnalysisRegistry, state: FoldState, parallel: Parallel): Promise<Finished> {
   if (state.framesUsed === 0) throw new InputError(`${plan.spec.file}: no frames left after --begin/--end/--stride`);
+  const warnings = [...plan.notes, ...(plan.needsUnwrapped ? unwrapVerdict(plan.spec.file, state.unwrapChecks) : [])];
   const results: Record<string, unknown> = {};
   const env: FinishEnv = {
     file: plan.spec.file,
@@ -37,6 +39,6 @@ export async function finish(plan: Plan, registry: AnalysisRegistry, state: Fold
     dtUsedPs: dtUsedPs(plan),
     unwrapModes: state.unwrapModes,
     results,
-    warnings: [...plan.notes],
+    warnings,
   };
 }

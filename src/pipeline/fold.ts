@@ -1,6 +1,6 @@
 import { InputError } from '../model/errors.js';
 import { cloneFrame, type Frame } from '../model/frame.js';
-import { Unwrapper, type UnwrapState } from '../select/unwrap.js';
+import { noChecks, Unwrapper, type UnwrapChecks, type UnwrapState } from '../select/unwrap.js';
 import { FrameProblem, type Analysis, type AnalysisRegistry, type FoldFrame } from './contract.js';
 import { checkSpacing, inRange, isUsed, type Plan } from './plan.js';
 
@@ -24,6 +24,8 @@ export interface FoldState {
   start: { frame: Frame; u: Float64Array } | null;
   end: UnwrapState | null;
   unwrapModes: string[];
+  /** What unwrapping saw that could make an MSD wrong (checked when the run finishes). */
+  unwrapChecks: UnwrapChecks;
 }
 
 /** Folds frames, in file order, into the analyses' states. */
@@ -40,7 +42,7 @@ export class Folder {
     readonly plan: Plan,
     registry: AnalysisRegistry,
   ) {
-    this.unwrapper = plan.needsUnwrapped ? new Unwrapper(plan.natoms) : null;
+    this.unwrapper = plan.needsUnwrapped ? new Unwrapper(plan.natoms, plan.spec.read.unwrap) : null;
     this.parts = plan.analyses.map(({ key, prepared }) => {
       const analysis = registry.get(key);
       if (!analysis) throw new Error(`internal: the plan has an analysis ${key} that is not registered`);
@@ -61,6 +63,9 @@ export class Folder {
     checkSpacing(plan, frame);
     if (frame.natoms !== plan.natoms) {
       throw new InputError(`${plan.spec.file}, frame ${k}: ${frame.natoms} atoms, but the first frame had ${plan.natoms}; the analyses need the same atoms in every frame`);
+    }
+    if (this.unwrapper && plan.spec.read.unwrap === 'images' && !frame.images) {
+      throw new InputError(`${plan.spec.file}, frame ${k}: no image flags, but --unwrap images needs them`);
     }
     // Unwrapping sees every frame (a skipped frame still carries the jumps across the cell).
     const u = this.unwrapper ? this.unwrapper.update(frame) : null;
@@ -93,6 +98,7 @@ export class Folder {
       start: this.start,
       end: this.unwrapper && this.firstIndex >= 0 ? this.unwrapper.exportState() : null,
       unwrapModes: this.unwrapper ? [...this.unwrapper.modes] : [],
+      unwrapChecks: this.unwrapper ? structuredClone(this.unwrapper.checks) : noChecks(),
     };
   }
 }

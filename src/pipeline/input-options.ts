@@ -2,6 +2,7 @@ import { formatNames } from '../io/formats.js';
 import { InputError } from '../model/errors.js';
 import { parseBoxOption, parsePositiveInt, parsePositiveTime, parseTypeMap } from '../model/parse-options.js';
 import { parseTimePs } from '../model/units.js';
+import { UNWRAP_CHOICES } from '../select/unwrap.js';
 import type { OptionDecl } from './options.js';
 
 /**
@@ -31,11 +32,40 @@ export const READ_OPTIONS: readonly OptionDecl[] = [
     parse: parsePositiveTime,
   },
   {
+    key: 'allowUnusualTime',
+    flag: '--allow-unusual-time',
+    help: 'accept a time between frames outside 0.01 fs – 100 ps, or an MD step outside 0.01–100 fs (refused otherwise: usually a mistaken unit)',
+    commands: ['analyze', 'batch', 'view', 'info'],
+    boolean: true,
+  },
+  {
+    key: 'unwrap',
+    flag: '--unwrap <how>',
+    help:
+      'how coordinates are made continuous for the MSD: auto (unwrapped columns, else image flags, else minimum-image jumps between frames), ' +
+      'images (image flags only), jumps (minimum image, ignoring columns labelled unwrapped), none (the coordinates are already continuous, as CP2K and many AIMD codes write them)',
+    defaultText: 'auto',
+    commands: ['analyze', 'batch'],
+    parse: (text, name) => {
+      if (!(UNWRAP_CHOICES as readonly string[]).includes(text)) throw new InputError(`${name}: expected one of ${UNWRAP_CHOICES.join(', ')}, not ${JSON.stringify(text)}`);
+      return text;
+    },
+  },
+  {
     key: 'box',
     flag: '--box <cell>',
     help: 'cell for files without one: "a b c" (Å) or nine numbers "ax ay az bx by bz cx cy cz"',
     commands: ['analyze', 'batch', 'view', 'info'],
     parse: (text) => Array.from(parseBoxOption(text).matrix),
+  },
+  {
+    key: 'topology',
+    flag: '--topology <file>',
+    help:
+      'topology of the same atoms in the same order: a LAMMPS data file, GRO or PDB (plain or gzip) — elements, names, residues, ' +
+      'masses, charges, molecules and bonds; selections can then use name, resname, resid',
+    commands: ['analyze', 'batch', 'view', 'info'],
+    parse: parseFileName,
   },
   {
     key: 'typeMap',
@@ -58,6 +88,11 @@ export const FRAME_OPTIONS: readonly OptionDecl[] = [
     parse: parseFrameRange,
   },
 ];
+
+function parseFileName(text: string, name: string): string {
+  if (text.trim() === '') throw new InputError(`${name}: expected a file name`);
+  return text;
+}
 
 function parseFrameRange(text: string): [number, number | null] {
   const m = /^(\d+):(\d*)$/.exec(text);

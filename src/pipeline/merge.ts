@@ -1,5 +1,5 @@
 import { sameCell } from '../model/box.js';
-import { Unwrapper, type UnwrapState } from '../select/unwrap.js';
+import { addChecks, noChecks, Unwrapper, type UnwrapChecks, type UnwrapState } from '../select/unwrap.js';
 import type { AnalysisRegistry, Join } from './contract.js';
 import type { FoldState } from './fold.js';
 import type { Plan } from './plan.js';
@@ -17,7 +17,8 @@ export function mergeFolds(plan: Plan, registry: AnalysisRegistry, a: FoldState,
   // A slice that saw no frame (all before --begin, or past the end) adds nothing.
   if (b.firstIndex < 0) return a;
   if (a.firstIndex < 0) return b;
-  const atomShift = a.end && b.start ? shiftBetween(plan.natoms, a.end, b) : null;
+  const joint = a.end && b.start ? stepBetween(plan, a.end, b) : null;
+  const atomShift = joint?.shift ?? null;
   const join: Join = { atomShift };
   const analyses: Record<string, unknown> = {};
   for (const { key, prepared } of plan.analyses) {
@@ -30,7 +31,9 @@ export function mergeFolds(plan: Plan, registry: AnalysisRegistry, a: FoldState,
     analyses,
     start: a.start,
     end: a.end && b.end ? shiftedEnd(a.end, b.end, atomShift) : (b.end ?? a.end),
-    unwrapModes: [...new Set([...a.unwrapModes, ...b.unwrapModes])],
+    // The joining step counts too: a slice of one frame unwraps nothing on its own.
+    unwrapModes: [...new Set([...a.unwrapModes, ...(joint?.modes ?? []), ...b.unwrapModes])],
+    unwrapChecks: addChecks(addChecks(a.unwrapChecks, joint?.checks ?? noChecks()), b.unwrapChecks),
   };
 }
 
@@ -39,19 +42,22 @@ export function mergeAll(plan: Plan, registry: AnalysisRegistry, states: FoldSta
   return states.reduce((acc, s) => mergeFolds(plan, registry, acc, s));
 }
 
-/** Per atom (3 each): where a's unwrapping puts b's first frame, minus where b put it. */
-function shiftBetween(natoms: number, aEnd: UnwrapState, b: FoldState): Float64Array | null {
-  const uw = new Unwrapper(natoms);
+/**
+ * The step from a's last frame to b's first, unwrapped as one pass would: per atom (3 each),
+ * where a's unwrapping puts b's first frame minus where b put it; and what the step showed.
+ */
+function stepBetween(plan: Plan, aEnd: UnwrapState, b: FoldState): { shift: Float64Array | null; checks: UnwrapChecks; modes: string[] } {
+  const uw = new Unwrapper(plan.natoms, plan.spec.read.unwrap);
   uw.importState(aEnd);
   const truth = uw.update(b.start!.frame);
   const own = b.start!.u;
-  const shift = new Float64Array(3 * natoms);
+  const shift = new Float64Array(3 * plan.natoms);
   let any = false;
   for (let j = 0; j < shift.length; j++) {
     shift[j] = truth[j] - own[j];
     if (shift[j] !== 0) any = true;
   }
-  return any ? shift : null;
+  return { shift: any ? shift : null, checks: uw.checks, modes: [...uw.modes] };
 }
 
 /** b's end state, continuing a's unwrapping (a new object: b's is left as it was). */

@@ -71,11 +71,12 @@ export async function makePlan(spec: AnalysisSpec, registry: AnalysisRegistry): 
     if (head.length === 2) break;
   }
   if (head.length === 0) throw new InputError(`${spec.file}: no complete frame`);
-  const top = resolveTopology(spec, reader.topology!);
+  const resolved = await resolveTopology(spec, reader.topology!);
+  const top = resolved.topology;
   const first = head[0];
-  const notes: string[] = [];
+  const notes: string[] = [...resolved.notes, ...reader.notes];
 
-  const timing = frameInterval({ dtPs: spec.read.dtPs, timestepPs: spec.read.timestepPs }, first, head[1] ?? null, spec.file);
+  const timing = frameInterval({ dtPs: spec.read.dtPs, timestepPs: spec.read.timestepPs, unusualTime: spec.read.unusualTime }, first, head[1] ?? null, spec.file);
   // Frames are numbered by their stamps where the file has them (this is how a slice of the file
   // read by a worker knows which frames it holds), and their spacing is checked against them.
   let spacing: Plan['spacing'] = { by: 'none', first: 0, delta: 0 };
@@ -94,7 +95,7 @@ export async function makePlan(spec: AnalysisSpec, registry: AnalysisRegistry): 
   // Molecules and whole-molecule offsets from the first frame's unwrapped positions, found once, when first needed.
   const u0 = new Unwrapper(top.natoms).update(first);
   let mols: Molecules | null = null;
-  const selections: SelectionContext = { topology: top, molecules: () => (mols ??= findMolecules(top, u0, first.box)) };
+  const selections: SelectionContext = { topology: top, molecules: () => (mols ??= findMolecules(top, u0, first.box, resolved.molIdsFrom === 'topology file' ? 'topology mol ids' : 'mol column')) };
   const context: PrepareContext = {
     file: spec.file,
     topology: top,
@@ -103,6 +104,7 @@ export async function makePlan(spec: AnalysisSpec, registry: AnalysisRegistry): 
     molecules: selections.molecules,
     dtPs: dt,
     dtUsedPs: dt !== null ? dt * fr.stride : null,
+    timeHint: reader.fileFormat.timeHint ?? null,
     notes,
   };
   const analyses: Plan['analyses'] = [];
@@ -114,6 +116,16 @@ export async function makePlan(spec: AnalysisSpec, registry: AnalysisRegistry): 
     analyses.push({ key: a.key, prepared });
     needsUnwrapped ||= a.needsUnwrapped(prepared);
     needsTime ||= a.needsTime === true;
+  }
+
+  if (needsUnwrapped && !first.box && !spec.read.box) {
+    const choice = spec.read.unwrap;
+    if ((choice === 'auto' && !first.unwrapped) || choice === 'jumps' || choice === 'images') {
+      throw new InputError(
+        `${spec.file}: the MSD needs continuous (unwrapped) coordinates, and this file has no cell to unwrap them with; ` +
+          'give --box "a b c" (Å) if the coordinates are wrapped in a periodic cell, or --unwrap none if they are already continuous (CP2K and many AIMD codes write them so)',
+      );
+    }
   }
 
   const format = reader.fileFormat;

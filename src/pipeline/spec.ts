@@ -1,4 +1,5 @@
 import { InputError } from '../model/errors.js';
+import type { UnwrapChoice } from '../select/unwrap.js';
 import type { AnalysisRegistry } from './contract.js';
 import { FRAME_OPTIONS, READ_OPTIONS } from './input-options.js';
 import { checkDeclarations, parseOptions, type OptionDecl, type ParsedOptions, type RawOptions } from './options.js';
@@ -23,6 +24,12 @@ export interface ReadSpec {
   typeMap: [number, string][] | null;
   dtPs: number | null;
   timestepPs: number | null;
+  /** Accept times outside the ranges MD uses. */
+  unusualTime: boolean;
+  /** How coordinates are made continuous (--unwrap). */
+  unwrap: UnwrapChoice;
+  /** Topology file (LAMMPS data, GRO, PDB) of the same atoms in the same order. */
+  topology: string | null;
 }
 
 export interface FrameSpec {
@@ -39,7 +46,7 @@ export interface FrameSpec {
 }
 
 export function emptyReadSpec(): ReadSpec {
-  return { format: null, box: null, typeMap: null, dtPs: null, timestepPs: null };
+  return { format: null, box: null, typeMap: null, dtPs: null, timestepPs: null, unusualTime: false, unwrap: 'auto', topology: null };
 }
 
 /** The reading options alone (what `info` and `view` take). */
@@ -55,6 +62,9 @@ function readSpecOf(o: ParsedOptions): ReadSpec {
     typeMap: o.get<[number, string][]>('typeMap') ?? null,
     dtPs: o.get<number>('dt') ?? null,
     timestepPs: o.get<number>('timestep') ?? null,
+    unusualTime: o.get<boolean>('allowUnusualTime') ?? false,
+    unwrap: o.get<UnwrapChoice>('unwrap') ?? 'auto',
+    topology: o.get<string>('topology') ?? null,
   };
 }
 

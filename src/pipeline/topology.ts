@@ -1,12 +1,383 @@
+import { basename } from 'node:path';
+import { openByteSource } from '../io/source.js';
+import { massOfElement } from '../model/atom-names.js';
+import { atomicNumber, symbolOf } from '../model/elements.js';
+import { InputError } from '../model/errors.js';
 import type { Topology } from '../model/frame.js';
-import type { AnalysisSpec } from './spec.js';
+import { findBonds } from '../select/molecules.js';
+import { parseGro } from '../topology/gro.js';
+import { parseLammpsData } from '../topology/lammps-data.js';
+import { parsePdb } from '../topology/pdb.js';
+import { moleculesFromBonds, type TopologyData } from '../topology/topology-data.js';
+import type { ReadSpec } from './spec.js';
 
 /**
- * The identity of the atoms an analysis works with. Today it is what the trajectory itself
- * holds (element names, LAMMPS types and molecule ids, masses); a separate topology file (a
- * LAMMPS data file, GRO, PDB: names, residues, charges, bonds) will be read here and checked
- * against the trajectory's atom count, so that selections, molecules and charges come from it.
+ * The identity of the atoms the analyses work with: what the trajectory holds (element labels,
+ * LAMMPS types and molecule ids, masses), combined with a topology file when one is given
+ * (`--topology`: a LAMMPS data file, GRO or PDB), checked against each other.
+ *
+ * The rule when both say something:
+ * - the atom count must be the same (otherwise an error naming both files and counts); LAMMPS
+ *   atom ids and types, where both files have them, must be the same atom by atom;
+ * - the atoms must be in the same order: each kind of atom of the topology file (its residue
+ *   and atom name, or element, or type) must be one element in the trajectory — an OW that is O
+ *   in one place and H in another means the files list different atoms, which is an error;
+ * - names, residues, types, masses, charges, molecule ids and bonds come from the topology file;
+ *   elements too, and where the trajectory's labels name another element for a kind of atom,
+ *   the topology file wins with a warning; an atom the topology gives no element (a virtual site
+ *   such as TIP4P's MW, a LAMMPS type of no known mass) takes the trajectory's, if it has one;
+ * - an atom that no file gives an element holds a label that is no element symbol: its name
+ *   (MW, DUM), or "type3", with "?" appended when the name would read as a symbol (MN? for
+ *   GROMACS's dummy mass MN) — so bonds are never found for it, it has no mass from an element,
+ *   and `element MW` or `name MW` still selects it;
+ * - bonds are used for molecules only when they are complete: every atom that the distance rule
+ *   bonds in the topology file's own coordinates must have one (PDB files often list CONECT
+ *   records for some residues only).
  */
-export function resolveTopology(_spec: AnalysisSpec, fromTrajectory: Topology): Topology {
-  return fromTrajectory;
+export interface ResolvedTopology {
+  topology: Topology;
+  /** The topology file that was read, or null. */
+  file: string | null;
+  kind: TopologyKind | null;
+  /** Where the elements come from, in words, e.g. "the masses in system.data". */
+  elementsFrom: string;
+  /** Names (or labels, or "type 3") and the element each was taken for, where they differ. */
+  guessed: [string, string][];
+  /** Where Topology.molIds come from. */
+  molIdsFrom: 'topology file' | 'trajectory' | null;
+  /** What the user should be warned of: disagreements between the files, bonds left out. */
+  notes: string[];
+  /** The topology file parser's own notes (how it read the file). */
+  fileNotes: string[];
+}
+
+export type TopologyKind = TopologyData['format'];
+
+/** What resolving needs of a spec: the trajectory's name and the reading options. */
+export interface TopologyRequest {
+  file: string;
+  read: Pick<ReadSpec, 'topology' | 'typeMap'>;
+}
+
+/** Topology files longer than this are refused (a JavaScript string holds at most ~512 M characters). */
+const MAX_TOPOLOGY_BYTES = 480 << 20;
+
+/**
+ * The topology of a trajectory: its own (`fromTrajectory`, from the first frame), combined with
+ * the file `--topology` names when there is one.
+ */
+export async function resolveTopology(req: TopologyRequest, fromTrajectory: Topology): Promise<ResolvedTopology> {
+  if (req.read.topology === null) return trajectoryOnly(fromTrajectory, req.read.typeMap !== null);
+  const data = await readTopologyFile(req.read.topology);
+  return combineTopology(fromTrajectory, data, { trajectory: req.file, topology: req.read.topology });
+}
+
+/** Read and parse a topology file (plain or gzip), its kind told by content, then by name. */
+export async function readTopologyFile(path: string): Promise<TopologyData> {
+  const text = await readText(path);
+  const kind = topologyKind(path, text);
+  if (kind === null) {
+    throw new InputError(`${path}: not a topology file mdpost reads (a LAMMPS data file with an "N atoms" header line, a GRO file, or a PDB file with ATOM/HETATM records)`);
+  }
+  switch (kind) {
+    case 'lammps-data':
+      return parseLammpsData(text, path);
+    case 'gro':
+      return parseGro(text, path);
+    case 'pdb':
+      return parsePdb(text, path);
+  }
+}
+
+async function readText(path: string): Promise<string> {
+  const src = await openByteSource(path);
+  try {
+    const chunks: Buffer[] = [];
+    let total = 0;
+    for (;;) {
+      const buf = Buffer.allocUnsafe(1 << 20);
+      const n = await src.read(buf, 0, buf.length);
+      if (n === 0) break;
+      total += n;
+      if (total > MAX_TOPOLOGY_BYTES) throw new InputError(`${path}: more than ${MAX_TOPOLOGY_BYTES >> 20} MB of text; mdpost reads topology files up to that size`);
+      chunks.push(buf.subarray(0, n));
+    }
+    return Buffer.concat(chunks, total).toString('latin1');
+  } finally {
+    await src.close();
+  }
+}
+
+/**
+ * The kind of a topology file from its first lines — a LAMMPS data header line "N atoms"; a GRO
+ * atom count alone on line 2 and fixed columns on line 3; PDB record names — or, when the
+ * content says nothing, from its name (.data, .lmp, data.*; .gro; .pdb, .ent; with or without .gz).
+ */
+export function topologyKind(path: string, text: string): TopologyKind | null {
+  const head = text.slice(0, 1 << 16).split('\n', 64).map((l) => l.replace(/\r$/, ''));
+  if (head.slice(1).some((l) => /^\s*\d+\s+atoms\s*(#.*)?$/.test(l))) return 'lammps-data';
+  if (head.length >= 2 && /^\s*\d+\s*$/.test(head[1]) && (Number(head[1]) === 0 || (head[2] ?? '').indexOf('.', 20) === 24)) return 'gro';
+  if (head.some((l) => /^(ATOM  |HETATM|CRYST1|MODEL )/.test(l))) return 'pdb';
+  const name = basename(path).toLowerCase().replace(/\.gz$/, '');
+  if (/\.gro$/.test(name)) return 'gro';
+  if (/\.(pdb|ent)$/.test(name)) return 'pdb';
+  if (/\.(data|lmp)$/.test(name) || name.startsWith('data.')) return 'lammps-data';
+  return null;
+}
+
+/** A real element symbol in its canonical spelling ("Na", not "NA", "OW" or "type3"). */
+export function isElementSymbol(s: string): boolean {
+  const z = atomicNumber(s);
+  return z > 0 && symbolOf(z) === s;
+}
+
+/** A label for an atom without an element that cannot be read as one. */
+function siteLabel(name: string): string {
+  return atomicNumber(name) > 0 || name === '' ? `${name}?` : name;
+}
+
+/** The trajectory alone: what its reader found, and where its elements came from. */
+function trajectoryOnly(top: Topology, typeMap: boolean): ResolvedTopology {
+  const guessed = top.elements && top.names ? guessedPairs(top.names, top.elements) : [];
+  let elementsFrom: string;
+  if (!top.elements) {
+    elementsFrom = top.types
+      ? 'none: the file has LAMMPS atom types only (give --type-map, or --topology with a LAMMPS data file)'
+      : 'none: the file has no atom names (give --topology)';
+  } else if (typeMap && top.types) {
+    elementsFrom = '--type-map';
+  } else if (guessed.length > 0) {
+    elementsFrom = `guessed from names: ${pairList(guessed)}`;
+  } else {
+    elementsFrom = 'the file';
+  }
+  return { topology: top, file: null, kind: null, elementsFrom, guessed, molIdsFrom: top.molIds ? 'trajectory' : null, notes: [], fileNotes: [] };
+}
+
+/** Combine a trajectory's topology with a topology file's (see ResolvedTopology for the rule). */
+export function combineTopology(traj: Topology, data: TopologyData, files: { trajectory: string; topology: string }): ResolvedTopology {
+  const n = traj.natoms;
+  const T = files.topology;
+  const F = files.trajectory;
+  if (data.natoms !== n) {
+    throw new InputError(`${T} has ${data.natoms} atoms but ${F} has ${n} atoms per frame: a topology must list the trajectory's atoms, in the same order`);
+  }
+  const notes: string[] = [];
+  sameAtomByAtom(traj.ids, data.format === 'lammps-data' ? data.ids : null, 'atom id', files);
+  sameAtomByAtom(traj.types, data.types, 'atom type', files);
+
+  const names = data.names ?? namesOfTypes(data) ?? traj.names;
+  // A kind of atom of the topology file: its name in its residue, or its LAMMPS type.
+  const kindOf = (i: number): string | null => {
+    if (data.names) return data.resnames ? `${data.names[i]} (${data.resnames[i]})` : data.names[i];
+    if (data.types) {
+      const label = data.typeLabels?.get(data.types[i]);
+      return `type ${data.types[i]}${label !== undefined ? ` (${label})` : ''}`;
+    }
+    return data.elements?.[i] ?? null;
+  };
+  if (traj.elements) sameOrder(traj.elements, kindOf, n, files);
+
+  // Elements: the topology file's, the trajectory's where the file has none, else a site label.
+  let elements: string[] | null = null;
+  let filledFromTrajectory = 0;
+  const conflicts = new Map<string, { count: number; kind: string | null }>();
+  if (data.elements || traj.elements) {
+    elements = new Array<string>(n);
+    for (let i = 0; i < n; i++) {
+      const t = data.elements?.[i] ?? null;
+      const f = traj.elements?.[i] ?? null;
+      if (t !== null) {
+        elements[i] = t;
+        if (f !== null && isElementSymbol(f) && f !== t) {
+          const key = `${t}\u0000${f}`;
+          const c = conflicts.get(key);
+          if (c) c.count++;
+          else conflicts.set(key, { count: 1, kind: kindOf(i) });
+        }
+      } else if (f !== null) {
+        elements[i] = f;
+        if (isElementSymbol(f)) filledFromTrajectory++;
+      } else {
+        elements[i] = siteLabel(names?.[i] ?? (data.types ? `type${data.types[i]}` : ''));
+      }
+    }
+  }
+  if (conflicts.size > 0) {
+    const list = [...conflicts].map(([key, c]) => {
+      const [t, f] = key.split('\u0000');
+      return `${c.count} atom${c.count === 1 ? '' : 's'}${c.kind ? ` like ${c.kind}` : ''} ${c.count === 1 ? 'is' : 'are'} ${t} in ${T} but ${f} in ${F}`;
+    });
+    notes.push(`the topology file and the trajectory disagree on elements: ${list.join('; ')}; the topology file's elements are used`);
+  }
+
+  const masses = combinedMasses(data.masses, traj.masses, elements, n);
+  const molIds = data.molIds ?? traj.molIds;
+  const molIdsFrom = data.molIds ? 'topology file' : traj.molIds ? 'trajectory' : null;
+  const bonds = data.bonds && data.bonds.length > 0 ? completeBonds(data, elements, T, notes) : null;
+  if (bonds && molIds && !samePartition(molIds, moleculesFromBonds(n, bonds))) {
+    notes.push(`the molecule ids of ${molIdsFrom === 'topology file' ? T : F} group the atoms differently from the bonds of ${T}: molecules follow the bonds ("mol N" selects by the ids)`);
+  }
+
+  const topology: Topology = {
+    natoms: n,
+    elements,
+    types: data.types ?? traj.types,
+    ids: traj.ids ?? (data.format === 'lammps-data' ? data.ids : null),
+    molIds,
+    masses,
+    names,
+    resnames: data.resnames,
+    resids: data.resids,
+    charges: data.charges ?? traj.charges,
+    bonds,
+  };
+
+  const guessed = elements && data.elementSource !== 'file' ? guessedOf(data, elements) : [];
+  let elementsFrom: string;
+  if (!data.elements) {
+    elementsFrom = traj.elements ? `the trajectory (${T} gives none)` : `none: neither ${T} nor the trajectory names elements`;
+  } else {
+    const how =
+      data.elementSource === 'file'
+        ? data.format === 'pdb'
+          ? `the element column of ${T}`
+          : `the type names of ${T}`
+        : data.elementSource === 'from masses'
+          ? `the masses in ${T}`
+          : `${T}, guessed from names`;
+    elementsFrom = how + (guessed.length > 0 ? `: ${pairList(guessed)}` : '');
+    if (filledFromTrajectory > 0) elementsFrom += `; ${filledFromTrajectory} atoms without one there from the trajectory`;
+  }
+  return { topology, file: T, kind: data.format, elementsFrom, guessed, molIdsFrom, notes, fileNotes: data.notes };
+}
+
+/** Atom names from LAMMPS type labels, when every used type has one. */
+function namesOfTypes(data: TopologyData): string[] | null {
+  const labels = data.typeLabels;
+  const types = data.types;
+  if (!labels || !types) return null;
+  const names = new Array<string>(types.length);
+  for (let i = 0; i < types.length; i++) {
+    const l = labels.get(types[i]);
+    if (l === undefined) return null;
+    names[i] = l;
+  }
+  return names;
+}
+
+/** Ids or types of both files must be equal atom by atom. */
+function sameAtomByAtom(a: Int32Array | null, b: Int32Array | null, what: string, files: { trajectory: string; topology: string }): void {
+  if (!a || !b) return;
+  for (let i = 0; i < a.length; i++) {
+    if (a[i] !== b[i]) {
+      throw new InputError(
+        `atom index ${i} has ${what} ${b[i]} in ${files.topology} but ${a[i]} in ${files.trajectory}: the two files do not list the same atoms in the same order`,
+      );
+    }
+  }
+}
+
+/**
+ * Each kind of atom of the topology file must be one element (or label) in the trajectory: when
+ * the files list their atoms in different orders, some kind is two.
+ */
+function sameOrder(trajElements: readonly string[], kindOf: (i: number) => string | null, n: number, files: { trajectory: string; topology: string }): void {
+  const seen = new Map<string, number>();
+  for (let i = 0; i < n; i++) {
+    const kind = kindOf(i);
+    if (kind === null) return;
+    const j = seen.get(kind);
+    if (j === undefined) seen.set(kind, i);
+    else if (trajElements[j] !== trajElements[i]) {
+      throw new InputError(
+        `${files.topology} and ${files.trajectory} do not list the same atoms in the same order: atoms ${j} and ${i} (0-based) are both ${kind} in ${files.topology}, ` +
+          `but ${trajElements[j]} and ${trajElements[i]} in ${files.trajectory}`,
+      );
+    }
+  }
+}
+
+function combinedMasses(top: Float64Array | null, traj: Float64Array | null, elements: string[] | null, n: number): Float64Array | null {
+  if (!top && !traj && !elements) return null;
+  const m = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    let v = top ? top[i] : NaN;
+    if (!(v > 0) && traj) v = traj[i];
+    if (!(v > 0) && elements) v = massOfElement(elements[i]);
+    m[i] = v;
+  }
+  return m;
+}
+
+/**
+ * The topology file's bonds, when complete: every atom bonded by distance in the file's own
+ * coordinates has a bond in it (without elements, as for a bead-spring model, they are taken as
+ * they are). Otherwise null, with a note.
+ */
+function completeBonds(data: TopologyData, elements: readonly string[] | null, file: string, notes: string[]): Int32Array | null {
+  const bonds = data.bonds!;
+  if (!elements) return bonds;
+  const listed = new Uint8Array(data.natoms);
+  for (let b = 0; b < bonds.length; b++) listed[bonds[b]] = 1;
+  const byDistance = findBonds(data.positions, elements, data.box);
+  const missing = new Set<number>();
+  for (let b = 0; b < byDistance.length; b++) if (!listed[byDistance[b]]) missing.add(byDistance[b]);
+  if (missing.size === 0) return bonds;
+  const what = data.format === 'pdb' ? 'CONECT records' : 'bonds';
+  notes.push(
+    `the ${what} of ${file} leave out ${missing.size} atoms that are bonded by distance (atom index ${Math.min(...missing)} the first): ` +
+      'molecules are found from distances instead',
+  );
+  return null;
+}
+
+/** Two molecule labellings group the atoms the same way. */
+function samePartition(a: ArrayLike<number>, b: ArrayLike<number>): boolean {
+  const ab = new Map<number, number>();
+  const ba = new Map<number, number>();
+  for (let i = 0; i < a.length; i++) {
+    // LAMMPS molecule id 0 is no molecule: such atoms stand alone.
+    if (a[i] === 0) continue;
+    const x = ab.get(a[i]);
+    const y = ba.get(b[i]);
+    if (x === undefined) ab.set(a[i], b[i]);
+    else if (x !== b[i]) return false;
+    if (y === undefined) ba.set(b[i], a[i]);
+    else if (y !== a[i]) return false;
+  }
+  return true;
+}
+
+/** Name → element pairs where an element was guessed from a name or a LAMMPS type. */
+function guessedOf(data: TopologyData, elements: readonly string[]): [string, string][] {
+  if (data.names) return guessedPairs(data.names, elements);
+  if (data.types) {
+    const firstOfType = new Map<number, number>();
+    data.types.forEach((t, i) => firstOfType.has(t) || firstOfType.set(t, i));
+    const order = [...firstOfType].sort((a, b) => a[0] - b[0]);
+    return guessedPairs(order.map(([t]) => data.typeLabels?.get(t) ?? `type ${t}`), order.map(([, i]) => elements[i]));
+  }
+  return [];
+}
+
+/** Distinct (name, element) pairs whose name is not already the element, in order of first appearance. */
+function guessedPairs(names: readonly string[], elements: readonly string[]): [string, string][] {
+  const seen = new Set<string>();
+  const pairs: [string, string][] = [];
+  for (let i = 0; i < names.length; i++) {
+    const name = names[i], el = elements[i];
+    if (name === el || !isElementSymbol(el)) continue;
+    const key = `${name}\u0000${el}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    pairs.push([name, el]);
+  }
+  return pairs;
+}
+
+function pairList(pairs: [string, string][], max = 16): string {
+  const shown = pairs.slice(0, max).map(([a, b]) => `${a}→${b}`);
+  if (pairs.length > max) shown.push(`… ${pairs.length - max} more`);
+  return shown.join(', ');
 }

@@ -5,7 +5,7 @@ import { escapeHtml as e, formatNumber as f } from './format.js';
 export { escapeHtml } from './format.js';
 
 /** A self-contained report page: each analysis's tables, the notes, and the plots as inline SVG. */
-export function reportHtml(doc: AnalysisDocument, registry: AnalysisRegistry, plots: { caption: string; svg: string; csv: string }[]): string {
+export function reportHtml(doc: AnalysisDocument, registry: AnalysisRegistry, plots: { caption: string; svg: string; csvs: string[] }[]): string {
   const i = doc.input;
   const parts = sectionsOf(doc, registry);
   const notes = [...doc.warnings, ...parts.flatMap(({ analysis, section }) => analysis.document.notes?.(section) ?? [])];
@@ -27,7 +27,7 @@ ${parts.map(({ analysis, section }) => analysis.document.html?.(section) ?? '').
 ${notes.length ? `<h2>Notes</h2><ul>${notes.map((n) => `<li>${e(n)}</li>`).join('\n')}</ul>` : ''}
 <h2>Plots</h2>
 <div class="plots">
-${plots.map((p) => `<figure>${p.svg}<figcaption>${e(p.caption)} — data: <a href="${encodeURI(p.csv)}">${e(p.csv)}</a></figcaption></figure>`).join('\n')}
+${plots.map((p) => `<figure>${p.svg}<figcaption>${e(p.caption)} — data: ${p.csvs.map((c) => `<a href="${encodeURI(c)}">${e(c)}</a>`).join(', ')}</figcaption></figure>`).join('\n')}
 </div>
 </body></html>
 `;

@@ -31,6 +31,11 @@ export function numOrNull(o: Json, key: string, where: string): number | null {
   return o[key] === null || o[key] === undefined ? null : num(o, key, where);
 }
 
+/** A number that JSON may hold as null when it is not one (NaN: e.g. an error that could not be estimated). */
+export function numOrNaN(o: Json, key: string, where: string): number {
+  return o[key] === null ? NaN : num(o, key, where);
+}
+
 export function str(o: Json, key: string, where: string): string {
   const v = o[key];
   if (typeof v !== 'string') fail(`${where}.${key}`, `expected text, not ${kind(v)}`);

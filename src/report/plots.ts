@@ -25,3 +25,14 @@ export async function renderSvg(spec: TopLevelSpec): Promise<string> {
     view.finalize();
   }
 }
+
+/**
+ * Colours of selections, the same in every plot of a report and of a batch summary: the n-th
+ * selection (in the order the document or summary lists them) always gets the n-th colour.
+ */
+const PALETTE = ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f', '#bcbd22', '#17becf'];
+
+export function selectionColors(names: readonly string[]): { domain: string[]; range: string[] } {
+  const domain = [...new Set(names)];
+  return { domain, range: domain.map((_, k) => PALETTE[k % PALETTE.length]) };
+}

@@ -17,13 +17,13 @@ export async function writeReport(dir: string, doc: AnalysisDocument, registry: 
     files.push(name);
   };
   await put('analysis.json', JSON.stringify(documentJson(doc), null, 1) + '\n');
-  const plots: { caption: string; svg: string; csv: string }[] = [];
+  const plots: { caption: string; svg: string; csvs: string[] }[] = [];
   for (const { analysis, section } of sectionsOf(doc, registry)) {
     for (const table of analysis.document.csv?.(section) ?? []) await put(table.name, table.text);
     for (const plot of analysis.document.plots?.(section) ?? []) {
       const svg = await renderSvg(plot.spec);
       await put(`${plot.name}.svg`, svg);
-      plots.push({ caption: plot.caption, svg, csv: plot.csv });
+      plots.push({ caption: plot.caption, svg, csvs: plot.csvs });
     }
   }
   await put('index.html', reportHtml(doc, registry, plots));

@@ -271,6 +271,8 @@ async function foldBatches(plan: Plan, pool: Piscina, workers: number, batchByte
     for await (const batch of frameBatches(src, framing, plan.framing, batchBytes)) {
       const task = foldTask(plan, { start: batch.start, end: batch.start + batch.bytes.length, firstFrame: batch.firstFrame, firstLine: batch.firstLine, bytes: batch.bytes });
       const run = pool.run(task, { transferList: [batch.bytes.buffer as ArrayBuffer] }) as Promise<FoldedSlice | TaskFailure>;
+      // If reading fails below, the pool is shut down with these in flight: their rejections are expected.
+      run.catch(() => {});
       results.push(run);
       inFlight.push(run);
       options.onProgress?.(src.fileBytesRead, src.fileBytes);

@@ -4,7 +4,8 @@ import { covalentRadius, hillFormula, isFreeCation } from '../model/elements.js'
 import type { Topology } from '../model/frame.js';
 
 /**
- * Molecules of a system: from the file's `mol` column when it has one (molecule id 0 means "no
+ * Molecules of a system: from a topology file's bonds when it has them (complete), otherwise
+ * from molecule ids (a topology file's, or a LAMMPS dump's `mol` column; id 0 means "no
  * molecule" in LAMMPS, so such atoms stand alone), otherwise from bonds found by distance.
  */
 export interface Molecules {
@@ -16,7 +17,7 @@ export interface Molecules {
   atoms: Int32Array;
   /** Hill formula of each molecule. */
   formula: string[];
-  source: 'mol column' | 'bonds';
+  source: MoleculeSource;
   /** Bonds as atom pairs (i, j), i < j. */
   bonds: Int32Array;
   /**
@@ -25,6 +26,12 @@ export interface Molecules {
    */
   wholeImage: Int32Array;
 }
+
+/**
+ * Where molecules came from: 'topology bonds' (a topology file's bonds), 'topology mol ids' (a
+ * topology file's molecule ids), 'mol column' (the trajectory's), 'bonds' (found by distance).
+ */
+export type MoleculeSource = 'topology bonds' | 'topology mol ids' | 'mol column' | 'bonds';
 
 /** Bonds are d < BOND_TOLERANCE · (r_i + r_j) with Cordero covalent radii. */
 export const BOND_TOLERANCE = 1.2;
@@ -104,16 +111,18 @@ function boundingBox(positions: Float64Array, atoms: number[], margin: number): 
 
 /**
  * The molecules of a system, given reference positions (the first frame, unwrapped where the
- * file allows). Uses the `mol` column when present, bonds otherwise.
+ * file allows): the topology's bonds (Topology.bonds, set only when a topology file's bonds are
+ * complete), else its molecule ids (`molIdSource` says whose), else bonds found by distance.
+ * Molecules are made whole along the topology's bonds, or along the bonds found by distance.
  */
-export function findMolecules(top: Topology, positions: Float64Array, box: Box | null): Molecules {
+export function findMolecules(top: Topology, positions: Float64Array, box: Box | null, molIdSource: 'mol column' | 'topology mol ids' = 'mol column'): Molecules {
   const n = top.natoms;
   const elements = top.elements;
-  const bonds = elements ? findBonds(positions, elements, box) : new Int32Array(0);
+  const bonds = top.bonds ?? (elements ? findBonds(positions, elements, box) : new Int32Array(0));
   const ofAtom = new Int32Array(n);
   let source: Molecules['source'];
-  if (top.molIds) {
-    source = 'mol column';
+  if (top.molIds && !top.bonds) {
+    source = molIdSource;
     const ids = new Map<number, number>();
     let next = 0;
     for (let i = 0; i < n; i++) {
@@ -130,7 +139,7 @@ export function findMolecules(top: Topology, positions: Float64Array, box: Box |
       ofAtom[i] = k;
     }
   } else {
-    source = 'bonds';
+    source = top.bonds ? 'topology bonds' : 'bonds';
     // Connected components of the bond graph (union–find with path halving).
     const parent = Int32Array.from({ length: n }, (_, i) => i);
     const find = (i: number) => {

@@ -5,15 +5,21 @@ import { aliasFormula, MOLECULE_ALIASES, normalizeFormula } from './formula.js';
 import type { Molecules } from './molecules.js';
 
 /**
- * The selection language:
- *   Na, element Na          atoms of an element (or of a label the file uses, such as OW)
- *   type 3, type 1 2 5      LAMMPS atom types
- *   index 0:15, index 7     0-based atom indices, ranges inclusive (as in MDAnalysis)
- *   FSI, TFSI, PF6, BF4, ClO4, DFOB, OTf, H2O, …, mol:F2NO4S2
- *                           whole molecules of that formula (Hill order or any order)
+ * The selection language, with the keywords of MDAnalysis and VMD where they mean the same:
+ *   Na, element Na, element Na Cl   atoms of an element (or of a label or name the file uses, such as OW)
+ *   name OW, name OW HW1, name H*   atom names (a topology file's, or an XYZ file's labels); * ? [..] are wildcards
+ *   type 3, type 1 2 5, type 1:3    LAMMPS atom types
+ *   resname SOL, resname F*         residue names (GRO, PDB)
+ *   resid 12, resid 1:10, resid 1-10, resid 1 to 10
+ *                                   residue numbers (GRO, PDB); for a LAMMPS file, its molecule ids (as MDAnalysis)
+ *   mol 12, mol 1:10                molecule ids (LAMMPS mol), or mdpost's molecules numbered from 1
+ *   index 0:15, index 7             0-based atom indices, ranges inclusive (as in MDAnalysis)
+ *   FSI, TFSI, PF6, BF4, ClO4, DFOB, OTf, H2O, water, …, mol:F2NO4S2, molecule F2NO4S2, mol FSI
+ *                                   whole molecules of that formula (Hill order or any order)
  *   all, and, or, not, ( )
  * A selection of molecules only (e.g. "FSI", "FSI or TFSI", "not H2O") stands for the molecules'
  * centres of mass where that makes sense (MSD); everywhere else it stands for their atoms.
+ * Keywords are case-insensitive; names and residue names are compared as written.
  */
 export type SelectionNode =
   | { op: 'all' }
@@ -21,6 +27,8 @@ export type SelectionNode =
   | { op: 'type'; types: number[] }
   | { op: 'index'; from: number; to: number }
   | { op: 'molecule'; formula: string; label: string }
+  | { op: 'name' | 'resname'; patterns: string[] }
+  | { op: 'resid' | 'mol'; ranges: [number, number][] }
   | { op: 'not'; arg: SelectionNode }
   | { op: 'and' | 'or'; args: [SelectionNode, SelectionNode] };
 
@@ -34,11 +42,96 @@ export interface Selection {
   molecules: Int32Array | null;
 }
 
-const KEYWORDS = new Set(['and', 'or', 'not', 'all', 'element', 'type', 'index', 'molecule']);
+const OPERATORS = new Set(['and', 'or', 'not']);
+const TERM_KEYWORDS = ['all', 'element', 'name', 'type', 'resname', 'resid', 'mol', 'index', 'molecule'];
+const KEYWORDS = new Set([...OPERATORS, ...TERM_KEYWORDS]);
+const WHAT_THERE_IS = 'mdpost selects with element, name, type, resname, resid, mol, index, molecules by name or formula (FSI, H2O, mol:F2NO4S2), all, and, or, not';
+
+/** Keywords of MDAnalysis and VMD that mean something mdpost has under another word. */
+const SAY_INSTEAD: Record<string, string> = {
+  resnum: 'resid (residue numbers as the file writes them)',
+  residue: 'resid (residue numbers as the file writes them)',
+  resids: 'resid',
+  resnames: 'resname',
+  atomname: 'name',
+  names: 'name',
+  types: 'type',
+  atomtype: 'type',
+  elements: 'element',
+  bynum: 'index (0-based: bynum 1 is index 0)',
+  serial: 'index (0-based: serial 1 is index 0)',
+  id: 'index (0-based)',
+  ids: 'index (0-based)',
+  indices: 'index',
+  molnum: 'mol (molecules numbered from 1)',
+  molid: 'mol',
+  molindex: 'mol (molecules numbered from 1)',
+  fragment: 'mol (molecules numbered from 1)',
+  moltype: 'a molecule by name or formula (FSI, mol:F2NO4S2) or resname',
+  atom: 'name, or index',
+};
+
+/** Keywords of MDAnalysis and VMD that mdpost has nothing for, and why. */
+const NOT_SUPPORTED: [RegExp, string][] = [
+  [/^(segid|segname|segindex|segment|chain|chainid|chainids)$/, 'mdpost reads no segments or chains'],
+  [/^(protein|backbone|nucleic|nucleicacid|sidechain|nucleicbackbone|nucleicbase|nucleicsugar|backbonetype|helix|sheet|coil|alpha|beta|occupancy|altloc|icode|tempfactor|record_type|hydrogen|heavy)$/, 'mdpost has no keywords for proteins or PDB fields; use name, resname, element'],
+  [/^(around|within|sphzone|sphlayer|cyzone|cylayer|point|pbc|exwithin)$/, 'distance-based selections are not supported; the g(r) and shell analyses measure neighbours'],
+  [/^(byres|byresidue|same|bonded|global|group|fullgroup|prop|mass|charge|x|y|z|smarts|aromaticity|updating)$/, 'mdpost has no such keyword'],
+];
+
+/** Levenshtein distance, for "did you mean". */
+function editDistance(a: string, b: string): number {
+  const d = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    let prev = d[0];
+    d[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const cur = d[j];
+      d[j] = Math.min(d[j] + 1, d[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+      prev = cur;
+    }
+  }
+  return d[b.length];
+}
+
+/**
+ * Why a word is no keyword, when it looks like one: null when it may be an element or a label.
+ * Keywords are written in lower case (as MDAnalysis requires); names and labels rarely are.
+ */
+function notAKeyword(word: string, followedByValue: boolean): string | null {
+  if (!/^[a-z_]+$/.test(word)) return null;
+  const w = word;
+  if (SAY_INSTEAD[w]) return `"${word}" is not a keyword here: did you mean ${SAY_INSTEAD[w]}? (${WHAT_THERE_IS})`;
+  for (const [re, why] of NOT_SUPPORTED) if (re.test(w)) return `"${word}" is not supported: ${why} (${WHAT_THERE_IS})`;
+  if (!followedByValue) return null;
+  const near = TERM_KEYWORDS.filter((k) => editDistance(w, k) <= (k.length > 4 ? 2 : 1));
+  return `unknown keyword "${word}"${near.length > 0 ? `: did you mean ${near.join(' or ')}?` : ''} (${WHAT_THERE_IS})`;
+}
 
 function tokenize(text: string): string[] {
   const tokens = text.match(/\(|\)|[^\s()]+/g) ?? [];
   return tokens;
+}
+
+/** An fnmatch pattern (* ? [seq] [!seq], as MDAnalysis matches names) as a regular expression. */
+function globRegExp(pattern: string): RegExp {
+  let re = '';
+  for (let k = 0; k < pattern.length; k++) {
+    const c = pattern[k];
+    if (c === '*') re += '.*';
+    else if (c === '?') re += '.';
+    else if (c === '[') {
+      const close = pattern.indexOf(']', k + 2);
+      if (close < 0) re += '\\[';
+      else {
+        let body = pattern.slice(k + 1, close);
+        if (body.startsWith('!')) body = '^' + body.slice(1);
+        re += `[${body.replace(/\\/g, '\\\\')}]`;
+        k = close;
+      }
+    } else re += c.replace(/[.+^${}()|\\\]]/g, '\\$&');
+  }
+  return new RegExp(`^${re}$`);
 }
 
 export function parseSelection(text: string): SelectionNode {
@@ -49,6 +142,32 @@ export function parseSelection(text: string): SelectionNode {
   };
   const peek = () => tokens[k];
   const lower = (t: string | undefined) => t?.toLowerCase();
+  /** A token that can be a keyword's value: not a parenthesis, operator or keyword. */
+  const isValue = (t: string | undefined) => t !== undefined && t !== '(' && t !== ')' && !KEYWORDS.has(t.toLowerCase());
+  const values = (keyword: string, example: string): string[] => {
+    const out: string[] = [];
+    while (isValue(peek())) out.push(tokens[k++]);
+    if (out.length === 0) fail(`"${keyword}" needs ${example}`);
+    return out;
+  };
+  /** Numbers and inclusive ranges: 3, 1:10, 1-10, 1 to 10. */
+  const ranges = (keyword: string, example: string): [number, number][] => {
+    const out: [number, number][] = [];
+    while (k < tokens.length) {
+      const m = /^(\d+)(?:[:-](\d+))?$/.exec(tokens[k]);
+      if (!m) break;
+      k++;
+      let from = Number(m[1]), to = m[2] !== undefined ? Number(m[2]) : from;
+      if (m[2] === undefined && lower(peek()) === 'to' && /^\d+$/.test(tokens[k + 1] ?? '')) {
+        to = Number(tokens[k + 1]);
+        k += 2;
+      }
+      if (to < from) fail(`${keyword} range ${from}:${to} is empty`);
+      out.push([from, to]);
+    }
+    if (out.length === 0) fail(`"${keyword}" needs ${example}${isValue(peek()) ? `, not ${JSON.stringify(peek())}` : ''}`);
+    return out;
+  };
   const orExpr = (): SelectionNode => {
     let left = andExpr();
     while (lower(peek()) === 'or') {
@@ -72,9 +191,10 @@ export function parseSelection(text: string): SelectionNode {
     }
     return primary();
   };
+  const anyOf = (nodes: SelectionNode[]): SelectionNode => nodes.reduce((a, b) => ({ op: 'or', args: [a, b] }));
   const primary = (): SelectionNode => {
     const t = tokens[k++];
-    if (t === undefined) return fail('ends where a term was expected (an element, "type N", "index A:B", a molecule such as FSI, or "(")');
+    if (t === undefined) return fail('ends where a term was expected (an element, "name OW", "type N", "resname SOL", "index A:B", a molecule such as FSI, or "(")');
     if (t === '(') {
       const inner = orExpr();
       if (tokens[k++] !== ')') fail('a "(" is not closed');
@@ -83,41 +203,52 @@ export function parseSelection(text: string): SelectionNode {
     if (t === ')') return fail('unexpected ")"');
     const lt = t.toLowerCase();
     if (lt === 'all') return { op: 'all' };
-    if (lt === 'element') {
-      const name = tokens[k++];
-      if (!name || KEYWORDS.has(name.toLowerCase()) || name === '(' || name === ')') fail('"element" needs a name, e.g. "element Na"');
-      return { op: 'element', name: name! };
-    }
+    if (lt === 'element') return anyOf(values('element', 'a name, e.g. "element Na"').map((name) => ({ op: 'element', name })));
+    if (lt === 'name') return { op: 'name', patterns: values('name', 'atom names, e.g. "name OW" or "name H*"') };
+    if (lt === 'resname') return { op: 'resname', patterns: values('resname', 'residue names, e.g. "resname SOL"') };
+    if (lt === 'resid') return { op: 'resid', ranges: ranges('resid', 'residue numbers, e.g. "resid 12" or "resid 1:10"') };
     if (lt === 'type') {
+      if (isValue(peek()) && !/^\d/.test(peek()!)) fail(`"type" needs LAMMPS type numbers, e.g. "type 3" or "type 1:2"; for atom names write "name ${peek()}"`);
       const types: number[] = [];
-      while (k < tokens.length && /^\d+(:\d+)?$/.test(tokens[k])) {
-        const [a, b] = tokens[k++].split(':').map(Number);
-        for (let x = a; x <= (b ?? a); x++) types.push(x);
-      }
-      if (types.length === 0) fail('"type" needs LAMMPS type numbers, e.g. "type 3" or "type 1:2"');
+      for (const [a, b] of ranges('type', 'LAMMPS type numbers, e.g. "type 3" or "type 1:2"')) for (let x = a; x <= b; x++) types.push(x);
       return { op: 'type', types };
     }
     if (lt === 'index') {
-      const r = tokens[k++];
-      const m = r ? /^(\d+)(?::(\d+))?$/.exec(r) : null;
-      if (!m) return fail('"index" needs 0-based indices, e.g. "index 7" or "index 0:15" (inclusive)');
-      const from = Number(m[1]), to = m[2] !== undefined ? Number(m[2]) : from;
-      if (to < from) fail(`index range ${r} is empty`);
-      return { op: 'index', from, to };
+      const r = peek();
+      if (!r || !/^\d+(:\d+)?$/.test(r)) return fail('"index" needs 0-based indices, e.g. "index 7" or "index 0:15" (inclusive)');
+      const nodes: SelectionNode[] = [];
+      while (k < tokens.length && /^\d+(:\d+)?$/.test(tokens[k])) {
+        const [from, to = from] = tokens[k].split(':').map(Number);
+        if (to < from) fail(`index range ${tokens[k]} is empty`);
+        k++;
+        nodes.push({ op: 'index', from, to });
+      }
+      return anyOf(nodes);
     }
-    if (lt === 'molecule' || lt.startsWith('mol:')) {
-      const f = lt === 'molecule' ? tokens[k++] : t.slice(4);
+    if (lt === 'mol' && /^\d/.test(peek() ?? '')) return { op: 'mol', ranges: ranges('mol', 'molecule ids, e.g. "mol 12" or "mol 1:10"') };
+    if (lt === 'molecule' || lt === 'mol' || lt.startsWith('mol:')) {
+      const f = lt.startsWith('mol:') ? t.slice(4) : tokens[k++];
+      const alias = f ? aliasFormula(f) : null;
+      if (alias) return { op: 'molecule', formula: alias, label: f! };
       const formula = f ? normalizeFormula(f) : null;
-      if (!formula) fail(`${JSON.stringify(f ?? '')} is not a chemical formula (e.g. mol:F2NO4S2)`);
+      if (!formula) fail(`${JSON.stringify(f ?? '')} is not a chemical formula or molecule name (e.g. mol:F2NO4S2, FSI)`);
       return { op: 'molecule', formula: formula!, label: `mol:${formula}` };
     }
+    if (lt === 'water') return { op: 'molecule', formula: 'H2O', label: t };
     const alias = aliasFormula(t);
     if (alias) return { op: 'molecule', formula: alias, label: t };
     if (KEYWORDS.has(lt)) fail(`"${t}" where a term was expected`);
+    if (atomicNumber(t) === 0) {
+      const why = notAKeyword(t, isValue(peek()));
+      if (why) fail(why);
+    }
     return { op: 'element', name: t };
   };
   const tree = orExpr();
-  if (k < tokens.length) fail(`unexpected ${JSON.stringify(tokens[k])} after a complete selection`);
+  if (k < tokens.length) {
+    const t = tokens[k];
+    fail(`unexpected ${JSON.stringify(t)} after a complete selection${t === ')' ? '' : ' (join terms with "and" or "or")'}`);
+  }
   return tree;
 }
 
@@ -135,18 +266,28 @@ function onlyMolecules(node: SelectionNode): boolean {
   }
 }
 
-function needsMolecules(node: SelectionNode): boolean {
+function needsMolecules(node: SelectionNode, top: Topology | null = null): boolean {
   switch (node.op) {
     case 'molecule':
       return true;
+    case 'mol':
+      return !top?.molIds;
     case 'not':
-      return needsMolecules(node.arg);
+      return needsMolecules(node.arg, top);
     case 'and':
     case 'or':
-      return needsMolecules(node.args[0]) || needsMolecules(node.args[1]);
+      return needsMolecules(node.args[0], top) || needsMolecules(node.args[1], top);
     default:
       return false;
   }
+}
+
+/** The operators a selection uses, to say what the file has when it matches nothing. */
+function opsOf(node: SelectionNode, out = new Set<SelectionNode['op']>()): Set<SelectionNode['op']> {
+  out.add(node.op);
+  if (node.op === 'not') opsOf(node.arg, out);
+  else if (node.op === 'and' || node.op === 'or') node.args.forEach((a) => opsOf(a, out));
+  return out;
 }
 
 export interface SelectionContext {
@@ -156,8 +297,21 @@ export interface SelectionContext {
 }
 
 /** Does this selection need molecules (so the caller can compute them once)? */
-export function selectionNeedsMolecules(text: string): boolean {
-  return needsMolecules(parseSelection(text));
+export function selectionNeedsMolecules(text: string, top: Topology | null = null): boolean {
+  return needsMolecules(parseSelection(text), top);
+}
+
+const NO_NAMES = 'give --topology with a GRO or PDB file (or a LAMMPS data file with type labels)';
+
+/** What to say when a selection asks for something the file does not have. */
+function missing(text: string, what: string, top: Topology, how: string): never {
+  const has = top.types && !top.elements ? 'LAMMPS types ("type 3")' : top.elements ? 'elements' : null;
+  throw new InputError(`selection ${JSON.stringify(text)}: the file has no ${what}${has ? ` (it has ${has})` : ''}; ${how}`);
+}
+
+function inRanges(v: number, ranges: [number, number][]): boolean {
+  for (const [a, b] of ranges) if (v >= a && v <= b) return true;
+  return false;
 }
 
 /** Evaluate a selection against a system; an empty result is an error listing what there is. */
@@ -174,16 +328,60 @@ export function select(text: string, ctx: SelectionContext): Selection {
       case 'element': {
         if (!top.elements) {
           throw new InputError(
-            `selection ${JSON.stringify(text)}: the file has no element names (only LAMMPS types); select with "type N" or give --type-map, e.g. --type-map 1=Na,2=O`,
+            top.types
+              ? `selection ${JSON.stringify(text)}: the file has no element names (only LAMMPS types); select with "type N" or give --type-map, e.g. --type-map 1=Na,2=O, or --topology with the LAMMPS data file`
+              : `selection ${JSON.stringify(text)}: the file has no element names; give --topology with a GRO, PDB or LAMMPS data file`,
           );
         }
         const z = atomicNumber(node.name);
-        const want = z > 0 ? symbolOf(z) : node.name;
-        for (let i = 0; i < n; i++) if (top.elements[i] === want) mask[i] = 1;
+        if (z > 0) {
+          const want = symbolOf(z);
+          for (let i = 0; i < n; i++) if (top.elements[i] === want) mask[i] = 1;
+        } else {
+          // A label that is no element (OW, MW): the atoms labelled or named so.
+          const names = top.names;
+          for (let i = 0; i < n; i++) if (top.elements[i] === node.name || (names && names[i] === node.name)) mask[i] = 1;
+        }
+        break;
+      }
+      case 'name':
+      case 'resname': {
+        const values = node.op === 'name' ? top.names : top.resnames;
+        if (!values) {
+          if (node.op === 'name') missing(text, 'atom names', top, NO_NAMES);
+          missing(text, 'residue names', top, 'give --topology with a GRO or PDB file, or select molecules by name or formula (FSI, H2O, mol:F2NO4S2)');
+        }
+        const res = node.patterns.map(globRegExp);
+        const memo = new Map<string, boolean>();
+        for (let i = 0; i < n; i++) {
+          const v = values![i];
+          let hit = memo.get(v);
+          if (hit === undefined) {
+            hit = res.some((re) => re.test(v));
+            memo.set(v, hit);
+          }
+          if (hit) mask[i] = 1;
+        }
+        break;
+      }
+      case 'resid': {
+        // Without residues, a LAMMPS file's molecule ids are its residues (as MDAnalysis reads them).
+        const ids = top.resids ?? top.molIds;
+        if (!ids) missing(text, 'residue numbers', top, 'give --topology with a GRO, PDB or LAMMPS data file, or select molecules with "mol N"');
+        for (let i = 0; i < n; i++) if (inRanges(ids![i], node.ranges)) mask[i] = 1;
+        break;
+      }
+      case 'mol': {
+        if (top.molIds) {
+          for (let i = 0; i < n; i++) if (inRanges(top.molIds[i], node.ranges)) mask[i] = 1;
+        } else {
+          const mols = ctx.molecules();
+          for (let i = 0; i < n; i++) if (inRanges(mols.ofAtom[i] + 1, node.ranges)) mask[i] = 1;
+        }
         break;
       }
       case 'type': {
-        if (!top.types) throw new InputError(`selection ${JSON.stringify(text)}: the file has no LAMMPS types`);
+        if (!top.types) throw new InputError(`selection ${JSON.stringify(text)}: the file has no LAMMPS types; give --topology with the LAMMPS data file, or select by element or name`);
         const want = new Set(node.types);
         for (let i = 0; i < n; i++) if (want.has(top.types[i])) mask[i] = 1;
         break;
@@ -218,7 +416,7 @@ export function select(text: string, ctx: SelectionContext): Selection {
   const mask = evalNode(tree);
   const atoms: number[] = [];
   for (let i = 0; i < n; i++) if (mask[i]) atoms.push(i);
-  if (atoms.length === 0) throw new InputError(`selection ${JSON.stringify(text)} matches nothing; ${describeContents(ctx, needsMolecules(tree))}`);
+  if (atoms.length === 0) throw new InputError(`selection ${JSON.stringify(text)} matches nothing; ${describeContents(ctx, needsMolecules(tree), opsOf(tree))}`);
   const kind = onlyMolecules(tree) ? 'molecules' : 'atoms';
   let molecules: Int32Array | null = null;
   if (kind === 'molecules') {
@@ -230,13 +428,37 @@ export function select(text: string, ctx: SelectionContext): Selection {
   return { text, atoms: Int32Array.from(atoms), kind, molecules };
 }
 
+/** "OW (332), HW1 (332), …": values with their counts, in order of appearance or (byCount) most frequent first. */
+function countList(values: Iterable<string | number>, max = 12, byCount = false): string {
+  const counts = new Map<string | number, number>();
+  for (const v of values) counts.set(v, (counts.get(v) ?? 0) + 1);
+  const entries = [...counts];
+  if (byCount) entries.sort((a, b) => b[1] - a[1]);
+  const list = entries.slice(0, max).map(([k, v]) => `${k} (${v})`);
+  if (counts.size > max) list.push(`… ${counts.size - max} more`);
+  return list.join(', ');
+}
+
+function span(values: ArrayLike<number>): string {
+  let lo = Infinity, hi = -Infinity;
+  for (let i = 0; i < values.length; i++) {
+    lo = Math.min(lo, values[i]);
+    hi = Math.max(hi, values[i]);
+  }
+  return lo === hi ? `${lo}` : `${lo}–${hi}`;
+}
+
 /** "the file has Na (16), O (464), …; molecules: F2NO4S2 (FSI) ×16, H2O ×400" */
-export function describeContents(ctx: SelectionContext, withMolecules: boolean): string {
+export function describeContents(ctx: SelectionContext, withMolecules: boolean, ops: Set<SelectionNode['op']> = new Set()): string {
   const top = ctx.topology;
-  const counts = new Map<string, number>();
-  if (top.elements) for (const e of top.elements) counts.set(e, (counts.get(e) ?? 0) + 1);
-  else if (top.types) for (const t of top.types) counts.set(`type ${t}`, (counts.get(`type ${t}`) ?? 0) + 1);
-  let text = `the file has ${[...counts].map(([k, v]) => `${k} (${v})`).join(', ')}`;
+  let text: string;
+  if (top.elements) text = `the file has ${countList(top.elements, Infinity)}`;
+  else if (top.types) text = `the file has ${countList(Array.from(top.types, (t) => `type ${t}`), Infinity)}`;
+  else text = 'the file names no elements';
+  if (ops.has('name') && top.names) text += `; names ${countList(top.names, 12, true)}`;
+  if (ops.has('resname') && top.resnames) text += `; residues ${countList(top.resnames, 12, true)} (atoms)`;
+  if (ops.has('resid') && (top.resids ?? top.molIds)) text += `; ${top.resids ? 'residue numbers' : 'molecule ids'} ${span((top.resids ?? top.molIds)!)}`;
+  if (ops.has('mol') && top.molIds) text += `; molecule ids ${span(top.molIds)}`;
   if (withMolecules) {
     const mols = ctx.molecules();
     const byFormula = new Map<string, number>();
@@ -244,6 +466,7 @@ export function describeContents(ctx: SelectionContext, withMolecules: boolean):
     const names = new Map(Object.entries(MOLECULE_ALIASES).map(([alias, v]) => [v.formula, alias]));
     const list = [...byFormula].sort((a, b) => b[1] - a[1]).map(([f, c]) => `${f}${names.has(f) && names.get(f) !== f ? ` (${names.get(f)})` : ''} ×${c}`);
     text += `; molecules (from ${mols.source}): ${list.slice(0, 12).join(', ')}${list.length > 12 ? ', …' : ''}`;
+    if (ops.has('mol') && !top.molIds) text += ` (numbered 1–${mols.count})`;
   }
   return text;
 }

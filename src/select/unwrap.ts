@@ -1,7 +1,70 @@
-import { inverseMatrix, sameCell, type Box } from '../model/box.js';
+import { inverseMatrix, perpendicularWidths, sameCell, type Box } from '../model/box.js';
 import type { Frame } from '../model/frame.js';
 
-export type UnwrapMode = 'unwrapped columns' | 'image flags' | 'minimum-image jumps' | 'none (no cell)';
+export type UnwrapMode = 'unwrapped columns' | 'image flags' | 'minimum-image jumps' | 'as stored (continuous)' | 'none (no cell)';
+
+/**
+ * How to make trajectories continuous (`--unwrap`): `auto` takes the best the file offers;
+ * `images` requires image flags; `jumps` unwraps by minimum image whatever the file's columns
+ * say (for coordinates labelled unwrapped that are not); `none` takes the coordinates as
+ * already continuous (CP2K and many AIMD codes write them so).
+ */
+export type UnwrapChoice = 'auto' | 'images' | 'jumps' | 'none';
+export const UNWRAP_CHOICES: readonly UnwrapChoice[] = ['auto', 'images', 'jumps', 'none'];
+
+/**
+ * What unwrapping saw that could make an MSD wrong (added up over slices):
+ *  - `nearHalf`: steps (per atom and axis, among `jumpSteps` unwrapped by minimum image) of more
+ *    than 0.35 of the cell width: with frames that far apart, some steps of more than half a cell
+ *    are indistinguishable from shorter ones the other way, and are folded back;
+ *  - `claimedJumps`: steps of coordinates given as continuous (unwrapped columns, `--unwrap
+ *    none`) of at least half the cell width, and `outside`: such coordinates found more than a
+ *    quarter of the cell outside it. Wrapped coordinates under an unwrapped label jump by a cell
+ *    width at every crossing and never leave the cell (MD codes rewrap atoms that strayed at
+ *    most a neighbour-list skin out); truly continuous ones that jump (frames stored far apart) do;
+ *  - `flips`: frames where the cell jumped to an equivalent one (LAMMPS `fix deform … flip yes`),
+ *    which image flags do not survive: those steps were unwrapped by minimum image.
+ */
+export interface UnwrapChecks {
+  jumpSteps: number;
+  nearHalf: number;
+  firstNearHalf: StepNote | null;
+  continuousSteps: number;
+  claimedJumps: number;
+  outside: number;
+  firstClaimedJump: StepNote | null;
+  flips: number[];
+  /** Frames whose cell differs from the first (NpT), with the coordinates given as unwrapped columns. */
+  unwrappedColumnsInChangingCell: boolean;
+}
+
+export interface StepNote {
+  frame: number;
+  atom: number;
+  /** Length of the step along the cell axis, and the cell's width there, Å. */
+  stepA: number;
+  widthA: number;
+}
+
+export function noChecks(): UnwrapChecks {
+  return { jumpSteps: 0, nearHalf: 0, firstNearHalf: null, continuousSteps: 0, claimedJumps: 0, outside: 0, firstClaimedJump: null, flips: [], unwrappedColumnsInChangingCell: false };
+}
+
+/** The checks of two consecutive ranges of frames. */
+export function addChecks(a: UnwrapChecks, b: UnwrapChecks): UnwrapChecks {
+  const first = (x: StepNote | null, y: StepNote | null) => (x && (!y || x.frame <= y.frame) ? x : y);
+  return {
+    jumpSteps: a.jumpSteps + b.jumpSteps,
+    nearHalf: a.nearHalf + b.nearHalf,
+    firstNearHalf: first(a.firstNearHalf, b.firstNearHalf),
+    continuousSteps: a.continuousSteps + b.continuousSteps,
+    claimedJumps: a.claimedJumps + b.claimedJumps,
+    outside: a.outside + b.outside,
+    firstClaimedJump: first(a.firstClaimedJump, b.firstClaimedJump),
+    flips: [...new Set([...a.flips, ...b.flips])].sort((x, y) => x - y),
+    unwrappedColumnsInChangingCell: a.unwrappedColumnsInChangingCell || b.unwrappedColumnsInChangingCell,
+  };
+}
 
 /** Everything an Unwrapper carries from one frame to the next: enough to continue elsewhere. */
 export interface UnwrapState {
@@ -9,10 +72,14 @@ export interface UnwrapState {
   prevX: Float64Array;
   prevImages: Int32Array;
   prevHadImages: boolean;
+  prevBox: Box | null;
   started: boolean;
   firstBox: Box | null;
   cellChanged: boolean;
 }
+
+/** A step of more than this fraction of the cell makes minimum-image unwrapping ambiguous. */
+export const NEAR_HALF_CELL = 0.35;
 
 /**
  * Continuous ("unwrapped") trajectories of all atoms, frame by frame, from the best the file
@@ -27,6 +94,8 @@ export interface UnwrapState {
  * (2020)). From the first change of cell on, every frame is therefore unwrapped incrementally
  * from the previous one, with the current cell (their "toroidal" scheme); image flags, where
  * present, then only count the crossings: u(t) = u(t−1) + d + (n(t) − n(t−1))·H(t).
+ * A cell that jumps to an equivalent one (a LAMMPS box flip) remaps image flags without any
+ * atom moving: that step is unwrapped by minimum image instead.
  * Jumps assume no atom moves more than half a cell between stored frames; image flags have no
  * such limit. The mode may change from frame to frame (LAMMPS dumps may change their columns).
  */
@@ -35,6 +104,7 @@ export class Unwrapper {
   private readonly prevX: Float64Array;
   private readonly prevImages: Int32Array;
   private prevHadImages = false;
+  private prevBox: Box | null = null;
   private started = false;
   private firstBox: Box | null = null;
   private cellChanged = false;
@@ -42,8 +112,12 @@ export class Unwrapper {
   private invOf: Box | null = null;
   /** How frames were unwrapped, for the report. */
   readonly modes = new Set<UnwrapMode>();
+  checks: UnwrapChecks = noChecks();
 
-  constructor(readonly natoms: number) {
+  constructor(
+    readonly natoms: number,
+    readonly choice: UnwrapChoice = 'auto',
+  ) {
     this.u = new Float64Array(3 * natoms);
     this.prevX = new Float64Array(3 * natoms);
     this.prevImages = new Int32Array(3 * natoms);
@@ -57,17 +131,21 @@ export class Unwrapper {
     const box = frame.box;
     if (box && this.firstBox && !this.cellChanged && !sameCell(box, this.firstBox)) this.cellChanged = true;
     if (box && !this.firstBox) this.firstBox = box;
-    const images = frame.images;
-    if (frame.unwrapped) {
-      this.modes.add('unwrapped columns');
+    const images = this.choice === 'auto' || this.choice === 'images' ? frame.images : null;
+    const flipped = this.started && box !== null && this.prevBox !== null && isFlip(this.prevBox, box);
+    if (flipped) this.checks.flips.push(frame.index);
+    if ((this.choice === 'auto' && frame.unwrapped) || this.choice === 'none') {
+      this.modes.add(frame.unwrapped && this.choice === 'auto' ? 'unwrapped columns' : 'as stored (continuous)');
+      if (this.started && box) this.checkContinuous(x, box, frame.index);
+      if (frame.unwrapped && this.cellChanged) this.checks.unwrappedColumnsInChangingCell = true;
       u.set(x.subarray(0, n3));
     } else if (!box) {
       this.modes.add('none (no cell)');
       u.set(x.subarray(0, n3));
-    } else if (images && (!this.started || !this.cellChanged)) {
+    } else if (images && !flipped && (!this.started || !this.cellChanged)) {
       this.modes.add('image flags');
       addImages(u, x, images, this.natoms, box);
-    } else if (images && this.prevHadImages) {
+    } else if (images && this.prevHadImages && !flipped) {
       this.modes.add('image flags');
       const m = box.matrix;
       const p = this.prevX, pi = this.prevImages;
@@ -81,11 +159,14 @@ export class Unwrapper {
       u.set(x.subarray(0, n3));
     } else {
       this.modes.add('minimum-image jumps');
-      jumpUnwrap(u, this.prevX, x, this.natoms, box, this.inverse(box));
+      jumpUnwrap(u, this.prevX, x, this.natoms, box, this.inverse(box), this.checks, frame.index);
+      // After a flip, image flags count crossings from the new cell on.
+      if (flipped) this.cellChanged = true;
     }
     this.prevX.set(x.subarray(0, n3));
     this.prevHadImages = images !== null && !frame.unwrapped;
     if (this.prevHadImages) this.prevImages.set(images!.subarray(0, n3));
+    this.prevBox = box;
     this.started = true;
     return u;
   }
@@ -97,6 +178,7 @@ export class Unwrapper {
       prevX: this.prevX.slice(),
       prevImages: this.prevImages.slice(),
       prevHadImages: this.prevHadImages,
+      prevBox: this.prevBox,
       started: this.started,
       firstBox: this.firstBox,
       cellChanged: this.cellChanged,
@@ -109,6 +191,7 @@ export class Unwrapper {
     this.prevX.set(st.prevX);
     this.prevImages.set(st.prevImages);
     this.prevHadImages = st.prevHadImages;
+    this.prevBox = st.prevBox;
     this.started = st.started;
     this.firstBox = st.firstBox;
     this.cellChanged = st.cellChanged;
@@ -121,6 +204,40 @@ export class Unwrapper {
     }
     return this.inv;
   }
+
+  /** Coordinates given as continuous should not step by half a cell between frames. */
+  private checkContinuous(x: Float64Array, box: Box, frame: number): void {
+    const inv = this.inverse(box);
+    const p = this.prevX;
+    const widths = perpendicularWidths(box);
+    const o = box.origin;
+    const ch = this.checks;
+    for (let j = 0; j < 3 * this.natoms; j += 3) {
+      const dx = x[j] - p[j], dy = x[j + 1] - p[j + 1], dz = x[j + 2] - p[j + 2];
+      const rx = x[j] - o[0], ry = x[j + 1] - o[1], rz = x[j + 2] - o[2];
+      for (let k = 0; k < 3; k++) {
+        const s = dx * inv[k] + dy * inv[3 + k] + dz * inv[6 + k];
+        if (Math.abs(s) >= 0.5) {
+          ch.claimedJumps++;
+          if (!ch.firstClaimedJump) ch.firstClaimedJump = { frame, atom: j / 3, stepA: Math.abs(s) * widths[k], widthA: widths[k] };
+        }
+        const f = rx * inv[k] + ry * inv[3 + k] + rz * inv[6 + k];
+        if (f < -0.25 || f > 1.25) ch.outside++;
+      }
+    }
+    ch.continuousSteps += 3 * this.natoms;
+  }
+}
+
+/**
+ * A cell that jumped to an equivalent one rather than deformed: a tilt changed by a sizeable
+ * part of the cell in one frame (a box flip changes it by a whole box length; NpT moves a cell
+ * by a fraction of a percent between frames).
+ */
+export function isFlip(a: Box, b: Box): boolean {
+  const limit = 0.3 * Math.min(...perpendicularWidths(a));
+  for (const k of [3, 6, 7]) if (Math.abs(b.matrix[k] - a.matrix[k]) > limit) return true;
+  return false;
 }
 
 /** u = x + n·H. */
@@ -134,17 +251,46 @@ function addImages(u: Float64Array, x: Float64Array, img: Int32Array, n: number,
   }
 }
 
-/** u ← u + mic(x − prev): the minimum image of the step by rounding its fractional components. */
-export function jumpUnwrap(u: Float64Array, prev: Float64Array, x: Float64Array, n: number, box: Box, inv: Float64Array): void {
+/**
+ * u ← u + mic(x − prev): the minimum image of the step by rounding its fractional components,
+ * counting the steps that come near half the cell (see UnwrapChecks).
+ */
+export function jumpUnwrap(u: Float64Array, prev: Float64Array, x: Float64Array, n: number, box: Box, inv: Float64Array, checks?: UnwrapChecks, frame = 0): void {
   const m = box.matrix;
   const [pa, pb, pc] = box.pbc;
+  let near = 0;
+  let firstNear = -1;
+  let firstAxis = 0;
+  let firstLength = 0;
   for (let j = 0; j < 3 * n; j += 3) {
     const dx = x[j] - prev[j], dy = x[j + 1] - prev[j + 1], dz = x[j + 2] - prev[j + 2];
-    const sa = pa ? Math.round(dx * inv[0] + dy * inv[3] + dz * inv[6]) : 0;
-    const sb = pb ? Math.round(dx * inv[1] + dy * inv[4] + dz * inv[7]) : 0;
-    const sc = pc ? Math.round(dx * inv[2] + dy * inv[5] + dz * inv[8]) : 0;
+    const fa = dx * inv[0] + dy * inv[3] + dz * inv[6];
+    const fb = dx * inv[1] + dy * inv[4] + dz * inv[7];
+    const fc = dx * inv[2] + dy * inv[5] + dz * inv[8];
+    const sa = pa ? Math.round(fa) : 0;
+    const sb = pb ? Math.round(fb) : 0;
+    const sc = pc ? Math.round(fc) : 0;
+    const ra = Math.abs(fa - sa), rb = Math.abs(fb - sb), rc = Math.abs(fc - sc);
+    const worst = ra > rb ? (ra > rc ? 0 : 2) : rb > rc ? 1 : 2;
+    const r = worst === 0 ? ra : worst === 1 ? rb : rc;
+    if (r > NEAR_HALF_CELL) {
+      near++;
+      if (firstNear < 0) {
+        firstNear = j / 3;
+        firstAxis = worst;
+        firstLength = r;
+      }
+    }
     u[j] += dx - (sa * m[0] + sb * m[3] + sc * m[6]);
     u[j + 1] += dy - (sa * m[1] + sb * m[4] + sc * m[7]);
     u[j + 2] += dz - (sa * m[2] + sb * m[5] + sc * m[8]);
+  }
+  if (checks) {
+    checks.jumpSteps += n;
+    checks.nearHalf += near;
+    if (firstNear >= 0 && !checks.firstNearHalf) {
+      const width = perpendicularWidths(box)[firstAxis];
+      checks.firstNearHalf = { frame, atom: firstNear, stepA: firstLength * width, widthA: width };
+    }
   }
 }

@@ -12,6 +12,7 @@ import type { Topology } from '../model/frame.js';
 import type { RawOptions } from '../pipeline/options.js';
 import { readerOptions } from '../pipeline/plan.js';
 import { readSpecFromOptions, specFromOptions } from '../pipeline/spec.js';
+import { resolveTopology } from '../pipeline/topology.js';
 import { documentJson, documentOf, section, sectionsOf, type AnalysisDocument } from '../report/document.js';
 import { analyzeFile } from '../run/analyze-file.js';
 import { MOLECULE_ALIASES } from '../select/formula.js';
@@ -96,7 +97,12 @@ export async function startViewer(opts: ViewOptions): Promise<ViewServer> {
     break;
   }
   if (!top) throw new InputError(`${opts.file}: no complete frame to show`);
-  const topology = top;
+  // With a topology file (--topology), its names, residues, elements and bonds, checked against the trajectory.
+  const resolved = await resolveTopology({ file: opts.file, read }, top);
+  const topology = resolved.topology;
+  if (!topology.elements && !topology.types) {
+    throw new InputError(`${opts.file}: the file says nothing of its atoms (no elements, names or types); give --topology with a GRO, PDB or LAMMPS data file`);
+  }
   // A given analysis must be of this trajectory: checked before the long work of reading all frames.
   let analysis: AnalysisDocument | null = null;
   if (opts.analysisFile) {
@@ -104,7 +110,7 @@ export async function startViewer(opts: ViewOptions): Promise<ViewServer> {
     checkAnalysisAtoms(analysis, opts.analysisFile, opts.file, natoms);
   }
   let mols: Molecules | null = null;
-  const molecules = () => (mols ??= findMolecules(topology, firstPositions, firstBox));
+  const molecules = () => (mols ??= findMolecules(topology, firstPositions, firstBox, resolved.molIdsFrom === 'topology file' ? 'topology mol ids' : 'mol column'));
   const ctx = { topology, molecules };
   const highlightText = opts.highlight ?? defaultHighlight(topology);
   const highlight = select(highlightText, ctx).atoms;
@@ -112,7 +118,7 @@ export async function startViewer(opts: ViewOptions): Promise<ViewServer> {
   const shellAtoms = select(shellText, ctx).atoms;
 
   // The analysis beside the viewer: given (read above), or run now on the same file.
-  const notes: string[] = [];
+  const notes: string[] = [...resolved.notes];
   if (!analysis && opts.analyze !== false) {
     const asked = { ...opts.read, rdf: [`${highlightText},${shellText}`] };
     try {

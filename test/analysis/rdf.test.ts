@@ -181,9 +181,37 @@ describe('g(r) normalisation', () => {
     expect(merged.volumeSumA3).toBeCloseTo(whole.state.volumeSumA3, 9);
   });
 
-  it('refuses r_max beyond half the smallest cell width', () => {
+  it('counts a frame whose cell is narrower than twice r_max only up to half its smallest width', () => {
     const acc = new RdfAccumulator(range(2), range(2), 8, 10);
-    expect(() => acc.add(new Float64Array(6), orthorhombicBox(20, 15, 20))).toThrow(/exceeds half the cell's smallest width \(7.5000 Å\)/);
+    acc.add(new Float64Array(6), orthorhombicBox(20, 15, 20));
+    expect(acc.state.reachA).toBe(7.5);
+  });
+});
+
+describe('a cell that shrinks during the run (NpT)', () => {
+  it('counts pairs up to half the smallest cell in the frames where r_max no longer fits, and reports g(r) up to there, with a note', () => {
+    // r_max from the first frame (half of 16 Å); later frames shrink to 14 Å: 7 Å is the reach.
+    const A = Int32Array.from({ length: 40 }, (_, i) => i), B = Int32Array.from({ length: 120 }, (_, i) => i);
+    const sides = [16, 15, 14, 15.5, 14.5, 16];
+    const frames = sides.map((L, k) => ({ box: orthorhombicBox(L, L, L), p: randomPositions(120, orthorhombicBox(L, L, L), 50 + k) }));
+    const shrinking = new RdfAccumulator(A, B, 8, 200);
+    const fitting = new RdfAccumulator(A, B, 7, 175); // the same 0.04 Å bins, to 7 Å
+    for (const f of frames) {
+      shrinking.add(f.p, f.box);
+      fitting.add(f.p, f.box);
+    }
+    expect(shrinking.state.reachA).toBe(maxRmax(orthorhombicBox(14, 14, 14)));
+    const g = finishRdf(shrinking.state), ref = finishRdf(fitting.state);
+    expect(g.bins).toBe(175);
+    expect(g.rmaxA).toBeCloseTo(7, 12);
+    expect(Array.from(g.g)).toEqual(Array.from(ref.g));
+    expect(Array.from(g.cn)).toEqual(Array.from(ref.cn));
+    expect(g.notes.join('\n')).toMatch(/r_max reduced from 8\.00 to 7\.00 Å: the cell shrank during the run \(NpT\)/);
+    // Merged states keep the smaller reach.
+    const wide = new RdfAccumulator(A, B, 8, 200);
+    wide.add(frames[0].p, frames[0].box);
+    expect(wide.state.reachA).toBe(8);
+    expect(mergeRdfStates(wide.state, shrinking.state).reachA).toBe(7);
   });
 });
 

@@ -86,8 +86,22 @@ describe('mdpost batch', () => {
     expect(forced.stderr).not.toMatch(/up to date/);
   });
 
-  it('shards 1/3, 2/3, 3/3 merged give the summary of the single run', () => {
+  it('each run has a folder named for its label, and summary.html is a table linking each report, with the Arrhenius plot and every run\'s MSD', () => {
+    for (const id of ['dump-300-K', 'xyz-330-K', 'dump-in-3-parts']) expect(existsSync(join(out, id, 'index.html')), id).toBe(true);
+    const html = readFileSync(join(out, 'summary.html'), 'utf8');
+    expect(html).toMatch(/<table><tr><th>label<\/th><th>T \(K\)<\/th><th>D\(Na\) Å²\/ns<\/th>/);
+    expect(html).toContain('<a href="dump-300-K/index.html">dump 300 K</a>');
+    expect(html).toMatch(/<td>broken<\/td><td>340<\/td><td colspan="\d+" class="failed">FAILED: /);
+    expect(html).toContain('Mean squared displacement of every run');
+    expect(html).toContain('Arrhenius plot');
+    expect(existsSync(join(out, 'msd-all-runs.svg'))).toBe(true);
+  });
+
+  it('shards 1/3, 2/3, 3/3 merged give the summary of the single run; a shard reports only its own runs', () => {
     for (const i of [1, 2, 3]) mdpost(['batch', join(dir, 'job.json'), '--shard', `${i}/3`, '--out', join(dir, `shard-${i}`), '--workers', '1']);
+    // Shard 1 of 3 runs entries 1 and 4 of the job (dump 300 K and part 2 of the split file).
+    const own = summary(join(dir, 'shard-1')).rows.map((r: { label: string; status: string }) => [r.label, r.status]);
+    expect(own).toEqual([['dump 300 K', 'ok']]);
     const merged = mdpost(['merge', join(dir, 'shard-1'), join(dir, 'shard-2'), join(dir, 'shard-3'), '--out', join(dir, 'merged')]);
     expect(merged.code).toBe(3); // the broken file is still broken
     expect(summary(join(dir, 'merged'))).toEqual(summary(out));

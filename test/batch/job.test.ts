@@ -15,7 +15,7 @@ function folder(): string {
 }
 
 describe('job files', () => {
-  it('expand globs in order, merge defaults with per-run options, and split a file into parts', async () => {
+  it('expand globs in order, merge defaults with per-run options, and split a file into parts; folders named for labels, else paths', async () => {
     const dir = folder();
     const job = {
       defaults: { msd: ['Na'], rdf: ['Na,O'], timestep: '1fs' },
@@ -31,9 +31,9 @@ describe('job files', () => {
       'runs_T300_dump.lammpstrj',
       'runs_T350_dump.lammpstrj',
       'runs_T400_dump.lammpstrj',
-      'big.lammpstrj.part-1-of-3',
-      'big.lammpstrj.part-2-of-3',
-      'big.lammpstrj.part-3-of-3',
+      'big.part-1-of-3',
+      'big.part-2-of-3',
+      'big.part-3-of-3',
     ]);
     expect(entries[0].spec).toMatchObject({ analyses: { msd: { selections: ['Na'] }, rdf: { pairs: [['Na', 'O']] } }, read: { timestepPs: 0.001 } });
     expect(entries[0].label).toBe('runs/T300/dump.lammpstrj');

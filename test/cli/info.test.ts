@@ -31,9 +31,14 @@ describe('mdpost info', () => {
     expect(Object.keys(j.box)).toEqual(['a', 'b', 'c', 'alpha', 'beta', 'gamma', 'volume']);
   });
 
-  it('--timestep multiplies the step numbers; --dt overrides everything', () => {
-    expect(JSON.parse(mdpost(['info', tri, '--json', '--timestep', '2fs']).stdout).dt_ps).toBeCloseTo(0.2, 12);
-    expect(JSON.parse(mdpost(['info', tri, '--json', '--dt', '1ns']).stdout).dt_ps).toBe(1000);
+  it('--timestep multiplies the step numbers and --dt gives the time between frames, but neither may contradict the file\'s own times', () => {
+    // tri's ITEM: TIME says 0.1 ps between frames, 100 steps apart.
+    expect(JSON.parse(mdpost(['info', tri, '--json', '--timestep', '1fs']).stdout).dt_ps).toBeCloseTo(0.1, 12);
+    const wrong = mdpost(['info', tri, '--json', '--timestep', '2fs']);
+    expect(wrong.code).toBe(2);
+    expect(wrong.stderr).toMatch(/--timestep 2 fs × 100 steps gives 0\.2 ps between frames, but the file's own times say 0\.1 ps/);
+    const plain = tempFile('no-times.xyz', '1\n\nH 0 0 0\n1\n\nH 1 1 1\n');
+    expect(JSON.parse(mdpost(['info', plain, '--json', '--dt', '50ps']).stdout).dt_ps).toBe(50);
   });
 
   it('warns on stderr about a cut-off last frame and counts the complete ones', () => {

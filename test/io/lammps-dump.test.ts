@@ -67,12 +67,16 @@ describe('LAMMPS dump written by LAMMPS (test/fixtures/io/lammps, see in.make-fi
     }
   });
 
-  it('prefers unwrapped columns when wrapped ones are present too, in any column order', async () => {
+  it('prefers wrapped coordinates with image flags when unwrapped columns are present too, in any column order', async () => {
+    // Image flags keep more digits than xu (a larger number to the same precision) and, in a
+    // changing cell, are unwrapped step by step instead of folding the box fluctuations in.
     const { frames, reader } = await readAll(lammps('ortho-mixed.lammpstrj'));
-    expect(frames[0].unwrapped).toBe(true);
-    expect(frames[0].images).toBeNull();
+    expect(frames[0].unwrapped).toBe(false);
+    expect(frames[0].images).not.toBeNull();
     // first atom line: z y x type xu ix yu iy zu iz id mass = 0.706126 9.66019 10.5697 1 30.5697 1 9.66019 0 16.7061 1 1 22.9898
-    expect(pos(frames[0], 0)).toEqual([30.5697, 9.66019, 16.7061]);
+    expect(pos(frames[0], 0)).toEqual([10.5697, 9.66019, 0.706126]);
+    const u = unwrapWithImages(frames[0]);
+    expect([u[0], u[1], u[2]].map((x) => Number(x.toPrecision(6)))).toEqual([30.5697, 9.66019, 16.7061]);
     expect(reader.topology!.masses![0]).toBe(22.9898);
   });
 });
@@ -105,9 +109,9 @@ describe.skipIf(!HAVE_SHARED)('LAMMPS dumps from other projects (../shared/fixtu
   it('detect_best_pos_repr.lammpstrj: the column set and the atom count change between frames', async () => {
     const { frames, reader } = await readAll(shared('detect_best_pos_repr.lammpstrj'));
     expect(frames.map((f) => f.natoms)).toEqual([854, 854, 856, 856, 856]);
-    // Each frame holds a different complete set: xu yu zu; x y z + images (no zu); xs ys zs +
-    // images (no z, no yu); xsu ysu zsu; xu yu zu.
-    expect(frames.map((f) => f.unwrapped)).toEqual([true, false, false, true, true]);
+    // Each frame holds a different complete set: all (x y z + images taken); x y z + images (no
+    // zu); xs ys zs + images (no z, no yu); xsu ysu zsu; xu yu zu.
+    expect(frames.map((f) => f.unwrapped)).toEqual([false, false, false, true, true]);
     expect(frames[1].images).not.toBeNull();
     // Frame 1's wrapped coordinates + image flags must give the xu and yu columns it also holds.
     const text = readFileSync(shared('detect_best_pos_repr.lammpstrj'), 'latin1').split('\n');

@@ -27,7 +27,7 @@ describe('format recognition from content', () => {
   });
 
   it('refuses an unknown --format name', async () => {
-    const err = await readError(tempFile('w.xyz', '1\n\nH 0 0 0\n'), { format: 'pdb' });
-    expect(err.message).toMatch(/unknown format "pdb"; mdpost reads (?=.*\bxyz\b)(?=.*extxyz)(?=.*lammps-dump)(?=.*xdatcar)/);
+    const err = await readError(tempFile('w.xyz', '1\n\nH 0 0 0\n'), { format: 'mol2' });
+    expect(err.message).toMatch(/unknown format "mol2"; mdpost reads (?=.*\bxyz\b)(?=.*extxyz)(?=.*lammps-dump)(?=.*xdatcar)(?=.*\bpdb\b)(?=.*\bgro\b)/);
   });
 });

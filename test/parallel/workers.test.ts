@@ -80,7 +80,8 @@ describe('results do not depend on the number of workers', () => {
     for (let k = 0; k < 300; k++) {
       frames.push({ box, positions: p.slice() });
       for (let i = 0; i < 9; i++) for (let d = 0; d < 3; d++) p[3 * i + d] += [1.1, -0.9, 0.7][d];
-      for (let i = 9; i < 11; i++) for (let d = 0; d < 3; d++) p[3 * i + d] += 1.5 * g();
+      // Steps well under half the cell (σ = 0.8 Å in a 9–10 Å cell), as minimum-image unwrapping needs.
+      for (let i = 9; i < 11; i++) for (let d = 0; d < 3; d++) p[3 * i + d] += 0.8 * g();
     }
     const file = writeExtxyz('jumps.extxyz', elements, frames);
     const options = { dt: '0.1', msd: ['FSI', 'Na'] };
@@ -156,5 +157,15 @@ describe('Ctrl-C', () => {
     const code = await new Promise<number | null>((r) => child.on('exit', (c) => r(c)));
     expect(code).toBe(130);
     expect(Date.now() - t0).toBeLessThan(3000);
+  });
+});
+
+describe('gzip batches of single frames', () => {
+  it('a batch size below one frame cuts one frame per batch, in bounded memory, and still says how frames were unwrapped', async () => {
+    const options = { msd: ['Na'], rdf: ['Na,O'] };
+    const one = await json(NAFSI_DUMP, options, { workers: 1 });
+    const tiny = await json(NAFSI_DUMP, options, { workers: 2, minParallelBytes: 0, batchBytes: 1000 });
+    expectSame(one, tiny, '2 workers, 1000-byte batches');
+    expect((tiny.input as { unwrapping: string[] }).unwrapping).toEqual(['image flags']);
   });
 });

@@ -57,7 +57,7 @@ describe('LAMMPS compute msd and msd/chunk on the shipped trajectory', () => {
 });
 
 describe('LAMMPS compute rdf on the shipped trajectory (200 bins to 8 Å, every frame)', () => {
-  it('g(r) per bin within 0.02 and the running coordination number within 0.01', async () => {
+  it("g(r) per bin within 0.02 and the running coordination number within 0.005 (measured: 0.016, 7e-4)", async () => {
     const { state } = await fold(specOf(NAFSI_DUMP, { rdf: ['Na,type 4', 'Na,type 6'], rmax: '8', bins: '200' }));
     const ours = (state.analyses.rdf as RdfAccumulator[]).map((acc) => finishRdf(acc.state));
     const blocks = vectorBlocks(`${LAMMPS_PEER}/rdf.txt`);
@@ -75,7 +75,7 @@ describe('LAMMPS compute rdf on the shipped trajectory (200 bins to 8 Å, every 
         maxCn = Math.max(maxCn, Math.abs(ours[pair].cn[i] - cn));
       }
       expect(maxG, `pair ${pair}: largest g(r) difference`).toBeLessThan(0.02);
-      expect(maxCn, `pair ${pair}: largest n(r) difference`).toBeLessThan(0.01);
+      expect(maxCn, `pair ${pair}: largest n(r) difference`).toBeLessThan(0.005);
     }
   });
 });

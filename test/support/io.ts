@@ -15,11 +15,6 @@ export function shared(name: string): string {
   return join(SHARED, name);
 }
 
-if (!HAVE_SHARED) {
-  // Said once per test process, so a run without the shared folder explains its skips.
-  console.warn(`[mdpost tests] ${SHARED} is absent: tests on the shared reference trajectories are skipped`);
-}
-
 let scratch: string | null = null;
 /** A file with the given content in a scratch folder; `.gz` names are gzip-compressed. */
 export function tempFile(name: string, content: string | Buffer): string {
