@@ -202,6 +202,20 @@ describe('analyses of the DCD', () => {
     }
   });
 
+  it('with the LAMMPS data file as topology: FSI⁻ centres of mass diffuse as MDAnalysis finds from the dump', async () => {
+    // The data file gives the elements (from the masses) and the molecules (mol ids, bonds); FSI
+    // moves as the centre of mass of each molecule. MDAnalysis: the molecules' centres of mass with
+    // the data file's masses on image-unwrapped dump positions, EinsteinMSD, D over 5–25 ps.
+    const r = await analyzeOf(DCD, { topology: join(LAMMPS_RUN, 'system.data'), msd: ['Na', 'FSI'], fit: '4.99:25.01' });
+    const [na, fsi] = r.msd;
+    expect(na.count).toBe(8);
+    expect(fsi.kind).toBe('molecules');
+    expect(fsi.count).toBe(8);
+    expect(na.diffusion.dA2PerPs).toBe((await fromDcd).msd[0].diffusion.dA2PerPs);
+    const ref = mda.msd.dump.FSI_com;
+    expect(agreement.note('D FSI⁻ (centres of mass) vs MDAnalysis on the dump (relative)', Math.abs(fsi.diffusion.dA2PerPs / ref.D_A2_per_ps - 1))).toBeLessThan(1e-6);
+  });
+
   it('CN of Na–O(water) agrees with LAMMPS compute rdf over the same frames', async () => {
     // compute rdf 200 bins to 8 Å, averaged by fix ave/time over the frames at steps 500 … 50000
     // (not step 0); its coordination column is the mean number within each bin's outer edge.

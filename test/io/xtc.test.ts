@@ -260,6 +260,18 @@ describe('analyses of the XTC', () => {
     agreement.note('Na–O g(r) vs gmx rdf (pairs beyond its rounding)', worstPairs);
   });
 
+  it('select by element and name once a GRO topology names the atoms: the same numbers as the index ranges', async () => {
+    // The XTC has no names; conf.gro.gz (the run's start, same atoms in the same order) gives them.
+    const topology = join(GMX_RUN, 'conf.gro.gz');
+    const byName = await analyzeOf(XTC, { topology, msd: ['Na', 'name OW'], fit: '1.99:20.01', rdf: ['Na,name OW'], rmax: '10', bins: '500' });
+    const byIndex = await run;
+    for (let k = 0; k < 2; k++) {
+      expect(byName.msd[k].count).toBe(byIndex.msd[k].count);
+      expect(byName.msd[k].diffusion.dA2PerPs).toBe(byIndex.msd[k].diffusion.dA2PerPs);
+    }
+    expect(byName.rdf[0].cn).toEqual(byIndex.rdf[0].cn);
+  });
+
   it('equal those from the GRO text frames of the same run (every 20th frame)', async () => {
     // The GRO frames are the XTC's frames 0, 20, …, 200 to the same digits: as extended XYZ,
     // they must give the same MSD, D and g(r) as the XTC read with --stride 20 — but for the cell,
