@@ -87,7 +87,8 @@ export function infoText(s: TrajectorySummary): string {
   rows.push(['atoms', `${s.atoms}${s.atomsRange ? ` in the first frame (${s.atomsRange[0]}–${s.atomsRange[1]} across frames)` : ''}`]);
   rows.push(['frames', String(s.frames)]);
   const sp = Object.entries(s.species).map(([el, n]) => `${el}: ${n}`).join(', ');
-  rows.push(['species', sp || '(unknown: the file has no element names; give --type-map or --topology)']);
+  // A file with LAMMPS types lists them as species; one with neither names nor types stores positions only.
+  rows.push(['species', sp || '(unknown: the file stores positions only; give --topology with a GRO, PDB or LAMMPS data file of the same atoms)']);
   if (s.elementsFrom && sp) rows.push(['elements', /^(guessed|none)/.test(s.elementsFrom) ? s.elementsFrom : `from ${s.elementsFrom}`]);
   if (s.box) {
     const b = s.box;
