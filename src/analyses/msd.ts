@@ -125,6 +125,7 @@ export const msdAnalysis: Analysis<MsdConfig, MsdPrepared, MsdState, MsdResult[]
   },
 
   needsUnwrapped: () => true,
+  unwrappedAtoms: (p) => Int32Array.from(new Set(p.series.flatMap((s) => Array.from(s.def.member)))),
 
   create(p) {
     return { chunks: p.series.map((s) => [new MsdSeries(s.def.count)]), scratch: p.series.map((s) => new Float64Array(3 * s.def.count)) };

@@ -46,8 +46,13 @@ export interface Analysis<Config = unknown, Prepared = unknown, State = unknown,
 
   configure(options: ParsedOptions): Config | null;
   prepare(config: Config, context: PrepareContext): Prepared;
-  /** Whether `add` needs the unwrapped positions of all atoms (MSD-like analyses do). */
+  /** Whether `add` needs unwrapped positions (MSD-like analyses do). */
   needsUnwrapped(prepared: Prepared): boolean;
+  /**
+   * The atoms whose unwrapped positions `add` reads (the rest may be stale): unwrapping a few
+   * ions of a large box then costs a few ions' worth. Absent, or null: all atoms.
+   */
+  unwrappedAtoms?(prepared: Prepared): Int32Array | null;
   create(prepared: Prepared): State;
   add(prepared: Prepared, state: State, frame: FoldFrame): void;
   merge(prepared: Prepared, a: State, b: State, join: Join): State;

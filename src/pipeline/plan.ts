@@ -34,8 +34,10 @@ export interface Plan {
   /** The part of the run this process folds (spec.frames.range): rangeFirst ≤ index < rangeEnd. */
   rangeFirst: number;
   rangeEnd: number | null;
-  /** Whether frames are unwrapped for the analyses (all atoms, every frame). */
+  /** Whether frames are unwrapped for the analyses (every frame). */
   needsUnwrapped: boolean;
+  /** The atoms unwrapped, ascending (null: all). */
+  unwrapAtoms: Int32Array | null;
   /** Whether any analysis depends on the time between frames (then frames must be evenly spaced). */
   needsTime: boolean;
   /** The analyses asked for, prepared, in registry order. */
@@ -110,11 +112,17 @@ export async function makePlan(spec: AnalysisSpec, registry: AnalysisRegistry): 
   const analyses: Plan['analyses'] = [];
   let needsUnwrapped = false;
   let needsTime = false;
+  let unwrapAtoms: Set<number> | null = new Set();
   for (const a of registry.all) {
     if (!(a.key in spec.analyses)) continue;
     const prepared = a.prepare(spec.analyses[a.key], context);
     analyses.push({ key: a.key, prepared });
-    needsUnwrapped ||= a.needsUnwrapped(prepared);
+    if (a.needsUnwrapped(prepared)) {
+      needsUnwrapped = true;
+      const atoms = a.unwrappedAtoms?.(prepared) ?? null;
+      if (atoms === null) unwrapAtoms = null;
+      else if (unwrapAtoms) for (const i of atoms) unwrapAtoms.add(i);
+    }
     needsTime ||= a.needsTime === true;
   }
 
@@ -143,6 +151,7 @@ export async function makePlan(spec: AnalysisSpec, registry: AnalysisRegistry): 
     rangeFirst: fr.range?.[0] ?? 0,
     rangeEnd: fr.range?.[1] ?? null,
     needsUnwrapped,
+    unwrapAtoms: needsUnwrapped && unwrapAtoms ? Int32Array.from([...unwrapAtoms].sort((x, y) => x - y)) : null,
     needsTime,
     analyses,
     molecules: mols ? { count: (mols as Molecules).count, source: (mols as Molecules).source } : null,
