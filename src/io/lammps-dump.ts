@@ -215,6 +215,7 @@ export class LammpsDumpParser implements FrameParser {
       molIds: layout.hasMol ? sorted(rows.mol) : null,
       elements: null,
       masses: layout.hasMass ? sorted(rows.mass) : null,
+      charges: layout.hasCharge ? sorted(rows.charge) : null,
     };
     let labels: string[] | null = null;
     if (layout.hasElement) {
@@ -245,6 +246,7 @@ interface ColumnLayout {
   hasMol: boolean;
   hasElement: boolean;
   hasMass: boolean;
+  hasCharge: boolean;
 }
 
 const COORD_SETS: { cols: [string, string, string]; scaled: boolean; unwrapped: boolean }[] = [
@@ -283,7 +285,8 @@ export function planColumns(header: string, fail: (what: string) => Error): Colu
   const hasMol = assign('mol', Role.Mol);
   const hasElement = assign('element', Role.Element);
   const hasMass = assign('mass', Role.Mass);
-  const topologyOnly = new Set([Role.Type, Role.Mol, Role.Element, Role.Mass]);
+  const hasCharge = assign('q', Role.Charge);
+  const topologyOnly = new Set([Role.Type, Role.Mol, Role.Element, Role.Mass, Role.Charge]);
   return {
     roles,
     frameRoles: roles.map((r) => (topologyOnly.has(r) ? Role.Skip : r)),
@@ -296,6 +299,7 @@ export function planColumns(header: string, fail: (what: string) => Error): Colu
     hasMol,
     hasElement,
     hasMass,
+    hasCharge,
   };
 }
 
