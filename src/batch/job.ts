@@ -125,7 +125,7 @@ export async function expandJob(job: JobFile, baseDir: string, where = 'job', te
       const parts = options.parts ?? 1;
       const { parts: _parts, temperature: _t, ...rest } = options;
       const analysisOptions = temperatureK === null ? rest : { ...rest, temperature: String(temperatureK) };
-      const spec = specFromOptions(file, analysisOptions, ANALYSES, `${where}: runs[${k}]`);
+      const spec = specOfRun(file, analysisOptions, `${where}: runs[${k}]`);
       const label = run.label ?? rel;
       for (let p = 0; p < parts; p++) {
         entries.push({
@@ -141,6 +141,16 @@ export async function expandJob(job: JobFile, baseDir: string, where = 'job', te
     }
   }
   return entries;
+}
+
+/** A run's spec; an analysis's refusal of its options names the run, as a bad value does. */
+function specOfRun(file: string, options: JobOptions, where: string): AnalysisSpec {
+  try {
+    return specFromOptions(file, options, ANALYSES, where);
+  } catch (e) {
+    if (e instanceof InputError && !e.message.startsWith(where)) throw new InputError(`${where}: ${e.message}`);
+    throw e;
+  }
 }
 
 function pick(run: JobRun): JobOptions {
