@@ -590,8 +590,10 @@ const pm = (x: number | null, s: number | null) => (x === null || !Number.isFini
 function conductivityText(c: ConductivitySection): string[] {
   const ions = c.ions.map((i) => `${i.selection} ${signed(i.charge)} × ${i.count} (${i.charge_source === 'topology' ? 'topology charges' : i.charge_source === 'formal' ? 'formal charge' : '--charges'})`).join(', ');
   const lines = ['', `Ionic conductivity at ${f(c.temperature_K, 6)} K, mean cell volume ${f(c.volume_A3, 6)} Å³; ions ${ions}`];
-  lines.push(`  σ_NE = ${pm(c.sigma_NE_mS_per_cm, c.sigma_NE_stderr_mS_per_cm)} mS/cm   Nernst–Einstein, from the D above`);
-  lines.push(`  σ_EH = ${pm(c.sigma_EH_mS_per_cm, c.sigma_EH_stderr_mS_per_cm)} mS/cm   Einstein–Helfand, slope of the charge MSD over ${f(c.fit.from_ps, 4)}–${f(c.fit.to_ps, 4)} ps${c.fit.auto ? ' (auto)' : ''}`);
+  const ne = `${pm(c.sigma_NE_mS_per_cm, c.sigma_NE_stderr_mS_per_cm)} mS/cm`, eh = `${pm(c.sigma_EH_mS_per_cm, c.sigma_EH_stderr_mS_per_cm)} mS/cm`;
+  const w = Math.max(ne.length, eh.length);
+  lines.push(`  σ_NE = ${ne.padEnd(w)}   Nernst–Einstein, from the D above`);
+  lines.push(`  σ_EH = ${eh.padEnd(w)}   Einstein–Helfand, slope of the charge MSD over ${f(c.fit.from_ps, 4)}–${f(c.fit.to_ps, 4)} ps${c.fit.auto ? ' (auto)' : ''}`);
   lines.push(`  ionicity σ_EH/σ_NE = ${pm(c.ionicity, c.ionicity_stderr)}; Haven ratio σ_NE/σ_EH = ${pm(c.haven_ratio, c.haven_ratio_stderr)}`);
   const rows = pairs(c).map(({ key, self }) => [
     key,

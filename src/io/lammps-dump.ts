@@ -23,6 +23,9 @@ import type { Scanner } from './scanner.js';
  * unwrapped columns (xu, then xsu), else wrapped (x, then xs). Scaled coordinates are fractional coordinates of the cell
  * (also for triclinic cells), so r = origin + s·H.
  *
+ * Topology from the first frame: id, type, mol, element and mass columns, and `q` (per-atom
+ * charges, e, for the conductivity's ions).
+ *
  * Triclinic cells come either as the restricted form (`xy xz yz`: bounding box plus tilts,
  * converted here to the real cell) or as LAMMPS's general form (`abc origin`: the vectors).
  */
@@ -136,7 +139,7 @@ export class LammpsDumpParser implements FrameParser {
     const first = this.topology === null && !this.topologyKnown;
     const firstAtomLine = s.line;
     const firstAtomOffset = s.pos;
-    // Types, molecule ids and masses matter for the topology only: later frames skip them.
+    // Types, molecule ids, masses and charges matter for the topology only: later frames skip them.
     try {
       parseAtomRows(s, rows, first ? layout.roles : layout.frameRoles, layout.names, first && layout.hasElement);
     } catch (e) {
