@@ -609,10 +609,16 @@ function conductivityText(c: ConductivitySection): string[] {
   const tNE = c.t_plus_nernst_einstein !== null ? `; t⁺ (Nernst–Einstein, N z² D) = ${pm(c.t_plus_nernst_einstein, c.t_plus_nernst_einstein_stderr)}` : '';
   lines.push(`  ${tOn}${tNE}`);
   lines.push(
-    `  ± is one standard error: σ_NE from the errors of D; σ_EH, L_ij and t⁺ (Onsager) from ${c.error.blocks} blocks of ${f(c.error.block_ps, 4)} ps (${c.error.dof} degrees of freedom: ±1 holds ~${c.error.dof <= 4 ? '63' : '66'}% of runs); ratios by propagation`,
+    `  ± is one standard error: σ_NE from the errors of D; σ_EH, L_ij and t⁺ (Onsager) from ${c.error.blocks} blocks of ${f(c.error.block_ps, 4)} ps (${c.error.dof} degrees of freedom: ±1 holds the truth in ${Math.round(100 * withinOneError(c.error.dof))}% of runs); ratios by propagation`,
   );
   for (const n of c.notes) lines.push(`  note: ${n}`);
   return lines;
+}
+
+/** P(|t| ≤ 1) for Student's t with `dof` degrees of freedom (scipy.stats.t), 0.683 in the limit. */
+const WITHIN_ONE = [0.5, 0.577, 0.609, 0.626, 0.637, 0.644, 0.649, 0.653, 0.657, 0.659, 0.661, 0.663, 0.664, 0.666, 0.667, 0.668, 0.669, 0.669, 0.67, 0.671];
+function withinOneError(dof: number): number {
+  return dof >= 1 && dof <= WITHIN_ONE.length ? WITHIN_ONE[dof - 1] : 0.683;
 }
 
 function conductivityHtml(c: ConductivitySection): string {

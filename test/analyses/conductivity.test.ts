@@ -91,7 +91,7 @@ describe('independent walkers of both charges', () => {
     expect(text).toMatch(/^ {2}ionicity σ_EH\/σ_NE = [\d.]+ ± [\d.]+; Haven ratio σ_NE\/σ_EH = [\d.]+ ± [\d.]+$/m);
     expect(text).toMatch(/^ {2}Na,Cl +-?[\d.]+ ± [\d.]+ +— +-?[\d.]+ ± [\d.]+$/m);
     expect(text).toMatch(/^ {2}t⁺ \(Onsager\) = [\d.]+ ± [\d.]+; t⁺ \(Nernst–Einstein, N z² D\) = [\d.]+ ± [\d.]+$/m);
-    expect(text).toContain(`from 10 blocks of 29.9 ps (9 degrees of freedom`);
+    expect(text).toContain(`from 10 blocks of 29.9 ps (9 degrees of freedom: ±1 holds the truth in 66% of runs)`);
     expect(c.method).toMatch(/^Ions: the --msd selections that carry charge/);
   });
 
