@@ -98,7 +98,7 @@ const ps = (x: number | null) => (x === null || !Number.isFinite(x) ? '—' : f(
 const base = (s: SolvationSection) => `solvation-${slug(s.cation)}`;
 
 function cutoffText(p: PartnerSection): string {
-  const how = p.cutoff_source === 'given' ? 'given' : `${p.cutoff_source === 'g(r) minimum' ? 'g(r) min' : 'g(r) min, all shell atoms'}, ${p.cutoff_frames} frames`;
+  const how = p.cutoff_source === 'given' ? 'given' : `${p.cutoff_source === 'g(r) minimum' ? 'g(r) min' : 'g(r) min, all shell atoms'}, ${p.cutoff_frames} frame${p.cutoff_frames === 1 ? '' : 's'}`;
   return `${f(p.cutoff_A, 4)} (${how})`;
 }
 

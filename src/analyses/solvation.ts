@@ -1,6 +1,6 @@
 import { decodeIonPairs, encodeIonPairs, finishIonPairs, IonPairCounter, mergeIonPairs, type IonPairState } from '../analysis/ion-pairs.js';
 import { maxRmax, mergeRdfStates, RdfAccumulator, type RdfState } from '../analysis/rdf.js';
-import { finishRdf, SMOOTHING_A } from '../analysis/rdf-shell.js';
+import { finishRdf, smooth, SMOOTHING_A } from '../analysis/rdf-shell.js';
 import { decodeResidence, encodeResidence, finishResidence, mergeResidence, ResidenceTracker, type ResidenceResult, type ResidenceState } from '../analysis/residence.js';
 import { CompositionCounter, decodeCompositions, encodeCompositions, finishCompositions, mergeCompositions, type CompositionState } from '../analysis/shell-composition.js';
 import { defineShells, ShellFinder, type ShellDefinition } from '../analysis/solvation-shell.js';
@@ -28,8 +28,9 @@ import { findPartners, namesKind, parseShellCutoffs, shellAtomsText, type Partne
  * of the cation and that kind's shell atoms — the g(r) and minimum `--rdf` computes (same bins,
  * the same smoothing; up to SHELL_GR_REACH_A) — over a sample: the first `--shell-sample` used
  * frames, read before folding (the cutoff must be known while folding). When a kind's g(r) has no
- * clear first minimum (no peak, or no rise after it), the first minimum of the g(r) of the cation
- * and all shell atoms is used instead, with a warning; a shallow minimum is warned about. When the
+ * clear first minimum (no peak, no rise after it, or g ≥ 1 at its lowest point: a dip within the
+ * peak), the first minimum of the g(r) of the cation and all shell atoms is used instead, with a
+ * warning; a shallow minimum (0.6 < g < 1) is used and warned about. When the
  * run is longer than the sample, the g(r) of each such kind is also folded over the whole run, and
  * a note says when its first minimum lies more than CHECK_BINS bins from the sample's.
  *
@@ -317,19 +318,23 @@ async function prepareSolvation(config: SolvationConfig, ctx: PrepareContext): P
       const s = sample!;
       const pair = `${f.text}–${k.name}`;
       const own = finishRdf(s.byKind[e][q]!);
-      for (const n of own.notes) if (own.firstMin) ctx.notes.push(`solvation ${pair}: ${n}`);
-      if (own.firstMin) return { ...k, cutoffA: own.firstMin.rA, source: 'g(r) minimum', sampleFrames: s.frames };
+      const clear = clearMinimum(own);
+      if (clear) {
+        for (const n of own.notes) ctx.notes.push(`solvation ${pair}: ${n}`);
+        return { ...k, cutoffA: clear.rA, source: 'g(r) minimum', sampleFrames: s.frames };
+      }
       const all = finishRdf(s.all[e]);
-      const why = own.notes.join('; ') || 'no first minimum';
-      if (!all.firstMin) {
+      const why = own.firstMin ? `at its lowest point after the peak, ${own.firstMin.rA.toFixed(3)} Å, g(r) is above 1: a dip within the peak` : own.notes.join('; ') || 'no first minimum';
+      const allMin = clearMinimum(all)?.rA ?? null;
+      if (allMin === null) {
         throw new InputError(
-          `${ctx.file}: the g(r) of ${pair} over the first ${s.frames} frames has no clear first minimum (${why}), nor has that of ${f.text} and all its shell atoms; give the cutoffs with --shell-cutoff (e.g. --shell-cutoff 3.2 or "${k.name}=3.2")`,
+          `${ctx.file}: the g(r) of ${pair} over ${firstFrames(s.frames)} has no clear first minimum (${why}), nor has that of ${f.text} and all its shell atoms; give the cutoffs with --shell-cutoff (e.g. --shell-cutoff 3.2 or "${k.name}=3.2")`,
         );
       }
       ctx.notes.push(
-        `solvation ${pair}: the g(r) over the first ${s.frames} frames has no clear first minimum (${why}); the cutoff is the first minimum of the g(r) of ${f.text} and all its shell atoms, ${all.firstMin.rA.toFixed(3)} Å — give --shell-cutoff ${k.name}=… to choose another`,
+        `solvation ${pair}: the g(r) over ${firstFrames(s.frames)} has no clear first minimum (${why}); the cutoff is the first minimum of the g(r) of ${f.text} and all its shell atoms, ${allMin.toFixed(3)} Å — give --shell-cutoff ${k.name}=… to choose another`,
       );
-      return { ...k, cutoffA: all.firstMin.rA, source: 'g(r) minimum of all shell atoms', sampleFrames: s.frames };
+      return { ...k, cutoffA: allMin, source: 'g(r) minimum of all shell atoms', sampleFrames: s.frames };
     });
     for (const k of kinds) {
       if (k.cutoffA > halfWidth) {
@@ -342,6 +347,21 @@ async function prepareSolvation(config: SolvationConfig, ctx: PrepareContext): P
   });
   return { shellAtoms: shellAtomsText(config.shellAtoms), dtPs: ctx.dtUsedPs, grRmaxA: bin.rmaxA, grBins: bin.bins, entries };
 }
+
+/**
+ * The first minimum of a g(r), Å, when it is clear: g(r) peaks and rises again after it, and
+ * there g(r), smoothed as where the minimum was located, lies below the bulk density (g ≥ 1 is a
+ * dip within the peak — noise of a small sample — not the gap between the first shell and the
+ * rest). Returns the minimum and the smoothed g there.
+ */
+function clearMinimum(r: ReturnType<typeof finishRdf>): { rA: number; g: number } | null {
+  if (!r.firstMin) return null;
+  const dr = r.rmaxA / r.bins;
+  const g = smooth(r.g, dr)[Math.min(r.bins - 1, Math.max(0, Math.round(r.firstMin.rA / dr - 0.5)))];
+  return g < 1 ? { rA: r.firstMin.rA, g } : null;
+}
+
+const firstFrames = (n: number) => (n === 1 ? 'the first frame' : `the first ${n} frames`);
 
 function atomsOfKind(p: { shellAtoms: Int32Array; kindOf: Int32Array }, kind: number): Int32Array {
   return p.shellAtoms.filter((_, j) => p.kindOf[j] === kind);
@@ -393,10 +413,11 @@ function finishEntry(p: SolvationPrepared, e: EntryPrepared, s: EntryStates): So
     const run = finishRdf(s.gr[g]);
     const k = e.kinds[c.kind];
     runMin.set(c.kind, run.firstMin?.rA ?? null);
-    if (!run.firstMin) notes.push(`${k.name}: the g(r) over the whole run has no clear first minimum, while the first ${k.sampleFrames} frames' has one at ${k.cutoffA.toFixed(3)} Å (the cutoff used)`);
+    if (!run.firstMin) notes.push(`${k.name}: the g(r) over the whole run has no clear first minimum, while that over ${firstFrames(k.sampleFrames!)} has one at ${k.cutoffA.toFixed(3)} Å (the cutoff used)`);
+    else if (!clearMinimum(run)) notes.push(`${k.name}: the g(r) over the whole run has no clear first minimum (it is above 1 at its lowest point after the peak, ${run.firstMin.rA.toFixed(3)} Å), while that over ${firstFrames(k.sampleFrames!)} has one at ${k.cutoffA.toFixed(3)} Å (the cutoff used)`);
     else if (Math.abs(run.firstMin.rA - k.cutoffA) > CHECK_BINS * dr) {
       notes.push(
-        `${k.name}: the first minimum of the g(r) over the whole run, ${run.firstMin.rA.toFixed(3)} Å, differs from that over the first ${k.sampleFrames} frames, ${k.cutoffA.toFixed(3)} Å (the cutoff used); for the whole run's, give --shell-cutoff ${k.name}=${run.firstMin.rA.toFixed(4)} (or a larger --shell-sample)`,
+        `${k.name}: the first minimum of the g(r) over the whole run, ${run.firstMin.rA.toFixed(3)} Å, differs from that over ${firstFrames(k.sampleFrames!)}, ${k.cutoffA.toFixed(3)} Å (the cutoff used); for the whole run's, give --shell-cutoff ${k.name}=${run.firstMin.rA.toFixed(4)} (or a larger --shell-sample)`,
       );
     }
   });
