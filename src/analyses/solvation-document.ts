@@ -196,14 +196,14 @@ function tables(s: SolvationSection): { name: string; text: string }[] {
 }
 
 const SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
-/** Compositions drawn as bars; the rest are one bar "other". */
+/** Compositions drawn as bars; the rest are one bar "n others". */
 const BARS = 12;
 
 function plots(s: SolvationSection): ReportPlot[] {
   const out: ReportPlot[] = [];
-  const shown = s.shells.slice(0, BARS).map((c) => ({ label: c.label, percent: 100 * c.fraction }));
-  const rest = s.shells.slice(BARS).reduce((a, c) => a + c.fraction, 0);
-  if (rest > 0) shown.push({ label: `other (${s.shells.length - BARS})`, percent: 100 * rest });
+  const bars = s.shells.length > BARS + 1 ? BARS : s.shells.length;
+  const shown = s.shells.slice(0, bars).map((c) => ({ label: c.label, percent: 100 * c.fraction }));
+  if (bars < s.shells.length) shown.push({ label: `${s.shells.length - bars} others`, percent: 100 * s.shells.slice(bars).reduce((a, c) => a + c.fraction, 0) });
   out.push({
     name: `${base(s)}-shells`,
     label: `shells ${s.cation}`,

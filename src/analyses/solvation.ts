@@ -84,6 +84,8 @@ export interface SolvationPrepared {
 
 /** The states of a range of frames, as plain data. */
 interface EntryStates {
+  /** The cutoffs they were folded with (parts folded with others cannot merge). */
+  cutoffA: Float64Array;
   composition: CompositionState;
   ionPairs: IonPairState | null;
   residence: ResidenceState;
@@ -159,6 +161,8 @@ export const solvationAnalysis: Analysis<SolvationConfig, SolvationPrepared, Sol
       }
       return null;
     }
+    const twice = cations.find((c, k) => cations.indexOf(c) !== k);
+    if (twice !== undefined) throw new InputError(`--solvation ${twice} is given twice`);
     return {
       cations,
       shellAtoms: o.get<ShellAtomsChoice>('shellAtoms') ?? { mode: 'default' },
@@ -192,7 +196,7 @@ export const solvationAnalysis: Analysis<SolvationConfig, SolvationPrepared, Sol
     version: 1,
     entries: st.entries.map((e) => {
       const s = statesOf(e);
-      return { composition: encodeCompositions(s.composition), ionPairs: s.ionPairs ? encodeIonPairs(s.ionPairs) : null, residence: encodeResidence(s.residence), gr: s.gr };
+      return { cutoffA: s.cutoffA, composition: encodeCompositions(s.composition), ionPairs: s.ionPairs ? encodeIonPairs(s.ionPairs) : null, residence: encodeResidence(s.residence), gr: s.gr };
     }),
   }),
 
@@ -229,11 +233,13 @@ function findShells(finder: ShellFinder, positions: Float64Array, box: Box) {
 function statesOf(e: EntryFold): EntryStates {
   if (e.done) return e.done;
   const l = e.live!;
-  return { composition: l.composition.state(), ionPairs: l.ionPairs?.state() ?? null, residence: l.residence.state(), gr: l.gr.map((acc) => acc.state) };
+  return { cutoffA: l.finder.def.cutoffA, composition: l.composition.state(), ionPairs: l.ionPairs?.state() ?? null, residence: l.residence.state(), gr: l.gr.map((acc) => acc.state) };
 }
 
 function mergeStates(a: EntryStates, b: EntryStates): EntryStates {
+  if (!sameCutoffs(a.cutoffA, b.cutoffA)) throw new InputError(`solvation: parts folded with different shell cutoffs (${Array.from(a.cutoffA).join(', ')} Å and ${Array.from(b.cutoffA).join(', ')} Å) cannot be merged`);
   return {
+    cutoffA: a.cutoffA,
     composition: mergeCompositions(a.composition, b.composition),
     ionPairs: a.ionPairs && b.ionPairs ? mergeIonPairs(a.ionPairs, b.ionPairs) : null,
     residence: mergeResidence(a.residence, b.residence),
@@ -248,7 +254,11 @@ function decodeState(p: SolvationPrepared, wire: unknown): SolvationState {
   return {
     entries: w.entries.map((raw, k): EntryFold => {
       const e = p.entries[k];
-      const x = raw as { composition: unknown; ionPairs: unknown; residence: unknown; gr: unknown };
+      if (!raw || typeof raw !== 'object') throw new InputError(`solvation state of ${e.cation}: expected an object`);
+      const x = raw as { cutoffA: unknown; composition: unknown; ionPairs: unknown; residence: unknown; gr: unknown };
+      if (!(x.cutoffA instanceof Float64Array) || !sameCutoffs(x.cutoffA, e.def.cutoffA)) {
+        throw new InputError(`solvation state of ${e.cation}: folded with other shell cutoffs than this plan's (${e.kinds.map((k) => `${k.name} ${k.cutoffA} Å`).join(', ')})`);
+      }
       const composition = decodeCompositions(x.composition);
       const residence = decodeResidence(x.residence);
       const ionPairs = x.ionPairs === null ? null : decodeIonPairs(x.ionPairs);
@@ -261,9 +271,13 @@ function decodeState(p: SolvationPrepared, wire: unknown): SolvationState {
         if (!g || g.bins !== p.grBins || !(g.counts instanceof Float64Array) || g.counts.length !== p.grBins) throw new InputError(`solvation state of ${e.cation}: a g(r) histogram of another binning`);
         return g;
       });
-      return { live: null, done: { composition, ionPairs, residence, gr } };
+      return { live: null, done: { cutoffA: x.cutoffA, composition, ionPairs, residence, gr } };
     }),
   };
+}
+
+function sameCutoffs(a: Float64Array, b: Float64Array): boolean {
+  return a.length === b.length && a.every((r, k) => r === b[k]);
 }
 
 function sameKinds(kinds: readonly string[], e: EntryPrepared): boolean {
@@ -302,6 +316,12 @@ async function prepareSolvation(config: SolvationConfig, ctx: PrepareContext): P
     if (!found.some((f) => f.partners.kinds.some((k) => namesKind(name, k)))) {
       const kinds = [...new Set(found.flatMap((f) => f.partners.kinds.map((k) => `${k.name} (${k.molecules})`)))];
       throw new InputError(`--shell-cutoff: no partner kind "${name}"; the kinds (molecules) are ${kinds.join(', ')}`);
+    }
+  }
+  for (const f of found) {
+    for (const k of f.partners.kinds) {
+      const names = (given?.byKind ?? []).filter(([name]) => namesKind(name, k)).map(([name]) => name);
+      if (names.length > 1) throw new InputError(`--shell-cutoff: ${names.join(' and ')} name the same kind, ${k.name}; give its cutoff once`);
     }
   }
   const givenCutoff = (kind: PartnerKind) => given?.byKind.find(([name]) => namesKind(name, kind))?.[1] ?? given?.all ?? null;
@@ -389,6 +409,7 @@ async function sampleGr(
     }
     frames++;
   }
+  if (frames === 0) throw new InputError(`${ctx.file}: no frames left after --begin/--end/--stride`);
   return { frames, wholeRun: frames < config.sampleFrames, byKind: byKind.map((row) => row.map((acc) => acc?.state ?? null)), all: all.map((acc) => acc.state) };
 }
 

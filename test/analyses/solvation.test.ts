@@ -4,6 +4,8 @@ import type { SolvationSection } from '../../src/analyses/solvation-document.js'
 import { analyze, documentJson, documentOf } from '../../src/index.js';
 import { orthorhombicBox } from '../../src/model/box.js';
 import type { RawOptions } from '../../src/pipeline/options.js';
+import { solvationAnalysis } from '../../src/analyses/solvation.js';
+import { planOf } from '../support/analyze.js';
 import { writeLammpsDump, type SyntheticFrame } from '../support/write.js';
 
 /**
@@ -174,6 +176,13 @@ describe('shells, compositions and ion pairs of hand-built frames', () => {
     const [o] = await solvation(t.write('solvation-by-n2.lammpstrj', 3), { solvation: ['Na'], shellCutoff: '3.2', shellAtoms: 'O' });
     expect(o.partners.FSI.cn).toBe(0);
     expect(o.shell_atoms).toBe('O');
+  });
+
+  it('a state folded with other cutoffs is refused, not merged into this plan', async () => {
+    const [a, b] = await Promise.all(['3.0', '3.2'].map((r) => planOf(file, { dt: '0.5ps', solvation: ['Na'], shellCutoff: r })));
+    const wire = structuredClone(solvationAnalysis.encode(solvationAnalysis.create(a.analyses[0].prepared as never)));
+    expect(() => solvationAnalysis.decode(a.analyses[0].prepared as never, wire)).not.toThrow();
+    expect(() => solvationAnalysis.decode(b.analyses[0].prepared as never, wire)).toThrow(/folded with other shell cutoffs than this plan's \(H2O 3\.2 Å, FSI 3\.2 Å\)/);
   });
 
   it.each([2, 3])('gives the same section with %i workers', async (workers) => {
