@@ -146,7 +146,7 @@ export const solvationAnalysis: Analysis<SolvationConfig, SolvationPrepared, Sol
     {
       key: 'shellSample',
       flag: '--shell-sample <frames>',
-      help: 'frames (the first ones used) whose g(r) sets the default shell cutoffs',
+      help: 'frames (the first ones used) whose g(r) sets the shell cutoffs not given',
       defaultText: String(DEFAULT_SAMPLE_FRAMES),
       commands: ['analyze', 'batch'],
       parse: parsePositiveInt,
