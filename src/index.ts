@@ -26,6 +26,8 @@ export { driftAnalysis, type DriftResult } from './analyses/drift.js';
 export { finiteSizeAnalysis, type FiniteSizeResult, type FiniteSizeSection } from './analyses/finite-size.js';
 export { msdAnalysis, type MsdResult, type MsdSection } from './analyses/msd.js';
 export { rdfAnalysis, type RdfPairResult, type RdfSection } from './analyses/rdf.js';
+export { solvationAnalysis } from './analyses/solvation.js';
+export type { SolvationSection } from './analyses/solvation-document.js';
 export { transferenceAnalysis, type Transference, type TransferenceSection } from './analyses/transference.js';
 export type { Analysis, AnalysisRegistry, DocumentPart, FinishEnv, FoldFrame, Join, PrepareContext } from './pipeline/contract.js';
 export type { Finished } from './pipeline/finish.js';

@@ -108,6 +108,7 @@ export async function makePlan(spec: AnalysisSpec, registry: AnalysisRegistry): 
     dtUsedPs: dt !== null ? dt * fr.stride : null,
     timeHint: reader.fileFormat.timeHint ?? null,
     notes,
+    sample: (maxFrames) => sampleFrames(spec, firstFrame, lastFrame, fr.stride, maxFrames),
   };
   const analyses: Plan['analyses'] = [];
   let needsUnwrapped = false;
@@ -115,7 +116,7 @@ export async function makePlan(spec: AnalysisSpec, registry: AnalysisRegistry): 
   let unwrapAtoms: Set<number> | null = new Set();
   for (const a of registry.all) {
     if (!(a.key in spec.analyses)) continue;
-    const prepared = a.prepare(spec.analyses[a.key], context);
+    const prepared = await a.prepare(spec.analyses[a.key], context);
     analyses.push({ key: a.key, prepared });
     if (a.needsUnwrapped(prepared)) {
       needsUnwrapped = true;
@@ -159,6 +160,19 @@ export async function makePlan(spec: AnalysisSpec, registry: AnalysisRegistry): 
     framing: { format: format.name, natoms: top.natoms, ...framingExtra },
     notes,
   };
+}
+
+/** The first `maxFrames` used frames of the run, read from the top of the file (frames reused). */
+async function* sampleFrames(spec: AnalysisSpec, firstFrame: number, lastFrame: number | null, stride: number, maxFrames: number): AsyncGenerator<Frame> {
+  if (!(maxFrames > 0)) return;
+  const reader = await TrajectoryReader.open(spec.file, readerOptions(spec.read));
+  let n = 0;
+  for await (const f of reader.frames()) {
+    if (lastFrame !== null && f.index > lastFrame) break;
+    if (f.index < firstFrame || (f.index - firstFrame) % stride !== 0) continue;
+    yield f;
+    if (++n >= maxFrames) break;
+  }
 }
 
 async function fileHead(path: string): Promise<Buffer> {
