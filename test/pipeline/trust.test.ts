@@ -91,8 +91,12 @@ describe('coordinates that cannot be unwrapped', () => {
       for (let i = 0; i < 10; i++) text += `${i + 1} 1 ${x[3 * i].toFixed(4)} ${x[3 * i + 1].toFixed(4)} ${x[3 * i + 2].toFixed(4)}\n`;
       for (let j = 0; j < 30; j++) x[j] += 0.3 * g();
     }
-    const r = await analyzeOf(tempFile('npt-xu.lammpstrj', text), { msd: ['type 1'], timestep: '1fs' });
+    const file = tempFile('npt-xu.lammpstrj', text);
+    const r = await analyzeOf(file, { msd: ['type 1'], timestep: '1fs' });
     expect(r.warnings.join('\n')).toMatch(/the cell changes between frames, and the coordinates are unwrapped columns .* dump x y z with image flags/);
+    const cli = mdpost(['analyze', file, '--msd', 'type 1', '--timestep', '1fs', '--out', join(file + '.out')]);
+    expect(cli.code).toBe(0);
+    expect(cli.stderr).toMatch(/warning: .*the cell changes between frames, and the coordinates are unwrapped columns/);
   });
 });
 
