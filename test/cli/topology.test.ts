@@ -260,3 +260,50 @@ describe('GROMACS frames as XYZ with a GRO or PDB topology', () => {
     expect(summary).toContain('resname NA');
   });
 });
+
+describe('where the elements of a GRO or PDB trajectory come from', () => {
+  it('info says a PDB with element columns (77–78) gives its elements, and lists nothing as guessed', () => {
+    const pdb = join(GMX, 'traj.pdb.gz');
+    const r = mdpost(['info', pdb]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/species\s+O: 332, H: 664, Na: 8, Cl: 8\nelements\s+from the file\n/);
+    const json = JSON.parse(mdpost(['info', pdb, '--json']).stdout);
+    expect(json.elements_from).toBe('the file');
+    expect(json).not.toHaveProperty('elements_guessed');
+  });
+
+  it('info still lists the guesses of a GRO, which has names only', () => {
+    const gro = join(GMX, 'traj.gro.gz');
+    const r = mdpost(['info', gro]);
+    expect(r.stdout).toMatch(/elements\s+guessed from names: OW→O, HW1→H, HW2→H, NA→Na, CL→Cl\n/);
+    expect(JSON.parse(mdpost(['info', gro, '--json']).stdout).elements_guessed).toEqual({ OW: 'O', HW1: 'H', HW2: 'H', NA: 'Na', CL: 'Cl' });
+  });
+
+  it('info lists as guessed only the atoms of a PDB whose element columns are blank', () => {
+    // The first model, with columns 77–78 blanked for the ions only: the water's O and H are the file's.
+    const lines = gunzipSync(readFileSync(join(GMX, 'traj.pdb.gz'))).toString('latin1').split('\n');
+    const model = lines.slice(0, lines.indexOf('ENDMDL') + 1).map((l) => (/^ATOM.{8}(NA|CL) /.test(l) ? l.slice(0, 76).trimEnd() : l));
+    expect(model.filter((l) => l.startsWith('ATOM') && l.length < 77)).toHaveLength(16);
+    const pdb = tempFile('nacl-ions-unlabelled.pdb', model.join('\n') + '\n');
+    const r = mdpost(['info', pdb]);
+    expect(r.stdout).toMatch(/species\s+O: 332, H: 664, Na: 8, Cl: 8\nelements\s+from the file, and where it gives none, guessed from names: NA→Na, CL→Cl\n/);
+    expect(JSON.parse(mdpost(['info', pdb, '--json']).stdout).elements_guessed).toEqual({ NA: 'Na', CL: 'Cl' });
+  });
+});
+
+describe('a binary trajectory with the topology of another system', () => {
+  it('is refused with exit 2, naming both files and both atom counts', () => {
+    const xtc = join(GMX, 'traj.xtc');
+    const data = join(LMP, 'system.data');
+    const r = mdpost(['analyze', xtc, '--topology', data, '--msd', 'Na'], { timeoutMs: 30_000 });
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr.trim()).toBe(`mdpost: error: ${data} has 752 atoms but ${xtc} has 1012 atoms per frame: a topology must list the trajectory's atoms, in the same order`);
+    // And the other way round: the LAMMPS DCD with the GROMACS run's GRO.
+    const dcd = join(LMP, 'traj.dcd');
+    const gro = join(GMX, 'conf.gro.gz');
+    const d = mdpost(['analyze', dcd, '--topology', gro, '--msd', 'Na'], { timeoutMs: 30_000 });
+    expect(d.code).toBe(2);
+    expect(d.stderr.trim()).toBe(`mdpost: error: ${gro} has 1012 atoms but ${dcd} has 752 atoms per frame: a topology must list the trajectory's atoms, in the same order`);
+  });
+});
