@@ -307,3 +307,42 @@ describe('a binary trajectory with the topology of another system', () => {
     expect(d.stderr.trim()).toBe(`mdpost: error: ${gro} has 1012 atoms but ${dcd} has 752 atoms per frame: a topology must list the trajectory's atoms, in the same order`);
   });
 });
+
+describe('resname on a real system: the shipped NaFSI/water run with a GRO topology', () => {
+  // test/fixtures/topology/nafsi/nafsi-water.gro.gz (make_gro.py): the data file's atoms with residues
+  // FSI (F1 S1 N O1 O2 S2 O3 O4 F2), NA and SOL (OW HW1 HW2), resid = LAMMPS molecule id.
+  const gro = join(FIXTURES, 'topology/nafsi/nafsi-water.gro.gz');
+  const data = join(NAFSI, 'nafsi-water.data');
+  const plain = tempFile('nafsi-noel-gro.lammpstrj', dumpFrames(join(NAFSI, 'nafsi-water.lammpstrj.gz'), 10, ['id', 'type', 'x', 'y', 'z', 'ix', 'iy', 'iz']));
+
+  it('resname FSI selects the atoms of the FSI molecules, as the formula and the data file’s molecules do', () => {
+    const byRes = analyze([
+      plain, '--topology', gro, '--timestep', '1fs',
+      '--msd', 'resname FSI', '--msd', 'FSI and all', '--msd', 'resid 1:14',
+      '--rdf', 'Na,resname FSI', '--rdf', 'Na,FSI', '--rdf', 'Na,resname FSI and name O*', '--rdf', 'Na,FSI and O',
+    ]);
+    expect(byRes.code).toBe(0);
+    expect(byRes.doc.input.atoms).toBe(1304);
+    // "FSI" alone moves as 14 centres of mass; "FSI and all" is its 126 atoms, as resname FSI and the residues 1–14.
+    const [res, formula, resid] = byRes.doc.msd;
+    expect([res.count, formula.count, resid.count]).toEqual([126, 126, 126]);
+    expect(res.msd_A2).toEqual(formula.msd_A2);
+    expect(res.msd_A2).toEqual(resid.msd_A2);
+    const [naRes, naFsi, naResO, naFsiO] = byRes.doc.rdf;
+    expect([naRes.n_b, naFsi.n_b, naResO.n_b, naFsiO.n_b]).toEqual([126, 126, 56, 56]);
+    expect(naRes.g).toEqual(naFsi.g);
+    expect(naResO.g).toEqual(naFsiO.g);
+    // The same atoms as the molecules of the LAMMPS data file (its bonds) select.
+    const byData = analyze([plain, '--topology', data, '--timestep', '1fs', '--msd', 'FSI and all', '--rdf', 'Na,FSI and O']);
+    expect(byData.code).toBe(0);
+    expect(byData.doc.msd[0].msd_A2).toEqual(res.msd_A2);
+    expect(byData.doc.rdf[0].g).toEqual(naResO.g);
+  });
+
+  it('info names the residues’ elements as guessed from the GRO file’s names', () => {
+    const r = mdpost(['info', plain, '--topology', gro]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/species\s+F: 28, S: 28, N: 14, O: 444, Na: 14, H: 776\n/);
+    expect(r.stdout).toContain(`elements     from ${gro}, guessed from names: F1→F, S1→S, O1→O, O2→O, S2→S, O3→O, O4→O, F2→F, NA→Na, OW→O, HW1→H, HW2→H\n`);
+  });
+});
