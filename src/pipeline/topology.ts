@@ -138,7 +138,11 @@ function siteLabel(name: string): string {
 
 /** The trajectory alone: what its reader found, and where its elements came from. */
 function trajectoryOnly(top: Topology, typeMap: boolean): ResolvedTopology {
-  const guessed = top.elements && top.names ? guessedPairs(top.names, top.elements) : [];
+  // A reader that knows which elements it guessed (GRO, PDB) says so per atom (null: none);
+  // for the others a name that is not its element was read as one.
+  const flags = top.elementsGuessed;
+  const guessed = top.elements && top.names && flags !== null ? guessedPairs(top.names, top.elements, flags) : [];
+  const someFromFile = flags != null && flags.includes(0);
   let elementsFrom: string;
   if (!top.elements) {
     elementsFrom = top.types
@@ -147,7 +151,7 @@ function trajectoryOnly(top: Topology, typeMap: boolean): ResolvedTopology {
   } else if (typeMap && top.types) {
     elementsFrom = '--type-map';
   } else if (guessed.length > 0) {
-    elementsFrom = `guessed from names: ${pairList(guessed)}`;
+    elementsFrom = `${someFromFile ? 'the file, and where it gives none, ' : ''}guessed from names: ${pairList(guessed)}`;
   } else {
     elementsFrom = 'the file';
   }
@@ -361,13 +365,16 @@ function guessedOf(data: TopologyData, elements: readonly string[]): [string, st
   return [];
 }
 
-/** Distinct (name, element) pairs whose name is not already the element, in order of first appearance. */
-function guessedPairs(names: readonly string[], elements: readonly string[]): [string, string][] {
+/**
+ * Distinct (name, element) pairs whose name is not already the element, in order of first
+ * appearance; with `guessedOnly`, only of the atoms flagged 1 there.
+ */
+function guessedPairs(names: readonly string[], elements: readonly string[], guessedOnly?: Uint8Array): [string, string][] {
   const seen = new Set<string>();
   const pairs: [string, string][] = [];
   for (let i = 0; i < names.length; i++) {
     const name = names[i], el = elements[i];
-    if (name === el || !isElementSymbol(el)) continue;
+    if ((guessedOnly && guessedOnly[i] !== 1) || name === el || !isElementSymbol(el)) continue;
     const key = `${name}\u0000${el}`;
     if (seen.has(key)) continue;
     seen.add(key);

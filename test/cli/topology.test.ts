@@ -260,3 +260,89 @@ describe('GROMACS frames as XYZ with a GRO or PDB topology', () => {
     expect(summary).toContain('resname NA');
   });
 });
+
+describe('where the elements of a GRO or PDB trajectory come from', () => {
+  it('info says a PDB with element columns (77–78) gives its elements, and lists nothing as guessed', () => {
+    const pdb = join(GMX, 'traj.pdb.gz');
+    const r = mdpost(['info', pdb]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/species\s+O: 332, H: 664, Na: 8, Cl: 8\nelements\s+from the file\n/);
+    const json = JSON.parse(mdpost(['info', pdb, '--json']).stdout);
+    expect(json.elements_from).toBe('the file');
+    expect(json).not.toHaveProperty('elements_guessed');
+  });
+
+  it('info still lists the guesses of a GRO, which has names only', () => {
+    const gro = join(GMX, 'traj.gro.gz');
+    const r = mdpost(['info', gro]);
+    expect(r.stdout).toMatch(/elements\s+guessed from names: OW→O, HW1→H, HW2→H, NA→Na, CL→Cl\n/);
+    expect(JSON.parse(mdpost(['info', gro, '--json']).stdout).elements_guessed).toEqual({ OW: 'O', HW1: 'H', HW2: 'H', NA: 'Na', CL: 'Cl' });
+  });
+
+  it('info lists as guessed only the atoms of a PDB whose element columns are blank', () => {
+    // The first model, with columns 77–78 blanked for the ions only: the water's O and H are the file's.
+    const lines = gunzipSync(readFileSync(join(GMX, 'traj.pdb.gz'))).toString('latin1').split('\n');
+    const model = lines.slice(0, lines.indexOf('ENDMDL') + 1).map((l) => (/^ATOM.{8}(NA|CL) /.test(l) ? l.slice(0, 76).trimEnd() : l));
+    expect(model.filter((l) => l.startsWith('ATOM') && l.length < 77)).toHaveLength(16);
+    const pdb = tempFile('nacl-ions-unlabelled.pdb', model.join('\n') + '\n');
+    const r = mdpost(['info', pdb]);
+    expect(r.stdout).toMatch(/species\s+O: 332, H: 664, Na: 8, Cl: 8\nelements\s+from the file, and where it gives none, guessed from names: NA→Na, CL→Cl\n/);
+    expect(JSON.parse(mdpost(['info', pdb, '--json']).stdout).elements_guessed).toEqual({ NA: 'Na', CL: 'Cl' });
+  });
+});
+
+describe('a binary trajectory with the topology of another system', () => {
+  it('is refused with exit 2, naming both files and both atom counts', () => {
+    const xtc = join(GMX, 'traj.xtc');
+    const data = join(LMP, 'system.data');
+    const r = mdpost(['analyze', xtc, '--topology', data, '--msd', 'Na'], { timeoutMs: 30_000 });
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr.trim()).toBe(`mdpost: error: ${data} has 752 atoms but ${xtc} has 1012 atoms per frame: a topology must list the trajectory's atoms, in the same order`);
+    // And the other way round: the LAMMPS DCD with the GROMACS run's GRO.
+    const dcd = join(LMP, 'traj.dcd');
+    const gro = join(GMX, 'conf.gro.gz');
+    const d = mdpost(['analyze', dcd, '--topology', gro, '--msd', 'Na'], { timeoutMs: 30_000 });
+    expect(d.code).toBe(2);
+    expect(d.stderr.trim()).toBe(`mdpost: error: ${gro} has 1012 atoms but ${dcd} has 752 atoms per frame: a topology must list the trajectory's atoms, in the same order`);
+  });
+});
+
+describe('resname on a real system: the shipped NaFSI/water run with a GRO topology', () => {
+  // test/fixtures/topology/nafsi/nafsi-water.gro.gz (make_gro.py): the data file's atoms with residues
+  // FSI (F1 S1 N O1 O2 S2 O3 O4 F2), NA and SOL (OW HW1 HW2), resid = LAMMPS molecule id.
+  const gro = join(FIXTURES, 'topology/nafsi/nafsi-water.gro.gz');
+  const data = join(NAFSI, 'nafsi-water.data');
+  const plain = tempFile('nafsi-noel-gro.lammpstrj', dumpFrames(join(NAFSI, 'nafsi-water.lammpstrj.gz'), 10, ['id', 'type', 'x', 'y', 'z', 'ix', 'iy', 'iz']));
+
+  it('resname FSI selects the atoms of the FSI molecules, as the formula and the data file’s molecules do', () => {
+    const byRes = analyze([
+      plain, '--topology', gro, '--timestep', '1fs',
+      '--msd', 'resname FSI', '--msd', 'FSI and all', '--msd', 'resid 1:14',
+      '--rdf', 'Na,resname FSI', '--rdf', 'Na,FSI', '--rdf', 'Na,resname FSI and name O*', '--rdf', 'Na,FSI and O',
+    ]);
+    expect(byRes.code).toBe(0);
+    expect(byRes.doc.input.atoms).toBe(1304);
+    // "FSI" alone moves as 14 centres of mass; "FSI and all" is its 126 atoms, as resname FSI and the residues 1–14.
+    const [res, formula, resid] = byRes.doc.msd;
+    expect([res.count, formula.count, resid.count]).toEqual([126, 126, 126]);
+    expect(res.msd_A2).toEqual(formula.msd_A2);
+    expect(res.msd_A2).toEqual(resid.msd_A2);
+    const [naRes, naFsi, naResO, naFsiO] = byRes.doc.rdf;
+    expect([naRes.n_b, naFsi.n_b, naResO.n_b, naFsiO.n_b]).toEqual([126, 126, 56, 56]);
+    expect(naRes.g).toEqual(naFsi.g);
+    expect(naResO.g).toEqual(naFsiO.g);
+    // The same atoms as the molecules of the LAMMPS data file (its bonds) select.
+    const byData = analyze([plain, '--topology', data, '--timestep', '1fs', '--msd', 'FSI and all', '--rdf', 'Na,FSI and O']);
+    expect(byData.code).toBe(0);
+    expect(byData.doc.msd[0].msd_A2).toEqual(res.msd_A2);
+    expect(byData.doc.rdf[0].g).toEqual(naResO.g);
+  });
+
+  it('info names the residues’ elements as guessed from the GRO file’s names', () => {
+    const r = mdpost(['info', plain, '--topology', gro]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/species\s+F: 28, S: 28, N: 14, O: 444, Na: 14, H: 776\n/);
+    expect(r.stdout).toContain(`elements     from ${gro}, guessed from names: F1→F, S1→S, O1→O, O2→O, S2→S, O3→O, O4→O, F2→F, NA→Na, OW→O, HW1→H, HW2→H\n`);
+  });
+});
