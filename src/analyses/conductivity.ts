@@ -27,10 +27,11 @@ import { continued, type MsdResult } from './msd.js';
  * cell volume.
  *
  * Decisions:
- * - σ_NE uses the D that the MSD reports (each on its own window, with its Brownian error); the
- *   ionicity and Haven ratio are σ_EH/σ_NE and σ_NE/σ_EH of those numbers, their errors
- *   propagated as independent (the collective error dominates by far: one sample per origin
- *   against one per ion and origin).
+ * - σ_NE uses the D that the MSD reports (each on its own window, with its Brownian error). The
+ *   ionicity and Haven ratio compare σ_EH with the self parts over σ_EH's own window (the
+ *   Nernst–Einstein sum of the barycentric self terms), their error from the blocks' joint
+ *   covariance: the D's windows may reach lags five times longer, and a ratio of slopes over
+ *   different lags mixes time scales (on the shipped run 1.60 against 1.40 on one window).
  * - The fit window is the first cation's (`--fit`, or its automatic one), ended at half a block
  *   when it reaches further: the block error fits every block over the same window, within the
  *   first half of each, as the MSD fit does for a whole run. A window that would hold fewer
@@ -151,7 +152,7 @@ const METHOD =
   'Einstein–Helfand σ_EH = e²/(6 V k_B T) d/dt ⟨|Σ_i z_i Δr_i(t)|²⟩ (all time origins, FFT), slope over the fit window; ' +
   'Onsager e²L_ij = e²/(6 V k_B T) d/dt ⟨ΔR_i(t)·ΔR_j(t)⟩ with R_i the summed positions of species i in the barycentric frame (each displacement minus the whole system’s centre-of-mass displacement), ' +
   'cross terms by polarisation, self part Σ over each ion with itself, distinct part the rest; ' +
-  't⁺(Onsager) = (z₊² L₊₊ + z₊ z₋ L₊₋) / Σ_ij z_i z_j L_ij; ionicity σ_EH/σ_NE, Haven ratio σ_NE/σ_EH; V the mean cell volume';
+  't⁺(Onsager) = (z₊² L₊₊ + z₊ z₋ L₊₋) / Σ_ij z_i z_j L_ij; ionicity σ_EH/σ_NE and Haven ratio σ_NE/σ_EH with σ_NE as the self parts over the window of σ_EH (errors from the joint covariance of the blocks); V the mean cell volume';
 
 /** Ions' net charge above this share of their total charge is refused; below it, noted. */
 const NET_CHARGE_REFUSED = 0.01;
@@ -375,7 +376,6 @@ export const conductivityAnalysis: Analysis<ConductivityConfig, ConductivityPrep
     const neSpecies = p.ions.map((s, k) => ({ ions: s.def.count, chargeE: s.chargeE, dA2PerPs: ds[k].dA2PerPs, stderrA2PerPs: se(ds[k].stderrA2PerPs) ?? NaN }));
     const ne = nernstEinstein(neSpecies, volumeA3, p.temperatureK);
     const sigmaNE: Ratio = { value: ne.value, stderr: se(ne.stderr) };
-    const sigmaEH: Ratio = { value: r.sigmaEH.value, stderr: se(r.sigmaEH.stderr) };
     const cations = p.ions.map((_, k) => k).filter((k) => p.ions[k].chargeE > 0);
     let tPlusNE: Ratio | null = null;
     if (cations.length === 1) {
@@ -396,8 +396,8 @@ export const conductivityAnalysis: Analysis<ConductivityConfig, ConductivityPrep
       window: r.window,
       onsager: r,
       sigmaNE,
-      ionicity: quotient(sigmaEH, sigmaNE),
-      haven: quotient(sigmaNE, sigmaEH),
+      ionicity: { value: r.ionicity.value, stderr: se(r.ionicity.stderr) },
+      haven: { value: r.haven.value, stderr: se(r.haven.stderr) },
       tPlusOnsager: cations.length === 1 ? r.transference[cations[0]] : null,
       tPlusNernstEinstein: tPlusNE,
       notes,
@@ -439,13 +439,6 @@ export function parseTemperatureK(text: string, name: string): number {
 const signed = (z: number) => `${z > 0 ? '+' : z < 0 ? '−' : ''}${Number(Math.abs(z).toPrecision(6))}`;
 
 /** a / b with first-order error propagation, a and b independent. */
-function quotient(a: Ratio, b: Ratio): Ratio {
-  const value = a.value / b.value;
-  if (!Number.isFinite(value)) return { value: NaN, stderr: null };
-  const stderr = a.stderr !== null && b.stderr !== null ? Math.abs(value) * Math.hypot(a.stderr / a.value, b.stderr / b.value) : null;
-  return { value, stderr: stderr !== null && Number.isFinite(stderr) ? stderr : null };
-}
-
 const finite = (x: number) => (Number.isFinite(x) ? x : null);
 const pairKey = (a: string, b: string) => `${a},${b}`;
 
@@ -594,7 +587,7 @@ function conductivityText(c: ConductivitySection): string[] {
   const w = Math.max(ne.length, eh.length);
   lines.push(`  σ_NE = ${ne.padEnd(w)}   Nernst–Einstein, from the D above`);
   lines.push(`  σ_EH = ${eh.padEnd(w)}   Einstein–Helfand, slope of the charge MSD over ${f(c.fit.from_ps, 4)}–${f(c.fit.to_ps, 4)} ps${c.fit.auto ? ' (auto)' : ''}`);
-  lines.push(`  ionicity σ_EH/σ_NE = ${pm(c.ionicity, c.ionicity_stderr)}; Haven ratio σ_NE/σ_EH = ${pm(c.haven_ratio, c.haven_ratio_stderr)}`);
+  lines.push(`  ionicity σ_EH/σ_NE = ${pm(c.ionicity, c.ionicity_stderr)}; Haven ratio σ_NE/σ_EH = ${pm(c.haven_ratio, c.haven_ratio_stderr)} (σ_NE there: the self parts over σ_EH's window)`);
   const rows = pairs(c).map(({ key, self }) => [
     key,
     pm(c.onsager_mS_per_cm[key], c.onsager_stderr_mS_per_cm[key]),
