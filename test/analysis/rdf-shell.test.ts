@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { firstShell, runningCnAt } from '../../src/analysis/rdf-shell.js';
+import { firstShell, runningCnAt, smooth } from '../../src/analysis/rdf-shell.js';
 import { gaussian } from '../support/random.js';
 
 function curve(dr: number, rmax: number, f: (r: number) => number, noise = 0, seed = 1) {
@@ -30,6 +30,19 @@ describe('first peak and first minimum', () => {
       expect(Math.abs(peak!.rA - 2.3)).toBeLessThan(0.05);
       expect(Math.abs(min!.rA - clean.min!.rA)).toBeLessThan(0.2);
     }
+  });
+
+  it('give the peak height the histogram shows (its highest bin, refined by a parabola), not the lower height of the smoothed curve', () => {
+    // A sharp first peak (width 0.05 Å, as Na–O in water) in bins of 0.02 Å: smoothing over
+    // 0.05 Å lowers its top by a tenth, which a reader of the plot would not find there.
+    const sharp = (r: number) => (r < 1.9 ? 0 : 1 + 7 * Math.exp(-(((r - 2.31) / 0.05) ** 2)) - 0.9 * Math.exp(-(((r - 3.1) / 0.35) ** 2)));
+    const { rA, g } = curve(0.02, 10, sharp);
+    const { peak } = firstShell(rA, g, 0.02);
+    const highest = Math.max(...g);
+    expect(peak!.g).toBeGreaterThanOrEqual(highest);
+    expect(peak!.g).toBeLessThan(8.0 + 1e-9);
+    expect(Math.abs(peak!.rA - 2.31)).toBeLessThan(0.01);
+    expect(Math.max(...smooth(g, 0.02))).toBeLessThan(0.95 * highest);
   });
 
   it('ignore a small bump before the real first shell', () => {
