@@ -247,7 +247,8 @@ function rdfHtml(sections: RdfSection[]): string {
     .join('\n');
   return `<h2>Radial distribution functions</h2>
 <table><tr><th>pair</th><th>first peak, Å (g)</th><th>first minimum, Å (g)</th><th>CN at the minimum</th><th>per-ion CN within the minimum</th></tr>
-${rows}</table>`;
+${rows}</table>
+<p>Peak heights as the histogram shows them (its highest bin, refined by a parabola); minima located on g(r) smoothed over ${SMOOTHING_A} Å, their g read from the histogram.</p>`;
 }
 
 /** One row per bin, units in the header. */

@@ -32,6 +32,14 @@ describe('the report folder of mdpost analyze --out', () => {
     expect(html).toContain('<td>(7.9 ± 1.5)×10⁻⁶</td>');
   });
 
+  it('gives the g(r) peak height the terminal gives, and says, as the terminal does, what was smoothed', () => {
+    const g = (doc.sections.rdf as { first_peak: { r_A: number; g: number } }[])[0];
+    expect(r.stdout).toContain(`first peak ${g.first_peak.r_A.toFixed(2)} Å (g = ${g.first_peak.g.toFixed(2)})`);
+    expect(html).toContain(`<td>Na–O</td><td>${g.first_peak.r_A.toPrecision(3)} (${g.first_peak.g.toPrecision(3)})</td>`);
+    expect(r.stdout).toMatch(/peak heights as the histogram shows them; minima located on g\(r\) smoothed over 0\.05 Å/);
+    expect(html).toMatch(/Peak heights as the histogram shows them \(its highest bin, refined by a parabola\); minima located on g\(r\) smoothed over 0\.05 Å/);
+  });
+
   it('draws n(r) up to the second shell, so that the first shell\'s CN ≈ 6 is readable', () => {
     const g = doc.sections.rdf as { cn: number[]; first_min: { r_A: number } }[];
     const spec = rdfPlotSpec((doc.sections.rdf as never[])[0]) as unknown as { layer: { encoding: { y: { scale?: { domain: number[] } } } }[] };
