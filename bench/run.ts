@@ -6,8 +6,9 @@ import { benchParse } from './parse.js';
 import { benchRdf } from './rdf.js';
 import { benchWorkers } from './workers.js';
 import { benchMsd } from './msd.js';
+import { benchXtc } from './xtc.js';
 
-const benches: Record<string, () => Promise<unknown>> = { parse: benchParse, rdf: benchRdf, msd: benchMsd, workers: benchWorkers };
+const benches: Record<string, () => Promise<unknown>> = { parse: benchParse, rdf: benchRdf, msd: benchMsd, workers: benchWorkers, xtc: benchXtc };
 const wanted = process.argv.slice(2);
 for (const name of wanted.length ? wanted : Object.keys(benches)) {
   const b = benches[name];

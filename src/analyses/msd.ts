@@ -1,4 +1,5 @@
 import type { TopLevelSpec } from 'vega-lite';
+import { directionalCurve, directionalStderrFactor, msdAlong, normalizeDims, type Dims } from '../analysis/directional.js';
 import { autoWindow, diffusion, dUnits, requestedWindow, type Diffusion, type FitWindow } from '../analysis/diffusion.js';
 import { addSums, msdCurve, msdSums, MsdSeries, type MsdCurve, type MsdSums } from '../analysis/msd.js';
 import { InputError } from '../model/errors.js';
@@ -22,10 +23,13 @@ export interface MsdConfig {
   selections: string[];
   /** 'auto', or a window [from, to] in ps. */
   fit: 'auto' | [number, number];
+  /** `--msd-dims`: the axes D is measured along (absent: all three). */
+  dims?: Dims;
 }
 
 export interface MsdPrepared {
   fit: MsdConfig['fit'];
+  dims?: Dims;
   /** Time between used frames, ps. */
   dtPs: number;
   series: { selection: string; def: ParticleDef; elements: string; ion: IonKind | null }[];
@@ -52,6 +56,8 @@ export interface MsdResult {
   /** Cation or anion of the salt, for t⁺ (null: neither, or not known). */
   ion: IonKind | null;
   curve: MsdCurve;
+  /** The axes D is measured along (the curve keeps all three components). */
+  dims: Dims;
   diffusion: Diffusion;
 }
 
@@ -60,6 +66,8 @@ export interface MsdSection {
   selection: string;
   kind: 'atoms' | 'molecules';
   count: number;
+  /** The axes D is measured along: xyz, or a plane or axis (--msd-dims); the MSD components are always all three. */
+  dims: Dims;
   lag_ps: number[];
   msd_A2: number[];
   msd_x_A2: number[];
@@ -101,12 +109,25 @@ export const msdAnalysis: Analysis<MsdConfig, MsdPrepared, MsdState, MsdResult[]
       commands: ['analyze', 'batch'],
       parse: parseFitWindow,
     },
+    {
+      key: 'msdDims',
+      flag: '--msd-dims <axes>',
+      help: 'measure D in a plane or along an axis: xy, xz, yz, x, y or z (D = slope / (2·d)); the MSD components stay all three',
+      defaultText: 'xyz',
+      commands: ['analyze', 'batch'],
+      parse: (text, name) => {
+        const dims = normalizeDims(text);
+        if (!dims) throw new InputError(`${name}: expected xyz, xy, xz, yz, x, y or z, not ${JSON.stringify(text)}`);
+        return dims;
+      },
+    },
   ],
 
   configure(o) {
     const selections = o.get<string[]>('msd') ?? [];
     if (selections.length === 0) return null;
-    return { selections, fit: o.get<MsdConfig['fit']>('fit') ?? 'auto' };
+    const dims = o.get<Dims>('msdDims') ?? 'xyz';
+    return { selections, fit: o.get<MsdConfig['fit']>('fit') ?? 'auto', ...(dims !== 'xyz' ? { dims } : {}) };
   },
 
   prepare(config, ctx) {
@@ -121,10 +142,11 @@ export const msdAnalysis: Analysis<MsdConfig, MsdPrepared, MsdState, MsdResult[]
       const def = particlesOf(sel, ctx.topology, sel.kind === 'molecules' ? ctx.molecules() : null, ctx.first.box);
       return { selection: text, def, elements: elementSummary(ctx.topology, sel.atoms), ion: ionKind(sel, ctx.topology, selections) };
     });
-    return { fit: config.fit, dtPs: ctx.dtUsedPs, series };
+    return { fit: config.fit, dims: config.dims, dtPs: ctx.dtUsedPs, series };
   },
 
   needsUnwrapped: () => true,
+  unwrappedAtoms: (p) => Int32Array.from(new Set(p.series.flatMap((s) => Array.from(s.def.member)))),
 
   create(p) {
     return { chunks: p.series.map((s) => [new MsdSeries(s.def.count)]), scratch: p.series.map((s) => new Float64Array(3 * s.def.count)) };
@@ -170,9 +192,11 @@ export const msdAnalysis: Analysis<MsdConfig, MsdPrepared, MsdState, MsdResult[]
       if (drift) series.subtractDrift(drift.centreA);
       const sums = await fftSums(series, env.parallel);
       const curve = msdCurve(sums, p.dtPs);
-      const { window, notes } = fitWindow(p.fit, curve, env.file);
+      const dims = p.dims ?? 'xyz';
+      const along = directionalCurve(curve, dims);
+      const { window, notes } = fitWindow(p.fit, along, env.file);
       const { selection, def, ion } = p.series[s];
-      out.push({ selection, kind: def.kind, count: def.count, ion, curve, diffusion: diffusion(curve, window, p.dtPs, notes) });
+      out.push({ selection, kind: def.kind, count: def.count, ion, curve, dims, diffusion: directional(diffusion(along, window, p.dtPs, notes), dims) });
     }
     return out;
   },
@@ -205,7 +229,7 @@ function parseFitWindow(text: string, name: string): MsdConfig['fit'] {
 }
 
 /** A chunk of the later range, continuing the earlier one: its particles shifted by their atoms' mass-weighted shift. */
-function continued(chunk: MsdSeries, def: ParticleDef, join: Join): MsdSeries {
+export function continued(chunk: MsdSeries, def: ParticleDef, join: Join): MsdSeries {
   const shift = join.atomShift;
   if (!shift) return chunk;
   const origin = chunk.origin.slice();
@@ -239,6 +263,13 @@ async function fftSums(series: MsdSeries, parallel: import('../pipeline/contract
   return sums.reduce((a, b) => addSums(a, b));
 }
 
+/** D along fewer than three axes: its error and method as directional.ts says. */
+function directional(d: Diffusion, dims: Dims): Diffusion {
+  if (dims === 'xyz') return d;
+  const k = dims.length;
+  return { ...d, stderrA2PerPs: d.stderrA2PerPs * directionalStderrFactor(dims), method: `${d.method}; along ${dims} only: D = slope / ${2 * k} of the MSD along ${dims}, the error √(3/${k}) times that of the three-dimensional formula` };
+}
+
 /** The fit window: --fit T0:T1, or found from the data. */
 function fitWindow(fit: MsdConfig['fit'], curve: MsdCurve, file: string): { window: FitWindow; notes: string[] } {
   try {
@@ -257,6 +288,7 @@ function sectionOf(m: MsdResult): MsdSection {
     selection: m.selection,
     kind: m.kind,
     count: m.count,
+    dims: m.dims,
     lag_ps: Array.from(m.curve.lagPs),
     msd_A2: Array.from(m.curve.msdA2),
     msd_x_A2: Array.from(m.curve.msdXA2),
@@ -280,6 +312,7 @@ function readSection(raw: unknown, where: string): MsdSection {
     selection: str(m, 'selection', where),
     kind: kind as MsdSection['kind'],
     count: num(m, 'count', where),
+    dims: readDims(m, where),
     lag_ps: nums(m, 'lag_ps', where),
     msd_A2: nums(m, 'msd_A2', where),
     msd_x_A2: nums(m, 'msd_x_A2', where),
@@ -302,6 +335,14 @@ function readSection(raw: unknown, where: string): MsdSection {
   return section;
 }
 
+/** `dims` of a section (absent in documents from before --msd-dims: all three axes). */
+function readDims(m: Json, where: string): Dims {
+  if (m.dims === undefined) return 'xyz';
+  const dims = normalizeDims(str(m, 'dims', where));
+  if (!dims || dims !== m.dims) fail(`${where}.dims`, `expected xyz, xy, xz, yz, x, y or z, not ${JSON.stringify(m.dims)}`);
+  return dims;
+}
+
 function msdText(sections: MsdSection[]): string[] {
   if (sections.length === 0) return [];
   const lines = ['', 'Mean squared displacement and diffusion coefficient (D = slope / 6)'];
@@ -313,7 +354,8 @@ function msdText(sections: MsdSection[]): string[] {
         ? `D = ${withError(d.A2_per_ps, d.stderr_A2_per_ps)} Å²/ps = ${withError(d.A2_per_ns, d.stderr_A2_per_ns)} Å²/ns = ${scientific(d.cm2_per_s, d.stderr_cm2_per_s)} cm²/s`
         : `D = ${f(d.A2_per_ps, 3)} Å²/ps = ${f(d.A2_per_ns, 3)} Å²/ns = ${d.cm2_per_s.toExponential(2)} cm²/s, without a standard error (see the note)`;
     lines.push(`  ${m.selection.padEnd(w)}  ${String(m.count).padStart(5)} ${m.kind === 'molecules' ? 'molecules' : 'atoms    '}  ${value}`);
-    lines.push(`  ${''.padEnd(w)}  fit ${f(m.fit.from_ps, 4)}–${f(m.fit.to_ps, 4)} ps${m.fit.auto ? ' (auto)' : ''}, log–log slope ${f(m.loglog_slope, 3)}`);
+    const along = m.dims === 'xyz' ? '' : `, D along ${m.dims} only (slope / ${2 * m.dims.length} of the MSD along ${m.dims})`;
+    lines.push(`  ${''.padEnd(w)}  fit ${f(m.fit.from_ps, 4)}–${f(m.fit.to_ps, 4)} ps${m.fit.auto ? ' (auto)' : ''}, log–log slope ${f(m.loglog_slope, 3)}${along}`);
     for (const n of m.notes) lines.push(`  ${''.padEnd(w)}  note: ${n}`);
   }
   lines.push('  ± is one standard error: Brownian covariance of the MSD propagated through the fit (see the JSON "method")');
@@ -325,7 +367,7 @@ function msdHtml(sections: MsdSection[]): string {
   const rows = sections
     .map((m) => {
       const d = m.D;
-      return `<tr><td>${e(m.selection)}</td><td>${m.count} ${m.kind}</td><td>${withError(d.A2_per_ps, d.stderr_A2_per_ps)}</td><td>${withError(d.A2_per_ns, d.stderr_A2_per_ns)}</td><td>${d.stderr_cm2_per_s > 0 ? scientific(d.cm2_per_s, d.stderr_cm2_per_s) : d.cm2_per_s.toExponential(2)}</td><td>${f(m.fit.from_ps, 4)}–${f(m.fit.to_ps, 4)}${m.fit.auto ? ' (auto)' : ''}</td><td>${f(m.loglog_slope, 3)}</td></tr>`;
+      return `<tr><td>${e(m.selection)}${m.dims === 'xyz' ? '' : ` (D along ${m.dims})`}</td><td>${m.count} ${m.kind}</td><td>${withError(d.A2_per_ps, d.stderr_A2_per_ps)}</td><td>${withError(d.A2_per_ns, d.stderr_A2_per_ns)}</td><td>${d.stderr_cm2_per_s > 0 ? scientific(d.cm2_per_s, d.stderr_cm2_per_s) : d.cm2_per_s.toExponential(2)}</td><td>${f(m.fit.from_ps, 4)}–${f(m.fit.to_ps, 4)}${m.fit.auto ? ' (auto)' : ''}</td><td>${f(m.loglog_slope, 3)}</td></tr>`;
     })
     .join('\n');
   return `<h2>Diffusion coefficients</h2>
@@ -347,12 +389,13 @@ export function msdPlotSpec(sections: MsdSection[]): TopLevelSpec {
   const fits: Json[] = [];
   const windows: Json[] = [];
   for (const m of sections) {
-    const lag = m.lag_ps, msd = m.msd_A2;
+    const lag = m.lag_ps;
+    const msd = m.dims === 'xyz' ? m.msd_A2 : msdAlong(m.dims, m.msd_x_A2, m.msd_y_A2, m.msd_z_A2);
     for (const i of logThin(lag.length)) if (msd[i] > 0) curve.push({ selection: m.selection, lag_ps: lag[i], msd_A2: msd[i] });
     const dt = lag.length > 1 ? lag[1] - lag[0] : 1;
     const from = Math.round(m.fit.from_ps / dt), to = Math.round(m.fit.to_ps / dt);
     // The fitted straight line, drawn over the window (sampled in log t so it shows on log axes).
-    const slope = 6 * m.D.A2_per_ps;
+    const slope = 2 * m.dims.length * m.D.A2_per_ps;
     const mid = (msd[from] + msd[to]) / 2 - slope * ((m.fit.from_ps + m.fit.to_ps) / 2);
     for (let k = 0; k <= 20; k++) {
       const t = m.fit.from_ps * Math.pow(m.fit.to_ps / m.fit.from_ps, k / 20);
@@ -371,7 +414,10 @@ export function msdPlotSpec(sections: MsdSection[]): TopLevelSpec {
   };
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    title: { text: 'Mean squared displacement', subtitle: 'shaded: fit window; dashed: fitted line (D = slope / 6)' },
+    title: {
+      text: 'Mean squared displacement',
+      subtitle: sections.every((m) => m.dims === 'xyz') ? 'shaded: fit window; dashed: fitted line (D = slope / 6)' : 'shaded: fit window; dashed: fitted line; along the axes of D (D = slope / (2 × axes))',
+    },
     width: 480,
     height: 320,
     layer: [
