@@ -1,3 +1,8 @@
+import { DEFAULT_SHELL_ATOMS, shellAtomsText } from '../analyses/solvation-partners.js';
+
+/** How the analysis names --shell-atoms all. */
+const ALL_SHELL_ATOMS = shellAtomsText({ mode: 'all' });
+
 /**
  * The `solvation` section of an `mdpost analyze --json` document, as far as the viewer uses it:
  * per cation selection, the shell atoms and each partner kind's cutoff (with how it was found),
@@ -10,7 +15,14 @@
  */
 export interface AnalysisSolvation {
   cation: string;
+  /**
+   * The shell atoms as a selection the viewer can ask for ("all" for every atom of the partner
+   * molecules); null when the document does not say, or when it used the analysis's default
+   * (then `shellDefault`).
+   */
   shellAtoms: string | null;
+  /** The analysis's default shell atoms: the O, N, F of other molecules and free halide ions. */
+  shellDefault: boolean;
   partners: Map<string, { cutoffA: number | null; source: string | null; cn: number | null }>;
   ionPairs: { anion: string | null; SSIP: number | null; CIP: number | null; AGG: number | null } | null;
 }
@@ -30,7 +42,8 @@ export function analysisSolvation(doc: unknown): AnalysisSolvation[] {
     const ip = isObject(e.ion_pairs) ? e.ion_pairs : null;
     out.push({
       cation: e.cation,
-      shellAtoms: typeof e.shell_atoms === 'string' ? e.shell_atoms : null,
+      shellAtoms: typeof e.shell_atoms === 'string' && e.shell_atoms !== DEFAULT_SHELL_ATOMS ? (e.shell_atoms === ALL_SHELL_ATOMS ? 'all' : e.shell_atoms) : null,
+      shellDefault: e.shell_atoms === DEFAULT_SHELL_ATOMS,
       partners,
       ionPairs: ip ? { anion: typeof ip.anion === 'string' ? ip.anion : null, SSIP: finite(ip.SSIP), CIP: finite(ip.CIP), AGG: finite(ip.AGG) } : null,
     });

@@ -173,7 +173,7 @@ export async function startViewer(opts: ViewOptions): Promise<ViewServer> {
     notes,
     solvation: {
       ions: highlightText,
-      shell: opts.shell ?? solvationEntries.find((e) => e.cation === highlightText && e.shellAtoms !== null)?.shellAtoms ?? defaultShellAtoms(topology, highlightText),
+      shell: opts.shell ?? solvationEntries.find((e) => e.cation === highlightText && !e.shellDefault && e.shellAtoms !== null)?.shellAtoms ?? defaultShellAtoms(topology, highlightText),
       cutoff: opts.cutoffA !== null ? String(opts.cutoffA) : '',
     },
   };

@@ -53,6 +53,9 @@ const GOFR_BIN_A = 0.02;
 
 export const CLASSES: readonly IonClass[] = ['SSIP', 'CIP', 'AGG'];
 
+/** Elements whose lone ions the solvation analysis counts among its default shell atoms. */
+const HALOGENS = ['Cl', 'Br', 'I'];
+
 /** The page's default shell atoms: the electronegative atoms O, N, F the file has, else its heavy atoms. */
 export function defaultShellAtoms(top: Topology, ions: string): string {
   const present = ['O', 'N', 'F'].filter((e) => top.elements?.includes(e));
@@ -272,7 +275,10 @@ export class SolvationView {
         return false;
       }
     };
-    return this.sys.analysis.find((e) => same(e.cation, group) && (e.shellAtoms === null || same(e.shellAtoms, shellSel))) ?? null;
+    // The analysis's default (O, N, F of other molecules and free halide ions) is the viewer's
+    // when the system has no halogen that could be a free ion.
+    const analysisDefault = () => !HALOGENS.some((e) => this.sys.topology.elements?.includes(e)) && same(defaultShellAtoms(this.sys.topology, group.text), shellSel);
+    return this.sys.analysis.find((e) => same(e.cation, group) && (e.shellDefault ? analysisDefault() : e.shellAtoms === null || same(e.shellAtoms, shellSel))) ?? null;
   }
 
   /**

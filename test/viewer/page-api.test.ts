@@ -301,3 +301,27 @@ describe('the page API with an analysis that has a solvation section', () => {
     }
   });
 });
+
+describe('the page API with an analysis made with the solvation analysis’s default shell atoms', () => {
+  it('starts the page on its own default shell atoms, which are the same O, N, F, and takes the analysis’s cutoffs', async () => {
+    const result = await analyzeFile(specOf(NAFSI_DUMP, { solvation: ['Na'], shellCutoff: 'H2O=3.233,FSI=3.144', stride: 10 }), { workers: 1 });
+    const doc = documentJson(documentOf(result, ANALYSES, '0.1.0')) as Record<string, unknown>;
+    const section = (doc.solvation as { shell_atoms: string; partners: Record<'H2O' | 'FSI', { cn: number }> }[])[0];
+    // The analysis describes its default in words, not as a selection the page could send back.
+    expect(() => select(section.shell_atoms, { topology: { natoms: 1304 } as Topology, molecules: () => { throw new Error('unused'); } })).toThrow(InputError);
+    const file = tempFile('analysis-default-shell.json', Buffer.from(JSON.stringify(doc), 'utf8'));
+    const server = await view({ analysisFile: file, stride: 10 });
+    try {
+      const info = await getJson<{ solvation: { ions: string; shell: string; cutoff: string } }>(server.url, '/api/info');
+      expect(info.solvation).toEqual({ ions: 'Na', shell: 'element O N F', cutoff: '' });
+      const s = await getJson<SolvationSetup>(server.url, `/api/solvation/setup?${query(info.solvation)}`);
+      expect(s.kinds.map((k) => [k.name, k.cutoffA, k.source])).toEqual([
+        ['FSI', 3.144, 'the analysis: given'],
+        ['H2O', 3.233, 'the analysis: given'],
+      ]);
+      expect(s.run?.cn).toEqual({ FSI: section.partners.FSI.cn, H2O: section.partners.H2O.cn });
+    } finally {
+      await server.close();
+    }
+  });
+});
