@@ -102,6 +102,8 @@ async function main(): Promise<void> {
   cutoffInput.value = info.solvation.cutoff;
 
   let solvation = await Solvation.load(info.solvation);
+  fillChoices(byId('ions-choices'), ionChoices(info, solvation.setup.ions.atoms));
+  fillChoices(byId('shell-choices'), [info.solvation.shell, 'element O', 'all']);
   const [view, plots] = await Promise.all([createMolView(byId('viewer'), { pdb: apiUrl('topology.pdb'), dcd: apiUrl('trajectory.dcd') }), embedPlots(byId('plots'), analysis, info)]);
   followHover(view.plugin, byId('hover'));
   const panel = new SolvationPanel(plots.solvationSlot);
@@ -206,6 +208,23 @@ async function drawTimeline(plots: Plots, panel: SolvationPanel, s: Solvation, c
   refresh();
   const k = frame();
   await plots.showFrame(k, info.stamps[k]?.timePs ?? null);
+}
+
+/** Metal cations a user may want to highlight instead of the default. */
+const CATION_ELEMENTS = ['Li', 'Na', 'K', 'Rb', 'Cs', 'Mg', 'Ca', 'Zn', 'Al'];
+/** Beyond this many ions the list does not offer each one alone. */
+const MAX_SINGLE_CHOICES = 64;
+
+/** What the highlight box offers: the default, each of its ions alone, the other cation elements. */
+function ionChoices(info: ViewInfo, defaultAtoms: readonly number[]): string[] {
+  const base = info.solvation.ions;
+  const singles = defaultAtoms.length <= MAX_SINGLE_CHOICES ? defaultAtoms.map((a) => `${base} and index ${a}`) : [];
+  const others = CATION_ELEMENTS.filter((e) => e !== base && info.elements.includes(e));
+  return [base, ...singles, ...others];
+}
+
+function fillChoices(list: HTMLElement, values: string[]): void {
+  list.replaceChildren(...[...new Set(values)].map((v) => new Option(v, v)));
 }
 
 function download(href: string, name: string): void {

@@ -255,6 +255,9 @@ describe('mdpost view', () => {
 
     it('highlights the ions chosen in the page, each classed among all the Na', async () => {
       const frame = (await pageState(page)).frame;
+      // The box offers the default and each Na alone (the file has no other cation).
+      const offered = await page.locator('#ions-choices option').evaluateAll((o) => o.map((e) => (e as HTMLOptionElement).value));
+      expect(offered).toEqual(['Na', ...NA.map((a) => `Na and index ${a}`)]);
       await page.fill('#ions-input', SOME_NA);
       await page.click('#apply');
       await page.waitForFunction((sel) => (window as unknown as { mdpost: PageState }).mdpost.setup?.ions === sel, SOME_NA, { timeout: SLOW });
