@@ -119,8 +119,11 @@ function windowOf(curve: MsdCurve, from: number, to: number, auto: boolean): Fit
 /** The window of `--fit T0:T1` (ps), snapped to the lags the data has. */
 export function windowFromTimes(curve: MsdCurve, fromPs: number, toPs: number): FitWindow {
   const dt = curve.lagPs[1] - curve.lagPs[0];
-  const from = Math.max(1, Math.ceil(fromPs / dt - 1e-9));
-  const to = Math.min(curve.frames - 1, Math.floor(toPs / dt + 1e-9));
+  // Times stored as float32 (XTC, TRR) give dt = 0.20000000298 ps for 0.2: the 20 ps lag is then
+  // 99.9999985 lags away, and must still count as lag 100.
+  const snap = (lags: number) => Math.min(0.01, Math.max(1e-9, 1e-6 * Math.abs(lags)));
+  const from = Math.max(1, Math.ceil(fromPs / dt - snap(fromPs / dt)));
+  const to = Math.min(curve.frames - 1, Math.floor(toPs / dt + snap(toPs / dt)));
   if (!(to > from)) {
     throw new RangeError(
       `the fit window ${fromPs}–${toPs} ps holds fewer than two lags of this run (lags ${dt} ps apart, up to ${curve.lagPs[curve.frames - 1]} ps)`,

@@ -188,6 +188,11 @@ export function vtfFit(points: readonly ArrheniusPoint[], options: VtfOptions = 
   const aValue = Math.exp(p[0]);
   const sA = sd(0), sB = sd(1);
   const notes: string[] = [];
+  if (!(p[1] > 0)) {
+    notes.push(
+      `the best B is ${Number(p[1].toPrecision(3))} K, not positive: the points bend the other way from a VTF law (ln y against 1/T is convex, not concave), so this is no VTF fit to quote`,
+    );
+  }
   if (t0AtBound) {
     notes.push(
       `the best T₀ lies on the ${t0AtBound} end of the range searched (${Number(p[2].toPrecision(6))} K): the data do not pin T₀ down, and its error and those of A and B are not to be trusted`,
@@ -249,7 +254,8 @@ export function compareVtfArrhenius(points: readonly ArrheniusPoint[], options: 
   let weightVtf: number | null = null, preferred: ModelComparison['preferred'] = null;
   if (aV !== null && aA !== null) {
     weightVtf = 1 / (1 + Math.exp((aV - aA) / 2));
-    preferred = aV < aA ? 'VTF' : 'Arrhenius';
+    preferred = aV < aA && vtf!.bK.value > 0 ? 'VTF' : 'Arrhenius';
+    if (aV < aA && preferred === 'Arrhenius') notes.push('AICc is lower for VTF, but its B is not positive (no VTF law): Arrhenius is kept');
   } else {
     notes.push(`comparing VTF with Arrhenius by AICc needs at least ${weighted ? 5 : 6} temperatures${weighted ? '' : ' without errors'} (have ${n})`);
   }

@@ -317,7 +317,7 @@ function summaryTable(s: Summary): { head: string[]; body: { row: SummaryRow; ce
         ? `AICc prefers ${a.comparison.preferred} (VTF weight ${formatNumber(a.comparison.weightVtf!, 2)})`
         : a.comparison.notes.join('; ');
       footer.push(
-        `VTF, ${name}: ${a.group} = A·exp(−B/(T − T₀)), B = ${withError(v.bK.value, v.bK.stderr)} K, T₀ = ${withError(v.t0K.value, v.t0K.stderr)} K, A = ${formatNumber(v.a.value, 4)} ${u}${v.t0AtBound ? ` (T₀ on the ${v.t0AtBound} bound of its range: not pinned down)` : ''}; ${choice}`,
+        `VTF, ${name}: ${a.group} = A·exp(−B/(T − T₀)), B = ${withError(v.bK.value, v.bK.stderr)} K, T₀ = ${withError(v.t0K.value, v.t0K.stderr)} K, A = ${formatNumber(v.a.value, 4)} ${u}${v.bK.value > 0 ? '' : ' (B ≤ 0: the points bend the other way; not a VTF law)'}${v.t0AtBound ? ` (T₀ on the ${v.t0AtBound} bound of its range: not pinned down)` : ''}; ${choice}`,
       );
     }
   }

@@ -22,6 +22,14 @@ export function unwrapVerdict(file: string, c: UnwrapChecks): string[] {
         'give --unwrap jumps to unwrap them by minimum image',
     );
   }
+  if (c.noCellJumps > 0 && c.firstNoCellJump) {
+    const j = c.firstNoCellJump;
+    throw new InputError(
+      `${file}, frame ${j.frame}: atom ${j.atom} moves ${f2(j.stepA)} Å between frames while the atoms followed span ${f2(j.widthA)} Å along that axis, in coordinates taken as continuous ` +
+        `(${c.noCellJumps} such steps in the run): they are wrapped in a periodic cell the file does not state; ` +
+        'give --box "a b c" (Å) so that they can be unwrapped (with --box, coordinates that are truly continuous are checked against the cell instead)',
+    );
+  }
   if (c.nearHalf > 0 && c.firstNearHalf) {
     const j = c.firstNearHalf;
     const share = c.nearHalf / Math.max(1, c.jumpSteps);

@@ -22,6 +22,9 @@ export const UNWRAP_CHOICES: readonly UnwrapChoice[] = ['auto', 'images', 'jumps
  *    quarter of the cell outside it. Wrapped coordinates under an unwrapped label jump by a cell
  *    width at every crossing and never leave the cell (MD codes rewrap atoms that strayed at
  *    most a neighbour-list skin out); truly continuous ones that jump (frames stored far apart) do;
+ *  - `noCellJumps`: steps of coordinates given as continuous in a file without a cell that span
+ *    most of what the frame's atoms span along that axis (at least 4 Å): the jump of a
+ *    coordinate wrapped in a cell the file does not state;
  *  - `flips`: frames where the cell jumped to an equivalent one (LAMMPS `fix deform … flip yes`),
  *    which image flags do not survive: those steps were unwrapped by minimum image.
  */
@@ -33,6 +36,9 @@ export interface UnwrapChecks {
   claimedJumps: number;
   outside: number;
   firstClaimedJump: StepNote | null;
+  noCellJumps: number;
+  /** Its widthA is the extent of the frame's atoms along the axis, not a cell width. */
+  firstNoCellJump: StepNote | null;
   flips: number[];
   /** Frames whose cell differs from the first (NpT), with the coordinates given as unwrapped columns. */
   unwrappedColumnsInChangingCell: boolean;
@@ -47,7 +53,7 @@ export interface StepNote {
 }
 
 export function noChecks(): UnwrapChecks {
-  return { jumpSteps: 0, nearHalf: 0, firstNearHalf: null, continuousSteps: 0, claimedJumps: 0, outside: 0, firstClaimedJump: null, flips: [], unwrappedColumnsInChangingCell: false };
+  return { jumpSteps: 0, nearHalf: 0, firstNearHalf: null, continuousSteps: 0, claimedJumps: 0, outside: 0, firstClaimedJump: null, noCellJumps: 0, firstNoCellJump: null, flips: [], unwrappedColumnsInChangingCell: false };
 }
 
 /** The checks of two consecutive ranges of frames. */
@@ -61,6 +67,8 @@ export function addChecks(a: UnwrapChecks, b: UnwrapChecks): UnwrapChecks {
     claimedJumps: a.claimedJumps + b.claimedJumps,
     outside: a.outside + b.outside,
     firstClaimedJump: first(a.firstClaimedJump, b.firstClaimedJump),
+    noCellJumps: a.noCellJumps + b.noCellJumps,
+    firstNoCellJump: first(a.firstNoCellJump, b.firstNoCellJump),
     flips: [...new Set([...a.flips, ...b.flips])].sort((x, y) => x - y),
     unwrappedColumnsInChangingCell: a.unwrappedColumnsInChangingCell || b.unwrappedColumnsInChangingCell,
   };
@@ -139,6 +147,7 @@ export class Unwrapper implements Unwrapping {
     if ((this.choice === 'auto' && frame.unwrapped) || this.choice === 'none') {
       this.modes.add(frame.unwrapped && this.choice === 'auto' ? 'unwrapped columns' : 'as stored (continuous)');
       if (this.started && box) this.checkContinuous(x, box, frame.index);
+      else if (this.started) this.checkContinuousWithoutCell(x, frame.index);
       if (frame.unwrapped && this.cellChanged) this.checks.unwrappedColumnsInChangingCell = true;
       u.set(x.subarray(0, n3));
     } else if (!box) {
@@ -231,7 +240,39 @@ export class Unwrapper implements Unwrapping {
     }
     ch.continuousSteps += 3 * this.natoms;
   }
+
+  /**
+   * Without a cell, wrapped coordinates still betray themselves: an atom crossing the unstated
+   * cell's face steps by about the cell width, which is about what all the frame's atoms span
+   * along that axis. Continuous coordinates spread ever wider and step by a few Å at most.
+   */
+  private checkContinuousWithoutCell(x: Float64Array, frame: number): void {
+    const n3 = 3 * this.natoms;
+    const p = this.prevX;
+    const ch = this.checks;
+    for (let k = 0; k < 3; k++) {
+      let lo = Infinity, hi = -Infinity;
+      for (let j = k; j < n3; j += 3) {
+        if (x[j] < lo) lo = x[j];
+        if (x[j] > hi) hi = x[j];
+      }
+      const extentA = hi - lo;
+      if (!(extentA >= MIN_EXTENT_A)) continue;
+      for (let j = k; j < n3; j += 3) {
+        const stepA = Math.abs(x[j] - p[j]);
+        if (stepA > NO_CELL_JUMP * extentA) {
+          ch.noCellJumps++;
+          if (!ch.firstNoCellJump || ch.firstNoCellJump.frame > frame) ch.firstNoCellJump = { frame, atom: (j - k) / 3, stepA, widthA: extentA };
+        }
+      }
+    }
+  }
 }
+
+/** A step beyond this share of the atoms' extent, in a file without a cell, is a wrap jump. */
+const NO_CELL_JUMP = 0.75;
+/** Extents below this (a few atoms close together) say nothing about a cell. */
+const MIN_EXTENT_A = 4;
 
 /**
  * A cell that jumped to an equivalent one rather than deformed: a tilt changed by a sizeable
@@ -342,7 +383,7 @@ export class SubsetUnwrapper implements Unwrapping {
   get checks(): UnwrapChecks {
     const c = this.inner.checks;
     const named = (s: StepNote | null) => (s ? { ...s, atom: this.atoms[s.atom] } : null);
-    return { ...c, firstNearHalf: named(c.firstNearHalf), firstClaimedJump: named(c.firstClaimedJump) };
+    return { ...c, firstNearHalf: named(c.firstNearHalf), firstClaimedJump: named(c.firstClaimedJump), firstNoCellJump: named(c.firstNoCellJump) };
   }
 
   update(frame: Frame): Float64Array {

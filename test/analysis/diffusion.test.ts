@@ -107,6 +107,11 @@ describe('the automatic fit window', () => {
     const w = windowFromTimes(c, 9.9, 20.2);
     expect([w.fromPs, w.toPs]).toEqual([10, 20]);
     expect(() => windowFromTimes(c, 10.1, 10.4)).toThrow(/fewer than two lags/);
+    // An XTC's float32 times: 0.2 ps stored as 0.20000000298 ps. --fit 2:20 is lags 10–100, as
+    // gmx msd and MDAnalysis take it, not 10–99.
+    const f32 = langevinCurve(201, Math.fround(0.2), 0.1, 1);
+    const x = windowFromTimes(f32, 2, 20);
+    expect([x.from, x.to]).toEqual([10, 100]);
   });
 });
 

@@ -114,6 +114,16 @@ describe('VTF or Arrhenius, by AICc', () => {
     expect(comparison.aiccVtf! - comparison.aiccArrhenius!).toBeCloseTo(6 + 24 / 4 - (4 + 12 / 5), 8);
   });
 
+  it('a best fit with B ≤ 0 (y falling as T rises: no VTF law) is flagged and never preferred', () => {
+    // Arrhenius with a negative activation energy: ln y rises along 1/T, which VTF can follow
+    // only with B < 0.
+    const points = T.map((t) => ({ temperatureK: t, d: arrhenius(2, -0.05)(t), stderr: 0.03 * arrhenius(2, -0.05)(t) }));
+    const { vtf: f, comparison } = compareVtfArrhenius(points);
+    expect(f!.bK.value).toBeLessThan(0);
+    expect(f!.notes.join(' ')).toMatch(/the best B is -[\d.]+ K, not positive: the points bend the other way from a VTF law/);
+    expect(comparison.preferred).toBe('Arrhenius');
+  });
+
   it('needs three temperatures to fit and five to compare; T₀ must stay below the lowest temperature', () => {
     const pts = noisy(vtf(40, 900, 180), 0.04, 1);
     expect(vtfFit(pts.slice(0, 2))).toBeNull();

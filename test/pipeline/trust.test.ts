@@ -26,6 +26,27 @@ describe('coordinates that cannot be unwrapped', () => {
     expect(none.stderr).toMatch(/moves [\d.]+ Å between frames across a cell 23\.8 Å wide, in coordinates taken as continuous/);
     const boxed = await analyzeOf(NAFSI_XYZ, { dt: '0.5ps', msd: ['Na'], box: BOX });
     expect(boxed.msd[0].diffusion.dA2PerPs).toBeCloseTo(0.0794, 3);
+    // Said to be continuous with no cell at all, the wrapped coordinates still jump by about
+    // what the atoms span (a cell width): refused, naming --box.
+    const noCell = mdpost(['analyze', NAFSI_XYZ, '--dt', '0.5ps', '--msd', 'Na', '--unwrap', 'none']);
+    expect(noCell.code).toBe(2);
+    expect(noCell.stderr).toMatch(/frame \d+: atom \d+ moves 2\d\.?\d* Å between frames while the atoms followed span 2\d\.?\d* Å along that axis, .* wrapped in a periodic cell the file does not state; give --box/);
+  });
+
+  it('continuous coordinates without a cell (as CP2K writes them) are taken with --unwrap none, and give the D of the unwrapped run', async () => {
+    // The shipped dump's Na, unwrapped with its image flags, written as a plain XYZ without a cell.
+    const reader = await openTrajectory(NAFSI_DUMP);
+    const uw = new Unwrapper(1304);
+    let text = '';
+    for await (const f of reader.frames()) {
+      const u = uw.update(f);
+      text += '14\nNa unwrapped\n';
+      for (let i = 0; i < 1304; i++) if (reader.topology!.elements![i] === 'Na') text += `Na ${u[3 * i].toFixed(5)} ${u[3 * i + 1].toFixed(5)} ${u[3 * i + 2].toFixed(5)}\n`;
+    }
+    const file = tempFile('na-continuous.xyz', text);
+    const r = await analyzeOf(file, { dt: '0.5ps', msd: ['Na'], unwrap: 'none' });
+    const truth = await analyzeOf(NAFSI_DUMP, { msd: ['Na'] });
+    expect(r.msd[0].diffusion.dA2PerPs / truth.msd[0].diffusion.dA2PerPs).toBeCloseTo(1, 6);
   });
 
   it('columns labelled unwrapped that jump by a box length (wrapped coordinates written as xu) are refused; --unwrap jumps reads them', async () => {
