@@ -1,70 +1,106 @@
-import type { FrameShell, ViewAnalysis, ViewInfo } from './api.js';
+import type { FrameSolvation, IonClass, SolvationSetup, SolvationTimeline } from './api.js';
+import { CLASS_CSS, CLASS_MEANING } from './colors.js';
 
-/** What the analysis says about the highlight–shell pair over the whole run. */
-interface RunShell {
-  cutoffA: number;
-  mean: number;
-  /** Fraction of (ion, frame) pairs with each coordination number. */
-  fractions: Map<number, number>;
-}
+const CLASSES: IonClass[] = ['SSIP', 'CIP', 'AGG'];
 
-function runShell(analysis: ViewAnalysis | null, info: ViewInfo): RunShell | null {
-  type Rdf = { a: string; b: string; cn_distribution: { cutoff_A: number; mean: number; fractions: Record<string, number> } | null };
-  const rdf = (analysis?.analysis.rdf as Rdf[] | undefined) ?? [];
-  const d = rdf.find((g) => g.a === info.highlight.selection && g.b === info.shell.selection)?.cn_distribution;
-  if (!d) return null;
-  return { cutoffA: d.cutoff_A, mean: d.mean, fractions: new Map(Object.entries(d.fractions).map(([n, f]) => [Number(n), f])) };
+/** "4 H2O + 1 FSI": the partners of one ion by kind, in the order of the setup's kinds. */
+export function shellLabel(setup: SolvationSetup, partners: FrameSolvation['ions'][number]['partners']): string {
+  const counts = setup.kinds.map(() => 0);
+  for (const p of partners) counts[p.kind]++;
+  const parts = setup.kinds.flatMap((k, i) => (counts[i] > 0 ? [`${counts[i]} ${k.name}`] : []));
+  return parts.length > 0 ? parts.join(' + ') : 'empty';
 }
 
 /**
- * The coordination number of each highlighted atom at the current frame (its shell neighbours
- * from /api/shell), their distribution, and beside it the distribution over the whole run from
- * the analysis, so one frame can be read against the average.
+ * Each highlighted ion's first shell at the frame shown — partners by kind and, for cations,
+ * the ion-pair class — with the counts over the ions beside the same numbers over the whole run:
+ * from the analysis when it has a solvation entry for these ions, else from the frames shown.
  */
-export class CoordinationPanel {
-  private readonly run: RunShell | null;
-  private readonly summary = document.createElement('p');
-  private readonly table = document.createElement('table');
+export class SolvationPanel {
+  private readonly title = document.createElement('h3');
+  private readonly kinds = document.createElement('table');
+  private readonly classes = document.createElement('table');
+  private readonly ionsTitle = document.createElement('p');
   private readonly ions = document.createElement('p');
+  private setup: SolvationSetup | null = null;
+  private timeline: SolvationTimeline | null = null;
 
-  constructor(
-    slot: HTMLElement,
-    private readonly info: ViewInfo,
-    analysis: ViewAnalysis | null,
-  ) {
-    this.run = runShell(analysis, info);
-    const title = document.createElement('h3');
-    title.textContent = `Coordination at this frame: ${info.shell.selection} within ${info.shell.cutoffA.toFixed(2)} Å of each ${info.highlight.selection}`;
+  constructor(slot: HTMLElement) {
     this.ions.className = 'ions';
-    const ionsTitle = document.createElement('p');
-    ionsTitle.textContent = `each ${info.highlight.selection} by PDB serial (atom index + 1): its coordination number`;
-    slot.replaceChildren(title, this.summary, this.table, ionsTitle, this.ions);
+    this.kinds.className = 'kinds';
+    this.classes.className = 'classes';
+    slot.replaceChildren(this.title, this.kinds, this.classes, this.ionsTitle, this.ions);
   }
 
-  show(shell: FrameShell): void {
-    const counts = shell.perAtom.map((a) => a.neighbours.length);
-    const mean = counts.reduce((s, n) => s + n, 0) / Math.max(1, counts.length);
-    const run = this.run;
-    this.summary.textContent =
-      `mean ${mean.toFixed(2)} over ${counts.length} ${this.info.highlight.selection}` +
-      (run ? `; whole run ${run.mean.toFixed(2)} (cutoff ${run.cutoffA.toFixed(2)} Å)` : '');
+  setSetup(setup: SolvationSetup): void {
+    this.setup = setup;
+    this.timeline = null;
+    this.title.textContent = `First shells at this frame: partners of each ${setup.ions.selection} (${setup.ions.atoms.length}) with ${setup.shell.selection} within the cutoff`;
+    this.ionsTitle.textContent = `each highlighted atom by PDB serial (index + 1): its shell${setup.anions.length ? ` and class (relative to ${setup.anions.join(', ')})` : ''}`;
+  }
 
-    const byCn = new Map<number, number>();
-    for (const n of counts) byCn.set(n, (byCn.get(n) ?? 0) + 1);
-    const cns = [...new Set([...byCn.keys(), ...(run?.fractions.keys() ?? [])])].sort((a, b) => a - b);
-    const head = row('th', ['CN', 'this frame', ...(run ? ['whole run'] : [])]);
-    const body = cns.map((n) => row('td', [String(n), String(byCn.get(n) ?? 0), ...(run ? [`${(100 * (run.fractions.get(n) ?? 0)).toFixed(1)} %`] : [])]));
-    this.table.replaceChildren(head, ...body);
+  setTimeline(timeline: SolvationTimeline): void {
+    this.timeline = timeline;
+  }
+
+  show(fs: FrameSolvation): void {
+    const setup = this.setup;
+    if (!setup) return;
+    const n = Math.max(1, fs.ions.length);
+    const perKind = setup.kinds.map(() => 0);
+    for (const ion of fs.ions) for (const p of ion.partners) perKind[p.kind]++;
+    const runKind = (name: string): string => {
+      const cn = setup.run?.cn[name];
+      if (cn !== undefined) return `${cn.toFixed(2)} (analysis)`;
+      const series = this.timeline?.partners[name];
+      return series ? `${mean(series).toFixed(2)} (frames shown)` : '…';
+    };
+    this.kinds.replaceChildren(
+      row('th', ['partner', 'cutoff', 'per ion, this frame', 'whole run', 'cutoff from']),
+      ...setup.kinds.map((k, i) => row('td', [k.name + (k.anion ? ' (anion)' : ''), `${k.cutoffA.toFixed(2)} Å`, (perKind[i] / n).toFixed(2), runKind(k.name), k.source])),
+    );
+
+    const counts = { SSIP: 0, CIP: 0, AGG: 0 };
+    for (const ion of fs.ions) if (ion.class) counts[ion.class]++;
+    if (setup.anions.length > 0) {
+      const total = this.timeline?.classes ? this.timeline.classes.SSIP.reduce((s, _, k) => s + this.timeline!.classes!.SSIP[k] + this.timeline!.classes!.CIP[k] + this.timeline!.classes!.AGG[k], 0) : 0;
+      const runClass = (c: IonClass): string => {
+        const f = setup.run?.classes?.[c];
+        if (f !== undefined) return `${(100 * f).toFixed(1)} % (analysis)`;
+        const series = this.timeline?.classes?.[c];
+        return series && total > 0 ? `${((100 * series.reduce((s, x) => s + x, 0)) / total).toFixed(1)} % (frames shown)` : '…';
+      };
+      this.classes.replaceChildren(
+        row('th', ['class', 'cations, this frame', 'whole run', '']),
+        ...CLASSES.map((c) => {
+          const tr = row('td', [c, String(counts[c]), runClass(c), CLASS_MEANING[c]]);
+          tr.cells[0].style.borderLeft = `0.8em solid ${CLASS_CSS[c]}`;
+          return tr;
+        }),
+      );
+      this.classes.hidden = false;
+    } else {
+      this.classes.hidden = true;
+    }
 
     this.ions.replaceChildren(
-      ...shell.perAtom.map((a) => {
+      ...fs.ions.map((ion) => {
         const chip = document.createElement('span');
         chip.className = 'ion';
-        chip.textContent = `${a.atom + 1}: ${a.neighbours.length}`;
+        chip.dataset.atom = String(ion.atom);
+        if (ion.class) {
+          chip.dataset.class = ion.class;
+          chip.style.borderColor = CLASS_CSS[ion.class];
+        }
+        chip.textContent = `${ion.atom + 1}: ${shellLabel(setup, ion.partners)}${ion.class ? ` · ${ion.class}` : ''}`;
         return chip;
       }),
     );
   }
+}
+
+function mean(xs: number[]): number {
+  return xs.length ? xs.reduce((s, x) => s + x, 0) / xs.length : NaN;
 }
 
 function row(cell: 'th' | 'td', texts: string[]): HTMLTableRowElement {

@@ -1,8 +1,9 @@
 import type { ViewInfo } from './api.js';
 import { formatPs } from './format.js';
 
-/** Playing shows at most this many frames a second (fewer when Mol* needs longer per frame). */
-const MAX_FPS = 10;
+/** Playing speeds offered, frames a second (fewer when Mol* needs longer per frame). */
+export const SPEEDS = [1, 2, 5, 10, 20, 30];
+export const DEFAULT_FPS = 10;
 
 /** "frame 200 / 400 · step 100000 · 100.0 ps", with the file's frame when frames were skipped. */
 export function frameLabel(info: ViewInfo, frame: number): string {
@@ -15,14 +16,16 @@ export function frameLabel(info: ViewInfo, frame: number): string {
 }
 
 /**
- * The slider and play button. Frames are shown one at a time: a request made while a frame is
- * being shown replaces any request still waiting, so dragging the slider skips to where it
- * stops instead of queueing every frame it passed.
+ * The slider, play button, speed and frame box. Frames are shown one at a time: a request made
+ * while a frame is being shown replaces any request still waiting, so dragging the slider skips
+ * to where it stops instead of queueing every frame it passed.
  */
 export class FrameControls {
   private playing = false;
   private busy = false;
   private pending: number | null = null;
+  private shown = 0;
+  fps = DEFAULT_FPS;
 
   constructor(
     private readonly slider: HTMLInputElement,
@@ -47,6 +50,16 @@ export class FrameControls {
     void this.pump();
   }
 
+  /** Jump to a frame (the frame box); out of range is clamped. */
+  goTo(frame: number): void {
+    this.request(Math.max(0, Math.min(this.frames - 1, Math.round(frame))));
+  }
+
+  /** Draw the frame shown (or being shown) again, after the view's choices changed. */
+  redraw(): void {
+    this.request(this.pending ?? this.shown);
+  }
+
   private setPlaying(on: boolean): void {
     this.playing = on;
     this.renderButton();
@@ -66,12 +79,13 @@ export class FrameControls {
         const frame = this.pending;
         this.pending = null;
         const started = performance.now();
+        this.shown = frame;
         await this.show(frame);
         // While the slider is being dragged it already holds the newer request; leave it there.
         if (this.pending === null) this.slider.value = String(frame);
         if (this.playing && this.pending === null) {
-          // Not faster than MAX_FPS, nor than the browser draws (Mol* draws in animation frames).
-          await Promise.all([sleep(1000 / MAX_FPS - (performance.now() - started)), afterPaint()]);
+          // Not faster than the speed chosen, nor than the browser draws (Mol* draws in animation frames).
+          await Promise.all([sleep(1000 / this.fps - (performance.now() - started)), afterPaint()]);
           // Playing loops; a slider move made meanwhile wins.
           if (this.playing && this.pending === null) this.pending = (frame + 1) % this.frames;
         }

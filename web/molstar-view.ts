@@ -1,37 +1,69 @@
-import { Vec3 } from 'molstar/lib/mol-math/linear-algebra.js';
-import { Model } from 'molstar/lib/mol-model/structure.js';
+import { Vec3, Vec4 } from 'molstar/lib/mol-math/linear-algebra.js';
+import { Model, Structure, StructureElement, StructureProperties, StructureSelection } from 'molstar/lib/mol-model/structure.js';
+import { PluginBehaviors } from 'molstar/lib/mol-plugin/behavior.js';
+import { StructureFocusRepresentation } from 'molstar/lib/mol-plugin/behavior/dynamic/selection/structure-focus-representation.js';
 import { createStructureRepresentationParams, type StructureRepresentationBuiltInProps } from 'molstar/lib/mol-plugin-state/helpers/structure-representation-params.js';
 import { StateTransforms } from 'molstar/lib/mol-plugin-state/transforms.js';
 import { PluginContext } from 'molstar/lib/mol-plugin/context.js';
 import { DefaultPluginSpec } from 'molstar/lib/mol-plugin/spec.js';
 import { MolScriptBuilder as MS } from 'molstar/lib/mol-script/language/builder.js';
 import type { Expression } from 'molstar/lib/mol-script/language/expression.js';
+import { Script } from 'molstar/lib/mol-script/script.js';
+import { Task } from 'molstar/lib/mol-task/index.js';
 import type { StateBuilder, StateObjectSelector } from 'molstar/lib/mol-state/index.js';
 import { Color } from 'molstar/lib/mol-util/color/index.js';
 import { ElementSymbolColors } from 'molstar/lib/mol-theme/color/element-symbol.js';
-import { SHELL_RGB } from './colors.js';
+import type { IonClass } from './api.js';
+import { CLASS_RGB, SHELL_RGB } from './colors.js';
 
 /**
  * The structure in Mol*, without Mol*'s own UI (the page has its controls): the PDB topology with
- * the DCD frames as one trajectory, the unit cell, the highlighted atoms as spheres, the current
- * first shell as larger balls in one strong colour, and every other atom as ball-and-stick
- * coloured by element.
+ * the DCD frames as one trajectory, the unit cell, and components of atoms, each drawn one way:
  *
- * State tree (* marks the nodes that frame changes update):
+ *   rest       every atom not highlighted (the solvent left out when it is hidden): ball-and-stick, element colours
+ *   ions       highlighted atoms without an ion-pair class: spheres, element colours
+ *   SSIP/CIP/AGG  highlighted cations of each class at this frame: spheres in the class colour
+ *   partners   every atom of the shell partners at this frame (whole molecules): larger ball-and-stick, element colours
+ *   contacts   the partners' shell atoms within the cutoff: larger still, amber
+ *
+ * State tree (* marks what a frame changes):
  *   Download(pdb) → TrajectoryFromPDB → ModelFromTrajectory(0)      (topology)
  *   Download(dcd) → CoordinatesFromDcd                                (coordinates)
  *   TrajectoryFromModelAndCoordinates → ModelFromTrajectory(k)*
  *     ├ ModelUnitcell3D
- *     └ StructureFromModel ├ Component(all but highlighted) → ball-and-stick
- *                          ├ Component(highlighted)         → spacefill
- *                          └ Component(shell of frame k)*   → ball-and-stick, larger, amber
- * A frame change updates ModelFromTrajectory's modelIndex and the shell component's atoms in
- * one transaction, so the shell drawn always belongs to the frame drawn.
+ *     └ StructureFromModel ├ Component(rest) …, Component(SSIP)*, …, Component(contacts)*
+ * A frame updates the model's index and the components whose atoms changed in one transaction,
+ * so what is drawn always belongs to the frame drawn. A component exists only while it has
+ * atoms: Mol* fits a representation to the structure it is first applied to, and an empty one
+ * leaves it without a type.
  */
+export interface Scene {
+  rest: readonly number[];
+  ions: readonly number[];
+  classes: Record<IonClass, readonly number[]>;
+  partners: readonly number[];
+  contacts: readonly number[];
+}
+
+export type ComponentName = keyof Omit<Scene, 'classes'> | IonClass;
+
 export interface MolView {
   plugin: PluginContext;
-  /** Show view frame `frame` with `shellAtoms` emphasised; resolves to the model index Mol* now shows. */
-  showFrame(frame: number, shellAtoms: readonly number[]): Promise<number>;
+  /** Show view frame `frame` drawn as `scene`; resolves to the model index Mol* now shows. */
+  show(frame: number, scene: Scene): Promise<number>;
+  /** The atoms Mol* draws in each component now, read back from its state (for tests and checks). */
+  drawn(): Record<ComponentName, number[]>;
+  /** Atom (0-based index) of a Mol* location, or null. */
+  atomOf(loci: unknown): number | null;
+  /** Mol*'s measurement between picked atoms: a distance for two, an angle for three. */
+  measure(atoms: readonly number[]): Promise<void>;
+  clearMeasurements(): Promise<void>;
+  /** Distances and angles Mol*'s measurement manager holds now. */
+  measurementCount(): number;
+  /** The 3D view as PNG, `scale` times the viewport's size. */
+  png(scale: number): Promise<string>;
+  /** Where an atom is drawn: page coordinates (CSS pixels) and its depth (0 near … 1 far); null when not drawn. */
+  screenPosition(atom: number): { x: number; y: number; depth: number } | null;
 }
 
 /** Atoms by their 0-based index in the topology, which is Mol*'s source index (the row in the PDB). */
@@ -41,38 +73,48 @@ function atomsExpression(atoms: readonly number[]): Expression {
   });
 }
 
-function allBut(atoms: readonly number[]): Expression {
-  return MS.struct.generator.atomGroups({
-    'atom-test': MS.core.logic.not([MS.core.set.has([MS.set(...atoms), MS.struct.atomProperty.core.sourceIndex()])]),
-  });
+function componentParams(atoms: readonly number[], label: string) {
+  return { type: { name: 'expression' as const, params: atomsExpression(atoms) }, nullIfEmpty: false, label };
 }
-
-function componentParams(expression: Expression, label: string) {
-  return { type: { name: 'expression' as const, params: expression }, nullIfEmpty: false, label };
-}
-
-/** Ref of the first shell's component, which exists only while the shell has atoms. */
-const SHELL_REF = 'mdpost-first-shell';
-
-const SHELL_LOOK: StructureRepresentationBuiltInProps = { type: 'ball-and-stick', typeParams: { sizeFactor: 0.42 }, color: 'uniform', colorParams: { value: Color(SHELL_RGB) } };
 
 /** Element colours with carbon grey too (Mol*'s default colours carbon by chain, which means nothing here). */
 const ELEMENT_COLORS = { color: 'element-symbol', colorParams: { carbonColor: { name: 'element-symbol', params: {} } } } as const;
+const SPHERE = { type: 'spacefill', size: 'physical', sizeParams: { scale: 0.55 } } as const;
 
-/**
- * Add a component of some atoms, drawn one way. Never with no atoms: Mol* fits a representation's
- * parameters to the structure it is first applied to, and an empty one leaves it without a type.
- */
-function addDrawn(plugin: PluginContext, build: StateBuilder.Root, structureRef: string, expression: Expression, label: string, look: StructureRepresentationBuiltInProps, ref?: string): void {
-  build
-    .to(structureRef)
-    .apply(StateTransforms.Model.StructureComponent, componentParams(expression, label), { ref })
-    .apply(StateTransforms.Representation.StructureRepresentation3D, createStructureRepresentationParams(plugin, undefined, look));
+const LOOKS: Record<ComponentName, StructureRepresentationBuiltInProps> = {
+  rest: { type: 'ball-and-stick', ...ELEMENT_COLORS },
+  ions: { ...SPHERE, ...ELEMENT_COLORS },
+  SSIP: { ...SPHERE, color: 'uniform', colorParams: { value: Color(CLASS_RGB.SSIP) } },
+  CIP: { ...SPHERE, color: 'uniform', colorParams: { value: Color(CLASS_RGB.CIP) } },
+  AGG: { ...SPHERE, color: 'uniform', colorParams: { value: Color(CLASS_RGB.AGG) } },
+  partners: { type: 'ball-and-stick', typeParams: { sizeFactor: 0.3 }, ...ELEMENT_COLORS },
+  contacts: { type: 'ball-and-stick', typeParams: { sizeFactor: 0.42 }, color: 'uniform', colorParams: { value: Color(SHELL_RGB) } },
+};
+const LABELS: Record<ComponentName, string> = { rest: 'system', ions: 'highlighted', SSIP: 'SSIP cations', CIP: 'CIP cations', AGG: 'AGG cations', partners: 'shell partners', contacts: 'shell contacts' };
+const NAMES = Object.keys(LOOKS) as ComponentName[];
+const refOf = (name: ComponentName) => `mdpost-${name}`;
+
+function atomsOf(scene: Scene, name: ComponentName): readonly number[] {
+  return name === 'SSIP' || name === 'CIP' || name === 'AGG' ? scene.classes[name] : scene[name];
 }
 
-export async function createMolView(container: HTMLElement, urls: { pdb: string; dcd: string }, natoms: number, highlight: readonly number[]): Promise<MolView> {
+function sameAtoms(a: readonly number[] | undefined, b: readonly number[]): boolean {
+  return a !== undefined && a.length === b.length && a.every((x, i) => x === b[i]);
+}
+
+/**
+ * Mol*'s behaviours, less those that act on a click by moving the camera and drawing the clicked
+ * residue's surroundings: here a click picks an atom (described beside the view, and measured).
+ */
+function behaviours() {
+  const drop = new Set<unknown>([PluginBehaviors.Representation.FocusLoci, PluginBehaviors.Camera.FocusLoci, StructureFocusRepresentation]);
+  return DefaultPluginSpec().behaviors.filter((b) => !drop.has(b.transformer));
+}
+
+export async function createMolView(container: HTMLElement, urls: { pdb: string; dcd: string }): Promise<MolView> {
   const plugin = new PluginContext({
     ...DefaultPluginSpec(),
+    behaviors: behaviours(),
     canvas3d: { renderer: { backgroundColor: Color(0xffffff) } },
   });
   await plugin.init();
@@ -99,30 +141,152 @@ export async function createMolView(container: HTMLElement, urls: { pdb: string;
   // Grey, thinner than Mol*'s orange default, which would read as the shell's amber.
   model.apply(T.Representation.ModelUnitcell3D, { cellColor: Color(0x606060), cellScale: 1.2 });
   const structure = model.apply(T.Model.StructureFromModel, { type: { name: 'model', params: {} } });
-  if (highlight.length < natoms) addDrawn(plugin, build, structure.ref, allBut(highlight), 'system', { type: 'ball-and-stick', ...ELEMENT_COLORS });
-  if (highlight.length > 0) addDrawn(plugin, build, structure.ref, atomsExpression(highlight), 'highlighted', { type: 'spacefill', ...ELEMENT_COLORS, size: 'physical', sizeParams: { scale: 0.55 } });
   await build.commit();
   throwOnError(plugin, model.selector);
-  viewObliquely(plugin);
+  let cameraSet = false;
+  let imagePass: ReturnType<NonNullable<PluginContext['canvas3d']>['getImagePass']> | null = null;
+
+  /** The atoms each component was last given. */
+  const applied = new Map<ComponentName, readonly number[]>();
+
+  const addDrawn = (update: StateBuilder.Root, name: ComponentName, atoms: readonly number[]) => {
+    update
+      .to(structure.ref)
+      .apply(T.Model.StructureComponent, componentParams(atoms, LABELS[name]), { ref: refOf(name) })
+      .apply(T.Representation.StructureRepresentation3D, createStructureRepresentationParams(plugin, undefined, LOOKS[name]));
+  };
+
+  const currentStructure = (): Structure => {
+    const s = plugin.state.data.cells.get(structure.ref)?.obj?.data as Structure | undefined;
+    if (!s) throw new Error('Mol*: no structure');
+    return s;
+  };
+
+  const lociOf = (atom: number) => StructureSelection.toLociWithSourceUnits(Script.getStructureSelection(atomsExpression([atom]), currentStructure()));
 
   return {
     plugin,
-    async showFrame(frame, shellAtoms) {
+    async show(frame, scene) {
       const update = plugin.build();
       update.to(model.ref).update({ modelIndex: frame });
-      const hasShell = plugin.state.data.tree.transforms.has(SHELL_REF);
-      if (shellAtoms.length === 0) {
-        if (hasShell) update.delete(SHELL_REF);
-      } else if (hasShell) {
-        update.to(SHELL_REF).update(componentParams(atomsExpression(shellAtoms), 'first shell'));
-      } else {
-        addDrawn(plugin, update, structure.ref, atomsExpression(shellAtoms), 'first shell', SHELL_LOOK, SHELL_REF);
+      for (const name of NAMES) {
+        const atoms = atomsOf(scene, name);
+        const ref = refOf(name);
+        const has = plugin.state.data.tree.transforms.has(ref);
+        if (atoms.length === 0) {
+          if (has) update.delete(ref);
+        } else if (!has) addDrawn(update, name, atoms);
+        else if (!sameAtoms(applied.get(name), atoms)) update.to(ref).update(componentParams(atoms, LABELS[name]));
+        applied.set(name, atoms);
       }
       await update.commit({ doNotLogTiming: true });
       throwOnError(plugin, model.selector);
+      if (!cameraSet) {
+        viewObliquely(plugin);
+        cameraSet = true;
+      }
       return Model.TrajectoryInfo.get(model.selector.data!).index;
     },
+    drawn() {
+      return Object.fromEntries(NAMES.map((name) => [name, componentAtoms(plugin, refOf(name))])) as Record<ComponentName, number[]>;
+    },
+    atomOf(loci) {
+      if (!StructureElement.Loci.is(loci) || StructureElement.Loci.isEmpty(loci)) return null;
+      const location = StructureElement.Loci.getFirstLocation(loci);
+      return location ? StructureProperties.atom.sourceIndex(location) : null;
+    },
+    async measure(atoms) {
+      const m = plugin.managers.structure.measurement;
+      const loci = atoms.map(lociOf);
+      if (loci.length === 2) await m.addDistance(loci[0], loci[1]);
+      else if (loci.length === 3) await m.addAngle(loci[0], loci[1], loci[2]);
+    },
+    measurementCount() {
+      const s = plugin.managers.structure.measurement.state;
+      return s.distances.length + s.angles.length;
+    },
+    async clearMeasurements() {
+      const s = plugin.managers.structure.measurement.state;
+      const cells = [...s.distances, ...s.angles];
+      if (cells.length > 0) {
+        const update = plugin.build();
+        // Each measurement hangs from the selection of its atoms: removing that removes it.
+        for (const c of cells) update.delete(c.transform.parent);
+        await update.commit();
+      }
+      plugin.managers.interactivity.lociSelects.deselectAll();
+    },
+    screenPosition(atom) {
+      const canvas3d = plugin.canvas3d;
+      const canvas = container.querySelector('canvas');
+      if (!canvas3d || !canvas) return null;
+      const s = currentStructure();
+      const location = StructureElement.Location.create(s);
+      for (const unit of s.units) {
+        location.unit = unit;
+        for (let i = 0; i < unit.elements.length; i++) {
+          location.element = unit.elements[i];
+          if (StructureProperties.atom.sourceIndex(location) !== atom) continue;
+          const p = Vec3.create(StructureProperties.atom.x(location), StructureProperties.atom.y(location), StructureProperties.atom.z(location));
+          const w = canvas3d.camera.project(Vec4(), p);
+          const rect = canvas.getBoundingClientRect();
+          const vp = canvas3d.camera.viewport;
+          const ratio = vp.width / rect.width;
+          // Window coordinates count from the bottom left, in drawing-buffer pixels.
+          return { x: rect.left + (w[0] - vp.x) / ratio, y: rect.top + rect.height - (w[1] - vp.y) / ratio, depth: w[2] };
+        }
+      }
+      return null;
+    },
+    async png(scale) {
+      const c = plugin.canvas3d;
+      if (!c) throw new Error('Mol* has no canvas');
+      const width = Math.round(c.webgl.gl.drawingBufferWidth * scale), height = Math.round(c.webgl.gl.drawingBufferHeight * scale);
+      // The view as drawn (its lighting and occlusion), antialiased by 4 jittered renders — not
+      // Mol*'s screenshot helper, whose 16 renders with 128-sample occlusion take minutes
+      // without a GPU.
+      const props = {
+        transparentBackground: false,
+        multiSample: { ...c.props.multiSample, mode: 'on' as const, sampleLevel: 2, reuseOcclusion: false },
+        postprocessing: c.props.postprocessing,
+        marking: c.props.marking,
+        illumination: { ...c.props.illumination, enabled: false },
+      };
+      // One pass, kept: Mol* gives no way to free one.
+      if (imagePass) imagePass.setProps(props);
+      else imagePass = c.getImagePass(props);
+      const pass = imagePass;
+      plugin.animationLoop.stop({ noDraw: true });
+      try {
+        const image = await plugin.runTask(Task.create('PNG', async (ctx) => pass.getImageData(ctx, width, height)));
+        const canvas = document.createElement('canvas');
+        canvas.width = image.width;
+        canvas.height = image.height;
+        const g = canvas.getContext('2d');
+        if (!g) throw new Error('no 2D canvas for the PNG');
+        g.putImageData(image, 0, 0);
+        return canvas.toDataURL('image/png');
+      } finally {
+        plugin.animationLoop.start({ immediate: true });
+      }
+    },
   };
+}
+
+/** Source indices of a component's atoms, ascending (empty when the component does not exist). */
+function componentAtoms(plugin: PluginContext, ref: string): number[] {
+  const s = plugin.state.data.cells.get(ref)?.obj?.data as Structure | undefined;
+  if (!s) return [];
+  const out: number[] = [];
+  const location = StructureElement.Location.create(s);
+  for (const unit of s.units) {
+    location.unit = unit;
+    for (let i = 0; i < unit.elements.length; i++) {
+      location.element = unit.elements[i];
+      out.push(StructureProperties.atom.sourceIndex(location));
+    }
+  }
+  return out.sort((a, b) => a - b);
 }
 
 /**

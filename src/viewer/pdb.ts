@@ -17,6 +17,8 @@ export interface PdbInput {
   residueNames: string[];
   bonds: Int32Array;
   title: string;
+  /** Atom names (a topology's OW, HW1 …); the element when absent. */
+  names?: readonly string[] | null;
 }
 
 const f8 = (x: number) => x.toFixed(3).padStart(8).slice(-8);
@@ -35,7 +37,7 @@ export function writePdb(input: PdbInput): string {
   const p = input.positions;
   for (let i = 0; i < n; i++) {
     const el = input.elements[i].slice(0, 2);
-    const name = el.length === 1 ? ` ${el}  ` : `${el}  `;
+    const name = atomName(input.names?.[i] ?? el, el);
     const res = input.residueOf[i];
     const resName = (input.residueNames[res] ?? 'MOL').slice(0, 3).padStart(3);
     const resSeq = String((res % 9999) + 1).padStart(4);
@@ -57,4 +59,14 @@ export function writePdb(input: PdbInput): string {
   }
   out.push('END');
   return out.join('\n') + '\n';
+}
+
+/**
+ * Columns 13–16: a name of four characters fills them; shorter names of one-letter elements
+ * start in column 14 (" OW ", " N  "), as wwPDB aligns them, others in column 13 ("NA  ").
+ */
+function atomName(name: string, element: string): string {
+  const n = name.slice(0, 4);
+  if (n.length === 4) return n;
+  return (element.length === 1 ? ` ${n}` : n).padEnd(4);
 }

@@ -1,7 +1,7 @@
 import { readFile, realpath, stat } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { extname, resolve, sep } from 'node:path';
+import { basename, extname, resolve, sep } from 'node:path';
 import { availableParallelism } from 'node:os';
 import { ANALYSES } from '../analyses/index.js';
 import { rdfAnalysis } from '../analyses/rdf.js';
@@ -19,11 +19,16 @@ import { MOLECULE_ALIASES } from '../select/formula.js';
 import { findMolecules, type Molecules } from '../select/molecules.js';
 import { select } from '../select/selection.js';
 import { analysisWarnings, checkAnalysisAtoms, readAnalysisFile } from './analysis-file.js';
-import type { FrameShell, ViewAnalysis, ViewInfo } from './api.js';
+import { analysisSolvation } from './analysis-solvation.js';
+import type { AtomInfo, FrameShell, Measurement, SelectionAnswer, ViewAnalysis, ViewInfo } from './api.js';
 import { writeDcd } from './dcd.js';
+import { framePdb, frameXyz, type FrameExport } from './export.js';
 import { DEFAULT_LIMITS, loadViewFrames, type ViewFrames } from './frames.js';
+import { moleculeKinds } from './kinds.js';
+import { MinimumImage } from './measure.js';
 import { PDB_MAX_ATOMS, writePdb } from './pdb.js';
 import { frameShell } from './shell.js';
+import { defaultShellAtoms, SolvationView, type SolvationRequest, type SolvationSystem } from './solvation.js';
 
 /**
  * `mdpost view`: a small HTTP server on the loopback interface that serves the viewer page
@@ -132,8 +137,16 @@ export async function startViewer(opts: ViewOptions): Promise<ViewServer> {
   const fromRdf = shellCutoff(analysis, highlightText, shellText);
   const cutoffA = opts.cutoffA ?? fromRdf ?? 3.2;
   const cutoffSource = opts.cutoffA !== null ? '--cutoff' : fromRdf !== null ? `first minimum of the ${highlightText}–${shellText} g(r)` : 'default 3.2 Å (no g(r) minimum found)';
+  // The analysis's solvation section, read from the JSON itself: the viewer uses it whether or
+  // not this build's registry reads it back.
+  const analysisJson = analysis ? documentJson(analysis) as Record<string, unknown> : null;
+  if (analysisJson && opts.analysisFile && !('solvation' in analysisJson)) {
+    const raw = JSON.parse(await readFile(opts.analysisFile, 'utf8')) as Record<string, unknown>;
+    if ('solvation' in raw) analysisJson.solvation = raw.solvation;
+  }
+  const solvationEntries = analysisSolvation(analysisJson);
   // Plots of a given file are made now, so a malformed one is refused before the frames are read.
-  const viewAnalysis: ViewAnalysis | null = analysis ? { analysis: documentJson(analysis), plots: plotsOf(analysis) } : null;
+  const viewAnalysis: ViewAnalysis | null = analysis && analysisJson ? { analysis: analysisJson, plots: plotsOf(analysis) } : null;
 
   const frames: ViewFrames = await loadViewFrames(opts.file, readerOptions(read), { ...DEFAULT_LIMITS, stride: opts.stride }, () => molecules());
   notes.push(...frames.notes);
@@ -143,7 +156,7 @@ export async function startViewer(opts: ViewOptions): Promise<ViewServer> {
   const m = molecules();
   const names = moleculeNames(m);
   const pdb = writePdb({ elements: topology.elements ?? Array.from(topology.types!, (t) => `X${t}`), positions: frames.positions[0], box: frames.boxes[0], residueOf: m.ofAtom, residueNames: names, bonds: m.bonds, title: `mdpost view ${opts.file}` });
-  const times = frames.stamps.map((s) => s.timePs);
+  const times = frames.stamps.map((st) => st.timePs);
   const dtPs = times.length > 1 && times[0] !== null && times[1] !== null ? times[1]! - times[0]! : read.dtPs ? read.dtPs * frames.stride : null;
   const dcd = writeDcd(frames.positions.map((p, k) => ({ positions: p, box: frames.boxes[k] })), frames.natoms, dtPs, `mdpost view ${opts.file}`);
   const info: ViewInfo = {
@@ -158,7 +171,35 @@ export async function startViewer(opts: ViewOptions): Promise<ViewServer> {
     highlight: { selection: highlightText, atoms: Array.from(highlight) },
     shell: { selection: shellText, cutoffA, source: cutoffSource },
     notes,
+    solvation: {
+      ions: highlightText,
+      shell: opts.shell ?? solvationEntries.find((e) => e.cation === highlightText && !e.shellDefault && e.shellAtoms !== null)?.shellAtoms ?? defaultShellAtoms(topology, highlightText),
+      cutoff: opts.cutoffA !== null ? String(opts.cutoffA) : '',
+    },
   };
+  const elementNames = topology.elements ?? Array.from(topology.types!, (t) => `X${t}`);
+  const system: SolvationSystem = { topology, molecules: m, kinds: moleculeKinds(m), raw: frames.raw, boxes: frames.rawBoxes, timesPs: times, analysis: solvationEntries };
+  const exportOf: FrameExport = { elements: elementNames, topology, molecules: m, residueNames: names, file: opts.file };
+  // Solvation views by request, the few most recent kept (each holds its shells' search state).
+  const views = new Map<string, SolvationView>();
+  const solvationOf = (req: SolvationRequest): SolvationView => {
+    const key = JSON.stringify([req.ions, req.shell, req.cutoff]);
+    let v = views.get(key);
+    if (v) views.delete(key);
+    else v = SolvationView.create(system, req);
+    views.set(key, v);
+    if (views.size > 8) views.delete(views.keys().next().value!);
+    return v;
+  };
+  // The page's defaults, tried now: what is wrong with them is said at start, not on first use.
+  try {
+    solvationOf(info.solvation);
+  } catch (e) {
+    if (!(e instanceof InputError)) throw e;
+    notes.push(`solvation shells: ${e.message}`);
+  }
+  const download = (k: number, ext: string) => `${basename(opts.file).replace(/\.gz$/i, '').replace(/\.[^.]*$/, '').replace(/[^A-Za-z0-9._-]/g, '_') || 'frame'}-frame${k}.${ext}`;
+  const shownFrame = (k: number) => ({ positions: frames.raw[k], box: frames.rawBoxes[k], step: frames.stamps[k].step, timePs: frames.stamps[k].timePs, index: frames.stamps[k].index });
   const shells = new Map<number, FrameShell>();
   const shellOf = (k: number) => {
     let s = shells.get(k);
@@ -186,6 +227,14 @@ export async function startViewer(opts: ViewOptions): Promise<ViewServer> {
       return send(res, 400, 'text/plain', 'malformed request\n');
     }
     if (path.includes('\0') || path.split('/').includes('..') || path.includes('\\')) return send(res, 400, 'text/plain', 'refused path\n');
+    if (path.startsWith('/api/')) {
+      try {
+        if (apiRoute(path, url.searchParams, res)) return;
+      } catch (e) {
+        if (e instanceof InputError) return send(res, 400, 'text/plain', `mdpost: error: ${e.message.replace(/\s*\n\s*/g, ' ')}\n`);
+        throw e;
+      }
+    }
     switch (path) {
       case '/api/info':
         return send(res, 200, 'application/json', JSON.stringify(info));
@@ -216,6 +265,76 @@ export async function startViewer(opts: ViewOptions): Promise<ViewServer> {
     return send(res, 200, TYPES[extname(real)] ?? 'application/octet-stream', await readFile(real));
   };
 
+  /** The API of the page's controls: true when it answered, false for a path it does not serve. Bad parameters throw InputError. */
+  const apiRoute = (path: string, q: URLSearchParams, res: ServerResponse): boolean => {
+    const json = (body: unknown) => {
+      send(res, 200, 'application/json', JSON.stringify(body));
+      return true;
+    };
+    const frameParam = () => frameIndex(q.get('frame'), frames.positions.length);
+    const solvationRequest = (): SolvationRequest => ({
+      ions: textParam(q, 'ions') || info.solvation.ions,
+      shell: textParam(q, 'shell') || info.solvation.shell,
+      cutoff: textParam(q, 'cutoff') ?? info.solvation.cutoff,
+    });
+    switch (path) {
+      case '/api/select': {
+        const text = textParam(q, 'text');
+        if (!text) throw new InputError('select: give the selection as ?text=…');
+        const sel = select(text, ctx);
+        const answer: SelectionAnswer = { selection: sel.text, atoms: Array.from(sel.atoms), kind: sel.kind, cations: topology.elements !== null && Array.from(sel.atoms).every((i) => isFreeCation(topology.elements![i])) };
+        return json(answer);
+      }
+      case '/api/atom': {
+        const i = atomIndex(q.get('index'), natoms, 'index');
+        const mol = m.ofAtom[i];
+        const kinds = system.kinds;
+        const answer: AtomInfo = {
+          index: i,
+          element: topology.elements?.[i] ?? null,
+          type: topology.types ? topology.types[i] : null,
+          name: topology.names?.[i] ?? null,
+          resname: topology.resnames?.[i] ?? null,
+          resid: (topology.resids ?? topology.molIds)?.[i] ?? null,
+          molecule: { index: mol, formula: m.formula[mol], kind: kinds.names[kinds.ofMolecule[mol]], atoms: m.start[mol + 1] - m.start[mol] },
+        };
+        return json(answer);
+      }
+      case '/api/measure': {
+        const k = frameParam();
+        const list = (q.get('atoms') ?? '').split(',').filter((t) => t !== '');
+        if (list.length < 2 || list.length > 3) throw new InputError('measure: give two atoms (a distance) or three (an angle) as ?atoms=I,J[,K]');
+        const atoms = list.map((t) => atomIndex(t, natoms, 'atoms'));
+        const image = new MinimumImage(frames.rawBoxes[k]);
+        const p = frames.raw[k];
+        const answer: Measurement = {
+          frame: k,
+          atoms,
+          distancesA: atoms.slice(1).map((j, n) => image.distance(p, atoms[n], j)),
+          angleDeg: atoms.length === 3 ? image.angle(p, atoms[0], atoms[1], atoms[2]) : null,
+        };
+        return json(answer);
+      }
+      case '/api/frame.pdb':
+      case '/api/frame.xyz': {
+        const k = frameParam();
+        const pdbFile = path.endsWith('.pdb');
+        const text = pdbFile ? framePdb(exportOf, shownFrame(k)) : frameXyz(exportOf, shownFrame(k));
+        send(res, 200, pdbFile ? 'chemical/x-pdb' : 'chemical/x-xyz', text, { 'Content-Disposition': `attachment; filename="${download(k, pdbFile ? 'pdb' : 'xyz')}"` });
+        return true;
+      }
+      case '/api/solvation/setup':
+        return json(solvationOf(solvationRequest()).setup);
+      case '/api/solvation/frame': {
+        const k = frameParam();
+        return json(solvationOf(solvationRequest()).frame(k));
+      }
+      case '/api/solvation/timeline':
+        return json(solvationOf(solvationRequest()).timeline());
+    }
+    return false;
+  };
+
   await new Promise<void>((ok, fail) => {
     server.once('error', (e: NodeJS.ErrnoException) =>
       fail(e.code === 'EADDRINUSE' ? new InputError(`port ${opts.port} is in use; give another --port, or none for a free one`) : e),
@@ -239,6 +358,31 @@ function send(res: ServerResponse, status: number, type: string, body: string | 
   const bytes = typeof body === 'string' ? Buffer.from(body) : body;
   res.writeHead(status, { 'Content-Type': type, 'Content-Length': bytes.length, 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff', ...headers });
   res.end(res.req.method === 'HEAD' ? undefined : bytes);
+}
+
+/** Longest selection or cutoff text a request may carry. */
+const MAX_PARAM = 2000;
+
+/** A text parameter: null when absent; refused when too long to be a selection. */
+function textParam(q: URLSearchParams, name: string): string | null {
+  const v = q.get(name);
+  if (v === null) return null;
+  if (v.length > MAX_PARAM) throw new InputError(`${name}: ${v.length} characters; at most ${MAX_PARAM}`);
+  return v.trim();
+}
+
+/** A view frame number, 0 … frames − 1, written as digits. */
+function frameIndex(text: string | null, frames: number): number {
+  const k = text !== null && /^\d{1,9}$/.test(text) ? Number(text) : NaN;
+  if (!(k >= 0 && k < frames)) throw new InputError(`frame ${JSON.stringify(text ?? '')}: expected a frame number 0…${frames - 1}`);
+  return k;
+}
+
+/** A 0-based atom index, written as digits. */
+function atomIndex(text: string | null, natoms: number, what: string): number {
+  const i = text !== null && /^\d{1,9}$/.test(text) ? Number(text) : NaN;
+  if (!(i >= 0 && i < natoms)) throw new InputError(`${what} ${JSON.stringify(text ?? '')}: expected an atom index 0…${natoms - 1}`);
+  return i;
 }
 
 /** The cation to highlight by default: the first free cation element in the file. */

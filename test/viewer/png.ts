@@ -97,3 +97,35 @@ export function countChanged(a: Rgba, b: Rgba, tolerance = 8): number {
   }
   return n;
 }
+
+/**
+ * How much of each `block` × `block` tile differs from the background colour, tile by tile (a
+ * coarse picture of where things are drawn, indifferent to antialiasing and one-pixel shifts).
+ */
+export function coverage(img: Rgba, background: readonly [number, number, number], block: number): number[] {
+  const cols = Math.ceil(img.width / block), rows = Math.ceil(img.height / block);
+  const drawn = new Array<number>(cols * rows).fill(0), total = new Array<number>(cols * rows).fill(0);
+  const d = img.data;
+  for (let y = 0; y < img.height; y++) {
+    for (let x = 0; x < img.width; x++) {
+      const p = 4 * (y * img.width + x), t = Math.floor(y / block) * cols + Math.floor(x / block);
+      total[t]++;
+      if (Math.abs(d[p] - background[0]) > 8 || Math.abs(d[p + 1] - background[1]) > 8 || Math.abs(d[p + 2] - background[2]) > 8) drawn[t]++;
+    }
+  }
+  return drawn.map((n, t) => n / total[t]);
+}
+
+/** Pearson's correlation coefficient of two equally long series. */
+export function correlation(a: readonly number[], b: readonly number[]): number {
+  if (a.length !== b.length) throw new Error(`lengths differ: ${a.length} and ${b.length}`);
+  const mean = (v: readonly number[]) => v.reduce((s, x) => s + x, 0) / v.length;
+  const ma = mean(a), mb = mean(b);
+  let ab = 0, aa = 0, bb = 0;
+  for (let i = 0; i < a.length; i++) {
+    ab += (a[i] - ma) * (b[i] - mb);
+    aa += (a[i] - ma) ** 2;
+    bb += (b[i] - mb) ** 2;
+  }
+  return ab / Math.sqrt(aa * bb);
+}
