@@ -21,18 +21,22 @@ export function registerView(program: Command): void {
     .summary('look at the trajectory in Mol*, frame by frame, beside its MSD and g(r)')
     .description(
       'Start a local web server (127.0.0.1 only) with a page that shows the trajectory in Mol*: the unit cell, atoms coloured by element, a frame ' +
-        'slider with play/pause and the step and time, the highlighted ions as spheres with the atoms of their first coordination shell ' +
-        '(found by mdpost with periodic boundaries) emphasised, and beside it the MSD and g(r)/n(r) plots of an analysis of the same file. ' +
-        'Large files are subsampled so that at most 2000 frames (256 MB) go to the browser. Ctrl-C stops the server.',
+        'box and slider with play/pause at a chosen speed, and each highlighted cation coloured by its ion-pair class at the frame shown ' +
+        '(SSIP: no anion in its shell, CIP: one anion of its own, AGG: otherwise), its shell partners drawn as whole molecules (periodic ' +
+        'boundaries), with a legend. In the page, without restarting: which ions to highlight, the shell atoms, the cutoff (one length, or ' +
+        'per partner kind: "H2O=3.2,FSI=3.4"), whether to show the solvent. Click an atom for its index, element, molecule and shell; measure ' +
+        'distances and angles (minimum image); export the view as PNG and the frame as PDB or XYZ with its cell. Beside it: the MSD, g(r)/n(r) ' +
+        'and ion-pair classes over the run of an analysis of the same file. Large files are subsampled so that at most 2000 frames (256 MB) go ' +
+        'to the browser. Ctrl-C stops the server.',
     )
     .argument('<file>', trajectoryHelp());
   addOptions(cmd, READ_OPTIONS, 'view');
   cmd
     .option('--port <n>', 'port to listen on (default: a free one)')
     .option('--stride <n>', 'show every n-th frame', '1')
-    .option('--highlight <selection>', 'atoms drawn as spheres, with their first shell (default: the cation, e.g. Na)')
-    .option('--shell <selection>', 'atoms that count as shell neighbours (default: O, else heavy atoms)')
-    .option('--cutoff <length>', 'shell radius, Å (default: the first minimum of the highlight–shell g(r))')
+    .option('--highlight <selection>', 'the ions classed and drawn with their shells at the start (default: the cation, e.g. Na); changeable in the page')
+    .option('--shell <selection>', 'atoms that count as shell neighbours (default: O, else heavy atoms); changeable in the page')
+    .option('--cutoff <length>', 'shell radius, Å (default: the first minimum of the highlight–shell g(r)); per-kind cutoffs in the page')
     .option('--analysis <file>', 'show this `mdpost analyze --json` result of the same trajectory (same atom count) instead of analysing the file at start')
     .addHelpText('after', '\nExamples:\n  mdpost view trajectories/nafsi-water/nafsi-water.lammpstrj.gz\n  mdpost view run/XDATCAR --dt 1fs --highlight Li --shell S --port 8080')
     .action((file: string, flags: ViewFlags) => runView(file, flags));
