@@ -115,6 +115,11 @@ export class RdfAccumulator {
    */
   private readonly near: Float64Array;
   private readonly nearBins: Int32Array;
+  /** A and B are the same atoms: each unordered pair is visited once (see countPairsSelf). */
+  private readonly self: boolean;
+  /** Grid slot of each gathered distance, and A index of each partner, for the self kernel. */
+  private readonly nearSlots: Int32Array;
+  private readonly nearPartners: Int32Array;
 
   constructor(
     readonly a: Int32Array,
@@ -135,6 +140,9 @@ export class RdfAccumulator {
     this.frameCounts = new Float64Array(bins + 1);
     this.near = new Float64Array(b.length + 1);
     this.nearBins = new Int32Array(b.length + 1);
+    this.self = sameAtoms(a, b);
+    this.nearSlots = new Int32Array(this.self ? b.length + 1 : 0);
+    this.nearPartners = new Int32Array(this.self ? b.length + 1 : 0);
   }
 
   /**
@@ -154,8 +162,10 @@ export class RdfAccumulator {
         this.columns = new CellGrid(box, rmax, COLUMN_SUBDIVISION);
         this.columnsCut = rmax;
       }
-      this.columns.fill(positions, this.b, this.b.length);
-      this.countPairsOrthorhombic(positions, this.columns);
+      // The self kernel's grid holds the A list, so that slots map to A indices.
+      this.columns.fill(positions, this.self ? this.a : this.b, this.b.length);
+      if (this.self) this.countPairsSelf(this.columns);
+      else this.countPairsOrthorhombic(positions, this.columns);
     } else {
       if (!this.gridA || !sameCell(this.gridA.box, box) || this.gridCut !== rmax) {
         this.gridCut = rmax;
@@ -318,6 +328,102 @@ export class RdfAccumulator {
     }
   }
 
+  /**
+   * The orthorhombic kernel for a group with itself: the same columns and z-ranges, but each
+   * unordered pair is visited once. Atoms are taken in the grid's (cell) order, and from the atom
+   * in slot s only the atoms of later slots are looked at: the search is symmetric (a pair under
+   * r_max is found from either atom), so each pair is met from its earlier atom only. Whole runs of
+   * earlier slots are skipped without a look — about half the columns — and the pair is counted for
+   * both atoms (two ordered pairs, and a neighbour of each for the coordination numbers).
+   */
+  private countPairsSelf(g: CellGrid): void {
+    const rmax2 = this.cut * this.cut;
+    const near = this.near, slots = this.nearSlots;
+    const m = g.box.matrix, o = g.box.origin;
+    const lx = m[0], ly = m[4], lz = m[8];
+    const [na, nb, nc] = g.n;
+    const cx = lx / na, cy = ly / nb;
+    const perCz = nc / lz;
+    const ra = Math.ceil(this.cut / cx), rb = Math.ceil(this.cut / cy);
+    const bx = g.x, by = g.y, bz = g.z, start = g.cellStart;
+    const count = g.count;
+    for (let s = 0; s < count; s++) {
+      const first = s + 1;
+      const x = bx[s] - o[0], y = by[s] - o[1], z = bz[s] - o[2];
+      const ia = Math.min(na - 1, Math.floor(x / cx)), ib = Math.min(nb - 1, Math.floor(y / cy));
+      let k = 0;
+      for (let da = -ra; da <= ra; da++) {
+        const ka = ia + da;
+        const below = ka * cx - x, above = x - (ka + 1) * cx;
+        const gapX = below > 0 ? below : above > 0 ? above : 0;
+        const gx2 = gapX * gapX;
+        if (gx2 >= rmax2) continue;
+        const wa = ka < 0 ? -1 : ka >= na ? 1 : 0;
+        const x0 = x + o[0] - wa * lx;
+        const colA = (ka - wa * na) * nb;
+        for (let db = -rb; db <= rb; db++) {
+          const kb = ib + db;
+          const wb = kb < 0 ? -1 : kb >= nb ? 1 : 0;
+          const col = (colA + kb - wb * nb) * nc;
+          // A column wholly of earlier slots holds no pair to visit from here.
+          if (start[col + nc] <= first) continue;
+          const belowY = kb * cy - y, aboveY = y - (kb + 1) * cy;
+          const gapY = belowY > 0 ? belowY : aboveY > 0 ? aboveY : 0;
+          const g2 = gx2 + gapY * gapY;
+          if (g2 >= rmax2) continue;
+          const y0 = y + o[1] - wb * ly;
+          const h = Math.sqrt(rmax2 - g2);
+          let k0 = Math.floor((z - h) * perCz);
+          const k1 = Math.floor((z + h) * perCz);
+          while (k0 <= k1) {
+            const wc = k0 < 0 ? -1 : k0 >= nc ? 1 : 0;
+            const runEnd = Math.min(k1, (wc + 1) * nc - 1);
+            const r0 = start[col + k0 - wc * nc], s1 = start[col + runEnd - wc * nc + 1];
+            const s0 = r0 > first ? r0 : first;
+            const z0 = z + o[2] - wc * lz;
+            for (let t = s0; t < s1; t++) {
+              const dx = bx[t] - x0, dy = by[t] - y0, dz = bz[t] - z0;
+              const d2 = dx * dx + dy * dy + dz * dz;
+              near[k] = d2;
+              slots[k] = t;
+              k += +(d2 < rmax2);
+            }
+            k0 = runEnd + 1;
+          }
+        }
+      }
+      this.binPairs(g.index[s], k, g.index);
+    }
+  }
+
+  /**
+   * Histogram `k` gathered squared distances of pairs of A atom `q` with later atoms (grid slots
+   * in nearSlots, their A indices through `index`): each is two ordered pairs, and a neighbour
+   * of both atoms.
+   */
+  private binPairs(q: number, k: number, index: Int32Array): void {
+    const near = this.near, slots = this.nearSlots, nearBins = this.nearBins, partners = this.nearPartners;
+    const counts = this.frameCounts;
+    const invDr = this.state.bins / this.state.rmaxA;
+    const cnLimit = this.cnLimit;
+    let m = 0;
+    for (let j = 0; j < k; j++) {
+      const bin = (Math.sqrt(near[j]) * invDr) | 0;
+      counts[bin] += 2;
+      nearBins[m] = bin;
+      partners[m] = index[slots[j]];
+      m += +(bin < cnLimit);
+    }
+    const ion = this.ionCounts, cnOfBin = this.cnOfBin;
+    const cnBins = this.state.cnBins;
+    const row = q * cnBins;
+    for (let j = 0; j < m; j++) {
+      const c = cnOfBin[nearBins[j]];
+      ion[row + c]++;
+      ion[partners[j] * cnBins + c]++;
+    }
+  }
+
   /** Per-ion coordination numbers at the outer edge of every CN bin, from this frame's counts. */
   private tallyCoordination(): void {
     const st = this.state;
@@ -334,6 +440,13 @@ export class RdfAccumulator {
       }
     }
   }
+}
+
+/** Whether two atom lists hold the same atoms (in any order). */
+function sameAtoms(a: Int32Array, b: Int32Array): boolean {
+  if (a.length !== b.length) return false;
+  const x = Int32Array.from(a).sort(), y = Int32Array.from(b).sort();
+  return x.every((v, i) => v === y[i]);
 }
 
 /**
