@@ -1,6 +1,8 @@
 import { Command, CommanderError } from 'commander';
 import { createRequire } from 'node:module';
+import { totalmem } from 'node:os';
 import { ANALYSES } from '../analyses/index.js';
+import { msdMemory } from '../analyses/msd.js';
 import { FORMATS } from '../io/formats.js';
 import { InputError } from '../model/errors.js';
 import { registerAnalyze } from './analyze.js';
@@ -35,6 +37,8 @@ export function buildProgram(): Command {
 
 /** Run the CLI; user errors print one line and exit 2, bugs keep their stack and exit 1. */
 export async function main(argv: string[]): Promise<number> {
+  // The MSD's default memory budget is a fraction of this machine's memory.
+  msdMemory.machineBytes = totalmem();
   const program = buildProgram();
   try {
     await program.parseAsync(argv, { from: 'user' });
