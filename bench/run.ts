@@ -6,8 +6,9 @@ import { benchParse } from './parse.js';
 import { benchRdf } from './rdf.js';
 import { benchWorkers } from './workers.js';
 import { benchMsd } from './msd.js';
+import { benchTargets } from './targets.js';
 
-const benches: Record<string, () => Promise<unknown>> = { parse: benchParse, rdf: benchRdf, msd: benchMsd, workers: benchWorkers };
+const benches: Record<string, () => Promise<unknown>> = { targets: benchTargets, parse: benchParse, rdf: benchRdf, msd: benchMsd, workers: benchWorkers };
 const wanted = process.argv.slice(2);
 for (const name of wanted.length ? wanted : Object.keys(benches)) {
   const b = benches[name];
