@@ -7,8 +7,9 @@ import { benchRdf } from './rdf.js';
 import { benchWorkers } from './workers.js';
 import { benchMsd } from './msd.js';
 import { benchTargets } from './targets.js';
+import { benchXtc } from './xtc.js';
 
-const benches: Record<string, () => Promise<unknown>> = { targets: benchTargets, parse: benchParse, rdf: benchRdf, msd: benchMsd, workers: benchWorkers };
+const benches: Record<string, () => Promise<unknown>> = { targets: benchTargets, parse: benchParse, rdf: benchRdf, msd: benchMsd, workers: benchWorkers, xtc: benchXtc };
 const wanted = process.argv.slice(2);
 for (const name of wanted.length ? wanted : Object.keys(benches)) {
   const b = benches[name];

@@ -21,9 +21,13 @@ import { analyzeFile, type RunOptions } from './run/analyze-file.js';
 import { TrajectoryReader, type OpenOptions } from './io/reader.js';
 
 export { ANALYSES } from './analyses/index.js';
+export { conductivityAnalysis, type ConductivityResult, type ConductivitySection } from './analyses/conductivity.js';
 export { driftAnalysis, type DriftResult } from './analyses/drift.js';
+export { finiteSizeAnalysis, type FiniteSizeResult, type FiniteSizeSection } from './analyses/finite-size.js';
 export { msdAnalysis, type MsdResult, type MsdSection } from './analyses/msd.js';
 export { rdfAnalysis, type RdfPairResult, type RdfSection } from './analyses/rdf.js';
+export { solvationAnalysis } from './analyses/solvation.js';
+export type { SolvationSection } from './analyses/solvation-document.js';
 export { transferenceAnalysis, type Transference, type TransferenceSection } from './analyses/transference.js';
 export type { Analysis, AnalysisRegistry, DocumentPart, FinishEnv, FoldFrame, Join, PrepareContext } from './pipeline/contract.js';
 export type { Finished } from './pipeline/finish.js';

@@ -1,6 +1,7 @@
 import type { TopLevelSpec } from 'vega-lite';
+import { directionalCurve, directionalStderrFactor, msdAlong, normalizeDims, type Dims } from '../analysis/directional.js';
 import { autoWindow, diffusion, dUnits, requestedWindow, type Diffusion, type FitWindow } from '../analysis/diffusion.js';
-import { addSums, msdCurve, stepMsdSums, type MsdCurve, type MsdSums } from '../analysis/msd.js';
+import { addSums, msdCurve, stepMsdSums, type MsdCurve, type MsdSeries, type MsdSums } from '../analysis/msd.js';
 import { multiTauAutoWindow, multiTauRequestedWindow, MULTI_TAU_STDERR_METHOD } from '../analysis/multi-tau-fit.js';
 import { addMultiTau, emptyMultiTau, mergeMultiTau, multiTauCurve, MULTI_TAU_POINTS, type MultiTauMsd } from '../analysis/multi-tau-msd.js';
 import { StepSeries, type Steps } from '../analysis/step-series.js';
@@ -30,6 +31,8 @@ export interface MsdConfig {
   fit: 'auto' | [number, number];
   /** --max-memory (bytes), or null for the default (a quarter of the machine's memory). */
   maxMemoryBytes?: number | null;
+  /** `--msd-dims`: the axes D is measured along (absent: all three). */
+  dims?: Dims;
 }
 
 /**
@@ -42,6 +45,7 @@ export const DEFAULT_MEMORY_FRACTION = 0.25;
 
 export interface MsdPrepared {
   fit: MsdConfig['fit'];
+  dims?: Dims;
   /** Time between used frames, ps. */
   dtPs: number;
   series: { selection: string; def: ParticleDef; elements: string; ion: IonKind | null }[];
@@ -75,6 +79,8 @@ export interface MsdResult {
   /** Cation or anion of the salt, for t⁺ (null: neither, or not known). */
   ion: IonKind | null;
   curve: MsdCurve;
+  /** The axes D is measured along (the curve keeps all three components). */
+  dims: Dims;
   diffusion: Diffusion;
 }
 
@@ -83,6 +89,8 @@ export interface MsdSection {
   selection: string;
   kind: 'atoms' | 'molecules';
   count: number;
+  /** The axes D is measured along: xyz, or a plane or axis (--msd-dims); the MSD components are always all three. */
+  dims: Dims;
   lag_ps: number[];
   msd_A2: number[];
   msd_x_A2: number[];
@@ -127,6 +135,18 @@ export const msdAnalysis: Analysis<MsdConfig, MsdPrepared, MsdState, MsdResult[]
       parse: parseFitWindow,
     },
     {
+      key: 'msdDims',
+      flag: '--msd-dims <axes>',
+      help: 'measure D in a plane or along an axis: xy, xz, yz, x, y or z (D = slope / (2·d)); the MSD components stay all three',
+      defaultText: 'xyz',
+      commands: ['analyze', 'batch'],
+      parse: (text, name) => {
+        const dims = normalizeDims(text);
+        if (!dims) throw new InputError(`${name}: expected xyz, xy, xz, yz, x, y or z, not ${JSON.stringify(text)}`);
+        return dims;
+      },
+    },
+    {
       key: 'maxMemory',
       flag: '--max-memory <size>',
       help: 'memory the MSD may keep (e.g. 2GB, 500MB): past it the MSD turns to the order-n multiple-tau method, whose memory does not grow with the run (exact up to 15 frames, origins every 2^k frames beyond)',
@@ -139,7 +159,8 @@ export const msdAnalysis: Analysis<MsdConfig, MsdPrepared, MsdState, MsdResult[]
   configure(o) {
     const selections = o.get<string[]>('msd') ?? [];
     if (selections.length === 0) return null;
-    return { selections, fit: o.get<MsdConfig['fit']>('fit') ?? 'auto', maxMemoryBytes: o.get<number>('maxMemory') ?? null };
+    const dims = o.get<Dims>('msdDims') ?? 'xyz';
+    return { selections, fit: o.get<MsdConfig['fit']>('fit') ?? 'auto', maxMemoryBytes: o.get<number>('maxMemory') ?? null, ...(dims !== 'xyz' ? { dims } : {}) };
   },
 
   prepare(config, ctx) {
@@ -156,10 +177,11 @@ export const msdAnalysis: Analysis<MsdConfig, MsdPrepared, MsdState, MsdResult[]
     });
     const budgetBytes = config.maxMemoryBytes ?? Math.floor(DEFAULT_MEMORY_FRACTION * msdMemory.machineBytes);
     const strideFrames = ctx.dtPs !== null && ctx.dtPs > 0 ? Math.max(1, Math.round(ctx.dtUsedPs / ctx.dtPs)) : 1;
-    return { fit: config.fit, dtPs: ctx.dtUsedPs, series, budgetBytes, strideFrames };
+    return { fit: config.fit, dims: config.dims, dtPs: ctx.dtUsedPs, series, budgetBytes, strideFrames };
   },
 
   needsUnwrapped: () => true,
+  unwrappedAtoms: (p) => Int32Array.from(new Set(p.series.flatMap((s) => Array.from(s.def.member)))),
 
   create(p) {
     return { chunks: p.series.map(() => []), multiTau: p.series.map(() => null), float32: false, scratch: p.series.map((s) => new Float64Array(3 * s.def.count)) };
@@ -232,17 +254,20 @@ export const msdAnalysis: Analysis<MsdConfig, MsdPrepared, MsdState, MsdResult[]
     const out: MsdResult[] = [];
     for (let s = 0; s < p.series.length; s++) {
       const { selection, def, ion } = p.series[s];
+      const dims = p.dims ?? 'xyz';
       const mt = st.multiTau[s];
       if (mt) {
         if (mt.frames < 5) throw new InputError(`${env.file}: ${mt.frames} frames are too few for an MSD (need at least 5)`);
         const curve = multiTauCurve(mt, p.dtPs);
-        const { window, notes } = fitWindow(p.fit, curve, env.file, true);
+        // directionalCurve reads `frames` values: here the lags, fewer than the run's frames.
+        const along = dims === 'xyz' ? curve : { ...directionalCurve({ ...curve, frames: curve.lagPs.length }, dims), frames: curve.frames };
+        const { window, notes } = fitWindow(p.fit, along, env.file, true);
         notes.unshift(
           `the MSD is the order-n multiple-tau one (Dubbeldam et al. 2009; LAMMPS fix ave/correlate/long): every particle's series over ${mt.frames} frames would need ${mb(12 * mt.frames * def.count)} MB${p.series.length > 1 ? ' (with the other selections, more than' : ' (more than'} --max-memory ${mb(budgetOf(p))} MB); exact at lags up to ${MULTI_TAU_POINTS - 1} frames, time origins every 2^k frames at lags of ${MULTI_TAU_POINTS / 2}·2^k frames and more`,
         );
         if (drift) notes.push('--remove-drift is not applied to a multiple-tau MSD (it needs every frame of the series): D is with the drift');
-        const d = diffusion(curve, window, p.dtPs, notes);
-        out.push({ selection, kind: def.kind, count: def.count, ion, curve, diffusion: { ...d, method: MULTI_TAU_STDERR_METHOD } });
+        const d = diffusion(along, window, p.dtPs, notes);
+        out.push({ selection, kind: def.kind, count: def.count, ion, curve, dims, diffusion: directional({ ...d, method: MULTI_TAU_STDERR_METHOD }, dims) });
         continue;
       }
       // One contiguous series, where the pool's threads can read it without a copy.
@@ -254,9 +279,10 @@ export const msdAnalysis: Analysis<MsdConfig, MsdPrepared, MsdState, MsdResult[]
       if (series.frames < 5) throw new InputError(`${env.file}: ${series.frames} frames are too few for an MSD (need at least 5)`);
       const sums = await fftSums(series, drift ? drift.centreA : null, env.parallel);
       const curve = msdCurve(sums, p.dtPs);
-      const { window, notes } = fitWindow(p.fit, curve, env.file, false);
+      const along = directionalCurve(curve, dims);
+      const { window, notes } = fitWindow(p.fit, along, env.file, false);
       if (series.float32) notes.unshift(`every particle's series was kept in float32 to stay within --max-memory ${mb(budgetOf(p))} MB: the MSD is exact to about 10⁻⁸ relative`);
-      out.push({ selection, kind: def.kind, count: def.count, ion, curve, diffusion: diffusion(curve, window, p.dtPs, notes) });
+      out.push({ selection, kind: def.kind, count: def.count, ion, curve, dims, diffusion: directional(diffusion(along, window, p.dtPs, notes), dims) });
     }
     return out;
   },
@@ -286,6 +312,13 @@ function parseFitWindow(text: string, name: string): MsdConfig['fit'] {
   const from = parseTimePs(m[1], name), to = parseTimePs(m[2], name);
   if (!(to > from) || from < 0) throw new InputError(`${name}: the window must run forward from t ≥ 0, not ${JSON.stringify(text)}`);
   return [from, to];
+}
+
+/** A chunk of the later range, continuing the earlier one: its particles shifted by their atoms' mass-weighted shift. */
+export function continued(chunk: MsdSeries, def: ParticleDef, join: Join): MsdSeries {
+  const shift = particleShift(def, join);
+  if (!shift) return chunk;
+  return chunk.withOrigin(chunk.origin.map((v, j) => v + shift[j]));
 }
 
 /**
@@ -385,6 +418,13 @@ async function fftSums(series: StepSeries, drift: Float64Array | null, parallel:
   return sums.reduce((a, b) => addSums(a, b));
 }
 
+/** D along fewer than three axes: its error and method as directional.ts says. */
+function directional(d: Diffusion, dims: Dims): Diffusion {
+  if (dims === 'xyz') return d;
+  const k = dims.length;
+  return { ...d, stderrA2PerPs: d.stderrA2PerPs * directionalStderrFactor(dims), method: `${d.method}; along ${dims} only: D = slope / ${2 * k} of the MSD along ${dims}, the error √(3/${k}) times that of the three-dimensional formula` };
+}
+
 /** The fit window: --fit T0:T1, or found from the data. */
 function fitWindow(fit: MsdConfig['fit'], curve: MsdCurve, file: string, multiTau: boolean): { window: FitWindow; notes: string[] } {
   try {
@@ -404,6 +444,7 @@ function sectionOf(m: MsdResult): MsdSection {
     selection: m.selection,
     kind: m.kind,
     count: m.count,
+    dims: m.dims,
     lag_ps: Array.from(m.curve.lagPs),
     msd_A2: Array.from(m.curve.msdA2),
     msd_x_A2: Array.from(m.curve.msdXA2),
@@ -427,6 +468,7 @@ function readSection(raw: unknown, where: string): MsdSection {
     selection: str(m, 'selection', where),
     kind: kind as MsdSection['kind'],
     count: num(m, 'count', where),
+    dims: readDims(m, where),
     lag_ps: nums(m, 'lag_ps', where),
     msd_A2: nums(m, 'msd_A2', where),
     msd_x_A2: nums(m, 'msd_x_A2', where),
@@ -449,6 +491,14 @@ function readSection(raw: unknown, where: string): MsdSection {
   return section;
 }
 
+/** `dims` of a section (absent in documents from before --msd-dims: all three axes). */
+function readDims(m: Json, where: string): Dims {
+  if (m.dims === undefined) return 'xyz';
+  const dims = normalizeDims(str(m, 'dims', where));
+  if (!dims || dims !== m.dims) fail(`${where}.dims`, `expected xyz, xy, xz, yz, x, y or z, not ${JSON.stringify(m.dims)}`);
+  return dims;
+}
+
 function msdText(sections: MsdSection[]): string[] {
   if (sections.length === 0) return [];
   const lines = ['', 'Mean squared displacement and diffusion coefficient (D = slope / 6)'];
@@ -460,7 +510,8 @@ function msdText(sections: MsdSection[]): string[] {
         ? `D = ${withError(d.A2_per_ps, d.stderr_A2_per_ps)} Å²/ps = ${withError(d.A2_per_ns, d.stderr_A2_per_ns)} Å²/ns = ${scientific(d.cm2_per_s, d.stderr_cm2_per_s)} cm²/s`
         : `D = ${f(d.A2_per_ps, 3)} Å²/ps = ${f(d.A2_per_ns, 3)} Å²/ns = ${d.cm2_per_s.toExponential(2)} cm²/s, without a standard error (see the note)`;
     lines.push(`  ${m.selection.padEnd(w)}  ${String(m.count).padStart(5)} ${m.kind === 'molecules' ? 'molecules' : 'atoms    '}  ${value}`);
-    lines.push(`  ${''.padEnd(w)}  fit ${f(m.fit.from_ps, 4)}–${f(m.fit.to_ps, 4)} ps${m.fit.auto ? ' (auto)' : ''}, log–log slope ${f(m.loglog_slope, 3)}`);
+    const along = m.dims === 'xyz' ? '' : `, D along ${m.dims} only (slope / ${2 * m.dims.length} of the MSD along ${m.dims})`;
+    lines.push(`  ${''.padEnd(w)}  fit ${f(m.fit.from_ps, 4)}–${f(m.fit.to_ps, 4)} ps${m.fit.auto ? ' (auto)' : ''}, log–log slope ${f(m.loglog_slope, 3)}${along}`);
     for (const n of m.notes) lines.push(`  ${''.padEnd(w)}  note: ${n}`);
   }
   lines.push('  ± is one standard error: Brownian covariance of the MSD propagated through the fit (see the JSON "method")');
@@ -472,7 +523,7 @@ function msdHtml(sections: MsdSection[]): string {
   const rows = sections
     .map((m) => {
       const d = m.D;
-      return `<tr><td>${e(m.selection)}</td><td>${m.count} ${m.kind}</td><td>${withError(d.A2_per_ps, d.stderr_A2_per_ps)}</td><td>${withError(d.A2_per_ns, d.stderr_A2_per_ns)}</td><td>${d.stderr_cm2_per_s > 0 ? scientific(d.cm2_per_s, d.stderr_cm2_per_s) : d.cm2_per_s.toExponential(2)}</td><td>${f(m.fit.from_ps, 4)}–${f(m.fit.to_ps, 4)}${m.fit.auto ? ' (auto)' : ''}</td><td>${f(m.loglog_slope, 3)}</td></tr>`;
+      return `<tr><td>${e(m.selection)}${m.dims === 'xyz' ? '' : ` (D along ${m.dims})`}</td><td>${m.count} ${m.kind}</td><td>${withError(d.A2_per_ps, d.stderr_A2_per_ps)}</td><td>${withError(d.A2_per_ns, d.stderr_A2_per_ns)}</td><td>${d.stderr_cm2_per_s > 0 ? scientific(d.cm2_per_s, d.stderr_cm2_per_s) : d.cm2_per_s.toExponential(2)}</td><td>${f(m.fit.from_ps, 4)}–${f(m.fit.to_ps, 4)}${m.fit.auto ? ' (auto)' : ''}</td><td>${f(m.loglog_slope, 3)}</td></tr>`;
     })
     .join('\n');
   return `<h2>Diffusion coefficients</h2>
@@ -494,13 +545,14 @@ export function msdPlotSpec(sections: MsdSection[]): TopLevelSpec {
   const fits: Json[] = [];
   const windows: Json[] = [];
   for (const m of sections) {
-    const lag = m.lag_ps, msd = m.msd_A2;
+    const lag = m.lag_ps;
+    const msd = m.dims === 'xyz' ? m.msd_A2 : msdAlong(m.dims, m.msd_x_A2, m.msd_y_A2, m.msd_z_A2);
     for (const i of logThin(lag.length)) if (msd[i] > 0) curve.push({ selection: m.selection, lag_ps: lag[i], msd_A2: msd[i] });
     // Lags need not be evenly spaced (a multiple-tau MSD): the window's ends by value.
     const nearest = (t: number) => lag.reduce((best, x, i) => (Math.abs(x - t) < Math.abs(lag[best] - t) ? i : best), 0);
     const from = nearest(m.fit.from_ps), to = nearest(m.fit.to_ps);
     // The fitted straight line, drawn over the window (sampled in log t so it shows on log axes).
-    const slope = 6 * m.D.A2_per_ps;
+    const slope = 2 * m.dims.length * m.D.A2_per_ps;
     const mid = (msd[from] + msd[to]) / 2 - slope * ((m.fit.from_ps + m.fit.to_ps) / 2);
     for (let k = 0; k <= 20; k++) {
       const t = m.fit.from_ps * Math.pow(m.fit.to_ps / m.fit.from_ps, k / 20);
@@ -519,7 +571,10 @@ export function msdPlotSpec(sections: MsdSection[]): TopLevelSpec {
   };
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    title: { text: 'Mean squared displacement', subtitle: 'shaded: fit window; dashed: fitted line (D = slope / 6)' },
+    title: {
+      text: 'Mean squared displacement',
+      subtitle: sections.every((m) => m.dims === 'xyz') ? 'shaded: fit window; dashed: fitted line (D = slope / 6)' : 'shaded: fit window; dashed: fitted line; along the axes of D (D = slope / (2 × axes))',
+    },
     width: 480,
     height: 320,
     layer: [

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import { glob } from 'tinyglobby';
+import { parseTemperatureK } from '../analyses/conductivity.js';
 import { ANALYSES } from '../analyses/index.js';
 import { InputError } from '../model/errors.js';
 import { parseOptions, type RawOptions } from '../pipeline/options.js';
@@ -100,23 +101,31 @@ function validateJob(job: JobFile, path: string): void {
   });
 }
 
-/** The job's entries in order: globs expanded (sorted), options merged, specs built. */
-export async function expandJob(job: JobFile, baseDir: string, where = 'job'): Promise<BatchEntry[]> {
+/**
+ * The job's entries in order: globs expanded (sorted), options merged, specs built. A run's
+ * temperature (its own, the defaults', or `temperatureOf` its file: --temperature-from) is also
+ * the `temperature` option of its analyses (the conductivity, the Yeh–Hummer correction).
+ */
+export async function expandJob(job: JobFile, baseDir: string, where = 'job', temperatureOf?: (file: string) => number): Promise<BatchEntry[]> {
   const entries: BatchEntry[] = [];
   const ids = new Set<string>();
   for (const [k, run] of job.runs.entries()) {
     const files = run.file !== undefined ? [resolveFrom(baseDir, run.file)] : (await glob(run.files!, { cwd: baseDir, absolute: true, onlyFiles: true })).sort();
     if (files.length === 0) throw new InputError(`${where}: runs[${k}]: "${run.files}" matches no file (relative to ${baseDir})`);
+    const given = run.temperature ?? job.defaults?.temperature;
+    const runTemperature = given === undefined ? null : typeof given === 'number' ? given : parseTemperatureK(String(given), `${where}: runs[${k}]: temperature`);
     const options: JobOptions = { ...job.defaults, ...pick(run) };
     // A topology file is named relative to the job file, as the trajectories are.
     if (typeof options.topology === 'string') options.topology = resolveFrom(baseDir, options.topology);
     for (const file of files) {
+      const temperatureK = temperatureOf ? temperatureOf(file) : runTemperature;
       const rel = relative(baseDir, file);
       // A run's folder is named for its label when it has one ("300 K" → 300-K), else for its path.
       const baseId = uniqueId(run.label !== undefined && files.length === 1 ? labelId(run.label) : slugPath(rel), ids);
       const parts = options.parts ?? 1;
-      const { parts: _parts, ...analysisOptions } = options;
-      const spec = specFromOptions(file, analysisOptions, ANALYSES, `${where}: runs[${k}]`);
+      const { parts: _parts, temperature: _t, ...rest } = options;
+      const analysisOptions = temperatureK === null ? rest : { ...rest, temperature: String(temperatureK) };
+      const spec = specOfRun(file, analysisOptions, `${where}: runs[${k}]`);
       const label = run.label ?? rel;
       for (let p = 0; p < parts; p++) {
         entries.push({
@@ -124,7 +133,7 @@ export async function expandJob(job: JobFile, baseDir: string, where = 'job'): P
           id: parts > 1 ? `${baseId}.part-${p + 1}-of-${parts}` : baseId,
           file,
           label,
-          temperatureK: run.temperature ?? null,
+          temperatureK,
           spec,
           part: parts > 1 ? { k: p, n: parts } : null,
         });
@@ -132,6 +141,16 @@ export async function expandJob(job: JobFile, baseDir: string, where = 'job'): P
     }
   }
   return entries;
+}
+
+/** A run's spec; an analysis's refusal of its options names the run, as a bad value does. */
+function specOfRun(file: string, options: JobOptions, where: string): AnalysisSpec {
+  try {
+    return specFromOptions(file, options, ANALYSES, where);
+  } catch (e) {
+    if (e instanceof InputError && !e.message.startsWith(where)) throw new InputError(`${where}: ${e.message}`);
+    throw e;
+  }
 }
 
 function pick(run: JobRun): JobOptions {

@@ -1,6 +1,9 @@
 import type { TopLevelSpec } from 'vega-lite';
+import { finiteSizeAnalysis } from '../analyses/finite-size.js';
 import { ANALYSES } from '../analyses/index.js';
-import { arrheniusFit, BOLTZMANN_EV_PER_K } from '../analysis/arrhenius.js';
+import { BOLTZMANN_EV_PER_K } from '../analysis/arrhenius.js';
+import { fitViscosity } from '../analysis/finite-size.js';
+import { compareVtfArrhenius, type ModelComparison, type VtfFit } from '../analysis/vtf.js';
 import type { SummaryCell } from '../pipeline/contract.js';
 import { msdAnalysis } from '../analyses/msd.js';
 import { section, sectionsOf, type AnalysisDocument } from '../report/document.js';
@@ -10,9 +13,12 @@ import { escapeHtml, formatNumber, withError } from '../report/format.js';
 /**
  * The table of a batch: one row per trajectory — label, temperature, and the values each
  * analysis puts in a summary (D of each MSD selection ± its standard error in the chosen unit,
- * t⁺, the first peak, first minimum and coordination number of each g(r) pair, …) — and, where
- * runs were made at several temperatures, an Arrhenius fit of each value that asks for one (Ea in
- * eV ± its error).
+ * t⁺, σ, the first peak, first minimum and coordination number of each g(r) pair, …) — and,
+ * where runs were made at several temperatures, an Arrhenius fit of each value that asks for one
+ * (D, σ: Ea in eV ± its error), a Vogel–Fulcher–Tammann fit beside it with the model the data
+ * prefer (AICc, src/analysis/vtf.ts); where runs at one temperature differ in the size of their
+ * cubic cells, the Yeh–Hummer line D against 1/L with D∞ and the viscosity it implies
+ * (src/analysis/finite-size.ts).
  */
 export type DUnit = 'A2/ps' | 'A2/ns' | 'cm2/s';
 export const D_UNITS: Record<DUnit, { factor: number; label: string }> = {
@@ -55,12 +61,32 @@ export interface ArrheniusRow {
   prefactor: number;
   temperatures: number;
   points: { temperature_K: number; value: number; stderr: number | null }[];
+  /** The VTF fit of the same points (null: fewer than 3 temperatures), in the unit of the values. */
+  vtf: VtfFit | null;
+  /** Which of VTF and Arrhenius the points prefer. */
+  comparison: ModelComparison;
+  /** Unit of the values ('' when they have none). */
+  unit: string;
+}
+
+/** D against 1/L at one temperature, over runs in cubic cells of several sizes (Yeh–Hummer). */
+export interface SizeFitRow {
+  selection: string;
+  temperature_K: number;
+  /** Intercept at 1/L = 0, in the batch's unit of D. */
+  d_infinite: number;
+  d_infinite_stderr: number | null;
+  viscosity_mPa_s: number | null;
+  viscosity_stderr_mPa_s: number | null;
+  points: { box_length_A: number; D: number; stderr: number | null }[];
+  notes: string[];
 }
 
 export interface Summary {
   unit: DUnit;
   rows: SummaryRow[];
   arrhenius: ArrheniusRow[];
+  sizes: SizeFitRow[];
   failed: number;
 }
 
@@ -87,7 +113,7 @@ export function summarize(inputs: RowInput[], unit: DUnit): Summary {
         const c = cellOf(r, group, label);
         return c && c.value !== null ? [{ temperatureK: r.temperature_K!, d: c.value, stderr: c.stderr ?? null }] : [];
       });
-    const fit = arrheniusFit(points);
+    const { arrhenius: fit, vtf, comparison } = compareVtfArrhenius(points);
     if (fit) {
       arrhenius.push({
         group,
@@ -97,10 +123,52 @@ export function summarize(inputs: RowInput[], unit: DUnit): Summary {
         prefactor: fit.d0,
         temperatures: fit.temperatures,
         points: fit.points.map((p) => ({ temperature_K: p.temperatureK, value: p.d, stderr: p.stderr })),
+        vtf,
+        comparison,
+        unit: columns(rows).find((c) => c.group === group)?.unit ?? '',
       });
     }
   }
-  return { unit, rows, arrhenius, failed: rows.filter((r) => r.status !== 'ok').length };
+  return { unit, rows, arrhenius, sizes: sizeFits(inputs, rows, f), failed: rows.filter((r) => r.status !== 'ok').length };
+}
+
+/**
+ * The Yeh–Hummer line of each D column at each temperature where runs in cubic cells of at
+ * least two sizes have it: D = D∞ + slope/L, η from the slope. `f` is the batch's unit of D per Å²/ps.
+ */
+function sizeFits(inputs: RowInput[], rows: SummaryRow[], f: number): SizeFitRow[] {
+  // The rows are the inputs in job order; each one's cubic edge, Å (from its finite_size section).
+  const sorted = [...inputs].sort((a, b) => a.index - b.index);
+  const lengthOf = new Map<SummaryRow, number>();
+  rows.forEach((row, k) => {
+    const doc = sorted[k].analysis;
+    const edge = row.status === 'ok' && doc ? section(doc, finiteSizeAnalysis)?.box_length_A : null;
+    if (edge != null) lengthOf.set(row, edge);
+  });
+  const out: SizeFitRow[] = [];
+  const temperatures = [...new Set(rows.filter((r) => r.status === 'ok' && r.temperature_K !== null).map((r) => r.temperature_K!))].sort((a, b) => a - b);
+  for (const c of columns(rows).filter((c) => c.group === 'D')) {
+    for (const t of temperatures) {
+      const points = rows.flatMap((r) => {
+        const cell = r.status === 'ok' && r.temperature_K === t ? cellOf(r, 'D', c.label) : undefined;
+        const length = lengthOf.get(r);
+        return cell && cell.value !== null && length !== undefined ? [{ boxLengthA: length, dA2PerPs: cell.value / f, stderrA2PerPs: cell.stderr == null ? null : cell.stderr / f }] : [];
+      });
+      const fit = fitViscosity(points, t);
+      if (!fit) continue;
+      out.push({
+        selection: c.label,
+        temperature_K: t,
+        d_infinite: fit.dInfinite.value * f,
+        d_infinite_stderr: fit.dInfinite.stderr === null ? null : fit.dInfinite.stderr * f,
+        viscosity_mPa_s: fit.viscosityMPaS?.value ?? null,
+        viscosity_stderr_mPa_s: fit.viscosityMPaS?.stderr ?? null,
+        points: points.map((p) => ({ box_length_A: p.boxLengthA, D: p.dA2PerPs * f, stderr: p.stderrA2PerPs === null ? null : p.stderrA2PerPs * f })),
+        notes: fit.notes,
+      });
+    }
+  }
+  return out;
 }
 
 function cellOf(r: SummaryRow, group: string, label: string): SummaryCell | undefined {
@@ -148,12 +216,42 @@ export function summaryJson(s: Summary, version: string): Record<string, unknown
         points: a.points.map((p) => ({ temperature_K: p.temperature_K, [group]: p.value, stderr: p.stderr })),
       }));
   const groups = [...new Set(s.arrhenius.map((a) => a.group))];
+  const vtf = s.arrhenius.map((a) => ({
+    group: a.group,
+    selection: a.selection,
+    vtf: a.vtf
+      ? {
+          A: a.vtf.a.value,
+          A_stderr: a.vtf.a.stderr,
+          B_K: a.vtf.bK.value,
+          B_stderr_K: a.vtf.bK.stderr,
+          T0_K: a.vtf.t0K.value,
+          T0_stderr_K: a.vtf.t0K.stderr,
+          pseudo_Ea_eV: a.vtf.pseudoEaEv.value,
+          pseudo_Ea_stderr_eV: a.vtf.pseudoEaEv.stderr,
+          chi2: a.vtf.chi2,
+          dof: a.vtf.dof,
+          t0_at_bound: a.vtf.t0AtBound,
+          notes: a.vtf.notes,
+        }
+      : null,
+    model_choice: {
+      criterion: a.comparison.criterion,
+      aicc_vtf: a.comparison.aiccVtf,
+      aicc_arrhenius: a.comparison.aiccArrhenius,
+      weight_vtf: a.comparison.weightVtf,
+      preferred: a.comparison.preferred,
+      notes: a.comparison.notes,
+    },
+  }));
   return {
     mdpost: version,
     unit: s.unit,
     rows,
     arrhenius: fits('D'),
     ...Object.fromEntries(groups.filter((g) => g !== 'D').map((g) => [`arrhenius_${g}`, fits(g)])),
+    vtf,
+    yeh_hummer: s.sizes,
     failed: s.failed,
   };
 }
@@ -210,8 +308,22 @@ function summaryTable(s: Summary): { head: string[]; body: { row: SummaryRow; ce
   });
   const footer: string[] = [];
   for (const a of s.arrhenius) {
-    const u = a.group === 'D' ? unit : (cols.find((c) => c.group === a.group)?.unit ?? '');
-    footer.push(`Arrhenius, ${a.selection}: Ea = ${withError(a.ea_eV, a.ea_stderr_eV)} eV from ${a.points.length} runs at ${a.temperatures} temperatures (${a.group}0 = ${formatNumber(a.prefactor, 4)} ${u})`);
+    const u = a.group === 'D' ? unit : a.unit;
+    const name = fitName(a);
+    footer.push(`Arrhenius, ${name}: Ea = ${withError(a.ea_eV, a.ea_stderr_eV)} eV from ${a.points.length} runs at ${a.temperatures} temperatures (${a.group}0 = ${formatNumber(a.prefactor, 4)} ${u})`);
+    if (a.vtf) {
+      const v = a.vtf;
+      const choice = a.comparison.preferred
+        ? `AICc prefers ${a.comparison.preferred} (VTF weight ${formatNumber(a.comparison.weightVtf!, 2)})`
+        : a.comparison.notes.join('; ');
+      footer.push(
+        `VTF, ${name}: ${a.group} = A·exp(−B/(T − T₀)), B = ${withError(v.bK.value, v.bK.stderr)} K, T₀ = ${withError(v.t0K.value, v.t0K.stderr)} K, A = ${formatNumber(v.a.value, 4)} ${u}${v.t0AtBound ? ` (T₀ on the ${v.t0AtBound} bound of its range: not pinned down)` : ''}; ${choice}`,
+      );
+    }
+  }
+  for (const y of s.sizes) {
+    const eta = y.viscosity_mPa_s === null ? y.notes.join('; ') : `η = ${withError(y.viscosity_mPa_s, y.viscosity_stderr_mPa_s)} mPa·s`;
+    footer.push(`Yeh–Hummer, ${y.selection} at ${y.temperature_K} K: D∞ = ${withError(y.d_infinite, y.d_infinite_stderr)} ${unit} from D against 1/L over ${y.points.length} runs (L = ${y.points.map((p) => formatNumber(p.box_length_A, 4)).join(', ')} Å); ${eta}`);
   }
   if (s.failed > 0) footer.push(`${s.failed} of ${s.rows.length} trajectories failed (see the error column of summary.csv)`);
   return { head, body, footer };
@@ -225,11 +337,29 @@ export function summaryText(s: Summary): string {
   return [line(head), ...body.map((b) => line(b.cells)), ...footer].join('\n') + '\n';
 }
 
+/** A fit's name in texts and plots: the selection for D, "sigma(EH)" for others. */
+function fitName(a: ArrheniusRow): string {
+  return a.group === 'D' ? a.selection : `${a.group}(${a.selection})`;
+}
+
+/**
+ * The Arrhenius plot: one panel per fitted quantity (D, σ …, each in its own unit), ln value
+ * against 1000/T with error bars, the Arrhenius line dashed and the VTF curve dotted.
+ */
 export function arrheniusPlotSpec(s: Summary): TopLevelSpec {
-  const unit = D_UNITS[s.unit].label;
-  const name = (a: ArrheniusRow) => (a.group === 'D' ? a.selection : `${a.group}(${a.selection})`);
-  const color = { field: 'selection', type: 'nominal', scale: selectionColors(s.arrhenius.map(name)) };
-  const points = s.arrhenius.flatMap((a) =>
+  const groups = [...new Set(s.arrhenius.map((a) => a.group))];
+  const panels = groups.map((g) => arrheniusPanel(s, s.arrhenius.filter((a) => a.group === g)));
+  if (panels.length === 1) return { $schema: 'https://vega.github.io/schema/vega-lite/v6.json', ...panels[0] } as unknown as TopLevelSpec;
+  return { $schema: 'https://vega.github.io/schema/vega-lite/v6.json', hconcat: panels, resolve: { scale: { color: 'independent' } } } as unknown as TopLevelSpec;
+}
+
+function arrheniusPanel(s: Summary, fits: ArrheniusRow[]): Record<string, unknown> {
+  const group = fits[0].group;
+  const unit = group === 'D' ? D_UNITS[s.unit].label : fits[0].unit;
+  const symbol = group === 'D' ? 'D' : group === 'sigma' ? 'σ' : group;
+  const name = fitName;
+  const color = { field: 'selection', type: 'nominal', scale: selectionColors(fits.map(name)) };
+  const points = fits.flatMap((a) =>
     a.points.map((p) => ({
       selection: name(a),
       inv_T: 1000 / p.temperature_K,
@@ -238,13 +368,24 @@ export function arrheniusPlotSpec(s: Summary): TopLevelSpec {
       hi: p.stderr ? Math.log(p.value + p.stderr) : Math.log(p.value),
     })),
   );
-  const lines = s.arrhenius.flatMap((a) => {
+  const lines = fits.flatMap((a) => {
     const xs = a.points.map((p) => 1000 / p.temperature_K);
     return [Math.min(...xs), Math.max(...xs)].map((x) => ({ selection: name(a), inv_T: x, lnD: Math.log(a.prefactor) - (a.ea_eV / BOLTZMANN_EV_PER_K) * (x / 1000) }));
   });
+  // The VTF curve, sampled evenly in 1/T between the extreme temperatures.
+  const curves = fits.flatMap((a) => {
+    const v = a.vtf;
+    if (!v) return [];
+    const xs = a.points.map((p) => 1000 / p.temperature_K);
+    const lo = Math.min(...xs), hi = Math.max(...xs);
+    return Array.from({ length: 41 }, (_, k) => {
+      const x = lo + ((hi - lo) * k) / 40;
+      return { selection: name(a), inv_T: x, lnD: Math.log(v.a.value) - v.bK.value / (1000 / x - v.t0K.value) };
+    });
+  });
+  const subtitle = fits.map((a) => `${name(a)}: Ea = ${withError(a.ea_eV, a.ea_stderr_eV)} eV${a.comparison.preferred ? `, ${a.comparison.preferred} preferred` : ''}`).join('; ');
   return {
-    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    title: { text: 'Arrhenius plot', subtitle: s.arrhenius.map((a) => `${name(a)}: Ea = ${withError(a.ea_eV, a.ea_stderr_eV)} eV`).join('; ') },
+    title: { text: `Arrhenius plot of ${symbol}`, subtitle: [subtitle, lineLegend(fits)] },
     width: 420,
     height: 300,
     layer: [
@@ -254,13 +395,20 @@ export function arrheniusPlotSpec(s: Summary): TopLevelSpec {
         mark: { type: 'point', filled: true, size: 60 },
         encoding: {
           x: { field: 'inv_T', type: 'quantitative', title: '1000 / T (1/K)', scale: { zero: false } },
-          y: { field: 'lnD', type: 'quantitative', title: `ln D (D in ${unit})`, scale: { zero: false } },
+          y: { field: 'lnD', type: 'quantitative', title: `ln ${symbol} (${symbol} in ${unit})`, scale: { zero: false } },
           color,
         },
       },
       { data: { values: lines }, mark: { type: 'line', strokeDash: [6, 3] }, encoding: { x: { field: 'inv_T', type: 'quantitative' }, y: { field: 'lnD', type: 'quantitative' }, color } },
+      ...(curves.length
+        ? [{ data: { values: curves }, mark: { type: 'line', strokeDash: [1, 3], strokeWidth: 2 }, encoding: { x: { field: 'inv_T', type: 'quantitative' }, y: { field: 'lnD', type: 'quantitative' }, color, detail: { field: 'selection' } } }]
+        : []),
     ],
-  } as TopLevelSpec;
+  };
+}
+
+function lineLegend(fits: ArrheniusRow[]): string {
+  return fits.some((a) => a.vtf) ? 'dashed: Arrhenius; dotted: Vogel–Fulcher–Tammann' : 'dashed: Arrhenius';
 }
 
 /** summary.html: the table (each label linking to its run's report), the fits, and the plots. */

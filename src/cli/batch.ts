@@ -65,8 +65,8 @@ export function registerBatch(program: Command, version: string): void {
       const workers = flags.workers ? parsePositiveInt(flags.workers, '--workers') : availableParallelism();
       const { job, baseDir } = jobArg.endsWith('.json') ? await readJobFile(jobArg) : globJob(jobArg, schemaValues(flags, decls, 'batch'));
       await checkOutputFolder(flags.out, '--out');
-      const entries = await expandJob(job, baseDir, jobArg);
-      if (flags.temperatureFrom && !jobArg.endsWith('.json')) applyTemperatures(entries, flags.temperatureFrom, baseDir);
+      const fromPath = flags.temperatureFrom && !jobArg.endsWith('.json') ? temperatureFromPath(flags.temperatureFrom, baseDir) : undefined;
+      const entries = await expandJob(job, baseDir, jobArg, fromPath);
       await mkdir(flags.out, { recursive: true });
       await writeFile(join(flags.out, 'batch.json'), JSON.stringify(manifestOf(entries, unit, version), null, 1) + '\n');
       const mine = shardOf(entries, shard);
@@ -114,19 +114,20 @@ function globJob(pattern: string, options: Record<string, unknown>): { job: JobF
   return { job: { runs: [{ files: pattern, ...options }] }, baseDir: process.cwd() };
 }
 
-function applyTemperatures(entries: { file: string; temperatureK: number | null; label: string }[], regex: string, baseDir: string): void {
+/** Each file's temperature from its path (--temperature-from), which the job's runs then carry as their option too. */
+function temperatureFromPath(regex: string, baseDir: string): (file: string) => number {
   let re: RegExp;
   try {
     re = new RegExp(regex);
   } catch (e) {
     throw new InputError(`--temperature-from: not a regular expression: ${(e as Error).message}`);
   }
-  for (const e of entries) {
-    const m = re.exec(relative(baseDir, resolve(e.file)));
+  return (file) => {
+    const m = re.exec(relative(baseDir, resolve(file)));
     const t = m?.[1] !== undefined ? Number(m[1]) : NaN;
-    if (!(t > 0)) throw new InputError(`--temperature-from: no temperature in ${e.file} (the first group of /${regex}/ must match a number)`);
-    e.temperatureK = t;
-  }
+    if (!(t > 0)) throw new InputError(`--temperature-from: no temperature in ${file} (the first group of /${regex}/ must match a number)`);
+    return t;
+  };
 }
 
 function formatSeconds(s: number): string {

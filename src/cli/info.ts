@@ -72,6 +72,7 @@ export function infoJson(s: TrajectorySummary): Record<string, unknown> {
     dt_ps: s.dtPs,
     dt_source: s.dtSource,
     coordinates: s.coordinates,
+    ...(Object.keys(s.details).length > 0 ? { details: s.details } : {}),
     compressed: s.compressed,
     file_bytes: s.fileBytes,
     warnings: s.warnings,
@@ -82,10 +83,12 @@ export function infoText(s: TrajectorySummary): string {
   const rows: [string, string][] = [];
   rows.push(['file', `${s.file} (${formatBytes(s.fileBytes)}${s.compressed ? ', gzip' : ''})`]);
   rows.push(['format', s.format]);
+  for (const [label, text] of Object.entries(s.details)) rows.push([label, text]);
   rows.push(['atoms', `${s.atoms}${s.atomsRange ? ` in the first frame (${s.atomsRange[0]}–${s.atomsRange[1]} across frames)` : ''}`]);
   rows.push(['frames', String(s.frames)]);
   const sp = Object.entries(s.species).map(([el, n]) => `${el}: ${n}`).join(', ');
-  rows.push(['species', sp || '(unknown: the file has no element names; give --type-map or --topology)']);
+  // A file with LAMMPS types lists them as species; one with neither names nor types stores positions only.
+  rows.push(['species', sp || '(unknown: the file stores positions only; give --topology with a GRO, PDB or LAMMPS data file of the same atoms)']);
   if (s.elementsFrom && sp) rows.push(['elements', /^(guessed|none)/.test(s.elementsFrom) ? s.elementsFrom : `from ${s.elementsFrom}`]);
   if (s.box) {
     const b = s.box;

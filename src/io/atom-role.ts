@@ -15,4 +15,6 @@ export const enum Role {
   ImageX,
   ImageY,
   ImageZ,
+  /** Per-atom charge, e (LAMMPS `q`). */
+  Charge,
 }

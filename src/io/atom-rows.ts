@@ -21,6 +21,7 @@ export class AtomRows {
   type = new Int32Array(0);
   mol = new Int32Array(0);
   mass = new Float64Array(0);
+  charge = new Float64Array(0);
   /** Element labels, only filled when asked for (first frame, or when the atom set changes). */
   labels: string[] = [];
   /** True while every id seen so far is larger than the one before. */
@@ -36,6 +37,7 @@ export class AtomRows {
     this.type = new Int32Array(cap);
     this.mol = new Int32Array(cap);
     this.mass = new Float64Array(cap);
+    this.charge = new Float64Array(cap);
   }
 }
 
@@ -57,7 +59,7 @@ export function parseAtomRows(s: Scanner, rows: AtomRows, roles: Role[], names: 
     }
     // Something unusual in this frame: the generic loop below parses it or says what is wrong.
   }
-  const { pos, img, id, type, mol, mass } = rows;
+  const { pos, img, id, type, mol, mass, charge } = rows;
   let last = roles.length - 1;
   while (last >= 0 && roles[last] === Role.Skip) last--;
   const ncols = last + 1;
@@ -106,6 +108,9 @@ export function parseAtomRows(s: Scanner, rows: AtomRows, roles: Role[], names: 
           break;
         case Role.Mass:
           mass[i] = s.float(names[k]);
+          break;
+        case Role.Charge:
+          charge[i] = s.float(names[k]);
           break;
         case Role.Element:
         case Role.AtomicNumber:

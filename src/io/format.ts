@@ -51,15 +51,18 @@ export interface MarkerFraming {
   context?(head: Buffer, natoms: number): Record<string, unknown>;
   /**
    * The first frame start at or after `from` in buf[0, end) — buf holds a part of the stream
-   * that begins at a line start (or at a frame start, for binary formats); −1 when none is
-   * there complete enough to tell.
+   * that begins at a line start (or, for binary formats, anywhere); −1 when none is there
+   * complete enough to tell. `base` is the stream offset of buf[0]: binary formats need it for
+   * the file's alignment, and formats of fixed-size frames (DCD) find starts from it by
+   * arithmetic alone. Text formats ignore it.
    */
-  findStart(buf: Buffer, from: number, end: number, ctx: FramingContext): number;
+  findStart(buf: Buffer, from: number, end: number, ctx: FramingContext, base: number): number;
   /**
    * The stamp of the frame that starts at buf[offset] (its first few kB are in buf), or null:
    * its step or time, from which the frame's number follows, or the number itself (`index`).
+   * `base` is the stream offset of buf[0], as for findStart.
    */
-  stampAt(buf: Buffer, offset: number, end: number, ctx: FramingContext): (FrameStamp & { index?: number }) | null;
+  stampAt(buf: Buffer, offset: number, end: number, ctx: FramingContext, base: number): (FrameStamp & { index?: number }) | null;
 }
 
 export type Framing = LineFraming | MarkerFraming;
@@ -100,6 +103,11 @@ export interface FrameParser {
   readonly notes?: readonly string[];
   exportState?(): ParserState | null;
   importState?(state: ParserState): void;
+  /**
+   * What `info` shows about the file beyond atoms, frames, cell and times, as labelled text
+   * (XTC: the precision; DCD: its layout and cell convention), from the frames read so far.
+   */
+  details?(): Record<string, string>;
 }
 
 /** Skip blank lines before a frame; false when nothing but blanks is left in the file. */

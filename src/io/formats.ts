@@ -1,16 +1,19 @@
 import { InputError } from '../model/errors.js';
 import type { TrajectoryFormat } from './format.js';
+import { dcdFormat } from './dcd.js';
 import { groFormat } from './gro.js';
 import { lammpsDumpFormat } from './lammps-dump.js';
 import { pdbFormat } from './pdb.js';
+import { trrFormat } from './trr.js';
 import { xdatcarFormat } from './xdatcar.js';
+import { xtcFormat } from './xtc.js';
 import { extxyzFormat, xyzFormat } from './xyz.js';
 
 /**
  * The formats mdpost reads, in the order they are tried on a file's first bytes (the surer
  * tests first: extended XYZ before plain XYZ; GRO, whose title may be a lone number, before XYZ). Adding a format is one module and one line here.
  */
-export const FORMATS: readonly TrajectoryFormat[] = [lammpsDumpFormat, pdbFormat, groFormat, extxyzFormat, xyzFormat, xdatcarFormat];
+export const FORMATS: readonly TrajectoryFormat[] = [lammpsDumpFormat, pdbFormat, groFormat, extxyzFormat, xyzFormat, xdatcarFormat, xtcFormat, trrFormat, dcdFormat];
 
 /** A format by name or alias ("lammps", "vasp", "extended_xyz"); null when unknown. */
 export function formatNamed(name: string): TrajectoryFormat | null {

@@ -23,6 +23,9 @@ import type { Scanner } from './scanner.js';
  * unwrapped columns (xu, then xsu), else wrapped (x, then xs). Scaled coordinates are fractional coordinates of the cell
  * (also for triclinic cells), so r = origin + s·H.
  *
+ * Topology from the first frame: id, type, mol, element and mass columns, and `q` (per-atom
+ * charges, e, for the conductivity's ions).
+ *
  * Triclinic cells come either as the restricted form (`xy xz yz`: bounding box plus tilts,
  * converted here to the real cell) or as LAMMPS's general form (`abc origin`: the vectors).
  */
@@ -136,7 +139,7 @@ export class LammpsDumpParser implements FrameParser {
     const first = this.topology === null && !this.topologyKnown;
     const firstAtomLine = s.line;
     const firstAtomOffset = s.pos;
-    // Types, molecule ids and masses matter for the topology only: later frames skip them.
+    // Types, molecule ids, masses and charges matter for the topology only: later frames skip them.
     try {
       parseAtomRows(s, rows, first ? layout.roles : layout.frameRoles, layout.names, first && layout.hasElement);
     } catch (e) {
@@ -215,6 +218,7 @@ export class LammpsDumpParser implements FrameParser {
       molIds: layout.hasMol ? sorted(rows.mol) : null,
       elements: null,
       masses: layout.hasMass ? sorted(rows.mass) : null,
+      charges: layout.hasCharge ? sorted(rows.charge) : null,
     };
     let labels: string[] | null = null;
     if (layout.hasElement) {
@@ -245,6 +249,7 @@ interface ColumnLayout {
   hasMol: boolean;
   hasElement: boolean;
   hasMass: boolean;
+  hasCharge: boolean;
 }
 
 const COORD_SETS: { cols: [string, string, string]; scaled: boolean; unwrapped: boolean }[] = [
@@ -283,7 +288,8 @@ export function planColumns(header: string, fail: (what: string) => Error): Colu
   const hasMol = assign('mol', Role.Mol);
   const hasElement = assign('element', Role.Element);
   const hasMass = assign('mass', Role.Mass);
-  const topologyOnly = new Set([Role.Type, Role.Mol, Role.Element, Role.Mass]);
+  const hasCharge = assign('q', Role.Charge);
+  const topologyOnly = new Set([Role.Type, Role.Mol, Role.Element, Role.Mass, Role.Charge]);
   return {
     roles,
     frameRoles: roles.map((r) => (topologyOnly.has(r) ? Role.Skip : r)),
@@ -296,6 +302,7 @@ export function planColumns(header: string, fail: (what: string) => Error): Colu
     hasMol,
     hasElement,
     hasMass,
+    hasCharge,
   };
 }
 

@@ -77,6 +77,11 @@ export class TrajectoryReader {
     return this.parser.exportState?.() ?? null;
   }
 
+  /** What the format tells about the file beyond its frames (XTC precision, DCD layout), for `info`. */
+  details(): Record<string, string> {
+    return this.parser.details?.() ?? {};
+  }
+
   /** How the parser read the file (an assumed unit, …): for the plan and `info` to report. */
   get notes(): readonly string[] {
     return this.parser.notes ?? [];
@@ -105,7 +110,9 @@ export class TrajectoryReader {
     const range = this.options.range;
     const source = range?.bytes ? bufferSource(range.bytes) : await openByteSource(this.path, range);
     this.source = source;
-    const lineKnown = !range || range.firstLine !== null;
+    // Binary files have no lines: their places are byte offsets.
+    const binary = this.fileFormat.binary;
+    const lineKnown = !binary && (!range || range.firstLine !== null);
     const s = new Scanner(this.path);
     let cap = this.options.bufferBytes ?? DEFAULT_BUFFER;
     let buf = Buffer.allocUnsafe(cap + 1);
@@ -173,7 +180,7 @@ export class TrajectoryReader {
           }
           if (e === TRUNCATED) {
             this.truncated = { frame: index, line: lineKnown ? line : null, offset: base + start };
-            if (lineKnown) this.warnings.push(truncationWarning(this.path, this.truncated.frame, line));
+            if (lineKnown || binary) this.warnings.push(truncationWarning(this.path, this.truncated.frame, lineKnown ? line : null, base + start));
             break;
           }
           if (e instanceof ParseError) {
@@ -200,9 +207,13 @@ export class TrajectoryReader {
   }
 }
 
-/** The warning about a last frame cut off by the end of the file: frames before it are the complete ones. */
-export function truncationWarning(path: string, frame: number, line: number): string {
-  return `${path}: the last frame (frame ${frame}, from line ${line}) is incomplete — the file ends inside it; using the ${frame} complete frame${frame === 1 ? '' : 's'}`;
+/**
+ * The warning about a last frame cut off by the end of the file: frames before it are the
+ * complete ones. It begins at `line` (text formats) or at byte `offset` (binary ones: line null).
+ */
+export function truncationWarning(path: string, frame: number, line: number | null, offset = 0): string {
+  const from = line !== null ? `from line ${line}` : `from byte ${offset}`;
+  return `${path}: the last frame (frame ${frame}, ${from}) is incomplete — the file ends inside it; using the ${frame} complete frame${frame === 1 ? '' : 's'}`;
 }
 
 /** Read a whole trajectory, calling `onFrame` for each frame. */

@@ -23,6 +23,7 @@ export interface RowTargets {
   type: Int32Array;
   mol: Int32Array;
   mass: Float64Array;
+  charge: Float64Array;
 }
 
 /** Parse `n` rows from `start`; returns the offset after the last row, or -1 to fall back. */
@@ -97,6 +98,9 @@ function build(roles: readonly Role[]): CompiledRows {
       case Role.Mass:
         body.push(number('mass[i]'));
         break;
+      case Role.Charge:
+        body.push(number('charge[i]'));
+        break;
       case Role.Id:
         body.push(integer('id[i]'), 'if (id[i] <= prev) asc = false; prev = id[i];');
         break;
@@ -120,7 +124,7 @@ function build(roles: readonly Role[]): CompiledRows {
     }
   }
   const source = `
-    const pos = t.pos, img = t.img, id = t.id, type = t.type, mol = t.mol, mass = t.mass;
+    const pos = t.pos, img = t.img, id = t.id, type = t.type, mol = t.mol, mass = t.mass, charge = t.charge;
     let p = start, c = 0, d = 0, m = 0, nd = 0, e = 0, x = 0, q = 0, v = 0, neg = false, en = false;
     let prev = -Infinity, asc = true;
     for (let i = 0; i < n; i++) {

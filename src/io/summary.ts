@@ -31,6 +31,8 @@ export interface TrajectorySummary {
   dtPs: number | null;
   dtSource: string | null;
   coordinates: 'unwrapped' | 'wrapped with image flags' | 'as stored';
+  /** What the format adds (XTC precision, TRR precision, DCD layout and time step), labelled. */
+  details: Record<string, string>;
   warnings: string[];
 }
 
@@ -119,6 +121,7 @@ export async function summarizeTrajectory(
     dtPs: timing.dtPs,
     dtSource: timing.source,
     coordinates,
+    details: reader.details(),
     warnings: [...(resolved?.notes ?? []), ...reader.notes, ...reader.warnings],
   };
 }

@@ -34,7 +34,7 @@ export async function* frameBatches(src: ByteSource, framing: Framing, ctx: Fram
   };
   while (!eof || len > 0) {
     while (!eof && len < batchBytes + Math.min(batchBytes, 1 << 20)) await readMore();
-    let cut = eof ? len : cutAfter(framing, ctx, buf, Math.min(batchBytes, len - 1), len);
+    let cut = eof ? len : cutAfter(framing, ctx, buf, Math.min(batchBytes, len - 1), len, base);
     if (cut < 0) {
       // The frame runs past what has been read (larger than the batch): read on until it ends.
       if (!eof) {
@@ -48,7 +48,7 @@ export async function* frameBatches(src: ByteSource, framing: Framing, ctx: Fram
     buf.copy(bytes, 0, 0, cut);
     const lines = countLines(buf, 0, cut);
     yield { start: base, firstFrame: frame, firstLine: line, bytes };
-    frame += framing.kind === 'marker' ? countStarts(framing, ctx, buf, cut) : Math.floor(lines / framing.linesPerFrame(ctx.natoms));
+    frame += framing.kind === 'marker' ? countStarts(framing, ctx, buf, cut, base) : Math.floor(lines / framing.linesPerFrame(ctx.natoms));
     line += lines;
     base += cut;
     buf.copyWithin(0, cut, len);
@@ -56,17 +56,20 @@ export async function* frameBatches(src: ByteSource, framing: Framing, ctx: Fram
   }
 }
 
-/** The first frame start at or after `from` (by lines: the first line boundary at a multiple of the lines per frame). */
-function cutAfter(framing: Framing, ctx: FramingContext, buf: Buffer, from: number, end: number): number {
-  if (framing.kind === 'marker') return framing.findStart(buf, from, end, ctx);
+/**
+ * The first frame start at or after `from` (by lines: the first line boundary at a multiple of
+ * the lines per frame); `base` is the stream offset of buf[0].
+ */
+function cutAfter(framing: Framing, ctx: FramingContext, buf: Buffer, from: number, end: number, base: number): number {
+  if (framing.kind === 'marker') return framing.findStart(buf, from, end, ctx, base);
   return lineStartAtMultiple(buf, 0, end, 0, from, framing.linesPerFrame(ctx.natoms)).offset;
 }
 
-/** Frames that start in buf[0, to). */
-function countStarts(framing: Framing & { kind: 'marker' }, ctx: FramingContext, buf: Buffer, to: number): number {
+/** Frames that start in buf[0, to); buf[0] is at stream offset `base`. */
+function countStarts(framing: Framing & { kind: 'marker' }, ctx: FramingContext, buf: Buffer, to: number, base: number): number {
   let n = 0;
   for (let p = 0; ; n++) {
-    const s = framing.findStart(buf, p, to, ctx);
+    const s = framing.findStart(buf, p, to, ctx, base);
     if (s < 0 || s >= to) return n;
     p = s + 1;
   }

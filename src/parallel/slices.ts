@@ -95,7 +95,7 @@ async function nextMarker(fh: FileHandle, plan: Plan, framing: MarkerFraming, ta
     const len = Math.min(end - from, before + window);
     const buf = Buffer.alloc(len + 1);
     const { bytesRead } = await fh.read(buf, 0, len, from);
-    const hit = framing.findStart(buf, before, bytesRead, plan.framing);
+    const hit = framing.findStart(buf, before, bytesRead, plan.framing, from);
     if (hit >= 0) return from + hit;
     if (from + len >= end) return -1;
   }
@@ -105,7 +105,7 @@ async function nextMarker(fh: FileHandle, plan: Plan, framing: MarkerFraming, ta
 async function frameNumberAt(fh: FileHandle, plan: Plan, framing: MarkerFraming, offset: number, end: number): Promise<number | null> {
   const buf = Buffer.alloc(Math.min(4096, end - offset) + 1);
   const { bytesRead } = await fh.read(buf, 0, buf.length - 1, offset);
-  const stamp = framing.stampAt(buf, 0, bytesRead, plan.framing);
+  const stamp = framing.stampAt(buf, 0, bytesRead, plan.framing, offset);
   if (!stamp) return null;
   return stamp.index ?? indexFromStamp(plan, stamp);
 }

@@ -11,7 +11,8 @@ import type { OptionDecl, ParsedOptions, RawOptions } from './options.js';
  * state as plain data (typed arrays allowed) for worker threads and `.mdstate` files.
  *
  *   configure(options)          → Config | null   the options it declares, checked; null: not asked for
- *   prepare(config, context)    → Prepared        decided from the first frame (selections, binning); plain data
+ *   prepare(config, context)    → Prepared        decided from the first frame (selections, binning), or from a
+ *                                                 sample of the first frames (a g(r) that sets a cutoff); plain data
  *   create(prepared)            → State           an empty state
  *   add(prepared, state, frame)                   one used frame folded in (mutates the state)
  *   merge(prepared, a, b, join) → State           a's frames, then b's; a and b are left unchanged
@@ -45,9 +46,15 @@ export interface Analysis<Config = unknown, Prepared = unknown, State = unknown,
   readonly example: RawOptions;
 
   configure(options: ParsedOptions): Config | null;
-  prepare(config: Config, context: PrepareContext): Prepared;
-  /** Whether `add` needs the unwrapped positions of all atoms (MSD-like analyses do). */
+  /** Synchronous for most; a promise for an analysis that reads a sample of frames (`context.sample`). */
+  prepare(config: Config, context: PrepareContext): Prepared | Promise<Prepared>;
+  /** Whether `add` needs unwrapped positions (MSD-like analyses do). */
   needsUnwrapped(prepared: Prepared): boolean;
+  /**
+   * The atoms whose unwrapped positions `add` reads (the rest may be stale): unwrapping a few
+   * ions of a large box then costs a few ions' worth. Absent, or null: all atoms.
+   */
+  unwrappedAtoms?(prepared: Prepared): Int32Array | null;
   create(prepared: Prepared): State;
   add(prepared: Prepared, state: State, frame: FoldFrame): void;
   merge(prepared: Prepared, a: State, b: State, join: Join): State;
@@ -59,7 +66,7 @@ export interface Analysis<Config = unknown, Prepared = unknown, State = unknown,
   readonly document: DocumentPart<Result, Section>;
 }
 
-/** What an analysis may use when it prepares: the system as the first frame shows it. */
+/** What an analysis may use when it prepares: the system as the first frame shows it, and a sample of frames. */
 export interface PrepareContext {
   file: string;
   topology: Topology;
@@ -77,6 +84,14 @@ export interface PrepareContext {
   timeHint: string | null;
   /** Things the user should know, reported as warnings. */
   notes: string[];
+  /**
+   * The first `maxFrames` used frames of the run (after --begin/--end/--stride, whatever part of
+   * the run this process folds), read again from the file, in order. For what must be decided
+   * before folding but needs statistics over frames, such as a cutoff at the first minimum of a
+   * g(r). Every process that folds a part of the run reads the same sample, so they all decide
+   * alike. The frame's arrays are reused: copy what must outlive the next frame.
+   */
+  sample(maxFrames: number): AsyncIterable<Frame>;
 }
 
 /** One used frame as an analysis sees it. */

@@ -1,6 +1,6 @@
 import { InputError } from '../model/errors.js';
 import { cloneFrame, type Frame } from '../model/frame.js';
-import { noChecks, Unwrapper, type UnwrapChecks, type UnwrapState } from '../select/unwrap.js';
+import { noChecks, unwrapperFor, type UnwrapChecks, type Unwrapping, type UnwrapState } from '../select/unwrap.js';
 import { FrameProblem, type Analysis, type AnalysisRegistry, type FoldFrame } from './contract.js';
 import { checkSpacing, inRange, isUsed, type Plan } from './plan.js';
 
@@ -30,7 +30,7 @@ export interface FoldState {
 
 /** Folds frames, in file order, into the analyses' states. */
 export class Folder {
-  private readonly unwrapper: Unwrapper | null;
+  private readonly unwrapper: Unwrapping | null;
   private readonly parts: { analysis: Analysis; prepared: unknown; state: unknown }[];
   private framesUsed = 0;
   private firstIndex = -1;
@@ -42,7 +42,7 @@ export class Folder {
     readonly plan: Plan,
     registry: AnalysisRegistry,
   ) {
-    this.unwrapper = plan.needsUnwrapped ? new Unwrapper(plan.natoms, plan.spec.read.unwrap) : null;
+    this.unwrapper = plan.needsUnwrapped ? unwrapperFor(plan.natoms, plan.spec.read.unwrap, plan.unwrapAtoms) : null;
     this.parts = plan.analyses.map(({ key, prepared }) => {
       const analysis = registry.get(key);
       if (!analysis) throw new Error(`internal: the plan has an analysis ${key} that is not registered`);

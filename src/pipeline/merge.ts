@@ -1,5 +1,5 @@
 import { sameCell } from '../model/box.js';
-import { addChecks, noChecks, Unwrapper, type UnwrapChecks, type UnwrapState } from '../select/unwrap.js';
+import { addChecks, noChecks, unwrapperFor, type UnwrapChecks, type UnwrapState } from '../select/unwrap.js';
 import type { AnalysisRegistry, Join } from './contract.js';
 import type { FoldState } from './fold.js';
 import type { Plan } from './plan.js';
@@ -47,7 +47,7 @@ export function mergeAll(plan: Plan, registry: AnalysisRegistry, states: FoldSta
  * where a's unwrapping puts b's first frame minus where b put it; and what the step showed.
  */
 function stepBetween(plan: Plan, aEnd: UnwrapState, b: FoldState): { shift: Float64Array | null; checks: UnwrapChecks; modes: string[] } {
-  const uw = new Unwrapper(plan.natoms, plan.spec.read.unwrap);
+  const uw = unwrapperFor(plan.natoms, plan.spec.read.unwrap, plan.unwrapAtoms);
   uw.importState(aEnd);
   const truth = uw.update(b.start!.frame);
   const own = b.start!.u;

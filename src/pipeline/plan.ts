@@ -34,8 +34,10 @@ export interface Plan {
   /** The part of the run this process folds (spec.frames.range): rangeFirst ≤ index < rangeEnd. */
   rangeFirst: number;
   rangeEnd: number | null;
-  /** Whether frames are unwrapped for the analyses (all atoms, every frame). */
+  /** Whether frames are unwrapped for the analyses (every frame). */
   needsUnwrapped: boolean;
+  /** The atoms unwrapped, ascending (null: all). */
+  unwrapAtoms: Int32Array | null;
   /** Whether any analysis depends on the time between frames (then frames must be evenly spaced). */
   needsTime: boolean;
   /** The analyses asked for, prepared, in registry order. */
@@ -106,15 +108,22 @@ export async function makePlan(spec: AnalysisSpec, registry: AnalysisRegistry): 
     dtUsedPs: dt !== null ? dt * fr.stride : null,
     timeHint: reader.fileFormat.timeHint ?? null,
     notes,
+    sample: (maxFrames) => sampleFrames(spec, firstFrame, lastFrame, fr.stride, maxFrames),
   };
   const analyses: Plan['analyses'] = [];
   let needsUnwrapped = false;
   let needsTime = false;
+  let unwrapAtoms: Set<number> | null = new Set();
   for (const a of registry.all) {
     if (!(a.key in spec.analyses)) continue;
-    const prepared = a.prepare(spec.analyses[a.key], context);
+    const prepared = await a.prepare(spec.analyses[a.key], context);
     analyses.push({ key: a.key, prepared });
-    needsUnwrapped ||= a.needsUnwrapped(prepared);
+    if (a.needsUnwrapped(prepared)) {
+      needsUnwrapped = true;
+      const atoms = a.unwrappedAtoms?.(prepared) ?? null;
+      if (atoms === null) unwrapAtoms = null;
+      else if (unwrapAtoms) for (const i of atoms) unwrapAtoms.add(i);
+    }
     needsTime ||= a.needsTime === true;
   }
 
@@ -143,6 +152,7 @@ export async function makePlan(spec: AnalysisSpec, registry: AnalysisRegistry): 
     rangeFirst: fr.range?.[0] ?? 0,
     rangeEnd: fr.range?.[1] ?? null,
     needsUnwrapped,
+    unwrapAtoms: needsUnwrapped && unwrapAtoms ? Int32Array.from([...unwrapAtoms].sort((x, y) => x - y)) : null,
     needsTime,
     analyses,
     molecules: mols ? { count: (mols as Molecules).count, source: (mols as Molecules).source } : null,
@@ -150,6 +160,19 @@ export async function makePlan(spec: AnalysisSpec, registry: AnalysisRegistry): 
     framing: { format: format.name, natoms: top.natoms, ...framingExtra },
     notes,
   };
+}
+
+/** The first `maxFrames` used frames of the run, read from the top of the file (frames reused). */
+async function* sampleFrames(spec: AnalysisSpec, firstFrame: number, lastFrame: number | null, stride: number, maxFrames: number): AsyncGenerator<Frame> {
+  if (!(maxFrames > 0)) return;
+  const reader = await TrajectoryReader.open(spec.file, readerOptions(spec.read));
+  let n = 0;
+  for await (const f of reader.frames()) {
+    if (lastFrame !== null && f.index > lastFrame) break;
+    if (f.index < firstFrame || (f.index - firstFrame) % stride !== 0) continue;
+    yield f;
+    if (++n >= maxFrames) break;
+  }
 }
 
 async function fileHead(path: string): Promise<Buffer> {

@@ -169,7 +169,7 @@ async function inThisThread(plan: Plan, options: RunOptions): Promise<{ state: F
   }
   trace('folded');
   const warnings = [...reader.warnings];
-  if (reader.truncated && reader.truncated.line === null) {
+  if (reader.truncated && reader.truncated.line === null && !formatByName(plan.format).binary) {
     warnings.push(truncationWarning(plan.spec.file, reader.truncated.frame, await lineAtOffset(plan.spec.file, reader.truncated.offset)));
   }
   return { state: folder.state(), warnings };
@@ -182,7 +182,7 @@ async function inWorkers(plan: Plan, pool: Piscina, workers: number, slices: Sli
   if (failed) throw await rebuildError(plan, failed);
   const folded = parts as FoldedSlice[];
   const warnings = folded.flatMap((f) => f.warnings);
-  const cut = folded.find((f) => f.truncated && f.truncated.line === null)?.truncated;
+  const cut = formatByName(plan.format).binary ? undefined : folded.find((f) => f.truncated && f.truncated.line === null)?.truncated;
   if (cut) warnings.push(truncationWarning(plan.spec.file, cut.frame, await lineAtOffset(plan.spec.file, cut.offset)));
   const state = mergeAll(plan, ANALYSES, folded.map((f) => foldFromWire(plan, ANALYSES, f.state)));
   trace('merged');
@@ -292,7 +292,7 @@ async function rebuildError(plan: Plan, f: TaskFailure): Promise<Error> {
   const e = f.failure;
   if (e.kind !== 'parse') return new InputError(e.message);
   const err = new ParseError(e.file!, e.line ?? null, e.offset!, e.detail!, e.frame ?? null);
-  if (err.line === null) err.setLine(await lineAtOffset(plan.spec.file, e.offset!));
+  if (err.line === null && !formatByName(plan.format).binary) err.setLine(await lineAtOffset(plan.spec.file, e.offset!));
   return err;
 }
 

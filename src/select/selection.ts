@@ -30,7 +30,8 @@ export type SelectionNode =
   | { op: 'name' | 'resname'; patterns: string[] }
   | { op: 'resid' | 'mol'; ranges: [number, number][] }
   | { op: 'not'; arg: SelectionNode }
-  | { op: 'and' | 'or'; args: [SelectionNode, SelectionNode] };
+  /** Any number of terms: a list of thousands (`index 1 or index 7 or …`) stays one flat node. */
+  | { op: 'and' | 'or'; args: SelectionNode[] };
 
 export interface Selection {
   text: string;
@@ -169,20 +170,20 @@ export function parseSelection(text: string): SelectionNode {
     return out;
   };
   const orExpr = (): SelectionNode => {
-    let left = andExpr();
+    const args = [andExpr()];
     while (lower(peek()) === 'or') {
       k++;
-      left = { op: 'or', args: [left, andExpr()] };
+      args.push(andExpr());
     }
-    return left;
+    return args.length === 1 ? args[0] : { op: 'or', args };
   };
   const andExpr = (): SelectionNode => {
-    let left = notExpr();
+    const args = [notExpr()];
     while (lower(peek()) === 'and') {
       k++;
-      left = { op: 'and', args: [left, notExpr()] };
+      args.push(notExpr());
     }
-    return left;
+    return args.length === 1 ? args[0] : { op: 'and', args };
   };
   const notExpr = (): SelectionNode => {
     if (lower(peek()) === 'not') {
@@ -191,7 +192,7 @@ export function parseSelection(text: string): SelectionNode {
     }
     return primary();
   };
-  const anyOf = (nodes: SelectionNode[]): SelectionNode => nodes.reduce((a, b) => ({ op: 'or', args: [a, b] }));
+  const anyOf = (nodes: SelectionNode[]): SelectionNode => (nodes.length === 1 ? nodes[0] : { op: 'or', args: nodes });
   const primary = (): SelectionNode => {
     const t = tokens[k++];
     if (t === undefined) return fail('ends where a term was expected (an element, "name OW", "type N", "resname SOL", "index A:B", a molecule such as FSI, or "(")');
@@ -260,7 +261,7 @@ function onlyMolecules(node: SelectionNode): boolean {
       return onlyMolecules(node.arg);
     case 'and':
     case 'or':
-      return onlyMolecules(node.args[0]) && onlyMolecules(node.args[1]);
+      return node.args.every(onlyMolecules);
     default:
       return false;
   }
@@ -276,7 +277,7 @@ function needsMolecules(node: SelectionNode, top: Topology | null = null): boole
       return needsMolecules(node.arg, top);
     case 'and':
     case 'or':
-      return needsMolecules(node.args[0], top) || needsMolecules(node.args[1], top);
+      return node.args.some((a) => needsMolecules(a, top));
     default:
       return false;
   }
@@ -405,9 +406,22 @@ export function select(text: string, ctx: SelectionContext): Selection {
       }
       case 'and':
       case 'or': {
-        const a = evalNode(node.args[0]);
-        const b = evalNode(node.args[1]);
-        for (let i = 0; i < n; i++) mask[i] = node.op === 'and' ? a[i] & b[i] : a[i] | b[i];
+        if (node.op === 'or') {
+          for (const arg of node.args) {
+            // Index ranges, what a script's long lists are made of, are set in place.
+            if (arg.op === 'index' && arg.to < n) mask.fill(1, arg.from, arg.to + 1);
+            else {
+              const b = evalNode(arg);
+              for (let i = 0; i < n; i++) mask[i] |= b[i];
+            }
+          }
+        } else {
+          mask.set(evalNode(node.args[0]));
+          for (const arg of node.args.slice(1)) {
+            const b = evalNode(arg);
+            for (let i = 0; i < n; i++) mask[i] &= b[i];
+          }
+        }
         break;
       }
     }

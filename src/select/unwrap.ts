@@ -99,7 +99,7 @@ export const NEAR_HALF_CELL = 0.35;
  * Jumps assume no atom moves more than half a cell between stored frames; image flags have no
  * such limit. The mode may change from frame to frame (LAMMPS dumps may change their columns).
  */
-export class Unwrapper {
+export class Unwrapper implements Unwrapping {
   private readonly u: Float64Array;
   private readonly prevX: Float64Array;
   private readonly prevImages: Int32Array;
@@ -293,4 +293,99 @@ export function jumpUnwrap(u: Float64Array, prev: Float64Array, x: Float64Array,
       checks.firstNearHalf = { frame, atom: firstNear, stepA: firstLength * width, widthA: width };
     }
   }
+}
+
+/** What folding and merging use of an unwrapper, whole or over some atoms. */
+export interface Unwrapping {
+  update(frame: Frame): Float64Array;
+  exportState(): UnwrapState;
+  importState(st: UnwrapState): void;
+  readonly modes: Set<UnwrapMode>;
+  readonly checks: UnwrapChecks;
+}
+
+/**
+ * An unwrapper of the atoms the analyses follow only (the 256 Na⁺ of a 40 000-atom box, say):
+ * their positions are gathered into a small frame, unwrapped there, and scattered back into a
+ * full-size array whose other atoms stay at zero. Unwrapping each atom depends on that atom
+ * alone, so the numbers are those of unwrapping every atom.
+ */
+export class SubsetUnwrapper implements Unwrapping {
+  private readonly inner: Unwrapper;
+  private readonly u: Float64Array;
+  private readonly x: Float64Array;
+  private readonly img: Int32Array;
+  private readonly view: Frame;
+
+  constructor(
+    readonly natoms: number,
+    choice: UnwrapChoice,
+    private readonly atoms: Int32Array,
+  ) {
+    const m = atoms.length;
+    this.inner = new Unwrapper(m, choice);
+    this.u = new Float64Array(3 * natoms);
+    this.x = new Float64Array(3 * m);
+    this.img = new Int32Array(3 * m);
+    this.view = { index: 0, step: null, timePs: null, natoms: m, positions: this.x, unwrapped: false, images: null, box: null };
+  }
+
+  get modes(): Set<UnwrapMode> {
+    return this.inner.modes;
+  }
+
+  /** The checks, naming atoms by their index in the file. */
+  get checks(): UnwrapChecks {
+    const c = this.inner.checks;
+    const named = (s: StepNote | null) => (s ? { ...s, atom: this.atoms[s.atom] } : null);
+    return { ...c, firstNearHalf: named(c.firstNearHalf), firstClaimedJump: named(c.firstClaimedJump) };
+  }
+
+  update(frame: Frame): Float64Array {
+    const atoms = this.atoms, x = this.x, p = frame.positions;
+    for (let q = 0; q < atoms.length; q++) {
+      const i = 3 * atoms[q];
+      x[3 * q] = p[i];
+      x[3 * q + 1] = p[i + 1];
+      x[3 * q + 2] = p[i + 2];
+    }
+    const view = this.view;
+    view.index = frame.index;
+    view.step = frame.step;
+    view.timePs = frame.timePs;
+    view.unwrapped = frame.unwrapped;
+    view.box = frame.box;
+    if (frame.images) {
+      const img = this.img, src = frame.images;
+      for (let q = 0; q < atoms.length; q++) {
+        const i = 3 * atoms[q];
+        img[3 * q] = src[i];
+        img[3 * q + 1] = src[i + 1];
+        img[3 * q + 2] = src[i + 2];
+      }
+      view.images = img;
+    } else view.images = null;
+    const uc = this.inner.update(view);
+    const u = this.u;
+    for (let q = 0; q < atoms.length; q++) {
+      const i = 3 * atoms[q];
+      u[i] = uc[3 * q];
+      u[i + 1] = uc[3 * q + 1];
+      u[i + 2] = uc[3 * q + 2];
+    }
+    return u;
+  }
+
+  exportState(): UnwrapState {
+    return this.inner.exportState();
+  }
+
+  importState(st: UnwrapState): void {
+    this.inner.importState(st);
+  }
+}
+
+/** An unwrapper of all atoms, or of those listed (null: all). */
+export function unwrapperFor(natoms: number, choice: UnwrapChoice, atoms: Int32Array | null): Unwrapping {
+  return atoms && atoms.length < natoms ? new SubsetUnwrapper(natoms, choice, atoms) : new Unwrapper(natoms, choice);
 }

@@ -132,3 +132,14 @@ describe('molecules from bonds under periodic boundaries', () => {
     expect(mols.formula).toEqual(['Na', 'H2O', 'Na']);
   });
 });
+
+describe('long selections', () => {
+  it('a list of thousands of terms joined by "or" (an index list a script writes) is one flat expression, not a stack overflow', () => {
+    const elements = Array.from({ length: 20_000 }, (_, i) => (i % 2 ? 'O' : 'Na'));
+    const top = { ...emptyTopology(elements.length), elements, masses: Float64Array.from(elements, atomicMass) };
+    const text = Array.from({ length: 12_576 }, (_, i) => `index ${i}`).join(' or ');
+    const sel = select(text, { topology: top, molecules: () => { throw new Error('no molecules needed'); } });
+    expect(sel.atoms.length).toBe(12_576);
+    expect(select(`(${text}) and Na`, { topology: top, molecules: () => { throw new Error('no molecules needed'); } }).atoms.length).toBe(6_288);
+  });
+});
