@@ -125,6 +125,17 @@ export class StepSeries {
     return out;
   }
 
+  /**
+   * Displacements from the first frame (frames × particles × 3, Å): the steps summed, as the
+   * FFT path rebuilds them. A new array on every read (for inspection and tests).
+   */
+  get data(): Float64Array {
+    const w = 3 * this.particles;
+    const out = new Float64Array(this.frames * w);
+    for (let t = 1; t < this.frames; t++) for (let j = 0; j < w; j++) out[t * w + j] = out[(t - 1) * w + j] + this.steps[t * w + j];
+    return out;
+  }
+
   /** Positions frame by frame (rebuilt from the steps; `out` is reused), with their run indices. */
   *positions(): Generator<{ index: number; positions: Float64Array }> {
     const w = 3 * this.particles;
