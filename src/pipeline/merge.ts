@@ -63,7 +63,11 @@ function stepBetween(plan: Plan, aEnd: UnwrapState, b: FoldState): { shift: Floa
 /** b's end state, continuing a's unwrapping (a new object: b's is left as it was). */
 function shiftedEnd(aEnd: UnwrapState, bEnd: UnwrapState, shift: Float64Array | null): UnwrapState {
   const u = bEnd.u.slice();
-  if (shift) for (let j = 0; j < u.length; j++) u[j] += shift[j];
+  // shift is per atom of the file; u holds the unwrapped atoms only (bEnd.atoms), or all.
+  const atoms = bEnd.atoms;
+  if (shift && atoms) {
+    for (let q = 0; q < atoms.length; q++) for (let d = 0; d < 3; d++) u[3 * q + d] += shift[3 * atoms[q] + d];
+  } else if (shift) for (let j = 0; j < u.length; j++) u[j] += shift[j];
   return {
     ...bEnd,
     u,

@@ -76,6 +76,8 @@ export interface UnwrapState {
   started: boolean;
   firstBox: Box | null;
   cellChanged: boolean;
+  /** The atoms unwrapped, as indices in the file (null: all); u, prevX and prevImages hold only theirs. */
+  atoms: Int32Array | null;
 }
 
 /** A step of more than this fraction of the cell makes minimum-image unwrapping ambiguous. */
@@ -182,11 +184,13 @@ export class Unwrapper implements Unwrapping {
       started: this.started,
       firstBox: this.firstBox,
       cellChanged: this.cellChanged,
+      atoms: null,
     };
   }
 
   /** Continue from a state another Unwrapper (another slice of the run) ended in. */
   importState(st: UnwrapState): void {
+    if (st.u.length !== this.u.length) throw new Error(`internal: an unwrapping state of ${st.u.length / 3} atoms continued with ${this.u.length / 3}`);
     this.u.set(st.u);
     this.prevX.set(st.prevX);
     this.prevImages.set(st.prevImages);
@@ -377,10 +381,13 @@ export class SubsetUnwrapper implements Unwrapping {
   }
 
   exportState(): UnwrapState {
-    return this.inner.exportState();
+    return { ...this.inner.exportState(), atoms: this.atoms };
   }
 
   importState(st: UnwrapState): void {
+    if (!st.atoms || st.atoms.length !== this.atoms.length || st.atoms.some((a, q) => a !== this.atoms[q])) {
+      throw new Error('internal: an unwrapping state of other atoms continued here');
+    }
     this.inner.importState(st);
   }
 }
