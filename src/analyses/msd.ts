@@ -160,7 +160,9 @@ export const msdAnalysis: Analysis<MsdConfig, MsdPrepared, MsdState, MsdResult[]
     const selections = o.get<string[]>('msd') ?? [];
     if (selections.length === 0) return null;
     const dims = o.get<Dims>('msdDims') ?? 'xyz';
-    return { selections, fit: o.get<MsdConfig['fit']>('fit') ?? 'auto', maxMemoryBytes: o.get<number>('maxMemory') ?? null, ...(dims !== 'xyz' ? { dims } : {}) };
+    const maxMemoryBytes = o.get<number>('maxMemory') ?? null;
+    // Defaults leave the configuration as it was (no key), so specs compare equal.
+    return { selections, fit: o.get<MsdConfig['fit']>('fit') ?? 'auto', ...(maxMemoryBytes !== null ? { maxMemoryBytes } : {}), ...(dims !== 'xyz' ? { dims } : {}) };
   },
 
   prepare(config, ctx) {
@@ -182,6 +184,7 @@ export const msdAnalysis: Analysis<MsdConfig, MsdPrepared, MsdState, MsdResult[]
 
   needsUnwrapped: () => true,
   unwrappedAtoms: (p) => Int32Array.from(new Set(p.series.flatMap((s) => Array.from(s.def.member)))),
+  readAtoms: (p) => Int32Array.from(new Set(p.series.flatMap((s) => Array.from(s.def.member)))),
 
   create(p) {
     return { chunks: p.series.map(() => []), multiTau: p.series.map(() => null), float32: false, scratch: p.series.map((s) => new Float64Array(3 * s.def.count)) };
