@@ -38,7 +38,9 @@ export class XtcParser implements FrameParser {
       let xtc = this.xtc;
       if (!xtc) {
         xtc = this.xtc = createXtcFrame(xtcAtomCount(c));
-        this.nextWanted = this.atoms ? xtcWantedAtoms(xtc.natoms, this.atoms) : null;
+        // Stepping over a frame's other atoms pays when the wanted ones are few (ions in a
+        // solvent); when they are many, nearly every step holds one, and the whole decode is faster.
+        this.nextWanted = this.atoms && this.atoms.length * SELECTIVE_FRACTION < xtc.natoms ? xtcWantedAtoms(xtc.natoms, this.atoms) : null;
       }
       readXtcFrame(c, xtc, true, this.nextWanted);
     } catch (e) {
@@ -68,6 +70,9 @@ export class XtcParser implements FrameParser {
 function round(x: number): string {
   return String(Number(x.toPrecision(6)));
 }
+
+/** Decode some atoms only when fewer than 1/SELECTIVE_FRACTION of them are wanted. */
+const SELECTIVE_FRACTION = 4;
 
 /**
  * Frame starts: the magic number on a 4-byte boundary of the file and a header consistent with
