@@ -1,7 +1,8 @@
 /**
  * `npm run bench [-- [--quick] NAME…]`: runs the benchmarks and prints Markdown tables with
  * mdpost and its peers measured in the same run. By default the one table of issue 16's
- * targets (bench/targets.ts, ~15 minutes; --quick: fewer alternations, ~6); name others to run
+ * targets (bench/targets.ts, 5–8 minutes on the 2-core machine; --quick: three alternations,
+ * one for the slow peers); name others to run
  * them (`npm run bench -- parse rdf msd workers xtc`). Inputs are generated in bench/data.
  */
 import { benchParse } from './parse.js';
