@@ -11,5 +11,7 @@ const origin = Number(process.env.MDPOST_TRACE_ORIGIN ?? performance.timeOrigin)
 export function trace(label: string): void {
   if (!process.env.MDPOST_TRACE) return;
   const ms = performance.timeOrigin + performance.now() - origin;
-  process.stderr.write(`[mdpost ${ms.toFixed(0).padStart(6)} ms${isMainThread ? '' : ` thread ${threadId}`}] ${label}\n`);
+  // This thread's CPU time too: on a shared machine the wall clock also counts other programs' turns.
+  const cpu = process.cpuUsage();
+  process.stderr.write(`[mdpost ${ms.toFixed(0).padStart(6)} ms, cpu ${((cpu.user + cpu.system) / 1000).toFixed(0).padStart(5)} ms${isMainThread ? '' : ` thread ${threadId}`}] ${label}\n`);
 }

@@ -86,6 +86,7 @@ export const finiteSizeAnalysis: Analysis<FiniteSizeConfig, FiniteSizeConfig, Ce
   prepare: (config) => config,
   needsUnwrapped: () => false,
   create: () => emptyCellSums(),
+  readAtoms: () => new Int32Array(0),
   add(_p, st, { frame }) {
     addCell(st, frame.box);
   },

@@ -1,10 +1,13 @@
 import type { TopLevelSpec } from 'vega-lite';
 import { directionalCurve, directionalStderrFactor, msdAlong, normalizeDims, type Dims } from '../analysis/directional.js';
 import { autoWindow, diffusion, dUnits, requestedWindow, type Diffusion, type FitWindow } from '../analysis/diffusion.js';
-import { addSums, msdCurve, msdSums, MsdSeries, type MsdCurve, type MsdSums } from '../analysis/msd.js';
+import { addSums, msdCurve, stepMsdSums, type MsdCurve, type MsdSeries, type MsdSums } from '../analysis/msd.js';
+import { multiTauAutoWindow, multiTauRequestedWindow, MULTI_TAU_STDERR_METHOD } from '../analysis/multi-tau-fit.js';
+import { addMultiTau, emptyMultiTau, mergeMultiTau, multiTauCurve, MULTI_TAU_POINTS, type MultiTauMsd } from '../analysis/multi-tau-msd.js';
+import { StepSeries, type Steps } from '../analysis/step-series.js';
 import { InputError } from '../model/errors.js';
 import { parseTimePs } from '../model/units.js';
-import { type Analysis, type Join } from '../pipeline/contract.js';
+import { type Analysis, type Join, type Parallel } from '../pipeline/contract.js';
 import { elementSummary } from '../pipeline/plan.js';
 import { ionKind, type IonKind } from '../select/ions.js';
 import { particlePositions, particlesOf, type ParticleDef } from '../select/particles.js';
@@ -16,16 +19,29 @@ import type { DriftResult } from './drift.js';
 /**
  * Mean squared displacement over all time origins (FFT) of atoms or of molecules' centres of
  * mass, and the diffusion coefficient D = slope/6 with its standard error. Its state is every
- * particle's unwrapped series — all time origins need the whole series — kept as the chunks of
- * the ranges that were folded and merged; the FFT splits across the pool's threads by particle.
+ * particle's unwrapped series — all time origins need the whole series — kept compactly (float32
+ * steps, 12 bytes per particle and frame) as the chunks of the ranges that were folded and
+ * merged; the FFT splits across the pool's threads by particle. A run whose series would outgrow
+ * the memory budget (--max-memory) switches, with a note, to the order-n multiple-tau MSD, whose
+ * memory does not grow with the run: exact up to 15 frames, origins every 2^k frames beyond.
  */
 export interface MsdConfig {
   selections: string[];
   /** 'auto', or a window [from, to] in ps. */
   fit: 'auto' | [number, number];
+  /** --max-memory (bytes), or null for the default (a quarter of the machine's memory). */
+  maxMemoryBytes?: number | null;
   /** `--msd-dims`: the axes D is measured along (absent: all three). */
   dims?: Dims;
 }
+
+/**
+ * The machine's memory (bytes), for the default budget: the command line sets it (the science
+ * never asks the operating system); a library caller who sets nothing gets 8 GiB.
+ */
+export const msdMemory = { machineBytes: 8 * 2 ** 30 };
+/** The default --max-memory: this fraction of the machine's memory. */
+export const DEFAULT_MEMORY_FRACTION = 0.25;
 
 export interface MsdPrepared {
   fit: MsdConfig['fit'];
@@ -33,21 +49,28 @@ export interface MsdPrepared {
   /** Time between used frames, ps. */
   dtPs: number;
   series: { selection: string; def: ParticleDef; elements: string; ion: IonKind | null }[];
+  /** Bytes the stored series of all selections may take before the MSD turns multiple-tau. */
+  budgetBytes?: number;
+  /** Stored frames per used frame (--stride): used frame indices are file index / stride. */
+  strideFrames?: number;
 }
 
-/** Per selection: the chunks of consecutive ranges of frames, in order (never changed once merged). */
+/**
+ * Per selection: the chunks of consecutive ranges of frames, in order (never changed once
+ * merged), or — past the memory budget — the multiple-tau accumulator.
+ */
 export interface MsdState {
-  chunks: MsdSeries[][];
+  chunks: StepSeries[][];
+  multiTau: (MultiTauMsd | null)[];
+  /** The steps are stored in float32 (the float64 ones would not fit the budget). */
+  float32: boolean;
   /** Scratch for one frame's particle positions, per selection. */
   scratch: Float64Array[];
 }
 
-interface WireSeries {
-  particles: number;
-  frames: number;
-  origin: Float64Array;
-  data: Float64Array;
-}
+type WireSeries =
+  | { particles: number; firstIndex: number; frames: number; first: Float64Array; last: Float64Array; steps: Steps }
+  | { multiTau: MultiTauMsd };
 
 export interface MsdResult {
   selection: string;
@@ -81,11 +104,13 @@ export interface MsdSection {
 
 /** The FFT sums of particles [from, to) of a series that all threads read (shared memory). */
 interface FftTask {
-  data: Float64Array;
+  steps: Steps;
   particles: number;
   frames: number;
   from: number;
   to: number;
+  /** The reference point's position per frame (frames × 3), subtracted (--remove-drift), or null. */
+  drift: Float64Array | null;
 }
 
 export const msdAnalysis: Analysis<MsdConfig, MsdPrepared, MsdState, MsdResult[], MsdSection[]> = {
@@ -121,13 +146,23 @@ export const msdAnalysis: Analysis<MsdConfig, MsdPrepared, MsdState, MsdResult[]
         return dims;
       },
     },
+    {
+      key: 'maxMemory',
+      flag: '--max-memory <size>',
+      help: 'memory the MSD may keep (e.g. 2GB, 500MB): past it the MSD turns to the order-n multiple-tau method, whose memory does not grow with the run (exact up to 15 frames, origins every 2^k frames beyond)',
+      defaultText: "a quarter of the machine's memory",
+      commands: ['analyze', 'batch'],
+      parse: parseMemorySize,
+    },
   ],
 
   configure(o) {
     const selections = o.get<string[]>('msd') ?? [];
     if (selections.length === 0) return null;
     const dims = o.get<Dims>('msdDims') ?? 'xyz';
-    return { selections, fit: o.get<MsdConfig['fit']>('fit') ?? 'auto', ...(dims !== 'xyz' ? { dims } : {}) };
+    const maxMemoryBytes = o.get<number>('maxMemory') ?? null;
+    // Defaults leave the configuration as it was (no key), so specs compare equal.
+    return { selections, fit: o.get<MsdConfig['fit']>('fit') ?? 'auto', ...(maxMemoryBytes !== null ? { maxMemoryBytes } : {}), ...(dims !== 'xyz' ? { dims } : {}) };
   },
 
   prepare(config, ctx) {
@@ -142,42 +177,77 @@ export const msdAnalysis: Analysis<MsdConfig, MsdPrepared, MsdState, MsdResult[]
       const def = particlesOf(sel, ctx.topology, sel.kind === 'molecules' ? ctx.molecules() : null, ctx.first.box);
       return { selection: text, def, elements: elementSummary(ctx.topology, sel.atoms), ion: ionKind(sel, ctx.topology, selections) };
     });
-    return { fit: config.fit, dims: config.dims, dtPs: ctx.dtUsedPs, series };
+    const budgetBytes = config.maxMemoryBytes ?? Math.floor(DEFAULT_MEMORY_FRACTION * msdMemory.machineBytes);
+    const strideFrames = ctx.dtPs !== null && ctx.dtPs > 0 ? Math.max(1, Math.round(ctx.dtUsedPs / ctx.dtPs)) : 1;
+    return { fit: config.fit, dims: config.dims, dtPs: ctx.dtUsedPs, series, budgetBytes, strideFrames };
   },
 
   needsUnwrapped: () => true,
   unwrappedAtoms: (p) => Int32Array.from(new Set(p.series.flatMap((s) => Array.from(s.def.member)))),
+  readAtoms: (p) => Int32Array.from(new Set(p.series.flatMap((s) => Array.from(s.def.member)))),
 
   create(p) {
-    return { chunks: p.series.map((s) => [new MsdSeries(s.def.count)]), scratch: p.series.map((s) => new Float64Array(3 * s.def.count)) };
+    return { chunks: p.series.map(() => []), multiTau: p.series.map(() => null), float32: false, scratch: p.series.map((s) => new Float64Array(3 * s.def.count)) };
   },
 
-  add(p, st, { unwrapped }) {
+  add(p, st, { frame, unwrapped }) {
+    const index = Math.floor(frame.index / (p.strideFrames ?? 1));
     for (let s = 0; s < p.series.length; s++) {
       particlePositions(p.series[s].def, unwrapped!, st.scratch[s]);
+      const mt = st.multiTau[s];
+      if (mt) {
+        addMultiTau(mt, index, st.scratch[s]);
+        continue;
+      }
       const chunks = st.chunks[s];
+      if (chunks.length === 0) chunks.push(new StepSeries(p.series[s].def.count, index, 64, st.float32));
       chunks[chunks.length - 1].add(st.scratch[s]);
+    }
+    if (storedBytes(st) > budgetOf(p)) {
+      if (!st.float32 && storedBytes(st) / 2 <= budgetOf(p)) toFloat32(st);
+      else toMultiTau(st);
     }
   },
 
   merge(p, a, b, join) {
+    const shifts = p.series.map((s) => particleShift(s.def, join));
+    const exact = a.multiTau.every((m) => !m) && b.multiTau.every((m) => !m);
+    const bytes = storedBytes(a) + storedBytes(b);
+    const float32 = a.float32 || b.float32 || bytes > budgetOf(p);
+    // Float32 steps take half the bytes of float64 ones.
+    const bytes32 = a.float32 && b.float32 ? bytes : a.float32 || b.float32 ? storedBytes(a.float32 ? a : b) + storedBytes(a.float32 ? b : a) / 2 : bytes / 2;
+    if (exact && (!float32 || bytes32 <= budgetOf(p))) {
+      const as32 = (c: StepSeries) => (float32 ? c.toFloat32() : c);
+      return {
+        chunks: a.chunks.map((own, s) => [...own.map(as32), ...b.chunks[s].map((c) => as32(shifts[s] ? c.shifted(shifts[s]!) : c))]),
+        multiTau: a.multiTau.map(() => null),
+        float32,
+        scratch: a.scratch,
+      };
+    }
     return {
-      chunks: a.chunks.map((own, s) => [...own, ...b.chunks[s].map((c) => continued(c, p.series[s].def, join))]),
+      chunks: a.chunks.map(() => []),
+      multiTau: p.series.map((ser, s) => mergeMultiTau(multiTauOf(a, s, ser.def.count), multiTauOf(b, s, ser.def.count), shifts[s])),
+      float32: false,
       scratch: a.scratch,
     };
   },
 
   encode(st) {
-    return st.chunks.map((chunks): WireSeries => {
-      const s = chunks.length === 1 ? chunks[0] : MsdSeries.concat(chunks);
-      return { particles: s.particles, frames: s.frames, origin: s.origin, data: s.data.subarray(0, s.frames * 3 * s.particles) };
+    return st.chunks.map((chunks, s): WireSeries => {
+      const mt = st.multiTau[s];
+      if (mt) return { multiTau: mt };
+      const j = chunks.length === 0 ? new StepSeries(st.scratch[s].length / 3, 0, 0) : chunks.length === 1 ? chunks[0] : StepSeries.join(chunks);
+      return { particles: j.particles, firstIndex: j.firstIndex, frames: j.frames, first: j.first, last: j.last, steps: j.steps.subarray(0, j.frames * 3 * j.particles) };
     });
   },
 
   decode(p, wire) {
     const list = wire as WireSeries[];
     return {
-      chunks: list.map((w) => [MsdSeries.of(w.particles, w.frames, w.origin, w.data)]),
+      chunks: list.map((w) => ('multiTau' in w || w.frames === 0 ? [] : [StepSeries.of(w.particles, w.firstIndex, w.frames, w.first, w.last, w.steps)])),
+      multiTau: list.map((w) => ('multiTau' in w ? w.multiTau : null)),
+      float32: list.some((w) => !('multiTau' in w) && w.steps instanceof Float32Array),
       scratch: p.series.map((s) => new Float64Array(3 * s.def.count)),
     };
   },
@@ -186,23 +256,42 @@ export const msdAnalysis: Analysis<MsdConfig, MsdPrepared, MsdState, MsdResult[]
     const drift = env.result<DriftResult>('drift');
     const out: MsdResult[] = [];
     for (let s = 0; s < p.series.length; s++) {
-      // One contiguous series, where the pool's threads can read it without a copy.
-      const series = MsdSeries.concat(st.chunks[s], env.parallel.alloc);
-      if (series.frames < 5) throw new InputError(`${env.file}: ${series.frames} frames are too few for an MSD (need at least 5)`);
-      if (drift) series.subtractDrift(drift.centreA);
-      const sums = await fftSums(series, env.parallel);
-      const curve = msdCurve(sums, p.dtPs);
-      const dims = p.dims ?? 'xyz';
-      const along = directionalCurve(curve, dims);
-      const { window, notes } = fitWindow(p.fit, along, env.file);
       const { selection, def, ion } = p.series[s];
+      const dims = p.dims ?? 'xyz';
+      const mt = st.multiTau[s];
+      if (mt) {
+        if (mt.frames < 5) throw new InputError(`${env.file}: ${mt.frames} frames are too few for an MSD (need at least 5)`);
+        const curve = multiTauCurve(mt, p.dtPs);
+        // directionalCurve reads `frames` values: here the lags, fewer than the run's frames.
+        const along = dims === 'xyz' ? curve : { ...directionalCurve({ ...curve, frames: curve.lagPs.length }, dims), frames: curve.frames };
+        const { window, notes } = fitWindow(p.fit, along, env.file, true);
+        notes.unshift(
+          `the MSD is the order-n multiple-tau one (Dubbeldam et al. 2009; LAMMPS fix ave/correlate/long): every particle's series over ${mt.frames} frames would need ${mb(12 * mt.frames * def.count)} MB${p.series.length > 1 ? ' (with the other selections, more than' : ' (more than'} --max-memory ${mb(budgetOf(p))} MB); exact at lags up to ${MULTI_TAU_POINTS - 1} frames, time origins every 2^k frames at lags of ${MULTI_TAU_POINTS / 2}·2^k frames and more`,
+        );
+        if (drift) notes.push('--remove-drift is not applied to a multiple-tau MSD (it needs every frame of the series): D is with the drift');
+        const d = diffusion(along, window, p.dtPs, notes);
+        out.push({ selection, kind: def.kind, count: def.count, ion, curve, dims, diffusion: directional({ ...d, method: MULTI_TAU_STDERR_METHOD }, dims) });
+        continue;
+      }
+      // One contiguous series, where the pool's threads can read it without a copy.
+      const chunks = st.chunks[s];
+      const series =
+        chunks.length === 1 && env.parallel.threads === 1
+          ? chunks[0]
+          : StepSeries.join(chunks.length ? chunks : [new StepSeries(def.count, 0, 0)], (n, f32) => stepsOn(env.parallel, n, f32));
+      if (series.frames < 5) throw new InputError(`${env.file}: ${series.frames} frames are too few for an MSD (need at least 5)`);
+      const sums = await fftSums(series, drift ? drift.centreA : null, env.parallel);
+      const curve = msdCurve(sums, p.dtPs);
+      const along = directionalCurve(curve, dims);
+      const { window, notes } = fitWindow(p.fit, along, env.file, false);
+      if (series.float32) notes.unshift(`every particle's series was kept in float32 to stay within --max-memory ${mb(budgetOf(p))} MB: the MSD is exact to about 10⁻⁸ relative`);
       out.push({ selection, kind: def.kind, count: def.count, ion, curve, dims, diffusion: directional(diffusion(along, window, p.dtPs, notes), dims) });
     }
     return out;
   },
 
   tasks: {
-    fftSums: (t: FftTask): MsdSums => msdSums(t.data, t.particles, t.from, t.to, 0, t.frames),
+    fftSums: (t: FftTask): MsdSums => stepMsdSums(t.steps, t.particles, t.from, t.to, t.frames, t.drift),
   },
 
   document: {
@@ -230,34 +319,103 @@ function parseFitWindow(text: string, name: string): MsdConfig['fit'] {
 
 /** A chunk of the later range, continuing the earlier one: its particles shifted by their atoms' mass-weighted shift. */
 export function continued(chunk: MsdSeries, def: ParticleDef, join: Join): MsdSeries {
-  const shift = join.atomShift;
+  const shift = particleShift(def, join);
   if (!shift) return chunk;
-  const origin = chunk.origin.slice();
+  return chunk.withOrigin(chunk.origin.map((v, j) => v + shift[j]));
+}
+
+/**
+ * How the later of two joined ranges continues the earlier, per particle (3 each): its atoms'
+ * mass-weighted shift; null when nothing moves.
+ */
+function particleShift(def: ParticleDef, join: Join): Float64Array | null {
+  const shift = join.atomShift;
+  if (!shift) return null;
+  const out = new Float64Array(3 * def.count);
   for (let q = 0; q < def.count; q++) {
     for (let r = def.start[q]; r < def.start[q + 1]; r++) {
       const i = 3 * def.member[r], w = def.weight[r];
-      origin[3 * q] += w * shift[i];
-      origin[3 * q + 1] += w * shift[i + 1];
-      origin[3 * q + 2] += w * shift[i + 2];
+      out[3 * q] += w * shift[i];
+      out[3 * q + 1] += w * shift[i + 1];
+      out[3 * q + 2] += w * shift[i + 2];
     }
   }
-  return chunk.withOrigin(origin);
+  return out;
+}
+
+/** The budget of the stored series. */
+function budgetOf(p: MsdPrepared): number {
+  return p.budgetBytes ?? Math.floor(DEFAULT_MEMORY_FRACTION * msdMemory.machineBytes);
+}
+
+/** Bytes the exact series of a state hold. */
+function storedBytes(st: MsdState): number {
+  let bytes = 0;
+  for (const chunks of st.chunks) for (const c of chunks) bytes += c.bytes;
+  return bytes;
+}
+
+/** A selection's series as a multiple-tau accumulator (the stored frames replayed into one when exact). */
+function multiTauOf(st: MsdState, s: number, particles: number): MultiTauMsd {
+  const own = st.multiTau[s];
+  if (own) return own;
+  const mt = emptyMultiTau(particles);
+  for (const chunk of st.chunks[s]) for (const { index, positions } of chunk.positions()) addMultiTau(mt, index, positions);
+  return mt;
+}
+
+/** Every selection of a state stored in float32. */
+function toFloat32(st: MsdState): void {
+  st.chunks = st.chunks.map((chunks) => chunks.map((c) => c.toFloat32()));
+  st.float32 = true;
+}
+
+/** Every selection of a state turned multiple-tau, its stored series dropped. */
+function toMultiTau(st: MsdState): void {
+  for (let s = 0; s < st.chunks.length; s++) {
+    st.multiTau[s] = multiTauOf(st, s, st.scratch[s].length / 3);
+    st.chunks[s] = [];
+  }
+  st.float32 = false;
+}
+
+function mb(bytes: number): string {
+  return (bytes / 1e6).toPrecision(3);
+}
+
+/** `--max-memory`: a size with a unit (kB, MB, GB, TB; KiB … TiB), MB when bare. */
+function parseMemorySize(text: string, name: string): number {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*(?:([kmgt])(i?)b?|b)?\s*$/i.exec(text);
+  if (!m) throw new InputError(`${name}: expected a size such as 2GB, 500MB or 1.5GiB, not ${JSON.stringify(text)}`);
+  const unit = m[2] ? m[2].toLowerCase() : text.trim().toLowerCase().endsWith('b') ? '' : 'm';
+  const power = unit ? 'kmgt'.indexOf(unit) + 1 : 0;
+  const bytes = Number(m[1]) * (m[3] ? 1024 : 1000) ** power;
+  if (!(bytes > 0)) throw new InputError(`${name}: the memory budget must be positive, not ${JSON.stringify(text)}`);
+  return Math.floor(bytes);
+}
+
+/** `n` float64 or float32 values on memory the pool's threads read without a copy. */
+function stepsOn(parallel: Parallel, n: number, float32: boolean): Steps {
+  if (!float32) return parallel.alloc(n);
+  const f = parallel.alloc(Math.ceil(n / 2));
+  return new Float32Array(f.buffer, f.byteOffset, n);
 }
 
 /** Below this many values the FFT runs in one thread (handing it out costs more). */
 const MIN_SPLIT_VALUES = 200_000;
 
 /** The FFT sums of a series, split by particle across the pool's threads. */
-async function fftSums(series: MsdSeries, parallel: import('../pipeline/contract.js').Parallel): Promise<MsdSums> {
+async function fftSums(series: StepSeries, drift: Float64Array | null, parallel: Parallel): Promise<MsdSums> {
   const values = series.frames * 3 * series.particles;
   const parts = series.particles < 2 || values < MIN_SPLIT_VALUES ? 1 : Math.min(parallel.threads, series.particles);
-  const data = series.data.subarray(0, values);
+  const steps = series.steps.subarray(0, values);
   const tasks: FftTask[] = Array.from({ length: parts }, (_, k) => ({
-    data,
+    steps,
     particles: series.particles,
     frames: series.frames,
     from: Math.floor((k * series.particles) / parts),
     to: Math.floor(((k + 1) * series.particles) / parts),
+    drift,
   }));
   const sums = await parallel.map<FftTask, MsdSums>('msd', 'fftSums', tasks);
   return sums.reduce((a, b) => addSums(a, b));
@@ -271,8 +429,9 @@ function directional(d: Diffusion, dims: Dims): Diffusion {
 }
 
 /** The fit window: --fit T0:T1, or found from the data. */
-function fitWindow(fit: MsdConfig['fit'], curve: MsdCurve, file: string): { window: FitWindow; notes: string[] } {
+function fitWindow(fit: MsdConfig['fit'], curve: MsdCurve, file: string, multiTau: boolean): { window: FitWindow; notes: string[] } {
   try {
+    if (multiTau) return fit === 'auto' ? multiTauAutoWindow(curve) : multiTauRequestedWindow(curve, fit[0], fit[1]);
     if (fit === 'auto') return autoWindow(curve);
     return requestedWindow(curve, fit[0], fit[1]);
   } catch (err) {
@@ -392,8 +551,9 @@ export function msdPlotSpec(sections: MsdSection[]): TopLevelSpec {
     const lag = m.lag_ps;
     const msd = m.dims === 'xyz' ? m.msd_A2 : msdAlong(m.dims, m.msd_x_A2, m.msd_y_A2, m.msd_z_A2);
     for (const i of logThin(lag.length)) if (msd[i] > 0) curve.push({ selection: m.selection, lag_ps: lag[i], msd_A2: msd[i] });
-    const dt = lag.length > 1 ? lag[1] - lag[0] : 1;
-    const from = Math.round(m.fit.from_ps / dt), to = Math.round(m.fit.to_ps / dt);
+    // Lags need not be evenly spaced (a multiple-tau MSD): the window's ends by value.
+    const nearest = (t: number) => lag.reduce((best, x, i) => (Math.abs(x - t) < Math.abs(lag[best] - t) ? i : best), 0);
+    const from = nearest(m.fit.from_ps), to = nearest(m.fit.to_ps);
     // The fitted straight line, drawn over the window (sampled in log t so it shows on log axes).
     const slope = 2 * m.dims.length * m.D.A2_per_ps;
     const mid = (msd[from] + msd[to]) / 2 - slope * ((m.fit.from_ps + m.fit.to_ps) / 2);

@@ -102,6 +102,7 @@ export const rdfAnalysis: Analysis<RdfConfig, RdfPrepared, RdfAccumulator[], Rdf
   },
 
   needsUnwrapped: () => false,
+  readAtoms: (p) => Int32Array.from(new Set(p.pairs.flatMap((r) => [...r.atomsA, ...r.atomsB]))),
 
   create: (p) => p.pairs.map((r) => new RdfAccumulator(r.atomsA, r.atomsB, p.rmaxA, p.bins)),
 

@@ -39,6 +39,7 @@ export const transferenceAnalysis: Analysis<true, null, null, Transference | nul
   prepare: () => null,
   needsUnwrapped: () => false,
   create: () => null,
+  readAtoms: () => new Int32Array(0),
   add() {},
   merge: () => null,
   encode: () => null,

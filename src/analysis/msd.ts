@@ -142,6 +142,41 @@ export function msdSums(
   return out;
 }
 
+/**
+ * msdSums over a series stored as steps between frames (StepSeries: row 0 zero, row t
+ * the step into frame t), rebuilt into positions in float64 as it is copied out; `drift`
+ * (frames × 3, the reference point's position, Å) is subtracted from every particle when given.
+ */
+export function stepMsdSums(steps: Float64Array | Float32Array, particles: number, from: number, to: number, frames: number, drift: Float64Array | null): MsdSums {
+  const sums = [new SeriesMsdSum(frames), new SeriesMsdSum(frames), new SeriesMsdSum(frames)];
+  const stride = 3 * particles;
+  const block = Math.max(1, Math.min(to - from, TRANSPOSE_BLOCK));
+  const series = new Float64Array(3 * block * frames);
+  for (let p0 = from; p0 < to; p0 += block) {
+    const width = 3 * Math.min(block, to - p0);
+    for (let j = 0; j < width; j++) series[j * frames] = 0;
+    for (let k = 1; k < frames; k++) {
+      const row = k * stride + 3 * p0;
+      for (let j = 0; j < width; j++) series[j * frames + k] = series[j * frames + k - 1] + steps[row + j];
+    }
+    if (drift) {
+      for (let j = 0; j < width; j++) {
+        const axis = j % 3;
+        for (let k = 0; k < frames; k++) series[j * frames + k] -= drift[3 * k + axis] - drift[axis];
+      }
+    }
+    const count = width / 3;
+    let q = 0;
+    for (; q + 1 < count; q += 2) for (let axis = 0; axis < 3; axis++) sums[axis].addPair(series, (3 * q + axis) * frames, (3 * q + 3 + axis) * frames, 1);
+    for (; q < count; q++) for (let axis = 0; axis < 3; axis++) sums[axis].add(series, (3 * q + axis) * frames, 1);
+  }
+  const out: MsdSums = { x: new Float64Array(frames), y: new Float64Array(frames), z: new Float64Array(frames), particles: to - from };
+  sums[0].addTo(out.x);
+  sums[1].addTo(out.y);
+  sums[2].addTo(out.z);
+  return out;
+}
+
 /** Particles per block copied out of the frames × particles × 3 series (a few cache lines per frame). */
 const TRANSPOSE_BLOCK = 16;
 

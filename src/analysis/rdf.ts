@@ -92,7 +92,15 @@ export class RdfAccumulator {
   readonly state: RdfState;
   private gridA: CellGrid | null = null;
   private gridB: CellGrid | null = null;
+  /**
+   * This frame's neighbours of each A atom by CN bin: row q (stride ionStride) holds cnBins
+   * counts and one more, where the self kernel drops pairs beyond the CN range without a branch.
+   */
   private ionCounts: Int32Array;
+  private readonly ionStride: number;
+  /** This frame's per-ion coordination tally, k-major: cnTally[k·cnBins + c]. */
+  private readonly cnTally: Int32Array;
+
   /** g(r) bin → CN bin, for bins below cnLimit. */
   private readonly cnOfBin: Int32Array;
   /** g(r) bins below this fall in a CN bin. */
@@ -115,6 +123,11 @@ export class RdfAccumulator {
    */
   private readonly near: Float64Array;
   private readonly nearBins: Int32Array;
+  /** A and B are the same atoms: each unordered pair is visited once (see countPairsSelf). */
+  private readonly self: boolean;
+  /** Grid slot of each gathered distance, and A index of each partner, for the self kernel. */
+  private readonly nearSlots: Int32Array;
+  private readonly nearPartners: Int32Array;
 
   constructor(
     readonly a: Int32Array,
@@ -128,13 +141,18 @@ export class RdfAccumulator {
     this.aInB = Uint8Array.from(a, (i) => (inB.has(i) ? 1 : 0));
     const overlap = this.aInB.reduce((n, x) => n + x, 0);
     this.state = from ?? emptyRdfState(a.length, b.length, overlap, rmaxA, bins);
-    this.ionCounts = new Int32Array(a.length * this.state.cnBins);
+    this.ionStride = this.state.cnBins + 1;
+    this.cnTally = new Int32Array((MAX_CN + 1) * this.state.cnBins);
+    this.ionCounts = new Int32Array(a.length * this.ionStride);
     const st = this.state;
     this.cnLimit = st.cnBins * st.cnStep;
     this.cnOfBin = Int32Array.from({ length: this.cnLimit }, (_, b) => Math.floor(b / st.cnStep));
     this.frameCounts = new Float64Array(bins + 1);
     this.near = new Float64Array(b.length + 1);
     this.nearBins = new Int32Array(b.length + 1);
+    this.self = sameAtoms(a, b);
+    this.nearSlots = new Int32Array(this.self ? b.length + 1 : 0);
+    this.nearPartners = new Int32Array(this.self ? b.length + 1 : 0);
   }
 
   /**
@@ -154,8 +172,11 @@ export class RdfAccumulator {
         this.columns = new CellGrid(box, rmax, COLUMN_SUBDIVISION);
         this.columnsCut = rmax;
       }
-      this.columns.fill(positions, this.b, this.b.length);
-      this.countPairsOrthorhombic(positions, this.columns);
+      // The self kernel's grid holds the A list, so that slots map to A indices.
+      this.columns.fill(positions, this.self ? this.a : this.b, this.b.length);
+      if (this.self && this.stencilFits(this.columns)) this.countPairsSelfStencil(this.columns);
+      else if (this.self) this.countPairsSelf(this.columns);
+      else this.countPairsOrthorhombic(positions, this.columns);
     } else {
       if (!this.gridA || !sameCell(this.gridA.box, box) || this.gridCut !== rmax) {
         this.gridCut = rmax;
@@ -197,7 +218,7 @@ export class RdfAccumulator {
       m += +(bin < cnLimit);
     }
     const ion = this.ionCounts, cnOfBin = this.cnOfBin;
-    const row = q * this.state.cnBins;
+    const row = q * this.ionStride;
     for (let j = 0; j < m; j++) ion[row + cnOfBin[nearBins[j]]]++;
   }
 
@@ -207,7 +228,7 @@ export class RdfAccumulator {
    */
   private dropSelfPair(q: number): void {
     this.frameCounts[0]--;
-    this.ionCounts[q * this.state.cnBins]--;
+    this.ionCounts[q * this.ionStride]--;
   }
 
   private countPairs(ga: CellGrid, gb: CellGrid): void {
@@ -318,22 +339,238 @@ export class RdfAccumulator {
     }
   }
 
-  /** Per-ion coordination numbers at the outer edge of every CN bin, from this frame's counts. */
+  /** Whether a column offset of the stencil and its opposite always reach different columns. */
+  private stencilFits(g: CellGrid): boolean {
+    const m = g.box.matrix;
+    const ra = Math.ceil(this.cut / (m[0] / g.n[0])), rb = Math.ceil(this.cut / (m[4] / g.n[1]));
+    return g.n[0] >= 2 * ra + 1 && g.n[1] >= 2 * rb + 1 && g.n[2] >= 1;
+  }
+
+  /**
+   * The orthorhombic kernel for a group with itself: the same columns and z-ranges, but each
+   * unordered pair is visited once. Atoms are taken in the grid's (cell) order, and from the atom
+   * in slot s only the atoms of later slots are looked at: the search is symmetric (a pair under
+   * r_max is found from either atom), so each pair is met from its earlier atom only. Whole runs of
+   * earlier slots are skipped without a look — about half the columns — and the pair is counted for
+   * both atoms (two ordered pairs, and a neighbour of each for the coordination numbers).
+   */
+  private countPairsSelf(g: CellGrid): void {
+    const rmax2 = this.cut * this.cut;
+    const near = this.near, slots = this.nearSlots;
+    const m = g.box.matrix, o = g.box.origin;
+    const lx = m[0], ly = m[4], lz = m[8];
+    const [na, nb, nc] = g.n;
+    const cx = lx / na, cy = ly / nb;
+    const perCz = nc / lz;
+    const ra = Math.ceil(this.cut / cx), rb = Math.ceil(this.cut / cy);
+    const bx = g.x, by = g.y, bz = g.z, start = g.cellStart;
+    const count = g.count;
+    for (let s = 0; s < count; s++) {
+      const first = s + 1;
+      const x = bx[s] - o[0], y = by[s] - o[1], z = bz[s] - o[2];
+      const ia = Math.min(na - 1, Math.floor(x / cx)), ib = Math.min(nb - 1, Math.floor(y / cy));
+      let k = 0;
+      for (let da = -ra; da <= ra; da++) {
+        const ka = ia + da;
+        const below = ka * cx - x, above = x - (ka + 1) * cx;
+        const gapX = below > 0 ? below : above > 0 ? above : 0;
+        const gx2 = gapX * gapX;
+        if (gx2 >= rmax2) continue;
+        const wa = ka < 0 ? -1 : ka >= na ? 1 : 0;
+        const x0 = x + o[0] - wa * lx;
+        const colA = (ka - wa * na) * nb;
+        for (let db = -rb; db <= rb; db++) {
+          const kb = ib + db;
+          const wb = kb < 0 ? -1 : kb >= nb ? 1 : 0;
+          const col = (colA + kb - wb * nb) * nc;
+          // A column wholly of earlier slots holds no pair to visit from here.
+          if (start[col + nc] <= first) continue;
+          const belowY = kb * cy - y, aboveY = y - (kb + 1) * cy;
+          const gapY = belowY > 0 ? belowY : aboveY > 0 ? aboveY : 0;
+          const g2 = gx2 + gapY * gapY;
+          if (g2 >= rmax2) continue;
+          const y0 = y + o[1] - wb * ly;
+          const h = Math.sqrt(rmax2 - g2);
+          let k0 = Math.floor((z - h) * perCz);
+          const k1 = Math.floor((z + h) * perCz);
+          while (k0 <= k1) {
+            const wc = k0 < 0 ? -1 : k0 >= nc ? 1 : 0;
+            const runEnd = Math.min(k1, (wc + 1) * nc - 1);
+            const r0 = start[col + k0 - wc * nc], s1 = start[col + runEnd - wc * nc + 1];
+            const s0 = r0 > first ? r0 : first;
+            const z0 = z + o[2] - wc * lz;
+            for (let t = s0; t < s1; t++) {
+              const dx = bx[t] - x0, dy = by[t] - y0, dz = bz[t] - z0;
+              const d2 = dx * dx + dy * dy + dz * dz;
+              near[k] = d2;
+              slots[k] = t;
+              k += +(d2 < rmax2);
+            }
+            k0 = runEnd + 1;
+          }
+        }
+      }
+      this.binPairs(g.index[s], k, g.index);
+    }
+  }
+
+  /**
+   * The self kernel when the columns are many enough that a column offset and its opposite never
+   * reach the same column (at least 2·reach + 1 along x and y; else countPairsSelf). Atoms are
+   * taken column by column; from each, the columns of a forward half-stencil (da > 0, or da = 0
+   * and db > 0) whose nearest points are within r_max are searched over the z-range a sphere of
+   * r_max can reach there (the half-height h of the stencil entry is for the column's nearest
+   * points, so it holds for every atom of the column), and its own column only at later slots.
+   * Each pair is thus met once. Every candidate is binned as it is met, with no gather and no
+   * branch: one beyond r_max goes to the spare bin past the last (as one that rounds up does),
+   * and one beyond the coordination range to the spare CN column.
+   */
+  private countPairsSelfStencil(g: CellGrid): void {
+    const rmax2 = this.cut * this.cut;
+    const m = g.box.matrix;
+    const lx = m[0], ly = m[4], lz = m[8];
+    const [na, nb, nc] = g.n;
+    const perCz = nc / lz;
+    const near = this.near, slots = this.nearSlots;
+    const bx = g.x, by = g.y, bz = g.z, start = g.cellStart, index = g.index;
+    const sten = this.stencil(g);
+    const ns = sten.length / 3;
+    const base = new Int32Array(ns), sx = new Float64Array(ns), sy = new Float64Array(ns);
+    const cut = this.cut;
+    for (let ia = 0; ia < na; ia++) {
+      for (let ib = 0; ib < nb; ib++) {
+        const own = (ia * nb + ib) * nc;
+        const p0 = start[own], p1 = start[own + nc];
+        if (p0 === p1) continue;
+        for (let e = 0; e < ns; e++) {
+          const ka = ia + sten[3 * e], kb = ib + sten[3 * e + 1];
+          const wa = ka >= na ? 1 : 0, wb = kb < 0 ? -1 : kb >= nb ? 1 : 0;
+          base[e] = ((ka - wa * na) * nb + kb - wb * nb) * nc;
+          sx[e] = wa * lx;
+          sy[e] = wb * ly;
+        }
+        for (let s = p0; s < p1; s++) {
+          const x = bx[s], y = by[s], z = bz[s];
+          const zc = z - g.box.origin[2];
+          let k = 0;
+          for (let e = -1; e < ns; e++) {
+            // e = −1: the own column, from the next slot on.
+            const h = e < 0 ? cut : sten[3 * e + 2];
+            const col = e < 0 ? own : base[e];
+            const x0 = e < 0 ? x : x - sx[e], y0 = e < 0 ? y : y - sy[e];
+            const first = e < 0 ? s + 1 : 0;
+            let k0 = Math.floor((zc - h) * perCz);
+            const k1 = Math.floor((zc + h) * perCz);
+            while (k0 <= k1) {
+              const wc = k0 < 0 ? -1 : k0 >= nc ? 1 : 0;
+              const runEnd = Math.min(k1, (wc + 1) * nc - 1);
+              const r0 = start[col + k0 - wc * nc], t1 = start[col + runEnd - wc * nc + 1];
+              const t0 = r0 > first ? r0 : first;
+              const z0 = z - wc * lz;
+              for (let t = t0; t < t1; t++) {
+                const dx = bx[t] - x0, dy = by[t] - y0, dz = bz[t] - z0;
+                const d2 = dx * dx + dy * dy + dz * dz;
+                near[k] = d2;
+                slots[k] = t;
+                k += +(d2 < rmax2);
+              }
+              k0 = runEnd + 1;
+            }
+          }
+          this.binPairs(index[s], k, index);
+        }
+      }
+    }
+  }
+
+  private stencilOf: { g: CellGrid; cut: number; entries: Float64Array } | null = null;
+
+  /**
+   * The forward half of the column stencil: (da, db, h) for da > 0, or da = 0 and db > 0, whose
+   * columns' nearest points are under r_max apart; h is the half-height of the sphere there.
+   */
+  private stencil(g: CellGrid): Float64Array {
+    if (this.stencilOf && this.stencilOf.g === g && this.stencilOf.cut === this.cut) return this.stencilOf.entries;
+    const m = g.box.matrix;
+    const cx = m[0] / g.n[0], cy = m[4] / g.n[1];
+    const ra = Math.ceil(this.cut / cx), rb = Math.ceil(this.cut / cy);
+    const rmax2 = this.cut * this.cut;
+    const out: number[] = [];
+    for (let da = 0; da <= ra; da++) {
+      for (let db = da === 0 ? 1 : -rb; db <= rb; db++) {
+        const gx = Math.max(0, Math.abs(da) - 1) * cx, gy = Math.max(0, Math.abs(db) - 1) * cy;
+        const g2 = gx * gx + gy * gy;
+        if (g2 >= rmax2) continue;
+        out.push(da, db, Math.sqrt(rmax2 - g2));
+      }
+    }
+    this.stencilOf = { g, cut: this.cut, entries: Float64Array.from(out) };
+    return this.stencilOf.entries;
+  }
+
+  /**
+   * Histogram `k` gathered squared distances of pairs of A atom `q` with later atoms (grid slots
+   * in nearSlots, their A indices through `index`): each is two ordered pairs, and a neighbour
+   * of both atoms.
+   */
+  private binPairs(q: number, k: number, index: Int32Array): void {
+    const near = this.near, slots = this.nearSlots, nearBins = this.nearBins, partners = this.nearPartners;
+    const counts = this.frameCounts;
+    const invDr = this.state.bins / this.state.rmaxA;
+    const cnLimit = this.cnLimit;
+    let m = 0;
+    for (let j = 0; j < k; j++) {
+      const bin = (Math.sqrt(near[j]) * invDr) | 0;
+      counts[bin] += 2;
+      nearBins[m] = bin;
+      partners[m] = index[slots[j]];
+      m += +(bin < cnLimit);
+    }
+    const ion = this.ionCounts, cnOfBin = this.cnOfBin;
+    const stride = this.ionStride;
+    const row = q * stride;
+    for (let j = 0; j < m; j++) {
+      const c = cnOfBin[nearBins[j]];
+      ion[row + c]++;
+      ion[partners[j] * stride + c]++;
+    }
+  }
+
+  /**
+   * Per-ion coordination numbers at the outer edge of every CN bin, from this frame's counts.
+   * An ion's count changes at few CN bins, so its increments run along one row of constant k
+   * for long stretches: they are tallied k-major in `cnTally` (consecutive in memory), and added
+   * to the state's bin-major histogram once per frame.
+   */
   private tallyCoordination(): void {
     const st = this.state;
     const cnBins = st.cnBins;
     const ion = this.ionCounts;
-    const hist = st.cnHist;
-    const stride = MAX_CN + 1;
+    const tally = this.cnTally;
     for (let i = 0; i < this.a.length; i++) {
       let k = 0;
-      const row = i * cnBins;
+      const row = i * this.ionStride;
       for (let b = 0; b < cnBins; b++) {
         k += ion[row + b];
-        hist[b * stride + (k < MAX_CN ? k : MAX_CN)]++;
+        tally[(k < MAX_CN ? k : MAX_CN) * cnBins + b]++;
+      }
+    }
+    const hist = st.cnHist;
+    const stride = MAX_CN + 1;
+    for (let k = 0; k <= MAX_CN; k++) {
+      for (let b = 0; b < cnBins; b++) {
+        hist[b * stride + k] += tally[k * cnBins + b];
+        tally[k * cnBins + b] = 0;
       }
     }
   }
+}
+
+/** Whether two atom lists hold the same atoms (in any order). */
+function sameAtoms(a: Int32Array, b: Int32Array): boolean {
+  if (a.length !== b.length) return false;
+  const x = Int32Array.from(a).sort(), y = Int32Array.from(b).sort();
+  return x.every((v, i) => v === y[i]);
 }
 
 /**

@@ -1,19 +1,30 @@
 import { Command, CommanderError } from 'commander';
 import { createRequire } from 'node:module';
+import { totalmem } from 'node:os';
 import { ANALYSES } from '../analyses/index.js';
+import { msdMemory } from '../analyses/msd.js';
 import { FORMATS } from '../io/formats.js';
 import { InputError } from '../model/errors.js';
-import { registerAnalyze } from './analyze.js';
-import { registerBatch } from './batch.js';
-import { registerMerge } from './merge.js';
-import { registerInfo } from './info.js';
-import { registerView } from './view.js';
 import { fileSystemError } from './output-paths.js';
 
 const require = createRequire(import.meta.url);
 export const VERSION: string = require('../../../package.json').version;
 
-export function buildProgram(): Command {
+/**
+ * The commands, in the order --help lists them, each loaded on demand: a run loads the modules of
+ * its own command only (the viewer's server, batch summaries and merging are not read to
+ * analyze a file), which is most of the start-up time of a short run.
+ */
+const COMMANDS: [name: string, register: (program: Command) => Promise<unknown>][] = [
+  ['info', async (p) => (await import('./info.js')).registerInfo(p)],
+  ['analyze', async (p) => (await import('./analyze.js')).registerAnalyze(p, VERSION)],
+  ['view', async (p) => (await import('./view.js')).registerView(p)],
+  ['batch', async (p) => (await import('./batch.js')).registerBatch(p, VERSION)],
+  ['merge', async (p) => (await import('./merge.js')).registerMerge(p, VERSION)],
+];
+
+/** The program with every command, or only `command` when it is one of them. */
+export async function buildProgram(command?: string): Promise<Command> {
   const program = new Command();
   program
     .name('mdpost')
@@ -25,17 +36,16 @@ export function buildProgram(): Command {
     .version(VERSION)
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
-  registerInfo(program);
-  registerAnalyze(program, VERSION);
-  registerView(program);
-  registerBatch(program, VERSION);
-  registerMerge(program, VERSION);
+  const one = COMMANDS.find(([name]) => name === command);
+  for (const [, register] of one ? [one] : COMMANDS) await register(program);
   return program;
 }
 
 /** Run the CLI; user errors print one line and exit 2, bugs keep their stack and exit 1. */
 export async function main(argv: string[]): Promise<number> {
-  const program = buildProgram();
+  // The MSD's default memory budget is a fraction of this machine's memory.
+  msdMemory.machineBytes = totalmem();
+  const program = await buildProgram(argv[0]);
   try {
     await program.parseAsync(argv, { from: 'user' });
     // A command may set an exit code of its own (batch: 3 when some files failed).

@@ -84,6 +84,12 @@ export interface ReaderOptions {
   typeMap?: Map<number, string> | null;
   /** Skip building the topology (a worker reading a slice already has it). */
   topologyKnown?: boolean;
+  /**
+   * The only atoms whose positions the caller reads (null or absent: all). A format may leave the
+   * others' positions stale when that saves work (XTC decodes only the steps of its bit stream
+   * that hold them).
+   */
+  atoms?: Int32Array | null;
 }
 
 /**

@@ -60,6 +60,7 @@ export async function foldSlice(task: FoldTask, pause?: () => Promise<boolean>):
   try {
     const reader = await TrajectoryReader.open(plan.spec.file, {
       ...readerOptions(plan.spec.read),
+      atoms: plan.readAtoms,
       format: plan.format,
       range: slice,
       parserState: plan.parserState,

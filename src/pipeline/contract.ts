@@ -55,6 +55,12 @@ export interface Analysis<Config = unknown, Prepared = unknown, State = unknown,
    * ions of a large box then costs a few ions' worth. Absent, or null: all atoms.
    */
   unwrappedAtoms?(prepared: Prepared): Int32Array | null;
+  /**
+   * The atoms whose positions (wrapped or unwrapped) `add` reads; a reader may leave the others'
+   * positions stale (an XTC then decodes only the parts of its frames that hold them). Absent, or
+   * null: all atoms.
+   */
+  readAtoms?(prepared: Prepared): Int32Array | null;
   create(prepared: Prepared): State;
   add(prepared: Prepared, state: State, frame: FoldFrame): void;
   merge(prepared: Prepared, a: State, b: State, join: Join): State;

@@ -38,6 +38,8 @@ export interface Plan {
   needsUnwrapped: boolean;
   /** The atoms unwrapped, ascending (null: all). */
   unwrapAtoms: Int32Array | null;
+  /** The atoms whose positions the fold reads, ascending (null: all): the reader may skip the rest. */
+  readAtoms: Int32Array | null;
   /** Whether any analysis depends on the time between frames (then frames must be evenly spaced). */
   needsTime: boolean;
   /** The analyses asked for, prepared, in registry order. */
@@ -94,10 +96,11 @@ export async function makePlan(spec: AnalysisSpec, registry: AnalysisRegistry): 
   const lastFrame = fr.endPs != null ? Math.floor(fr.endPs / dt! + 1e-9) : null;
   if (lastFrame !== null && lastFrame < firstFrame) throw new InputError(`--begin ${fr.beginPs} ps is after --end ${fr.endPs} ps`);
 
-  // Molecules and whole-molecule offsets from the first frame's unwrapped positions, found once, when first needed.
-  const u0 = new Unwrapper(top.natoms).update(first);
+  // Molecules and whole-molecule offsets from the first frame's unwrapped positions, found once, when first needed
+  // (unwrapping every atom of a large box is a noticeable part of a short run's start-up).
+  const u0 = () => new Unwrapper(top.natoms).update(first);
   let mols: Molecules | null = null;
-  const selections: SelectionContext = { topology: top, molecules: () => (mols ??= findMolecules(top, u0, first.box, resolved.molIdsFrom === 'topology file' ? 'topology mol ids' : 'mol column')) };
+  const selections: SelectionContext = { topology: top, molecules: () => (mols ??= findMolecules(top, u0(), first.box, resolved.molIdsFrom === 'topology file' ? 'topology mol ids' : 'mol column')) };
   const context: PrepareContext = {
     file: spec.file,
     topology: top,
@@ -114,10 +117,14 @@ export async function makePlan(spec: AnalysisSpec, registry: AnalysisRegistry): 
   let needsUnwrapped = false;
   let needsTime = false;
   let unwrapAtoms: Set<number> | null = new Set();
+  let readAtoms: Set<number> | null = new Set();
   for (const a of registry.all) {
     if (!(a.key in spec.analyses)) continue;
     const prepared = await a.prepare(spec.analyses[a.key], context);
     analyses.push({ key: a.key, prepared });
+    const reads = a.readAtoms?.(prepared) ?? null;
+    if (reads === null) readAtoms = null;
+    else if (readAtoms) for (const i of reads) readAtoms.add(i);
     if (a.needsUnwrapped(prepared)) {
       needsUnwrapped = true;
       const atoms = a.unwrappedAtoms?.(prepared) ?? null;
@@ -153,6 +160,8 @@ export async function makePlan(spec: AnalysisSpec, registry: AnalysisRegistry): 
     rangeEnd: fr.range?.[1] ?? null,
     needsUnwrapped,
     unwrapAtoms: needsUnwrapped && unwrapAtoms ? Int32Array.from([...unwrapAtoms].sort((x, y) => x - y)) : null,
+    // The unwrapper reads the atoms it unwraps (all when that is null).
+    readAtoms: readAtoms && (!needsUnwrapped || unwrapAtoms) ? Int32Array.from([...readAtoms, ...(needsUnwrapped ? unwrapAtoms! : [])].sort((x, y) => x - y)).filter((x, k, all) => k === 0 || all[k - 1] !== x) : null,
     needsTime,
     analyses,
     molecules: mols ? { count: (mols as Molecules).count, source: (mols as Molecules).source } : null,

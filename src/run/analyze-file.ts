@@ -155,6 +155,7 @@ async function inThisThread(plan: Plan, options: RunOptions): Promise<{ state: F
   const r = plan.spec.frames.byteRange;
   const reader = await TrajectoryReader.open(plan.spec.file, {
     ...readerOptions(plan.spec.read),
+    atoms: plan.readAtoms,
     ...(r ? { format: plan.format, range: { start: r.start, end: r.end, firstFrame: r.firstFrame, firstLine: null }, parserState: plan.parserState } : {}),
   });
   const folder = new Folder(plan, ANALYSES);

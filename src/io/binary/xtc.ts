@@ -169,12 +169,33 @@ function blockBytes(v: DataView, p: number, magic: number, natoms: number): numb
 }
 
 /**
+ * For decoding some atoms only: entry i is the first wanted atom at or after atom i, `natoms`
+ * when there is none (length natoms + 1). Null when `atoms` names one outside the frame.
+ */
+export function xtcWantedAtoms(natoms: number, atoms: ArrayLike<number>): Int32Array | null {
+  const next = new Int32Array(natoms + 1);
+  const wanted = new Uint8Array(natoms);
+  for (let k = 0; k < atoms.length; k++) {
+    const a = atoms[k];
+    if (!(a >= 0 && a < natoms)) return null;
+    wanted[a] = 1;
+  }
+  next[natoms] = natoms;
+  for (let i = natoms - 1; i >= 0; i--) next[i] = wanted[i] ? i : next[i + 1];
+  return next;
+}
+
+/**
  * Decode the frame at `c.pos` into `frame` and move the cursor to the next frame. With
  * `coordinates` false, only the step, time, box and precision are read and the coordinates are
- * skipped (frame striding, file summaries). Throws NEED_MORE, leaving the cursor where it was,
+ * skipped (frame striding, file summaries). With `nextWanted` (xtcWantedAtoms), only the steps of
+ * the bit stream that hold a wanted atom are decoded: the others are stepped over by their bit
+ * lengths, which the stream's run codes give without decoding the values, so the positions of
+ * the atoms not wanted are left as they were (and their values are not range-checked; the
+ * block's byte count still is). Throws NEED_MORE, leaving the cursor where it was,
  * when the frame is not all in [pos, end); XtcCorrupt when the frame cannot be valid.
  */
-export function readXtcFrame(c: XdrCursor, frame: XtcFrame, coordinates = true): void {
+export function readXtcFrame(c: XdrCursor, frame: XtcFrame, coordinates = true, nextWanted: Int32Array | null = null): void {
   const p = c.pos;
   const v = c.view;
   const size = xtcFrameBytes(c);
@@ -203,7 +224,7 @@ export function readXtcFrame(c: XdrCursor, frame: XtcFrame, coordinates = true):
     const magic = v.getInt32(p, false);
     const countBytes = magic === XTC_MAGIC_LONG ? 8 : 4;
     const nbytes = blockBytes(v, p, magic, natoms);
-    decodeCoordinates(c.bytes, v, p, p + COMPRESSED_FIXED_BYTES + countBytes, nbytes, natoms, NM_TO_A / precision, out);
+    decodeCoordinates(c.bytes, v, p, p + COMPRESSED_FIXED_BYTES + countBytes, nbytes, natoms, NM_TO_A / precision, out, nextWanted);
   }
   c.pos = p + size;
 }
@@ -351,6 +372,7 @@ function decodeCoordinates(
   natoms: number,
   scale: number,
   out: Float64Array,
+  nextWanted: Int32Array | null,
 ): void {
   const minX = v.getInt32(p + 60, false), minY = v.getInt32(p + 64, false), minZ = v.getInt32(p + 68, false);
   const maxX = v.getInt32(p + 72, false), maxY = v.getInt32(p + 76, false), maxZ = v.getInt32(p + 80, false);
@@ -382,6 +404,11 @@ function decodeCoordinates(
     start = 0;
   }
   const endByte = start + nbytes;
+  if (nextWanted) {
+    const large: LargeCoding = { separate, bx, by, bz, bitsize, sx, sy, sz, largeLimit, minX, minY, minZ };
+    decodeWanted(buf, start, endByte, blockStart, nbytes, natoms, smallidx, large, scale, out, nextWanted);
+    return;
+  }
   let bp = start; // byte of the next bit
   let bo = 0; // bit within that byte, from the most significant
 
@@ -568,6 +595,157 @@ function decodeCoordinates(
       sizesmall = MAGICINTS[smallidx];
       smallLimit = sizesmall * sizesmall * sizesmall;
       smallInverse = 1 / sizesmall;
+    }
+  }
+  const used = bp - start + (bo > 0 ? 1 : 0);
+  if (used !== nbytes) {
+    throw corrupt(`compressed block of ${nbytes} bytes decoded from ${used} bytes (the byte count or the bits are wrong)`, blockStart);
+  }
+}
+
+/** How a frame codes its full coordinates (decodeCoordinates's header fields). */
+interface LargeCoding {
+  separate: boolean;
+  bx: number;
+  by: number;
+  bz: number;
+  bitsize: number;
+  sx: number;
+  sy: number;
+  sz: number;
+  largeLimit: number;
+  minX: number;
+  minY: number;
+  minZ: number;
+}
+
+/** A full coordinate at byte p, bit o, into wide[0..2] (offset by the minimum). False when out of range. */
+function readLarge(buf: Uint8Array, p: number, o: number, L: LargeCoding): boolean {
+  if (L.separate) {
+    const x = readBits32(buf, p, o, L.bx);
+    const y = readBits32(buf, at[0], at[1], L.by);
+    const z = readBits32(buf, at[0], at[1], L.bz);
+    if (x >= L.sx || y >= L.sy || z >= L.sz) return false;
+    wide[0] = x;
+    wide[1] = y;
+    wide[2] = z;
+  } else if (L.bitsize <= 53) {
+    const value = readRadix53(buf, p, o, L.bitsize);
+    if (value >= L.largeLimit) return false;
+    // Exact: value < 2^53, and % of integral doubles is exact.
+    wide[2] = value % L.sz;
+    const q = (value - wide[2]) / L.sz;
+    wide[1] = q % L.sy;
+    wide[0] = (q - wide[1]) / L.sy;
+  } else if (!readRadixWide(buf, p, o, L.bitsize, L.sx, L.sy, L.sz)) return false;
+  wide[0] += L.minX;
+  wide[1] += L.minY;
+  wide[2] += L.minZ;
+  return true;
+}
+
+/** A small difference triple of `bits` bits in base `size` at byte p, bit o, into wide[0..2]. False when out of range. */
+function readSmall(buf: Uint8Array, p: number, o: number, bits: number, size: number): boolean {
+  if (bits > 53) return readRadixWide(buf, p, o, bits, size, size, size);
+  const d = readRadix53(buf, p, o, bits);
+  if (d >= size * size * size) return false;
+  wide[2] = d % size;
+  const q = (d - wide[2]) / size;
+  wide[1] = q % size;
+  wide[0] = (q - wide[1]) / size;
+  return true;
+}
+
+/**
+ * decodeCoordinates for some atoms only: every step of the stream is walked (its run code read,
+ * its bits counted), and only a step that holds a wanted atom (nextWanted[i] within its atoms) is
+ * decoded. Each step is self-contained apart from the small-difference index, which the run codes
+ * carry, so the wanted atoms come out exactly as a whole decode gives them.
+ */
+function decodeWanted(
+  buf: Uint8Array,
+  start: number,
+  endByte: number,
+  blockStart: number,
+  nbytes: number,
+  natoms: number,
+  smallidx: number,
+  L: LargeCoding,
+  scale: number,
+  out: Float64Array,
+  nextWanted: Int32Array,
+): void {
+  const largeBits = L.separate ? L.bx + L.by + L.bz : L.bitsize;
+  let bp = start;
+  let bo = 0;
+  let run = 0;
+  let i = 0;
+  while (i < natoms) {
+    if (bp >= endByte) throw corrupt(`bit stream overruns its ${nbytes}-byte block at atom ${i}`, blockStart);
+    const vp = bp, vo = bo;
+    bo += largeBits;
+    bp += bo >>> 3;
+    bo &= 7;
+    const w = (buf[bp] << 24) | (buf[bp + 1] << 16) | (buf[bp + 2] << 8) | buf[bp + 3];
+    const flag = (w << bo) >>> 31;
+    bo += 1;
+    let isSmaller = 0;
+    if (flag !== 0) {
+      const code = (w << bo) >>> 27;
+      bo += 5;
+      isSmaller = code % 3;
+      run = code - isSmaller;
+      isSmaller -= 1;
+    }
+    bp += bo >>> 3;
+    bo &= 7;
+    const count = run / 3;
+    if (run !== 0 && i + 1 + count > natoms) throw corrupt(`run of ${count} small differences after atom ${i} passes the atom count ${natoms}`, blockStart);
+    if (nextWanted[i] > i + count) {
+      // No wanted atom in this step: over its small differences by their length alone.
+      bo += count * smallidx;
+      bp += bo >>> 3;
+      bo &= 7;
+      i += run === 0 ? 1 : count + 1;
+    } else {
+      if (!readLarge(buf, vp, vo, L)) throw corrupt(`coordinate of atom ${i} outside the frame's range`, blockStart);
+      const x = wide[0], y = wide[1], z = wide[2];
+      if (run === 0) {
+        out[3 * i] = x * scale;
+        out[3 * i + 1] = y * scale;
+        out[3 * i + 2] = z * scale;
+        i++;
+      } else {
+        const sizesmall = MAGICINTS[smallidx];
+        const smallnum = sizesmall >> 1;
+        let px = x, py = y, pz = z;
+        for (let k = 0; k < count; k++) {
+          if (!readSmall(buf, bp, bo, smallidx, sizesmall)) throw corrupt(`small difference of atom ${i + k + 1} outside its range`, blockStart);
+          bp = at[0];
+          bo = at[1];
+          const tx = px + wide[0] - smallnum, ty = py + wide[1] - smallnum, tz = pz + wide[2] - smallnum;
+          const q = 3 * i;
+          out[q] = tx * scale;
+          out[q + 1] = ty * scale;
+          out[q + 2] = tz * scale;
+          if (k === 0) {
+            // The writer put the second atom first: the full coordinate belongs after.
+            out[q + 3] = x * scale;
+            out[q + 4] = y * scale;
+            out[q + 5] = z * scale;
+            i += 2;
+          } else i++;
+          px = tx;
+          py = ty;
+          pz = tz;
+        }
+      }
+    }
+    if (isSmaller !== 0) {
+      smallidx += isSmaller;
+      if (smallidx < FIRSTIDX || smallidx >= LASTIDX) {
+        throw corrupt(`small-difference index ${smallidx} outside ${FIRSTIDX}…${LASTIDX - 1} after atom ${i}`, blockStart);
+      }
     }
   }
   const used = bp - start + (bo > 0 ? 1 : 0);

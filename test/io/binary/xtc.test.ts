@@ -8,6 +8,7 @@ import {
   readXtcFrame,
   xtcAtomCount,
   xtcFrameBytes,
+  xtcWantedAtoms,
   type XtcFrame,
 } from '../../../src/io/binary/xtc.js';
 import { Agreement, cursorOn, expectBlock, filesWith, fixtureBytes, lengthsAngles, prng, reference } from './reference.js';
@@ -249,5 +250,60 @@ describe('XTC: incomplete and invalid data', () => {
     // flips that change the stream's structure (run codes, sizes, the header) are caught.
     expect(outcomes.corrupt).toBeGreaterThan(1000);
     expect(slowest).toBeLessThan(250);
+  });
+});
+
+describe('XTC frames decoded for some atoms only', () => {
+  // Every path of the codec: one 33-bit number, 23/53/63-bit numbers, three separate fields,
+  // small differences of 10 to 71 bits, MDAnalysis's writer and the 64-bit byte count.
+  const files = [...filesWith('.xtc'), 'xtc-magic2023.xtc'].filter((n) => n !== 'seven-atoms.xtc');
+  it.each(files)('%s: the wanted atoms exactly as a whole decode gives them, the others untouched', (name) => {
+    const whole = decodeAll(cursorOn(name)).frames;
+    const natoms = whole[0].natoms;
+    const random = prng(7);
+    const subsets = [
+      [0],
+      [natoms - 1],
+      [1], // the full coordinate of a run's first step lands second
+      Array.from({ length: natoms }, (_, i) => i).filter((i) => i % 7 === 3),
+      Array.from({ length: natoms }, (_, i) => i).filter(() => random() < 0.05),
+      Array.from({ length: 10 }, (_, i) => natoms - 20 + i),
+    ];
+    for (const atoms of subsets) {
+      const next = xtcWantedAtoms(natoms, Int32Array.from(atoms))!;
+      const c = cursorOn(name);
+      const frame = createXtcFrame(natoms);
+      const wanted = new Set(atoms);
+      for (let k = 0; c.pos < c.end; k++) {
+        frame.positionsA.fill(-1e9);
+        readXtcFrame(c, frame, true, next);
+        expect(frame.step).toBe(whole[k].step);
+        for (let i = 0; i < natoms; i++) {
+          for (let d = 0; d < 3; d++) {
+            const got = frame.positionsA[3 * i + d];
+            if (wanted.has(i)) expect(got, `frame ${k}, atom ${i}`).toBe(whole[k].positionsA[3 * i + d]);
+            else if (got !== -1e9) expect(Math.abs(got - whole[k].positionsA[3 * i + d]), `frame ${k}, atom ${i} (decoded in a wanted atom's step)`).toBe(0);
+          }
+        }
+      }
+      expect(c.pos).toBe(c.end);
+    }
+  });
+
+  it('skips the steps without a wanted atom: few atoms are written', () => {
+    const natoms = xtcAtomCount(cursorOn('water-nacl.xtc'));
+    const c = cursorOn('water-nacl.xtc');
+    const frame = createXtcFrame(natoms);
+    frame.positionsA.fill(NaN);
+    readXtcFrame(c, frame, true, xtcWantedAtoms(natoms, [natoms - 1]));
+    const written = Array.from({ length: natoms }, (_, i) => i).filter((i) => !Number.isNaN(frame.positionsA[3 * i]));
+    expect(written).toContain(natoms - 1);
+    expect(written.length).toBeLessThanOrEqual(11); // one step: a coordinate and at most 10 small differences
+  });
+
+  it('refuses atom numbers outside the frame (the caller then decodes all)', () => {
+    expect(xtcWantedAtoms(10, [10])).toBeNull();
+    expect(xtcWantedAtoms(10, [-1])).toBeNull();
+    expect(Array.from(xtcWantedAtoms(5, [1, 3])!)).toEqual([1, 1, 3, 3, 5, 5]);
   });
 });

@@ -1,0 +1,41 @@
+/**
+ * `node dist/bench/kernel.js DUMP [FRAMES] [SEL_A] [SEL_B] [RMAX] [BINS]`: the g(r) kernel alone —
+ * frames read once into memory, then folded into an RdfAccumulator again and again — so that
+ * kernel changes are measured without parsing (CPU ms per frame, median of 5 passes). KERNEL=stencil|slots|ordered
+ * picks the kernel for a group with itself.
+ */
+import { TrajectoryReader } from '../src/io/reader.js';
+import { RdfAccumulator } from '../src/analysis/rdf.js';
+import type { Frame } from '../src/model/frame.js';
+
+const [path, nFrames = '10', selA = '1', selB = '1', rmax = '10', bins = '500'] = process.argv.slice(2);
+const reader = await TrajectoryReader.open(path);
+const frames: Frame[] = [];
+for await (const f of reader.frames()) {
+  frames.push({ ...f, positions: f.positions.slice() });
+  if (frames.length >= Number(nFrames)) break;
+}
+const types = reader.topology!.types!;
+const group = (t: string) => Int32Array.from(Array.from(types).flatMap((x, i) => (x === Number(t) ? [i] : [])));
+/** Which kernel: stencil (the default for a group with itself), slots, or ordered (every ordered pair). */
+const mode = process.env.KERNEL ?? 'stencil';
+const a = group(selA), b = group(selB);
+const times: number[] = [];
+let check = 0;
+let cnCheck = 0;
+for (let pass = 0; pass < 5; pass++) {
+  const acc = new RdfAccumulator(a, b, Number(rmax), Number(bins));
+  const raw = acc as unknown as Record<string, unknown>;
+  if (mode === 'slots') raw.stencilFits = () => false;
+  if (mode === 'ordered') raw.self = false;
+  // CPU time, not wall time: on a shared machine the process is not always running.
+  const t0 = process.cpuUsage();
+  for (const f of frames) acc.add(f.positions, f.box!);
+  const used = process.cpuUsage(t0);
+  times.push((used.user + used.system) / 1000 / frames.length);
+  check = acc.state.counts.reduce((s, x) => s + x, 0);
+  cnCheck = acc.state.cnHist.reduce((s, x, i) => s + x * (i % 65), 0);
+  if (process.env.DUMP_COUNTS) console.log(JSON.stringify(Array.from(acc.state.counts)));
+}
+times.sort((x, y) => x - y);
+console.log(JSON.stringify({ mode, msPerFrame: times[2], runs: times.map((t) => +t.toFixed(1)), a: a.length, b: b.length, check, cnCheck }));
