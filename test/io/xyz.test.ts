@@ -134,6 +134,25 @@ O 4.5 5.5 6.5
     expect(frames[1].timePs).toBeCloseTo(2.0, 12);
   });
 
+  it("reads CP2K's EXTXYZ trajectory: Step=, Time= in fs, the cell from Lattice=", async () => {
+    // CP2K's title for FORMAT EXTXYZ (motion_utils.F, write_trajectory): the cell as 9 F19.10,
+    // Step as I8, Time as F12.3 in fs, Energy as F20.10, each trimmed; atoms as (A, 3F20.10).
+    const f = (x: number, d: number) => x.toFixed(d);
+    let text = '';
+    for (const [k, step] of [0, 20, 40].entries()) {
+      text += `${'2'.padStart(8)}\nLattice="${[9, 0, 0, 0.8, 8.5, 0, -0.6, 0.4, 9.5].map((v) => f(v, 10)).join(' ')}" Properties=species:S:1:pos:R:3 pbc="T T T" Step=${step} Time=${f(step * 0.5, 3)} Energy=${f(-1234.5678901234 - k, 10)}\n`;
+      text += `  Na ${f(1 + 0.1 * k, 10).padStart(20)} ${f(2, 10).padStart(20)} ${f(3, 10).padStart(20)}\n`;
+      text += `   O ${f(4, 10).padStart(20)} ${f(5, 10).padStart(20)} ${f(6 - 0.1 * k, 10).padStart(20)}\n`;
+    }
+    const { frames, reader } = await readAll(tempFile('NaO-pos-1.xyz', text));
+    expect(reader.format).toBe('extxyz');
+    expect(frames.map((fr) => fr.step)).toEqual([0, 20, 40]);
+    expect(frames.map((fr) => fr.timePs)).toEqual([0, 0.01, 0.02]);
+    expect(Array.from(frames[2].box!.matrix)).toEqual([9, 0, 0, 0.8, 8.5, 0, -0.6, 0.4, 9.5]);
+    expect(pos(frames[2], 0)[0]).toBeCloseTo(1.2, 12);
+    expect(pos(frames[2], 1)[2]).toBeCloseTo(5.8, 12);
+  });
+
   it('reports a frame with fewer atom lines than its count line says, whatever the column order', async () => {
     const short = ext.replace('8 O 0.1 0.2 0.3 4.0 5.0 6.0\n', '');
     const err = await readError(tempFile('short.extxyz', short));
