@@ -129,17 +129,9 @@ export function msdSums(
       const row = (firstFrame + k) * stride + 3 * p0;
       for (let j = 0; j < width; j++) series[j * frames + k] = data[row + j];
     }
-    // Two particles' series of the same axis share one complex transform.
-    const count = width / 3;
-    let q = 0;
-    for (; q + 1 < count; q += 2) for (let axis = 0; axis < 3; axis++) sums[axis].addPair(series, (3 * q + axis) * frames, (3 * q + 3 + axis) * frames, 1);
-    for (; q < count; q++) for (let axis = 0; axis < 3; axis++) sums[axis].add(series, (3 * q + axis) * frames, 1);
+    addSeriesBlock(sums, series, width / 3, frames);
   }
-  const out: MsdSums = { x: new Float64Array(frames), y: new Float64Array(frames), z: new Float64Array(frames), particles: to - from };
-  sums[0].addTo(out.x);
-  sums[1].addTo(out.y);
-  sums[2].addTo(out.z);
-  return out;
+  return sumsOf(sums, frames, to - from);
 }
 
 /**
@@ -165,12 +157,21 @@ export function stepMsdSums(steps: Float64Array | Float32Array, particles: numbe
         for (let k = 0; k < frames; k++) series[j * frames + k] -= drift[3 * k + axis] - drift[axis];
       }
     }
-    const count = width / 3;
-    let q = 0;
-    for (; q + 1 < count; q += 2) for (let axis = 0; axis < 3; axis++) sums[axis].addPair(series, (3 * q + axis) * frames, (3 * q + 3 + axis) * frames, 1);
-    for (; q < count; q++) for (let axis = 0; axis < 3; axis++) sums[axis].add(series, (3 * q + axis) * frames, 1);
+    addSeriesBlock(sums, series, width / 3, frames);
   }
-  const out: MsdSums = { x: new Float64Array(frames), y: new Float64Array(frames), z: new Float64Array(frames), particles: to - from };
+  return sumsOf(sums, frames, to - from);
+}
+
+/** Adds a block of `count` particles' series (particle-major, x y z each `frames` long) to the per-axis sums. */
+function addSeriesBlock(sums: SeriesMsdSum[], series: Float64Array, count: number, frames: number): void {
+  // Two particles' series of the same axis share one complex transform.
+  let q = 0;
+  for (; q + 1 < count; q += 2) for (let axis = 0; axis < 3; axis++) sums[axis].addPair(series, (3 * q + axis) * frames, (3 * q + 3 + axis) * frames, 1);
+  for (; q < count; q++) for (let axis = 0; axis < 3; axis++) sums[axis].add(series, (3 * q + axis) * frames, 1);
+}
+
+function sumsOf(sums: SeriesMsdSum[], frames: number, particles: number): MsdSums {
+  const out: MsdSums = { x: new Float64Array(frames), y: new Float64Array(frames), z: new Float64Array(frames), particles };
   sums[0].addTo(out.x);
   sums[1].addTo(out.y);
   sums[2].addTo(out.z);
