@@ -504,7 +504,9 @@ function readDims(m: Json, where: string): Dims {
 
 function msdText(sections: MsdSection[]): string[] {
   if (sections.length === 0) return [];
-  const lines = ['', 'Mean squared displacement and diffusion coefficient (D = slope / 6)'];
+  const dims = [...new Set(sections.map((m) => m.dims))];
+  const rule = dims.length === 1 ? `D = slope / ${2 * dims[0].length}${dims[0] === 'xyz' ? '' : `, along ${dims[0]}`}` : 'D = slope / (2 × the axes D is measured along)';
+  const lines = ['', `Mean squared displacement and diffusion coefficient (${rule})`];
   const w = Math.max(...sections.map((m) => m.selection.length));
   for (const m of sections) {
     const d = m.D;

@@ -30,6 +30,9 @@ describe('--msd-dims on walkers that move along z only', () => {
     expect(z.m.D.method).toMatch(/along z only: D = slope \/ 2 of the MSD along z, the error √\(3\/1\) times/);
     expect(z.text).toMatch(/fit 1–20 ps, log–log slope [\d.]+, D along z only \(slope \/ 2 of the MSD along z\)/);
     expect(all.text).not.toMatch(/D along/);
+    // The heading states the rule D was measured by.
+    expect(z.text).toMatch(/^Mean squared displacement and diffusion coefficient \(D = slope \/ 2, along z\)$/m);
+    expect(all.text).toMatch(/^Mean squared displacement and diffusion coefficient \(D = slope \/ 6\)$/m);
   });
 
   it('takes the axes in any order, and refuses anything but a set of x, y and z', () => {
