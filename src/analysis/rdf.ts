@@ -125,7 +125,7 @@ export class RdfAccumulator {
   private readonly nearBins: Int32Array;
   /** A and B are the same atoms: each unordered pair is visited once (see countPairsSelf). */
   private readonly self: boolean;
-  /** Grid slot of each gathered distance, and A index of each partner, for the self kernel. */
+  /** Grid slot of each gathered distance, and of each partner in the coordination range, for the self kernels. */
   private readonly nearSlots: Int32Array;
   private readonly nearPartners: Int32Array;
 
@@ -165,7 +165,6 @@ export class RdfAccumulator {
     const rmax = Math.min(st.rmaxA, maxRmax(box));
     if (rmax < st.reachA) st.reachA = rmax;
     this.cut = rmax;
-    this.ionCounts.fill(0);
     this.frameCounts.fill(0);
     if (isOrthorhombic(box) && box.pbc.every((p) => p)) {
       if (!this.columns || !sameCell(this.columns.box, box) || this.columnsCut !== rmax) {
@@ -410,7 +409,7 @@ export class RdfAccumulator {
           }
         }
       }
-      this.binPairs(g.index[s], k, g.index);
+      this.binPairs(s, k);
     }
   }
 
@@ -432,7 +431,7 @@ export class RdfAccumulator {
     const [na, nb, nc] = g.n;
     const perCz = nc / lz;
     const near = this.near, slots = this.nearSlots;
-    const bx = g.x, by = g.y, bz = g.z, start = g.cellStart, index = g.index;
+    const bx = g.x, by = g.y, bz = g.z, start = g.cellStart;
     const sten = this.stencil(g);
     const ns = sten.length / 3;
     const base = new Int32Array(ns), sx = new Float64Array(ns), sy = new Float64Array(ns);
@@ -477,7 +476,7 @@ export class RdfAccumulator {
               k0 = runEnd + 1;
             }
           }
-          this.binPairs(index[s], k, index);
+          this.binPairs(s, k);
         }
       }
     }
@@ -509,11 +508,13 @@ export class RdfAccumulator {
   }
 
   /**
-   * Histogram `k` gathered squared distances of pairs of A atom `q` with later atoms (grid slots
-   * in nearSlots, their A indices through `index`): each is two ordered pairs, and a neighbour
-   * of both atoms.
+   * Histogram `k` gathered squared distances of pairs of the atom in grid slot `s` with later
+   * slots (in nearSlots): each is two ordered pairs, and a neighbour of both atoms. The self
+   * kernels keep per-ion counts by grid slot, not by A index: the coordination histogram does not
+   * depend on which row is which ion, and a partner's row then lies near the atom's own in memory
+   * (partners are in nearby columns), where rows by A index would be a cache miss per pair.
    */
-  private binPairs(q: number, k: number, index: Int32Array): void {
+  private binPairs(s: number, k: number): void {
     const near = this.near, slots = this.nearSlots, nearBins = this.nearBins, partners = this.nearPartners;
     const counts = this.frameCounts;
     const invDr = this.state.bins / this.state.rmaxA;
@@ -523,12 +524,12 @@ export class RdfAccumulator {
       const bin = (Math.sqrt(near[j]) * invDr) | 0;
       counts[bin] += 2;
       nearBins[m] = bin;
-      partners[m] = index[slots[j]];
+      partners[m] = slots[j];
       m += +(bin < cnLimit);
     }
     const ion = this.ionCounts, cnOfBin = this.cnOfBin;
     const stride = this.ionStride;
-    const row = q * stride;
+    const row = s * stride;
     for (let j = 0; j < m; j++) {
       const c = cnOfBin[nearBins[j]];
       ion[row + c]++;
@@ -536,32 +537,42 @@ export class RdfAccumulator {
     }
   }
 
-  /**
-   * Per-ion coordination numbers at the outer edge of every CN bin, from this frame's counts.
-   * An ion's count changes at few CN bins, so its increments run along one row of constant k
-   * for long stretches: they are tallied k-major in `cnTally` (consecutive in memory), and added
-   * to the state's bin-major histogram once per frame.
-   */
+  /** Per-ion coordination numbers at the outer edge of every CN bin, from this frame's counts (which it clears). */
   private tallyCoordination(): void {
     const st = this.state;
-    const cnBins = st.cnBins;
-    const ion = this.ionCounts;
-    const tally = this.cnTally;
-    for (let i = 0; i < this.a.length; i++) {
-      let k = 0;
-      const row = i * this.ionStride;
-      for (let b = 0; b < cnBins; b++) {
-        k += ion[row + b];
-        tally[(k < MAX_CN ? k : MAX_CN) * cnBins + b]++;
-      }
+    tallyIons(this.ionCounts, this.a.length, this.ionStride, st.cnBins, this.cnTally);
+    foldTally(this.cnTally, st.cnHist, st.cnBins);
+  }
+}
+
+/**
+ * Tally per-ion coordination numbers: row i of `ion` (stride `stride`) holds ion i's neighbours
+ * by CN bin; its running sum k at CN bin b is one more ion with k neighbours there. An ion's count
+ * changes at few CN bins, so its increments run along one row of constant k for long stretches:
+ * they are tallied k-major (tally[k·cnBins + b], consecutive in memory). The rows are cleared as
+ * they are read, ready for the next frame. Module functions on typed arrays, not methods, so that
+ * V8 compiles them once for good.
+ */
+function tallyIons(ion: Int32Array, ions: number, stride: number, cnBins: number, tally: Int32Array): void {
+  for (let i = 0; i < ions; i++) {
+    let k = 0;
+    const row = i * stride;
+    for (let b = 0; b < cnBins; b++) {
+      k += ion[row + b];
+      ion[row + b] = 0;
+      tally[(k < MAX_CN ? k : MAX_CN) * cnBins + b]++;
     }
-    const hist = st.cnHist;
-    const stride = MAX_CN + 1;
-    for (let k = 0; k <= MAX_CN; k++) {
-      for (let b = 0; b < cnBins; b++) {
-        hist[b * stride + k] += tally[k * cnBins + b];
-        tally[k * cnBins + b] = 0;
-      }
+    for (let b = cnBins; b < stride; b++) ion[row + b] = 0;
+  }
+}
+
+/** Add the k-major tally to the bin-major histogram (hist[b·(MAX_CN+1) + k]) and clear it. */
+function foldTally(tally: Int32Array, hist: Float64Array, cnBins: number): void {
+  const stride = MAX_CN + 1;
+  for (let k = 0; k <= MAX_CN; k++) {
+    for (let b = 0; b < cnBins; b++) {
+      hist[b * stride + k] += tally[k * cnBins + b];
+      tally[k * cnBins + b] = 0;
     }
   }
 }
@@ -578,3 +589,4 @@ function sameAtoms(a: Int32Array, b: Int32Array): boolean {
  * cut finely along z (a twelfth), measured best on a 42 000-atom box.
  */
 const COLUMN_SUBDIVISION: [number, number, number] = [3, 3, 12];
+
