@@ -540,8 +540,14 @@ export class RdfAccumulator {
   /** Per-ion coordination numbers at the outer edge of every CN bin, from this frame's counts (which it clears). */
   private tallyCoordination(): void {
     const st = this.state;
-    tallyIons(this.ionCounts, this.a.length, this.ionStride, st.cnBins, this.cnTally);
-    foldTally(this.cnTally, st.cnHist, st.cnBins);
+    // Below the frame's nearest pair every ion has no neighbours: those CN bins need no per-ion look.
+    let nearest = 0;
+    while (nearest < this.cnLimit && this.frameCounts[nearest] === 0) nearest++;
+    const from = nearest < this.cnLimit ? this.cnOfBin[nearest] : st.cnBins;
+    const tally = this.cnTally;
+    for (let b = 0; b < from; b++) tally[b] += this.a.length;
+    tallyIons(this.ionCounts, this.a.length, this.ionStride, from, st.cnBins, tally);
+    foldTally(tally, st.cnHist, st.cnBins);
   }
 }
 
@@ -549,15 +555,16 @@ export class RdfAccumulator {
  * Tally per-ion coordination numbers: row i of `ion` (stride `stride`) holds ion i's neighbours
  * by CN bin; its running sum k at CN bin b is one more ion with k neighbours there. An ion's count
  * changes at few CN bins, so its increments run along one row of constant k for long stretches:
- * they are tallied k-major (tally[k·cnBins + b], consecutive in memory). The rows are cleared as
- * they are read, ready for the next frame. Module functions on typed arrays, not methods, so that
+ * they are tallied k-major (tally[k·cnBins + b], consecutive in memory). CN bins below `from` are
+ * zero in every row (the caller has tallied them). The rows are cleared as they are read, ready
+ * for the next frame. Module functions on typed arrays, not methods, so that
  * V8 compiles them once for good.
  */
-function tallyIons(ion: Int32Array, ions: number, stride: number, cnBins: number, tally: Int32Array): void {
+function tallyIons(ion: Int32Array, ions: number, stride: number, from: number, cnBins: number, tally: Int32Array): void {
   for (let i = 0; i < ions; i++) {
     let k = 0;
     const row = i * stride;
-    for (let b = 0; b < cnBins; b++) {
+    for (let b = from; b < cnBins; b++) {
       k += ion[row + b];
       ion[row + b] = 0;
       tally[(k < MAX_CN ? k : MAX_CN) * cnBins + b]++;
