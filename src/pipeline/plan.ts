@@ -11,6 +11,7 @@ import { Unwrapper } from '../select/unwrap.js';
 import type { AnalysisRegistry, PrepareContext } from './contract.js';
 import type { AnalysisSpec, ReadSpec } from './spec.js';
 import { resolveTopology } from './topology.js';
+import { trace } from '../trace.js';
 
 /**
  * Everything decided before the frames are folded: the reading options, the time between
@@ -75,7 +76,9 @@ export async function makePlan(spec: AnalysisSpec, registry: AnalysisRegistry): 
     if (head.length === 2) break;
   }
   if (head.length === 0) throw new InputError(`${spec.file}: no complete frame`);
+  trace('plan: first frames read');
   const resolved = await resolveTopology(spec, reader.topology!);
+  trace('plan: topology resolved');
   const top = resolved.topology;
   const first = head[0];
   const notes: string[] = [...resolved.notes, ...reader.notes];
@@ -122,6 +125,7 @@ export async function makePlan(spec: AnalysisSpec, registry: AnalysisRegistry): 
     if (!(a.key in spec.analyses)) continue;
     const prepared = await a.prepare(spec.analyses[a.key], context);
     analyses.push({ key: a.key, prepared });
+    trace(`plan: ${a.key} prepared`);
     const reads = a.readAtoms?.(prepared) ?? null;
     if (reads === null) readAtoms = null;
     else if (readAtoms) for (const i of reads) readAtoms.add(i);

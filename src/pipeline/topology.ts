@@ -10,6 +10,7 @@ import { parseLammpsData } from '../topology/lammps-data.js';
 import { parsePdb } from '../topology/pdb.js';
 import { moleculesFromBonds, type TopologyData } from '../topology/topology-data.js';
 import type { ReadSpec } from './spec.js';
+import { trace } from '../trace.js';
 
 /**
  * The identity of the atoms the analyses work with: what the trajectory holds (element labels,
@@ -69,6 +70,7 @@ const MAX_TOPOLOGY_BYTES = 480 << 20;
 export async function resolveTopology(req: TopologyRequest, fromTrajectory: Topology): Promise<ResolvedTopology> {
   if (req.read.topology === null) return trajectoryOnly(fromTrajectory, req.read.typeMap !== null);
   const data = await readTopologyFile(req.read.topology);
+  trace('plan: topology file read');
   return combineTopology(fromTrajectory, data, { trajectory: req.file, topology: req.read.topology });
 }
 
