@@ -7,7 +7,6 @@ import { isGzip, openByteSource, streamBytes } from '../io/source.js';
 import { countLines } from '../io/text-lines.js';
 import { InputError, ParseError } from '../model/errors.js';
 import { frameBatches } from '../parallel/batches.js';
-import { createPool } from '../parallel/pool.js';
 import { planSlices, type Slice } from '../parallel/slices.js';
 import { SliceControl, steal } from '../parallel/steal.js';
 import { foldSlice, isFailure, type FoldedSlice, type FoldTask, type TaskFailure } from '../parallel/task.js';
@@ -108,7 +107,8 @@ async function run<T>(spec: AnalysisSpec, given: RunOptions, then: (f: Folded) =
   // `workers` threads in all: with slices of a plain file this thread folds slices too (it is
   // warm from planning, and its share needs no transfer); with gzip it decompresses instead.
   // The pool's threads start (and load their code) while this one plans.
-  const pool = workers > 1 ? createPool(gz ? workers : workers - 1) : null;
+  // (The pool's code is loaded only for a run that uses it.)
+  const pool = workers > 1 ? (await import('../parallel/pool.js')).createPool(gz ? workers : workers - 1) : null;
   const work = async (): Promise<T> => {
     trace('start');
     const plan = await makePlan(spec, ANALYSES);
