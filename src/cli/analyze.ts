@@ -4,9 +4,7 @@ import { ANALYSES } from '../analyses/index.js';
 import { parsePositiveInt } from '../model/parse-options.js';
 import { analysisOptionDecls, specFromOptions } from '../pipeline/spec.js';
 import { analyzeFile, foldFile, type RunOptions } from '../run/analyze-file.js';
-import { saveFold } from '../run/state-file.js';
 import { addOptions, schemaValues, trajectoryHelp } from './options.js';
-import { outputAnalysis } from './output.js';
 import { checkOutputFile, checkOutputFolder } from './output-paths.js';
 import { progressBar } from './progress.js';
 import { untilInterrupted } from './interrupt.js';
@@ -65,7 +63,7 @@ export function registerAnalyze(program: Command, version: string): void {
         if (flags.saveState) {
           const saved = await interrupt.guard(foldFile(spec, run));
           bar.stop();
-          await saveFold(flags.saveState, saved);
+          await (await import('../run/state-file.js')).saveFold(flags.saveState, saved);
           const s = saved.state;
           process.stdout.write(`${file}: folded frames ${s.firstIndex}–${s.lastIndex} (${s.framesUsed} used); state saved to ${flags.saveState} for mdpost merge\n`);
           for (const w of saved.warnings) process.stderr.write(`mdpost: warning: ${w}\n`);
@@ -73,6 +71,8 @@ export function registerAnalyze(program: Command, version: string): void {
         }
         const result = await interrupt.guard(analyzeFile(spec, run));
         bar.stop();
+        // The report's code is loaded once there is a result to report.
+        const { outputAnalysis } = await import('./output.js');
         await outputAnalysis(result, flags, version);
       } finally {
         bar.stop();

@@ -1,4 +1,7 @@
-import cliProgress from 'cli-progress';
+import type * as CliProgress from 'cli-progress';
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
 
 /**
  * A progress bar on stderr for long runs, shown only when stderr is a terminal (so logs and
@@ -12,7 +15,7 @@ export interface Progress {
 export function progressBar(label: string, unit: 'MB' | 'frames' | 'files' = 'MB'): Progress {
   if (!process.stderr.isTTY || process.env.MDPOST_NO_PROGRESS) return { update() {}, stop() {} };
   const started = Date.now();
-  let bar: cliProgress.SingleBar | null = null;
+  let bar: CliProgress.SingleBar | null = null;
   let last = 0;
   const scale = unit === 'MB' ? 1e-6 : 1;
   return {
@@ -20,6 +23,8 @@ export function progressBar(label: string, unit: 'MB' | 'frames' | 'files' = 'MB
       const now = Date.now();
       if (!bar) {
         if (now - started < 500) return;
+        // Loaded only for a run long enough to show a bar: most runs never draw one.
+        const cliProgress = require('cli-progress') as typeof CliProgress;
         bar = new cliProgress.SingleBar(
           {
             stream: process.stderr,

@@ -1,6 +1,6 @@
 import type { FramingContext, ParserState } from '../io/format.js';
 import { TrajectoryReader, type OpenOptions } from '../io/reader.js';
-import { openByteSource } from '../io/source.js';
+import { isGzip, openByteSource, streamBytes } from '../io/source.js';
 import { boxFromVectors } from '../model/box.js';
 import { InputError } from '../model/errors.js';
 import { cloneFrame, type Frame, type Topology } from '../model/frame.js';
@@ -11,6 +11,7 @@ import { Unwrapper } from '../select/unwrap.js';
 import type { AnalysisRegistry, PrepareContext } from './contract.js';
 import type { AnalysisSpec, ReadSpec } from './spec.js';
 import { resolveTopology } from './topology.js';
+import { trace } from '../trace.js';
 
 /**
  * Everything decided before the frames are folded: the reading options, the time between
@@ -67,15 +68,11 @@ export function readerOptions(read: ReadSpec): OpenOptions {
 
 /** Read the first two frames and decide the plan; throws InputError for anything a user must fix. */
 export async function makePlan(spec: AnalysisSpec, registry: AnalysisRegistry): Promise<Plan> {
-  // Two frames are needed: a smaller first read than the 16 MB a long read takes.
-  const reader = await TrajectoryReader.open(spec.file, { ...readerOptions(spec.read), bufferBytes: HEAD_BUFFER_BYTES });
-  const head: Frame[] = [];
-  for await (const f of reader.frames()) {
-    head.push(cloneFrame(f));
-    if (head.length === 2) break;
-  }
+  const { reader, head } = await readHead(spec);
   if (head.length === 0) throw new InputError(`${spec.file}: no complete frame`);
+  trace('plan: first frames read');
   const resolved = await resolveTopology(spec, reader.topology!);
+  trace('plan: topology resolved');
   const top = resolved.topology;
   const first = head[0];
   const notes: string[] = [...resolved.notes, ...reader.notes];
@@ -122,6 +119,7 @@ export async function makePlan(spec: AnalysisSpec, registry: AnalysisRegistry): 
     if (!(a.key in spec.analyses)) continue;
     const prepared = await a.prepare(spec.analyses[a.key], context);
     analyses.push({ key: a.key, prepared });
+    trace(`plan: ${a.key} prepared`);
     const reads = a.readAtoms?.(prepared) ?? null;
     if (reads === null) readAtoms = null;
     else if (readAtoms) for (const i of reads) readAtoms.add(i);
@@ -169,6 +167,36 @@ export async function makePlan(spec: AnalysisSpec, registry: AnalysisRegistry): 
     framing: { format: format.name, natoms: top.natoms, ...framingExtra },
     notes,
   };
+}
+
+/**
+ * The first two frames: the first in full, the second for its stamps (step, time) only. A format
+ * that can skip atoms (OpenOptions.atoms: XTC, whose decoding is most of a short run's start-up)
+ * reads the second with none wanted; the others read both in full.
+ */
+async function readHead(spec: AnalysisSpec): Promise<{ reader: TrajectoryReader; head: Frame[] }> {
+  // A smaller first read than the 16 MB a long read takes.
+  const options: OpenOptions = { ...readerOptions(spec.read), bufferBytes: HEAD_BUFFER_BYTES };
+  const reader = await TrajectoryReader.open(spec.file, options);
+  const skipsAtoms = reader.format === 'xtc';
+  const head: Frame[] = [];
+  for await (const f of reader.frames()) {
+    head.push(cloneFrame(f));
+    trace(`plan: frame ${head.length - 1} read`);
+    if (head.length === (skipsAtoms ? 1 : 2)) break;
+  }
+  if (!skipsAtoms || head.length === 0) return { reader, head };
+  // A plain file is entered where the second frame begins; a compressed one is read from its start.
+  const from = reader.next;
+  const range = (await isGzip(spec.file)) ? undefined : { start: from.offset, end: await streamBytes(spec.file), firstFrame: from.frame, firstLine: null };
+  const stamps = await TrajectoryReader.open(spec.file, { ...options, format: reader.format, atoms: new Int32Array(0), range, topologyKnown: true });
+  for await (const f of stamps.frames()) {
+    if (f.index === 0) continue;
+    head.push(cloneFrame(f));
+    trace('plan: stamps of frame 1 read');
+    break;
+  }
+  return { reader, head };
 }
 
 /** The first `maxFrames` used frames of the run, read from the top of the file (frames reused). */

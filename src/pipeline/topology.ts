@@ -10,6 +10,7 @@ import { parseLammpsData } from '../topology/lammps-data.js';
 import { parsePdb } from '../topology/pdb.js';
 import { moleculesFromBonds, type TopologyData } from '../topology/topology-data.js';
 import type { ReadSpec } from './spec.js';
+import { trace } from '../trace.js';
 
 /**
  * The identity of the atoms the analyses work with: what the trajectory holds (element labels,
@@ -69,6 +70,7 @@ const MAX_TOPOLOGY_BYTES = 480 << 20;
 export async function resolveTopology(req: TopologyRequest, fromTrajectory: Topology): Promise<ResolvedTopology> {
   if (req.read.topology === null) return trajectoryOnly(fromTrajectory, req.read.typeMap !== null);
   const data = await readTopologyFile(req.read.topology);
+  trace('plan: topology file read');
   return combineTopology(fromTrajectory, data, { trajectory: req.file, topology: req.read.topology });
 }
 
@@ -304,9 +306,11 @@ function sameOrder(trajElements: readonly string[], kindOf: (i: number) => strin
 
 function combinedMasses(top: Float64Array | null, traj: Float64Array | null, elements: string[] | null, n: number): Float64Array | null {
   if (!top && !traj && !elements) return null;
-  const m = new Float64Array(n);
+  // The topology file's masses as they are, filled in where it has none.
+  const m = top ? top.slice() : new Float64Array(n).fill(NaN);
   for (let i = 0; i < n; i++) {
-    let v = top ? top[i] : NaN;
+    if (m[i] > 0) continue;
+    let v = m[i];
     if (!(v > 0) && traj) v = traj[i];
     if (!(v > 0) && elements) v = massOfElement(elements[i]);
     m[i] = v;
@@ -370,14 +374,21 @@ function guessedOf(data: TopologyData, elements: readonly string[]): [string, st
  * appearance; with `guessedOnly`, only of the atoms flagged 1 there.
  */
 function guessedPairs(names: readonly string[], elements: readonly string[], guessedOnly?: Uint8Array): [string, string][] {
-  const seen = new Set<string>();
+  // The elements seen with each name, and whether a label is an element symbol: a large system
+  // has few distinct ones.
+  const seen = new Map<string, Set<string>>();
+  const symbol = new Map<string, boolean>();
   const pairs: [string, string][] = [];
   for (let i = 0; i < names.length; i++) {
     const name = names[i], el = elements[i];
-    if ((guessedOnly && guessedOnly[i] !== 1) || name === el || !isElementSymbol(el)) continue;
-    const key = `${name}\u0000${el}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
+    if ((guessedOnly && guessedOnly[i] !== 1) || name === el) continue;
+    let withName = seen.get(name);
+    if (withName?.has(el)) continue;
+    let isSymbol = symbol.get(el);
+    if (isSymbol === undefined) symbol.set(el, (isSymbol = isElementSymbol(el)));
+    if (!isSymbol) continue;
+    if (!withName) seen.set(name, (withName = new Set()));
+    withName.add(el);
     pairs.push([name, el]);
   }
   return pairs;

@@ -1,11 +1,10 @@
-import { elementsFromAtomNames, massOfElement } from '../model/atom-names.js';
+import { elementFromAtomName, massOfElement } from '../model/atom-names.js';
 import { boxFromVectors } from '../model/box.js';
 import {
   type TopologyData,
   describeCounts,
   quote,
   residueSizes,
-  splitLines,
   topologyError,
 } from './topology-data.js';
 
@@ -21,16 +20,16 @@ const NM = 10; // Å per nm
  * (`elementFromAtomName`), and masses from the elements.
  */
 export function parseGro(text: string, file: string): TopologyData {
-  const lines = splitLines(text);
-  if (lines.length < 2) throw topologyError(file, lines.length + 1, 'expected the number of atoms on line 2 of a .gro file');
-  const countText = lines[1].trim();
-  if (!/^\d+$/.test(countText)) throw topologyError(file, 2, `expected the number of atoms, found ${quote(lines[1])}`);
+  const lines = new LineIndex(text);
+  if (!lines.has(2)) throw topologyError(file, lines.count + 1, 'expected the number of atoms on line 2 of a .gro file');
+  const countText = lines.text(1).trim();
+  if (!/^\d+$/.test(countText)) throw topologyError(file, 2, `expected the number of atoms, found ${quote(lines.text(1))}`);
   const natoms = Number(countText);
-  if (lines.length < natoms + 3) {
-    const have = Math.max(0, lines.length - 2);
+  if (!lines.has(natoms + 3)) {
+    const have = Math.max(0, lines.count - 2);
     throw topologyError(
       file,
-      lines.length,
+      lines.count,
       `the file ends here: line 2 says ${natoms} atoms, ${have < natoms ? `and only ${have} atom lines follow it` : 'and the box line after them is missing'}`,
     );
   }
@@ -39,7 +38,7 @@ export function parseGro(text: string, file: string): TopologyData {
   // point is at column 24 and the next one a field width later.
   let width = 8;
   if (natoms > 0) {
-    const first = lines[2];
+    const first = lines.text(2);
     const p1 = first.indexOf('.', 20);
     const p2 = p1 < 0 ? -1 : first.indexOf('.', p1 + 1);
     if (p1 !== 24 || p2 < 0 || p2 - p1 < 6) {
@@ -51,38 +50,51 @@ export function parseGro(text: string, file: string): TopologyData {
   const names = new Array<string>(natoms);
   const resnames = new Array<string>(natoms);
   const resids = new Int32Array(natoms);
-  const ids = new Int32Array(natoms);
-  const positions = new Float64Array(3 * natoms);
+  const atomKinds = new Int32Array(natoms);
+  // The residue and atom name columns, read once per distinct pair (a large system has few).
+  const kindOfColumns = new Map<string, number>();
+  const kinds: Kind[] = [];
+  const plain = atomLinePattern(width);
   for (let i = 0; i < natoms; i++) {
-    const lineNo = i + 3;
-    const line = lines[i + 2];
-    if (line.length < 20 + 3 * width) {
-      throw topologyError(file, lineNo, `expected atom ${i + 1} of ${natoms} with x y z in columns 21–${20 + 3 * width}, found ${quote(line)}`);
+    const s = lines.start[i + 2];
+    const e = lines.end[i + 2];
+    if (e - s < 20 + 3 * width) {
+      throw topologyError(file, i + 3, `expected atom ${i + 1} of ${natoms} with x y z in columns 21–${20 + 3 * width}, found ${quote(text.slice(s, e))}`);
     }
-    const resid = line.slice(0, 5).trim();
-    const number = line.slice(15, 20).trim();
-    if (!/^-?\d+$/.test(resid)) throw topologyError(file, lineNo, `expected a residue number in columns 1–5, found ${quote(line)}`);
-    if (!/^-?\d+$/.test(number)) throw topologyError(file, lineNo, `expected an atom number in columns 16–20, found ${quote(line)}`);
-    resids[i] = Number(resid);
-    ids[i] = Number(number);
-    resnames[i] = line.slice(5, 10).trim();
-    names[i] = line.slice(10, 15).trim();
-    for (let d = 0; d < 3; d++) {
-      const field = line.slice(20 + d * width, 20 + (d + 1) * width);
-      const v = Number(field);
-      if (field.trim() === '' || !Number.isFinite(v)) {
-        throw topologyError(file, lineNo, `expected ${'xyz'[d]} (nm) in columns ${21 + d * width}–${20 + (d + 1) * width}, found ${quote(field)}`);
-      }
-      positions[3 * i + d] = v * NM;
+    const columns = text.slice(s + 5, s + 15);
+    let k = kindOfColumns.get(columns);
+    if (k === undefined) {
+      k = kinds.length;
+      kinds.push({ resname: columns.slice(0, 5).trim(), name: columns.slice(5, 10).trim(), element: [undefined, undefined] });
+      kindOfColumns.set(columns, k);
     }
+    atomKinds[i] = k;
+    names[i] = kinds[k].name;
+    resnames[i] = kinds[k].resname;
+    plain.lastIndex = s;
+    resids[i] = plain.test(text) ? Number(text.slice(s, s + 5)) : atomLine(text.slice(s, e), i, width, file).resid;
   }
+  // Every atom line has been checked; the atom numbers and coordinates are read when asked for
+  // (mdpost needs them only to check a topology file's bonds, and a .gro file has none).
+  let ids: Int32Array | null = null;
+  let positions: Float64Array | null = null;
+  const readNumbers = () => {
+    ids = new Int32Array(natoms);
+    positions = new Float64Array(3 * natoms);
+    for (let i = 0; i < natoms; i++) {
+      const r = atomLine(lines.text(i + 2), i, width, file);
+      ids[i] = r.id;
+      positions.set(r.xyzA, 3 * i);
+    }
+  };
 
   const notes: string[] = [];
   const boxLineNo = natoms + 3;
-  const boxFields = lines[natoms + 2].trim().split(/\s+/);
+  const boxLine = lines.text(natoms + 2);
+  const boxFields = boxLine.trim().split(/\s+/);
   const v = boxFields.map(Number);
   if ((v.length !== 3 && v.length !== 9) || v.some((x) => !Number.isFinite(x))) {
-    throw topologyError(file, boxLineNo, `expected the box line after ${natoms} atoms: 3 or 9 numbers (nm), found ${quote(lines[natoms + 2])}`);
+    throw topologyError(file, boxLineNo, `expected the box line after ${natoms} atoms: 3 or 9 numbers (nm), found ${quote(boxLine)}`);
   }
   // v1(x) v2(y) v3(z) v1(y) v1(z) v2(x) v2(z) v3(x) v3(y)
   const [v1x, v2y, v3z, v1y = 0, v1z = 0, v2x = 0, v2z = 0, v3x = 0, v3y = 0] = v;
@@ -90,9 +102,25 @@ export function parseGro(text: string, file: string): TopologyData {
   const box = v1x > 0 && v2y > 0 && v3z > 0 ? boxFromVectors(matrix) : null;
   if (!box) notes.push('the box line has no cell (zero lengths): no periodic box');
 
+  // Elements as elementsFromAtomNames guesses them (from the name, the residue name and whether
+  // the residue is one atom or several), once per kind of atom and residue size.
   const sizes = residueSizes(resids, resnames);
-  const { elements, unknown } = elementsFromAtomNames(names, resnames, sizes);
-  const masses = Float64Array.from(elements, (e) => massOfElement(e));
+  const elements = new Array<string | null>(natoms);
+  const masses = new Float64Array(natoms);
+  const massOf = new Map<string | null, number>();
+  const unknown = new Map<string, number>();
+  for (let i = 0; i < natoms; i++) {
+    const kind = kinds[atomKinds[i]];
+    const several = sizes[i] === 1 ? 0 : 1;
+    let el = kind.element[several];
+    if (el === undefined) {
+      el = kind.element[several] = elementFromAtomName(kind.name, { resname: kind.resname, residueSize: sizes[i] });
+      if (!massOf.has(el)) massOf.set(el, massOfElement(el));
+    }
+    elements[i] = el;
+    masses[i] = massOf.get(el)!;
+    if (el === null) unknown.set(kind.name, (unknown.get(kind.name) ?? 0) + 1);
+  }
   const known = elements.some((e) => e !== null);
   if (unknown.size > 0) {
     notes.push(`no element for the names ${describeCounts(unknown)}: their mass is unknown (NaN)`);
@@ -114,10 +142,90 @@ export function parseGro(text: string, file: string): TopologyData {
     formalCharges: null,
     molIds: null,
     bonds: null,
-    ids,
+    get ids(): Int32Array {
+      if (!ids) readNumbers();
+      return ids!;
+    },
     box,
-    positions,
+    get positions(): Float64Array {
+      if (!positions) readNumbers();
+      return positions!;
+    },
     images: null,
     notes,
   };
+}
+
+/** A residue name and atom name pair, and the element guessed for it in a residue of one atom [0] or several [1]. */
+interface Kind {
+  resname: string;
+  name: string;
+  element: [string | null | undefined, string | null | undefined];
+}
+
+/** One atom line's numbers, every field checked; throws for what is not an atom line. */
+function atomLine(line: string, i: number, width: number, file: string): { resid: number; id: number; xyzA: number[] } {
+  const lineNo = i + 3;
+  const resid = line.slice(0, 5).trim();
+  const number = line.slice(15, 20).trim();
+  if (!/^-?\d+$/.test(resid)) throw topologyError(file, lineNo, `expected a residue number in columns 1–5, found ${quote(line)}`);
+  if (!/^-?\d+$/.test(number)) throw topologyError(file, lineNo, `expected an atom number in columns 16–20, found ${quote(line)}`);
+  const xyzA = [0, 0, 0];
+  for (let d = 0; d < 3; d++) {
+    const field = line.slice(20 + d * width, 20 + (d + 1) * width);
+    const v = Number(field);
+    if (field.trim() === '' || !Number.isFinite(v)) {
+      throw topologyError(file, lineNo, `expected ${'xyz'[d]} (nm) in columns ${21 + d * width}–${20 + (d + 1) * width}, found ${quote(field)}`);
+    }
+    xyzA[d] = v * NM;
+  }
+  return { resid: Number(resid), id: Number(number), xyzA };
+}
+
+/**
+ * An atom line as GROMACS writes it (%5d%-5s%5s%5d, then x y z as %{width}.{width − 5}f), matched
+ * at lastIndex: every line it matches is one that atomLine reads without error. Lines of another
+ * layout (tabs, exponents, a trailing space in a number) are left to atomLine.
+ */
+function atomLinePattern(width: number): RegExp {
+  const int5 = '(?: {4}\\d| {3}[-\\d]\\d| {2}[-\\d]\\d{2}| [-\\d]\\d{3}|[-\\d]\\d{4})';
+  const decimals = width - 5;
+  const coordinate = `(?=[ \\-\\d]{4}\\.\\d{${decimals}}) *-?\\d+\\.\\d{${decimals}}`;
+  return new RegExp(`${int5}[^\\n]{10}${int5}${coordinate}${coordinate}${coordinate}`, 'y');
+}
+
+/**
+ * The lines of a text as splitLines cuts them (at \n, without a trailing \r; no last empty
+ * line), found as far as they are asked for: a .gro file may hold many frames after the first.
+ */
+class LineIndex {
+  readonly start: number[] = [];
+  readonly end: number[] = [];
+  private pos = 0;
+
+  constructor(private readonly source: string) {}
+
+  get count(): number {
+    return this.start.length;
+  }
+
+  /** Whether the text has at least n lines. */
+  has(n: number): boolean {
+    const t = this.source;
+    while (this.start.length < n && this.pos < t.length) {
+      const nl = t.indexOf('\n', this.pos);
+      const stop = nl < 0 ? t.length : nl;
+      const end = stop > this.pos && t.charCodeAt(stop - 1) === 13 ? stop - 1 : stop;
+      if (nl >= 0 || end > this.pos) {
+        this.start.push(this.pos);
+        this.end.push(end);
+      }
+      this.pos = nl < 0 ? t.length : nl + 1;
+    }
+    return this.start.length >= n;
+  }
+
+  text(k: number): string {
+    return this.source.slice(this.start[k], this.end[k]);
+  }
 }

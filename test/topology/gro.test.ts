@@ -87,6 +87,39 @@ describe('parseGro on hand-made files', () => {
   });
 });
 
+describe('parseGro reads every layout the same way', () => {
+  it('GROMACS-layout lines give Number() of each field, in Å, and the atom numbers as written', () => {
+    // A deterministic spread of values: signs, zeros, large and small, 3 and 5 decimals.
+    for (const p of [3, 5]) {
+      const xyz = Array.from({ length: 300 }, (_, k) => [((k * 7919) % 20011) / 1000 - 10, -((k * 104729) % 9973) / 10 ** p, k % 3 === 0 ? 0 : (k * 31) / 7]);
+      const lines = xyz.map((r, k) => atom(k + 1, k % 2 ? 'SOL' : 'NA', k % 2 ? 'OW' : 'NA', k + 1, r, p));
+      const top = parseGro(['t', String(xyz.length).padStart(5), ...lines, '5 5 5'].join('\n'), 'r.gro');
+      const w = p + 5;
+      lines.forEach((line, k) => {
+        for (let d = 0; d < 3; d++) expect(top.positions[3 * k + d]).toBe(Number(line.slice(20 + d * w, 20 + (d + 1) * w)) * 10);
+      });
+      expect(Array.from(top.ids!)).toEqual(xyz.map((_, k) => k + 1));
+    }
+  });
+
+  it('lines of other layouts (a tab, an exponent, a trailing space in a number, "1.") are read field by field', () => {
+    const text = [
+      't',
+      '    4',
+      atom(1, 'SOL', 'OW', 1, [0.1, 0.2, 0.3]),
+      '    2SOL    HW1    2 1.50e-1   0.200   0.300',
+      '3    SOL    HW2    3   0.100  \t0.250   0.300',
+      '   -4NA      NA 5         1. -0.500    2.000',
+      '1 1 1',
+    ].join('\n');
+    const top = parseGro(text, 'o.gro');
+    expect(Array.from(top.resids!)).toEqual([1, 2, 3, -4]);
+    expect(Array.from(top.ids!)).toEqual([1, 2, 3, 5]);
+    expect(Array.from(top.positions)).toEqual([1, 2, 3, 1.5, 2, 3, 1, 2.5, 3, 10, -5, 20]);
+    expect(top.elements).toEqual(['O', 'H', 'H', 'Na']);
+  });
+});
+
 describe('parseGro errors name the file, the line and what was expected', () => {
   const ok = TIP4P_NA.split('\n');
   const withLine = (k: number, text: string) => ok.map((l, i) => (i === k ? text : l)).join('\n');
