@@ -20,7 +20,7 @@ export function registerAnalyze(program: Command, version: string): void {
   const decls = analysisOptionDecls(ANALYSES);
   const cmd = program
     .command('analyze')
-    .summary('MSD and diffusion coefficients, g(r) and coordination numbers of one trajectory')
+    .summary('MSD and D, ionic conductivity, g(r) and coordination numbers, solvation shells of one trajectory')
     .description(
       'Compute, in one pass over the trajectory, the mean squared displacement (all time origins, FFT) and the diffusion coefficient ' +
         'D = slope/6 with its standard error for each --msd selection, and the partial radial distribution function g(r) with the running ' +

@@ -30,7 +30,8 @@ export async function buildProgram(command?: string): Promise<Command> {
     .name('mdpost')
     .description(
       'Post-processing of molecular-dynamics trajectories for battery electrolytes: ' +
-        `${ANALYSES.all.filter((a) => a.standalone !== false).map((a) => a.title).join('; ')}. ` +
+        `${ANALYSES.all.filter((a) => a.standalone !== false).map((a) => a.title).join('; ')}; ` +
+        `and beside an MSD: ${ANALYSES.all.filter((a) => a.standalone === false && a.title).map((a) => a.title).join('; ')}. ` +
         `Reads ${FORMATS.map((f) => f.name).join(', ')}, plain or gzip-compressed. Lengths are in Å and times in ps unless a unit is given ("200fs", "1ns").`,
     )
     .version(VERSION)

@@ -18,7 +18,7 @@ export interface ViewFlags extends Record<string, unknown> {
 export function registerView(program: Command): void {
   const cmd = program
     .command('view')
-    .summary('look at the trajectory in Mol*, frame by frame, beside its MSD and g(r)')
+    .summary('look at the trajectory in Mol*, frame by frame: ion-pair classes and shells, beside its MSD and g(r)')
     .description(
       'Start a local web server (127.0.0.1 only) with a page that shows the trajectory in Mol*: the unit cell, atoms coloured by element, a frame ' +
         'box and slider with play/pause at a chosen speed, and each highlighted cation coloured by its ion-pair class at the frame shown ' +
