@@ -10,12 +10,11 @@ import { frameBatches } from '../../src/parallel/batches.js';
 import { planSlices } from '../../src/parallel/slices.js';
 import type { RawOptions } from '../../src/pipeline/options.js';
 import { makePlan } from '../../src/pipeline/plan.js';
-import { documentJson, documentOf } from '../../src/report/document.js';
-import { analyzeFile } from '../../src/run/analyze-file.js';
 import { specOf } from '../support/analyze.js';
 import { readAll, tempFile } from '../support/io.js';
 import { BINARY_FIXTURES } from '../io/binary/reference.js';
 import { GMX_RUN, LAMMPS_RUN } from '../support/sim.js';
+import { expectSame, fine, resultJson, type Closeness } from '../support/workers.js';
 
 /**
  * The binary formats on worker threads: XTC frames found by their magic number and header and
@@ -72,31 +71,16 @@ const CASES: [string, string, RawOptions][] = [
   ['DCD with fixed atoms (their positions from frame 0, carried to later slices)', FIXED, { rdf: ['index 0:99,index 100:255'], bins: '50' }],
 ];
 
-/** Every number equal to 1e-10 relative (merging reorders sums); everything else exactly. */
-function expectSame(a: unknown, b: unknown, path: string): void {
-  if (typeof a === 'number' && typeof b === 'number') {
-    if (a !== b) expect(Math.abs(a - b), path).toBeLessThanOrEqual(1e-10 * Math.max(Math.abs(a), Math.abs(b)) + 1e-13);
-  } else if (Array.isArray(a) && Array.isArray(b)) {
-    expect(b.length, path).toBe(a.length);
-    a.forEach((x, i) => expectSame(x, b[i], `${path}[${i}]`));
-  } else if (a && b && typeof a === 'object' && typeof b === 'object') {
-    expect(Object.keys(b).sort(), path).toEqual(Object.keys(a).sort());
-    for (const k of Object.keys(a)) expectSame((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], `${path}.${k}`);
-  } else expect(b, path).toEqual(a);
-}
+/** Merging reorders sums: every number equal to 1e-10 relative; everything else exactly. */
+const MERGED: Closeness = { rel: 1e-10, abs: 1e-13 };
 
 describe.each(CASES)('%s', (_name, file, options) => {
   it('gives the same results with 1, 2 and 3 workers (slices and stolen pieces cut finely), plain and gzip-compressed', async () => {
     // Gzip streams in batches of about a sixth of the file.
     const batchBytes = Math.ceil(statSync(file).size / 6);
     for (const path of [file, gz(file)]) {
-      const run = async (workers: number) => {
-        const doc = documentJson(documentOf(await analyzeFile(specOf(path, options), { workers, minParallelBytes: 0, sliceBytes: 1, stealBytes: 1, batchBytes }), ANALYSES, 'test'));
-        delete doc.warnings;
-        return doc;
-      };
-      const one = await run(1);
-      for (const w of [2, 3]) expectSame(one, await run(w), `${path}, ${w} workers`);
+      const one = await resultJson(path, options, fine(1, batchBytes));
+      for (const w of [2, 3]) expectSame(one, await resultJson(path, options, fine(w, batchBytes)), `${path}, ${w} workers`, MERGED);
     }
   });
 
@@ -157,12 +141,11 @@ describe('a big-endian DCD', () => {
     });
     const options = CASES.find(([, file]) => file === DCD)![2];
     const run = async (path: string, workers: number) => {
-      const doc = documentJson(documentOf(await analyzeFile(specOf(path, options), { workers, minParallelBytes: 0, sliceBytes: 1, stealBytes: 1 }), ANALYSES, 'test'));
-      delete doc.warnings;
+      const doc = await resultJson(path, options, fine(workers));
       delete (doc.input as Record<string, unknown>).file;
       delete (doc.input as Record<string, unknown>).file_bytes;
       return doc;
     };
-    expectSame(await run(DCD, 1), await run(DCD_BE, 3), 'big-endian on 3 workers');
+    expectSame(await run(DCD, 1), await run(DCD_BE, 3), 'big-endian on 3 workers', MERGED);
   });
 });

@@ -2,49 +2,18 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { boxFromVectors } from '../../src/model/box.js';
-import { ANALYSES } from '../../src/analyses/index.js';
 import type { RawOptions } from '../../src/pipeline/options.js';
-import { documentJson, documentOf } from '../../src/report/document.js';
 import { analyzeFile, type RunOptions } from '../../src/run/analyze-file.js';
 import { analyzeOf, specOf } from '../support/analyze.js';
 import { HAVE_SHARED, shared, tempFile } from '../support/io.js';
 import { assemble, FSI } from '../support/molecules.js';
 import { NAFSI_DUMP, NAFSI_XYZ } from '../support/nafsi.js';
 import { gaussian } from '../support/random.js';
+import { expectSame, expectSameForWorkers as expectSameForAll, fine as fineCuts, resultJson } from '../support/workers.js';
 import { writeExtxyz, type SyntheticFrame } from '../support/write.js';
 
-/** Cut even small test files into many slices, batches and stolen pieces, so that boundaries fall everywhere. */
-const fine = (workers: number): RunOptions => ({ workers, minParallelBytes: 0, sliceBytes: 1, batchBytes: 200_000, stealBytes: 1 });
-
-/** Every number of two results equal to 1e-12 relative (counts exactly). */
-function expectSame(a: unknown, b: unknown, path = 'result'): void {
-  if (typeof a === 'number' && typeof b === 'number') {
-    if (a !== b) expect(Math.abs(a - b), path).toBeLessThanOrEqual(1e-12 * Math.max(Math.abs(a), Math.abs(b)));
-    return;
-  }
-  if (Array.isArray(a) && Array.isArray(b)) {
-    expect(b.length, path).toBe(a.length);
-    a.forEach((x, i) => expectSame(x, b[i], `${path}[${i}]`));
-    return;
-  }
-  if (a && b && typeof a === 'object' && typeof b === 'object') {
-    expect(Object.keys(b as object).sort(), path).toEqual(Object.keys(a as object).sort());
-    for (const k of Object.keys(a as object)) expectSame((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], `${path}.${k}`);
-    return;
-  }
-  expect(b, path).toEqual(a);
-}
-
-async function json(file: string, options: RawOptions, run: RunOptions) {
-  const r = documentJson(documentOf(await analyzeFile(specOf(file, options), run), ANALYSES, 'test'));
-  delete r.warnings;
-  return r;
-}
-
-async function expectSameForWorkers(file: string, options: RawOptions): Promise<void> {
-  const one = await json(file, options, { workers: 1 });
-  for (const w of [2, 3]) expectSame(one, await json(file, options, fine(w)), `${w} workers`);
-}
+const fine = (workers: number): RunOptions => fineCuts(workers, 200_000);
+const expectSameForWorkers = (file: string, options: RawOptions) => expectSameForAll(file, options, 200_000);
 
 describe('results do not depend on the number of workers', () => {
   it('shipped LAMMPS dump, gzip-compressed: one thread decompresses, workers parse batches', async () => {
@@ -163,8 +132,8 @@ describe('Ctrl-C', () => {
 describe('gzip batches of single frames', () => {
   it('a batch size below one frame cuts one frame per batch, in bounded memory, and still says how frames were unwrapped', async () => {
     const options = { msd: ['Na'], rdf: ['Na,O'] };
-    const one = await json(NAFSI_DUMP, options, { workers: 1 });
-    const tiny = await json(NAFSI_DUMP, options, { workers: 2, minParallelBytes: 0, batchBytes: 1000 });
+    const one = await resultJson(NAFSI_DUMP, options, { workers: 1 });
+    const tiny = await resultJson(NAFSI_DUMP, options, { workers: 2, minParallelBytes: 0, batchBytes: 1000 });
     expectSame(one, tiny, '2 workers, 1000-byte batches');
     expect((tiny.input as { unwrapping: string[] }).unwrapping).toEqual(['image flags']);
   });

@@ -9,11 +9,11 @@ import { mergeFolds } from '../../src/pipeline/merge.js';
 import { makePlan, readerOptions, type Plan } from '../../src/pipeline/plan.js';
 import { foldFromWire, foldToWire } from '../../src/pipeline/state-codec.js';
 import { documentJson, documentOf } from '../../src/report/document.js';
-import { analyzeFile } from '../../src/run/analyze-file.js';
 import { specOf } from '../support/analyze.js';
 import { tempFile } from '../support/io.js';
 import { NAFSI_DUMP } from '../support/nafsi.js';
 import { uniform } from '../support/random.js';
+import { expectSame, fine, resultJson, type Closeness } from '../support/workers.js';
 
 /**
  * What every registered analysis must do, checked on its own example options over the first
@@ -44,18 +44,8 @@ async function documentOfState(plan: Plan, state: FoldState): Promise<Record<str
   return doc;
 }
 
-/** Every number equal to 1e-10 relative (merging reorders sums); everything else exactly. */
-function expectSame(a: unknown, b: unknown, path: string): void {
-  if (typeof a === 'number' && typeof b === 'number') {
-    if (a !== b && !(Number.isNaN(a) && Number.isNaN(b))) expect(Math.abs(a - b), path).toBeLessThanOrEqual(1e-10 * Math.max(Math.abs(a), Math.abs(b)) + 1e-13);
-  } else if (Array.isArray(a) && Array.isArray(b)) {
-    expect(b.length, path).toBe(a.length);
-    a.forEach((x, i) => expectSame(x, b[i], `${path}[${i}]`));
-  } else if (a && b && typeof a === 'object' && typeof b === 'object') {
-    expect(Object.keys(b).sort(), path).toEqual(Object.keys(a).sort());
-    for (const k of Object.keys(a)) expectSame((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], `${path}.${k}`);
-  } else expect(b, path).toEqual(a);
-}
+/** Merging reorders sums: every number equal to 1e-10 relative (NaN to NaN); everything else exactly. */
+const MERGED: Closeness = { rel: 1e-10, abs: 1e-13, nanEqual: true };
 
 /** A copy of a state's encoded form, to see whether a merge changed its inputs. */
 function snapshot(state: FoldState): unknown {
@@ -79,7 +69,7 @@ describe.each(ANALYSES.all.map((a) => [a.key, a] as [string, Analysis]))('the %s
       const [a, b] = [await foldRange(plan, 0, cut), await foldRange(plan, cut)];
       const before = [snapshot(a), snapshot(b)];
       const merged = mergeFolds(plan, ANALYSES, a, b);
-      expectSame(whole, await documentOfState(plan, merged), `cut at ${cut}`);
+      expectSame(whole, await documentOfState(plan, merged), `cut at ${cut}`, MERGED);
       expect(snapshot(a), `cut at ${cut}: the first part`).toEqual(before[0]);
       expect(snapshot(b), `cut at ${cut}: the second part`).toEqual(before[1]);
     }
@@ -91,25 +81,19 @@ describe.each(ANALYSES.all.map((a) => [a.key, a] as [string, Analysis]))('the %s
     const u = uniform(23);
     const c1 = 3 + Math.floor(u() * 50), c2 = c1 + 3 + Math.floor(u() * 50);
     const [a, b, c] = [await foldRange(plan, 0, c1), await foldRange(plan, c1, c2), await foldRange(plan, c2)];
-    expectSame(whole, await documentOfState(plan, mergeFolds(plan, ANALYSES, mergeFolds(plan, ANALYSES, a, b), c)), `(A + B) + C, cuts ${c1}, ${c2}`);
-    expectSame(whole, await documentOfState(plan, mergeFolds(plan, ANALYSES, a, mergeFolds(plan, ANALYSES, b, c))), `A + (B + C), cuts ${c1}, ${c2}`);
+    expectSame(whole, await documentOfState(plan, mergeFolds(plan, ANALYSES, mergeFolds(plan, ANALYSES, a, b), c)), `(A + B) + C, cuts ${c1}, ${c2}`, MERGED);
+    expectSame(whole, await documentOfState(plan, mergeFolds(plan, ANALYSES, a, mergeFolds(plan, ANALYSES, b, c))), `A + (B + C), cuts ${c1}, ${c2}`, MERGED);
   });
 
   it('a state survives encoding to plain data (worker threads, .mdstate files) and decoding', async () => {
     const plan = await planned;
     const state = await foldRange(plan);
     const wire = structuredClone(foldToWire(ANALYSES, state));
-    expectSame(await documentOfState(plan, state), await documentOfState(plan, foldFromWire(plan, ANALYSES, wire)), 'decoded');
+    expectSame(await documentOfState(plan, state), await documentOfState(plan, foldFromWire(plan, ANALYSES, wire)), 'decoded', MERGED);
   });
 
   it('gives the same results with 1, 2 and 3 workers (slices and stolen pieces cut finely)', async () => {
-    const spec = specOf(plain, options);
-    const run = async (workers: number) => {
-      const doc = documentJson(documentOf(await analyzeFile(spec, { workers, minParallelBytes: 0, sliceBytes: 1, stealBytes: 1 }), ANALYSES, 'test'));
-      delete doc.warnings;
-      return doc;
-    };
-    const one = await run(1);
-    for (const w of [2, 3]) expectSame(one, await run(w), `${w} workers`);
+    const one = await resultJson(plain, options, fine(1));
+    for (const w of [2, 3]) expectSame(one, await resultJson(plain, options, fine(w)), `${w} workers`, MERGED);
   });
 });

@@ -8,20 +8,29 @@ import { specOf } from './analyze.js';
 /** Cut even small files into many slices, batches and stolen pieces, so that boundaries fall everywhere. */
 export const fine = (workers: number, batchBytes = 100_000): RunOptions => ({ workers, minParallelBytes: 0, sliceBytes: 1, batchBytes, stealBytes: 1 });
 
-/** Every number of two results equal to 1e-12 relative (counts exactly). */
-export function expectSame(a: unknown, b: unknown, path = 'result'): void {
+/** How close two numbers must be: |a − b| ≤ rel·max(|a|, |b|) + abs; NaN equal to NaN when nanEqual. */
+export interface Closeness {
+  rel: number;
+  abs?: number;
+  nanEqual?: boolean;
+}
+
+/** Every number of two results equal within `within` (default 1e-12 relative; counts exactly), everything else exactly. */
+export function expectSame(a: unknown, b: unknown, path = 'result', within: Closeness = { rel: 1e-12 }): void {
   if (typeof a === 'number' && typeof b === 'number') {
-    if (a !== b) expect(Math.abs(a - b), path).toBeLessThanOrEqual(1e-12 * Math.max(Math.abs(a), Math.abs(b)));
+    if (a !== b && !(within.nanEqual && Number.isNaN(a) && Number.isNaN(b))) {
+      expect(Math.abs(a - b), path).toBeLessThanOrEqual(within.rel * Math.max(Math.abs(a), Math.abs(b)) + (within.abs ?? 0));
+    }
     return;
   }
   if (Array.isArray(a) && Array.isArray(b)) {
     expect(b.length, path).toBe(a.length);
-    a.forEach((x, i) => expectSame(x, b[i], `${path}[${i}]`));
+    a.forEach((x, i) => expectSame(x, b[i], `${path}[${i}]`, within));
     return;
   }
   if (a && b && typeof a === 'object' && typeof b === 'object') {
     expect(Object.keys(b as object).sort(), path).toEqual(Object.keys(a as object).sort());
-    for (const k of Object.keys(a as object)) expectSame((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], `${path}.${k}`);
+    for (const k of Object.keys(a as object)) expectSame((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], `${path}.${k}`, within);
     return;
   }
   expect(b, path).toEqual(a);
