@@ -4,7 +4,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { ANALYSES } from '../../src/analyses/index.js';
 import type { SolvationSection } from '../../src/analyses/solvation-document.js';
 import { solvationAnalysis } from '../../src/analyses/solvation.js';
-import { bridgeGaps, decodeResidence, type ResidenceState } from '../../src/analysis/residence.js';
+import { decodeResidence, type ResidenceState } from '../../src/analysis/residence.js';
+import { survival } from '../support/survival.js';
 import { analyze, documentJson, documentOf, foldFile, loadFold, saveFold } from '../../src/index.js';
 import { mergeAll } from '../../src/pipeline/merge.js';
 import type { Plan } from '../../src/pipeline/plan.js';
@@ -123,44 +124,10 @@ describe('mdpost analyze --solvation Na on the shipped trajectory, against the n
   });
 });
 
-/**
- * MDAnalysis' SurvivalProbability(…, residues=True, intermittency=k), per Na, averaged over the
- * Na: per Na, the mean over origins t with N(t) > 0 of N(t, t+τ)/N(t), N counting partners there
- * at every frame t … t+τ once absences of ≤ k frames are bridged (the reference's README).
- * Computed here from the residence state that the pipeline folded in three parts — each by two
- * worker threads, saved to and read from .mdstate files — and merged.
+/*
+ * The residence state below was folded by the pipeline in three parts — each by two worker
+ * threads, saved to and read from .mdstate files — and merged.
  */
-function survival(st: ResidenceState, kind: number, tolerance: number, tauMax: number): number[] {
-  const runs = bridgeGaps(st, tolerance);
-  const perNa: number[][] = [];
-  for (let c = 0; c < st.cations; c++) {
-    const stays: [number, number][] = [];
-    for (let i = 0; i < st.pairCation.length; i++) {
-      if (st.pairCation[i] !== c || st.pairKind[i] !== kind) continue;
-      for (let p = runs.pairRuns[i]; p < runs.pairRuns[i + 1]; p++) stays.push([runs.runStart[p], runs.runEnd[p]]);
-    }
-    const n0 = new Float64Array(st.frames);
-    for (const [s, e] of stays) for (let t = s; t < e; t++) n0[t]++;
-    const sp = [1];
-    for (let tau = 1; tau <= tauMax; tau++) {
-      const n = new Float64Array(st.frames);
-      for (const [s, e] of stays) for (let t = s; t + tau < e; t++) n[t]++;
-      let sum = 0, origins = 0;
-      for (let t = 0; t + tau < st.frames; t++) {
-        if (n0[t] === 0) continue;
-        sum += n[t] / n0[t];
-        origins++;
-      }
-      sp.push(origins > 0 ? sum / origins : NaN);
-    }
-    perNa.push(sp);
-  }
-  return Array.from({ length: tauMax + 1 }, (_, tau) => {
-    const v = perNa.map((sp) => sp[tau]).filter((x) => !Number.isNaN(x));
-    return v.reduce((a, x) => a + x, 0) / v.length;
-  });
-}
-
 describe('MDAnalysis SurvivalProbability, from the residence state folded in parts', () => {
   let residence: ResidenceState;
   beforeAll(async () => {

@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { finishIonPairs, IonPairCounter, mergeIonPairs, type IonPairState } from '../../src/analysis/ion-pairs.js';
-import { bridgeGaps, decodeResidence, encodeResidence, finishResidence, mergeResidence, ResidenceTracker, type ResidenceState } from '../../src/analysis/residence.js';
+import { decodeResidence, encodeResidence, finishResidence, mergeResidence, ResidenceTracker, type ResidenceState } from '../../src/analysis/residence.js';
+import { survival } from '../support/survival.js';
 import { CompositionCounter, finishCompositions, mergeCompositions, type CompositionState } from '../../src/analysis/shell-composition.js';
 import { defineShells, ShellFinder, type ShellDefinition } from '../../src/analysis/solvation-shell.js';
 import { boxFromVectors, orthorhombicBox, type Box } from '../../src/model/box.js';
@@ -201,48 +202,12 @@ describe('the same run described by a triclinic cell, and folded in parts', () =
 });
 
 describe('MDAnalysis SurvivalProbability', () => {
-  /**
-   * SurvivalProbability(u, "<kind's O> and around r_c index i").run(tau_max, residues=True,
-   * intermittency=k), per Na, averaged over the Na: per Na, the mean over origins t with
-   * N(t) > 0 (and t + τ < T) of N(t, t+τ)/N(t), where N counts partners present at every frame
-   * t … t+τ after absences of ≤ k frames are bridged. Computed here from our state's bridged stays.
-   */
-  function perOriginMean(st: ResidenceState, kind: number, tolerance: number, tauMax: number): number[] {
-    const runs = bridgeGaps(st, tolerance);
-    const T = st.frames;
-    const perNa: number[][] = [];
-    for (let c = 0; c < st.cations; c++) {
-      const stays: [number, number][] = [];
-      for (let i = 0; i < st.pairCation.length; i++) {
-        if (st.pairCation[i] !== c || st.pairKind[i] !== kind) continue;
-        for (let p = runs.pairRuns[i]; p < runs.pairRuns[i + 1]; p++) stays.push([runs.runStart[p], runs.runEnd[p]]);
-      }
-      const n0 = new Float64Array(T);
-      for (const [s, e] of stays) for (let t = s; t < e; t++) n0[t]++;
-      const sp = [1];
-      for (let tau = 1; tau <= tauMax; tau++) {
-        const n = new Float64Array(T);
-        for (const [s, e] of stays) for (let t = s; t + tau < e; t++) n[t]++;
-        let sum = 0, origins = 0;
-        for (let t = 0; t + tau < T; t++) {
-          if (n0[t] === 0) continue;
-          sum += n[t] / n0[t];
-          origins++;
-        }
-        sp.push(origins > 0 ? sum / origins : NaN);
-      }
-      perNa.push(sp);
-    }
-    return Array.from({ length: tauMax + 1 }, (_, tau) => {
-      const values = perNa.map((sp) => sp[tau]).filter((x) => !Number.isNaN(x));
-      return values.reduce((a, x) => a + x, 0) / values.length;
-    });
-  }
-
+  // SurvivalProbability(u, "<kind's O> and around r_c index i").run(tau_max, residues=True,
+  // intermittency=k), from our state's bridged stays (test/support/survival.ts).
   const tauMax = ref.survival_probability.tau_max_frames;
   it.each(['H2O', 'FSI'].flatMap((kind) => ['0', '2'].map((tol) => [kind, tol])))('%s, intermittency = tolerance = %s frames: its numbers from our shells and bridging, to 1e-12', (kind, tol) => {
     const theirs = ref.survival_probability.kinds[kind][tol].sp_mean_over_na;
-    const mine = perOriginMean(whole.residence, ref.kinds.indexOf(kind), Number(tol), tauMax);
+    const mine = survival(whole.residence, ref.kinds.indexOf(kind), Number(tol), tauMax);
     mine.forEach((x, tau) => expectClose(x, theirs[tau]));
   });
 
