@@ -4,7 +4,7 @@ import { yehHummer, yehHummerCorrection, YEH_HUMMER_XI } from '../analysis/finit
 import { InputError } from '../model/errors.js';
 import type { Analysis } from '../pipeline/contract.js';
 import { escapeHtml as e, formatNumber as f, scientific, withError } from '../report/format.js';
-import { array, bool, num, numOrNaN, numOrNull, object, str, strs } from '../report/json-check.js';
+import { array, bool, dWithError, num, numOrNull, object, str, strs } from '../report/json-check.js';
 import type { MsdResult } from './msd.js';
 
 /**
@@ -156,15 +156,7 @@ export const finiteSizeAnalysis: Analysis<FiniteSizeConfig, FiniteSizeConfig, Ce
         D_infinite: array(s.D_infinite, `${where}.D_infinite`).map((x, k) => {
           const w = `${where}.D_infinite[${k}]`;
           const d = object(x, w);
-          return {
-            selection: str(d, 'selection', w),
-            A2_per_ps: num(d, 'A2_per_ps', w),
-            A2_per_ns: num(d, 'A2_per_ns', w),
-            cm2_per_s: num(d, 'cm2_per_s', w),
-            stderr_A2_per_ps: numOrNaN(d, 'stderr_A2_per_ps', w),
-            stderr_A2_per_ns: numOrNaN(d, 'stderr_A2_per_ns', w),
-            stderr_cm2_per_s: numOrNaN(d, 'stderr_cm2_per_s', w),
-          };
+          return { selection: str(d, 'selection', w), ...dWithError(d, w) };
         }),
         method: str(s, 'method', where),
         notes: strs(s, 'notes', where),

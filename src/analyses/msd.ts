@@ -12,7 +12,7 @@ import { elementSummary } from '../pipeline/plan.js';
 import { ionKind, type IonKind } from '../select/ions.js';
 import { particlePositions, particlesOf, type ParticleDef } from '../select/particles.js';
 import { escapeHtml as e, formatNumber as f, scientific, slug, withError } from '../report/format.js';
-import { array, bool, fail, num, numOrNaN, nums, object, str, strs, type Json } from '../report/json-check.js';
+import { array, bool, dWithError, fail, num, nums, object, str, strs, type Json } from '../report/json-check.js';
 import { logThin, selectionColors } from '../report/plots.js';
 import type { DriftResult } from './drift.js';
 
@@ -479,15 +479,7 @@ function readSection(raw: unknown, where: string): MsdSection {
     msd_z_A2: nums(m, 'msd_z_A2', where),
     fit: { from_ps: num(fit, 'from_ps', `${where}.fit`), to_ps: num(fit, 'to_ps', `${where}.fit`), auto: bool(fit, 'auto', `${where}.fit`) },
     loglog_slope: m.loglog_slope === null ? NaN : num(m, 'loglog_slope', where),
-    D: {
-      A2_per_ps: num(d, 'A2_per_ps', w),
-      A2_per_ns: num(d, 'A2_per_ns', w),
-      cm2_per_s: num(d, 'cm2_per_s', w),
-      stderr_A2_per_ps: numOrNaN(d, 'stderr_A2_per_ps', w),
-      stderr_A2_per_ns: numOrNaN(d, 'stderr_A2_per_ns', w),
-      stderr_cm2_per_s: numOrNaN(d, 'stderr_cm2_per_s', w),
-      method: str(d, 'method', w),
-    },
+    D: { ...dWithError(d, w), method: str(d, 'method', w) },
     notes: strs(m, 'notes', where),
   };
   if (section.msd_A2.length !== section.lag_ps.length) fail(`${where}.msd_A2`, `holds ${section.msd_A2.length} values for ${section.lag_ps.length} lags`);

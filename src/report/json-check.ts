@@ -36,6 +36,27 @@ export function numOrNaN(o: Json, key: string, where: string): number {
   return o[key] === null ? NaN : num(o, key, where);
 }
 
+/** A diffusion coefficient as the documents hold it: Å²/ps, Å²/ns, cm²/s, each with its standard error (null: none). */
+export interface DWithError {
+  A2_per_ps: number;
+  A2_per_ns: number;
+  cm2_per_s: number;
+  stderr_A2_per_ps: number;
+  stderr_A2_per_ns: number;
+  stderr_cm2_per_s: number;
+}
+
+export function dWithError(d: Json, where: string): DWithError {
+  return {
+    A2_per_ps: num(d, 'A2_per_ps', where),
+    A2_per_ns: num(d, 'A2_per_ns', where),
+    cm2_per_s: num(d, 'cm2_per_s', where),
+    stderr_A2_per_ps: numOrNaN(d, 'stderr_A2_per_ps', where),
+    stderr_A2_per_ns: numOrNaN(d, 'stderr_A2_per_ns', where),
+    stderr_cm2_per_s: numOrNaN(d, 'stderr_cm2_per_s', where),
+  };
+}
+
 export function str(o: Json, key: string, where: string): string {
   const v = o[key];
   if (typeof v !== 'string') fail(`${where}.${key}`, `expected text, not ${kind(v)}`);
