@@ -29,6 +29,8 @@ export interface TrajectoryFormat {
   sniff(head: Buffer, text: string): boolean;
   createParser(options: ReaderOptions): FrameParser;
   readonly framing: Framing | null;
+  /** Its parser honours ReaderOptions.atoms, skipping the work of the atoms not asked for. */
+  readonly readsSomeAtoms?: boolean;
 }
 
 /** Frames every fixed number of lines (XYZ: the atom count, a comment, one line per atom). */

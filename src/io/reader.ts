@@ -72,6 +72,11 @@ export class TrajectoryReader {
     return this.fileFormat.name;
   }
 
+  /** Whether the format skips the atoms not in OpenOptions.atoms (the others' positions are then stale). */
+  get readsSomeAtoms(): boolean {
+    return this.fileFormat.readsSomeAtoms === true;
+  }
+
   /** What the parser carries to later frames, for readers of later slices of the same file. */
   parserState(): ParserState | null {
     return this.parser.exportState?.() ?? null;

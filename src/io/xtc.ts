@@ -111,4 +111,5 @@ export const xtcFormat: TrajectoryFormat = {
   sniff: (head) => sniffXtc(head),
   createParser: (options) => new XtcParser(options),
   framing: xtcFraming,
+  readsSomeAtoms: true,
 };

@@ -171,14 +171,14 @@ export async function makePlan(spec: AnalysisSpec, registry: AnalysisRegistry): 
 
 /**
  * The first two frames: the first in full, the second for its stamps (step, time) only. A format
- * that can skip atoms (OpenOptions.atoms: XTC, whose decoding is most of a short run's start-up)
+ * that can skip atoms (readsSomeAtoms: XTC, whose decoding is most of a short run's start-up)
  * reads the second with none wanted; the others read both in full.
  */
 async function readHead(spec: AnalysisSpec): Promise<{ reader: TrajectoryReader; head: Frame[] }> {
   // A smaller first read than the 16 MB a long read takes.
   const options: OpenOptions = { ...readerOptions(spec.read), bufferBytes: HEAD_BUFFER_BYTES };
   const reader = await TrajectoryReader.open(spec.file, options);
-  const skipsAtoms = reader.format === 'xtc';
+  const skipsAtoms = reader.readsSomeAtoms;
   const head: Frame[] = [];
   for await (const f of reader.frames()) {
     head.push(cloneFrame(f));
