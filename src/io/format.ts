@@ -31,6 +31,8 @@ export interface TrajectoryFormat {
   readonly framing: Framing | null;
   /** Its parser honours ReaderOptions.atoms, skipping the work of the atoms not asked for. */
   readonly readsSomeAtoms?: boolean;
+  /** Its parser honours ReaderOptions.stampsOnly, stepping over the atoms of a frame. */
+  readonly readsStampsOnly?: boolean;
 }
 
 /** Frames every fixed number of lines (XYZ: the atom count, a comment, one line per atom). */
@@ -92,6 +94,12 @@ export interface ReaderOptions {
    * that hold them).
    */
   atoms?: Int32Array | null;
+  /**
+   * Read each frame's stamps (step, time) and cell only; its positions are left stale. For the
+   * plan, which needs the second frame's stamps alone. Formats that do not declare
+   * readsStampsOnly read the atoms anyway.
+   */
+  stampsOnly?: boolean;
 }
 
 /**

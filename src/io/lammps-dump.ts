@@ -45,10 +45,12 @@ export class LammpsDumpParser implements FrameParser {
   readonly notes: string[] = [];
 
   private readonly topologyKnown: boolean;
+  private readonly stampsOnly: boolean;
 
   constructor(options: ReaderOptions = {}) {
     this.typeMap = options.typeMap ?? null;
     this.topologyKnown = options.topologyKnown ?? false;
+    this.stampsOnly = options.stampsOnly ?? false;
   }
 
   exportState(): ParserState {
@@ -137,6 +139,18 @@ export class LammpsDumpParser implements FrameParser {
     needAtomLines(s, natoms, count);
     rows.ensure(natoms);
     const first = this.topology === null && !this.topologyKnown;
+    if (this.stampsOnly && !first) {
+      // Its lines are stepped over, not checked: the fold reads this frame again in full.
+      s.skipLines(natoms);
+      frame.natoms = natoms;
+      frame.step = step;
+      frame.timePs = time === null ? null : this.timeInPs(time, step);
+      frame.positions = rows.pos;
+      frame.images = null;
+      frame.unwrapped = layout.unwrapped;
+      frame.box = box;
+      return true;
+    }
     const firstAtomLine = s.line;
     const firstAtomOffset = s.pos;
     // Types, molecule ids, masses and charges matter for the topology only: later frames skip them.
@@ -513,5 +527,6 @@ export const lammpsDumpFormat: TrajectoryFormat = {
   timeHint: 'a LAMMPS dump stores step numbers: --timestep is the run\'s MD step (e.g. --timestep 1fs for real units, 0.001ps for metal)',
   sniff: (_head, text) => firstTextLine(text).line.startsWith('ITEM:'),
   createParser: (options) => new LammpsDumpParser(options),
+  readsStampsOnly: true,
   framing: { kind: 'marker', findStart: lammpsFrameStart, stampAt: lammpsStamp },
 };

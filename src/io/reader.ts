@@ -77,6 +77,11 @@ export class TrajectoryReader {
     return this.fileFormat.readsSomeAtoms === true;
   }
 
+  /** Whether the format can read a frame's stamps without its atoms (OpenOptions.stampsOnly). */
+  get readsStampsOnly(): boolean {
+    return this.fileFormat.readsStampsOnly === true;
+  }
+
   /** What the parser carries to later frames, for readers of later slices of the same file. */
   parserState(): ParserState | null {
     return this.parser.exportState?.() ?? null;

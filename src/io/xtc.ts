@@ -26,7 +26,7 @@ export class XtcParser implements FrameParser {
 
   constructor(options: ReaderOptions = {}) {
     this.box = options.box ?? null;
-    this.atoms = options.atoms ?? null;
+    this.atoms = options.stampsOnly ? new Int32Array(0) : (options.atoms ?? null);
   }
 
   next(s: Scanner, frame: Frame): boolean {
@@ -112,4 +112,6 @@ export const xtcFormat: TrajectoryFormat = {
   createParser: (options) => new XtcParser(options),
   framing: xtcFraming,
   readsSomeAtoms: true,
+  // With no atom wanted, a frame's bit stream is stepped over by its length.
+  readsStampsOnly: true,
 };

@@ -171,25 +171,26 @@ export async function makePlan(spec: AnalysisSpec, registry: AnalysisRegistry): 
 
 /**
  * The first two frames: the first in full, the second for its stamps (step, time) only. A format
- * that can skip atoms (readsSomeAtoms: XTC, whose decoding is most of a short run's start-up)
- * reads the second with none wanted; the others read both in full.
+ * that can read stamps alone (readsStampsOnly: the LAMMPS dump steps over the atom lines, XTC over
+ * the bit stream; decoding or parsing the second frame cold is a noticeable part of a short run's
+ * start-up) is entered again where the second frame begins; the others read both in full.
  */
 async function readHead(spec: AnalysisSpec): Promise<{ reader: TrajectoryReader; head: Frame[] }> {
   // A smaller first read than the 16 MB a long read takes.
   const options: OpenOptions = { ...readerOptions(spec.read), bufferBytes: HEAD_BUFFER_BYTES };
   const reader = await TrajectoryReader.open(spec.file, options);
-  const skipsAtoms = reader.readsSomeAtoms;
+  const stampsAlone = reader.readsStampsOnly;
   const head: Frame[] = [];
   for await (const f of reader.frames()) {
     head.push(cloneFrame(f));
     trace(`plan: frame ${head.length - 1} read`);
-    if (head.length === (skipsAtoms ? 1 : 2)) break;
+    if (head.length === (stampsAlone ? 1 : 2)) break;
   }
-  if (!skipsAtoms || head.length === 0) return { reader, head };
+  if (!stampsAlone || head.length === 0) return { reader, head };
   // A plain file is entered where the second frame begins; a compressed one is read from its start.
   const from = reader.next;
-  const range = (await isGzip(spec.file)) ? undefined : { start: from.offset, end: await streamBytes(spec.file), firstFrame: from.frame, firstLine: null };
-  const stamps = await TrajectoryReader.open(spec.file, { ...options, format: reader.format, atoms: new Int32Array(0), range, topologyKnown: true });
+  const range = (await isGzip(spec.file)) ? undefined : { start: from.offset, end: await streamBytes(spec.file), firstFrame: from.frame, firstLine: from.line };
+  const stamps = await TrajectoryReader.open(spec.file, { ...options, format: reader.format, stampsOnly: true, range, topologyKnown: true, parserState: reader.parserState() });
   for await (const f of stamps.frames()) {
     if (f.index === 0) continue;
     head.push(cloneFrame(f));

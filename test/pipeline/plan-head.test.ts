@@ -1,8 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { TrajectoryReader } from '../../src/io/reader.js';
-import { planOf } from '../support/analyze.js';
+import { analyzeFile } from '../../src/run/analyze-file.js';
+import { planOf, specOf } from '../support/analyze.js';
 import { tempFile } from '../support/io.js';
 import { GMX_RUN } from '../support/sim.js';
 
@@ -43,5 +45,41 @@ describe('planning from the head of an XTC', () => {
       expect(plan.dtPs, name).toBeNull();
       expect(plan.spacing.by, name).toBe('none');
     }
+  });
+});
+
+/**
+ * A LAMMPS dump's second frame is read for its header alone (its atom lines are stepped over),
+ * with the units the first frame's `ITEM: UNITS` set; a frame whose atom lines are damaged still
+ * gives its stamps to the plan, and the fold reports the damage.
+ */
+describe('planning from the head of a LAMMPS dump', () => {
+  const SHIPPED = join('trajectories', 'nafsi-water', 'nafsi-water.lammpstrj.gz');
+  const UNITS = join('test', 'fixtures', 'io', 'lammps', 'tri-scaled.lammpstrj');
+  const plainShipped = tempFile('shipped.lammpstrj', gunzipSync(readFileSync(SHIPPED)));
+
+  it.each([
+    ['plain', plainShipped],
+    ['gzip-compressed', SHIPPED],
+    ['with ITEM: UNITS and ITEM: TIME', UNITS],
+  ])('%s: dt and the step spacing are those of the first two frames read in full', async (_what, file) => {
+    const [a, b] = await stampsOfFirstTwo(file);
+    const plan = await planOf(file, { msd: ['index 0:1'] });
+    expect(plan.dtPs).toBe(b.timePs === null ? null : b.timePs - a.timePs!);
+    expect(plan.spacing).toEqual({ by: 'step', first: a.step, delta: b.step! - a.step! });
+  });
+
+  it('the second frame is not parsed for the plan: a damaged atom line there is the fold’s error', async () => {
+    const text = readFileSync(UNITS, 'latin1').split('\n');
+    const atoms = text.flatMap((l, i) => (l.startsWith('ITEM: ATOMS') ? [i] : []));
+    const second = atoms[1];
+    const fields = text[second + 2].split(' ');
+    fields[4] = '1.2.3'; // xs
+    text[second + 2] = fields.join(' ');
+    const file = tempFile('damaged-second.lammpstrj', text.join('\n'));
+    const [a] = await stampsOfFirstTwo(UNITS);
+    const plan = await planOf(file, { msd: ['index 0:1'] });
+    expect(plan.spacing.first).toBe(a.step);
+    await expect(analyzeFile(specOf(file, { msd: ['index 0:1'] }), { workers: 1 })).rejects.toThrow(new RegExp(`line ${second + 3}, frame 1: .*"1\\.2\\.3"`));
   });
 });
