@@ -13,11 +13,12 @@
  *   run        analysing a file in threads, in parts          all of the above
  *   report     documents, text, HTML, CSV, plots              model, pipeline's contract (not its internals)
  *   batch, viewer, cli                                        on top; only cli handles the process
- * src/trace.ts (MDPOST_TRACE phase timings on stderr) may be used by any layer.
+ * src/trace.ts (MDPOST_TRACE phase timings on stderr) and src/package-files.ts (where the package's
+ * own files are) may be used by any layer.
  */
 const layer = (name) => `^src/${name}/`;
-// Any of our modules outside these folders (the phase trace, src/trace.ts, is everyone's).
-const notIn = (...names) => `^src/(?!(${names.join('|')})/|trace\\.ts$)`;
+// Any of our modules outside these folders (the phase trace and the package's files are everyone's).
+const notIn = (...names) => `^src/(?!(${names.join('|')})/|(trace|package-files)\\.ts$)`;
 
 module.exports = {
   forbidden: [

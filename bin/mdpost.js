@@ -1,9 +1,9 @@
 #!/usr/bin/env node
-// Entry point: the compiled CLI lives in dist/ (built by `npm install` / `npm run build`).
+// Entry point: the compiled CLI, bundled, lives in dist/bundle/ (built by `npm install` / `npm run build`).
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-const entry = new URL('../dist/src/cli/main.js', import.meta.url);
+const entry = new URL('../dist/bundle/mdpost.js', import.meta.url);
 if (!existsSync(fileURLToPath(entry))) {
   process.stderr.write('mdpost: not built yet; run `npm install` (or `npm run build`) in the mdpost folder first\n');
   process.exit(1);

@@ -1,14 +1,13 @@
 import { Command, CommanderError } from 'commander';
-import { createRequire } from 'node:module';
 import { totalmem } from 'node:os';
 import { ANALYSES } from '../analyses/index.js';
 import { msdMemory } from '../analyses/msd.js';
 import { FORMATS } from '../io/formats.js';
 import { InputError } from '../model/errors.js';
 import { fileSystemError } from './output-paths.js';
+import { packageVersion } from '../package-files.js';
 
-const require = createRequire(import.meta.url);
-export const VERSION: string = require('../../../package.json').version;
+export const VERSION: string = packageVersion();
 
 /**
  * The commands, in the order --help lists them, each loaded on demand: a run loads the modules of

@@ -1,18 +1,18 @@
 import { existsSync } from 'node:fs';
-import { dirname, join, resolve, sep } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
 import { Piscina } from 'piscina';
+import { packageRoot, runsBundled } from '../package-files.js';
 
 /**
  * The worker pool. Its entry point is the compiled workers/task.js (built by `npm run build`,
  * which `npm install` and `npm test` run); from the sources under vitest the same compiled file
- * is used.
+ * is used. The bundled command line (dist/bundle/) has its own bundled entry beside it, so that a
+ * worker thread loads a few files, not every module one by one.
  */
 export function workerFile(): string {
-  const here = fileURLToPath(import.meta.url);
-  const root = here.includes(`${sep}dist${sep}src${sep}`) ? resolve(dirname(here), '../../..') : resolve(dirname(here), '../..');
-  const file = join(root, 'dist/workers/task.js');
+  const file = runsBundled() ? join(dirname(fileURLToPath(import.meta.url)), 'task.js') : join(packageRoot(), 'dist/workers/task.js');
   if (!existsSync(file)) throw new Error(`worker entry ${file} is missing: run npm run build`);
   return file;
 }

@@ -1,13 +1,14 @@
 import { readFile, realpath, stat } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { basename, extname, resolve, sep } from 'node:path';
+import { basename, extname, join, resolve, sep } from 'node:path';
 import { availableParallelism } from 'node:os';
 import { ANALYSES } from '../analyses/index.js';
 import { rdfAnalysis } from '../analyses/rdf.js';
 import { TrajectoryReader } from '../io/reader.js';
 import { isFreeCation } from '../model/elements.js';
 import { InputError } from '../model/errors.js';
+import { packageRoot } from '../package-files.js';
 import type { Topology } from '../model/frame.js';
 import type { RawOptions } from '../pipeline/options.js';
 import { readerOptions } from '../pipeline/plan.js';
@@ -64,10 +65,9 @@ export interface ViewServer {
   close(): Promise<void>;
 }
 
-/** The built page: dist/web beside dist/src (or from the sources, the built copy). */
+/** The built page: dist/web in the package. */
 export function defaultWebRoot(): string {
-  const here = new URL('.', import.meta.url).pathname;
-  return here.includes(`${sep}dist${sep}src${sep}`) ? resolve(here, '../../web') : resolve(here, '../../dist/web');
+  return join(packageRoot(), 'dist/web');
 }
 
 const TYPES: Record<string, string> = {

@@ -1,0 +1,31 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/**
+ * Where mdpost's own files are. Its compiled modules run from two places: dist/src/… as tsc
+ * writes them (the library, the tests), and dist/bundle/, the command line bundled into a few
+ * files (bin/mdpost.js runs it: loading ~120 modules one by one took ~80 ms of every run's
+ * start). A module's own URL then says little about where the package is, so the package's root
+ * is found as the nearest folder above with mdpost's package.json.
+ */
+export function packageRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    const file = join(dir, 'package.json');
+    if (existsSync(file) && (JSON.parse(readFileSync(file, 'utf8')) as { name?: string }).name === 'mdpost') return dir;
+    const up = dirname(dir);
+    if (up === dir) throw new Error(`internal: no mdpost package.json above ${fileURLToPath(import.meta.url)}`);
+    dir = up;
+  }
+}
+
+/** mdpost's version, from its package.json. */
+export function packageVersion(): string {
+  return (JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version: string }).version;
+}
+
+/** Whether this module runs from the bundle (dist/bundle/) rather than tsc's dist/src/. */
+export function runsBundled(): boolean {
+  return fileURLToPath(import.meta.url).includes(`${sep}dist${sep}bundle${sep}`);
+}
