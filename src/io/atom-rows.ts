@@ -26,6 +26,10 @@ export class AtomRows {
   labels: string[] = [];
   /** True while every id seen so far is larger than the one before. */
   idsAscending = true;
+  /** The last parse stepped over rows not wanted (their other columns are stale). */
+  skipped = false;
+  /** Ids the last sparse parse met that its table did not know. */
+  unknownIds = 0;
 
   ensure(n: number): void {
     this.n = n;
@@ -44,17 +48,25 @@ export class AtomRows {
 /**
  * Parse `rows.n` atom lines. `roles[k]` says what column k holds and `names[k]` its name (for
  * errors); columns after the last one that matters are skipped to the end of the line, as are
- * trailing extras.
+ * trailing extras. With `want` (by atom id, see CompiledRows), the rows of atoms not wanted are
+ * stepped over once their id is read (rows.skipped), when the frame is of the common form the
+ * compiled parser reads; otherwise every row is parsed.
  */
-export function parseAtomRows(s: Scanner, rows: AtomRows, roles: Role[], names: string[], collectLabels: boolean): void {
+export function parseAtomRows(s: Scanner, rows: AtomRows, roles: Role[], names: string[], collectLabels: boolean, want: Uint8Array | null = null): void {
   const n = rows.n;
+  rows.skipped = false;
+  rows.unknownIds = 0;
   if (!collectLabels) {
-    const next = compileRows(roles)(s.buf, s.pos, s.end, n, rows);
+    const next = compileRows(roles, want !== null)(s.buf, s.pos, s.end, n, rows, want ?? undefined);
     if (next >= 0) {
       s.pos = next;
       s.line += n;
       s.lineStart = next;
       rows.idsAscending = lastCall.idsAscending;
+      if (want) {
+        rows.skipped = true;
+        rows.unknownIds = lastCall.unknownIds;
+      }
       return;
     }
     // Something unusual in this frame: the generic loop below parses it or says what is wrong.

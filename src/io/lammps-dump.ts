@@ -46,11 +46,26 @@ export class LammpsDumpParser implements FrameParser {
 
   private readonly topologyKnown: boolean;
   private readonly stampsOnly: boolean;
+  /** The atoms (slots, in id order) the caller reads, or null for all. */
+  private readonly wanted: Uint8Array | null;
+  /**
+   * By atom id: 2 for a wanted atom, 1 for another atom of the set the table was made from, 0 for
+   * an id not in it (see CompiledRows). Made from a frame parsed in full; null until then, or
+   * when ids are too sparse for a table.
+   */
+  private wantById: Uint8Array | null = null;
+  private wantAtoms = -1;
 
   constructor(options: ReaderOptions = {}) {
     this.typeMap = options.typeMap ?? null;
     this.topologyKnown = options.topologyKnown ?? false;
     this.stampsOnly = options.stampsOnly ?? false;
+    const atoms = options.atoms ?? null;
+    if (atoms) {
+      const most = atoms.reduce((a, b) => Math.max(a, b), -1);
+      this.wanted = new Uint8Array(most + 1);
+      for (const a of atoms) if (a >= 0) this.wanted[a] = 1;
+    } else this.wanted = null;
   }
 
   exportState(): ParserState {
@@ -153,23 +168,34 @@ export class LammpsDumpParser implements FrameParser {
     }
     const firstAtomLine = s.line;
     const firstAtomOffset = s.pos;
-    // Types, molecule ids, masses and charges matter for the topology only: later frames skip them.
-    try {
-      parseAtomRows(s, rows, first ? layout.roles : layout.frameRoles, layout.names, first && layout.hasElement);
-    } catch (e) {
-      throw shortFrameError(e, s, natoms, firstAtomLine, (line) => (/^\s*ITEM:/.test(line) ? 'is an "ITEM:" line (the next frame begins)' : null));
+    const roles = first ? layout.roles : layout.frameRoles;
+    // Types, molecule ids, masses and charges matter for the topology only: later frames skip
+    // them; and the rows of atoms nobody reads are stepped over once their id is read.
+    const parse = (want: Uint8Array | null) => {
+      try {
+        parseAtomRows(s, rows, roles, layout.names, first && layout.hasElement, want);
+      } catch (e) {
+        throw shortFrameError(e, s, natoms, firstAtomLine, (line) => (/^\s*ITEM:/.test(line) ? 'is an "ITEM:" line (the next frame begins)' : null));
+      }
+    };
+    parse(first || layout.scaled ? null : this.wantById);
+    let order = this.orderOf(rows, natoms, layout, s, firstAtomLine, firstAtomOffset);
+    if (rows.skipped && !(natoms === this.wantAtoms && rows.unknownIds === 0 && (rows.idsAscending || !this.slots.rebuilt))) {
+      // Not the set of atoms the table was made from: rows stepped over may be wanted ones now.
+      s.pos = firstAtomOffset;
+      s.line = firstAtomLine;
+      s.lineStart = firstAtomOffset;
+      parse(null);
+      order = this.orderOf(rows, natoms, layout, s, firstAtomLine, firstAtomOffset);
     }
+    if (!rows.skipped && this.wanted && layout.hasId) this.makeWantTable(rows, natoms, order);
 
     if (layout.scaled) scaledToCartesian(rows.pos, natoms, box);
 
     // Put atoms in id order (LAMMPS writes them in processor order unless `dump_modify sort id`).
     let positions = rows.pos;
     let images: Int32Array | null = layout.hasImages ? rows.img : null;
-    let order: Int32Array | null = null;
-    if (layout.hasId && !rows.idsAscending) {
-      order = this.slots.slotsOf(rows.id, natoms, (dup) =>
-        new ParseError(s.file, firstAtomLine, s.base + firstAtomOffset, `atom id ${dup} appears twice in this frame`),
-      );
+    if (order) {
       if (this.positions.length < 3 * natoms) {
         this.positions = new Float64Array(3 * natoms);
         this.images = new Int32Array(3 * natoms);
@@ -217,6 +243,34 @@ export class LammpsDumpParser implements FrameParser {
     if (this.assumedUnit === null) return time === 0 ? 0 : null;
     const unitPs = LAMMPS_TIME_UNIT_PS[this.assumedUnit] ?? null;
     return unitPs === null ? null : time * unitPs;
+  }
+
+  /** Where each row goes in id order, or null when the rows are in id order already. */
+  private orderOf(rows: AtomRows, natoms: number, layout: ColumnLayout, s: Scanner, line: number, offset: number): Int32Array | null {
+    if (!layout.hasId || rows.idsAscending) return null;
+    return this.slots.slotsOf(rows.id, natoms, (dup) => new ParseError(s.file, line, s.base + offset, `atom id ${dup} appears twice in this frame`));
+  }
+
+  /** The table of wanted ids, from a frame parsed in full (rows in file order, `order` their slots). */
+  private makeWantTable(rows: AtomRows, natoms: number, order: Int32Array | null): void {
+    const wanted = this.wanted!;
+    let maxId = -1, minId = 0;
+    for (let i = 0; i < natoms; i++) {
+      const id = rows.id[i];
+      if (id > maxId) maxId = id;
+      if (id < minId) minId = id;
+    }
+    this.wantAtoms = natoms;
+    if (minId < 0 || maxId > 16 * natoms + 1_000_000) {
+      this.wantById = null;
+      return;
+    }
+    const table = this.wantById && this.wantById.length === maxId + 1 ? this.wantById.fill(0) : new Uint8Array(maxId + 1);
+    for (let i = 0; i < natoms; i++) {
+      const slot = order ? order[i] : i;
+      table[rows.id[i]] = slot < wanted.length && wanted[slot] ? 2 : 1;
+    }
+    this.wantById = table;
   }
 
   private buildTopology(rows: AtomRows, n: number, layout: ColumnLayout, order: Int32Array | null): Topology {
@@ -397,9 +451,14 @@ class SlotMap {
   private natoms = -1;
   private slot = new Int32Array(0);
 
+  /** Whether the last slotsOf met another set of atoms than the one before and built the table anew. */
+  rebuilt = false;
+
   slotsOf(ids: Int32Array, n: number, duplicate: (id: number) => Error): Int32Array {
     if (this.slot.length < n) this.slot = new Int32Array(n);
+    this.rebuilt = false;
     if (n === this.natoms && this.tryMap(ids, n)) return this.slot;
+    this.rebuilt = true;
     this.rebuild(ids, n, duplicate);
     this.tryMap(ids, n);
     return this.slot;
@@ -528,5 +587,6 @@ export const lammpsDumpFormat: TrajectoryFormat = {
   sniff: (_head, text) => firstTextLine(text).line.startsWith('ITEM:'),
   createParser: (options) => new LammpsDumpParser(options),
   readsStampsOnly: true,
+  readsSomeAtoms: true,
   framing: { kind: 'marker', findStart: lammpsFrameStart, stampAt: lammpsStamp },
 };

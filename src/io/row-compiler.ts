@@ -26,8 +26,14 @@ export interface RowTargets {
   charge: Float64Array;
 }
 
-/** Parse `n` rows from `start`; returns the offset after the last row, or -1 to fall back. */
-export type CompiledRows = (b: Buffer, start: number, end: number, n: number, t: RowTargets) => number;
+/**
+ * Parse `n` rows from `start`; returns the offset after the last row, or -1 to fall back. A
+ * parser compiled `sparse` takes `want`, by atom id: 2 for a row to parse, 1 for a row to step
+ * over once its id is read (its other columns are neither read nor checked), 0 (or an id beyond
+ * the table) for an id the table does not know, which is parsed and counted in
+ * lastCall.unknownIds.
+ */
+export type CompiledRows = (b: Buffer, start: number, end: number, n: number, t: RowTargets, want?: Uint8Array) => number;
 
 const POW10 = new Float64Array(23);
 for (let i = 0; i < 23; i++) POW10[i] = Number(`1e${i}`);
@@ -38,19 +44,19 @@ const cache = new Map<string, CompiledRows>();
  * Whether ids were ascending in the last call (the compiled function stores it here, avoiding
  * an allocation per frame).
  */
-export const lastCall = { idsAscending: true };
+export const lastCall = { idsAscending: true, unknownIds: 0 };
 
-export function compileRows(roles: readonly Role[]): CompiledRows {
-  const key = roles.join(',');
+export function compileRows(roles: readonly Role[], sparse = false): CompiledRows {
+  const key = `${roles.join(',')}${sparse ? ' sparse' : ''}`;
   let fn = cache.get(key);
   if (!fn) {
-    fn = build(roles);
+    fn = build(roles, sparse);
     cache.set(key, fn);
   }
   return fn;
 }
 
-function build(roles: readonly Role[]): CompiledRows {
+function build(roles: readonly Role[], sparse: boolean): CompiledRows {
   let last = roles.length - 1;
   while (last >= 0 && roles[last] === Role.Skip) last--;
   const body: string[] = [];
@@ -103,6 +109,12 @@ function build(roles: readonly Role[]): CompiledRows {
         break;
       case Role.Id:
         body.push(integer('id[i]'), 'if (id[i] <= prev) asc = false; prev = id[i];');
+        if (sparse) {
+          body.push(`
+            w = want[id[i]] | 0;
+            if (w === 1) { while (p < end && b[p] !== 10) p++; if (p >= end) return -1; p++; continue; }
+            if (w === 0) unknown++;`);
+        }
         break;
       case Role.Type:
         body.push(integer('type[i]'));
@@ -126,7 +138,7 @@ function build(roles: readonly Role[]): CompiledRows {
   const source = `
     const pos = t.pos, img = t.img, id = t.id, type = t.type, mol = t.mol, mass = t.mass, charge = t.charge;
     let p = start, c = 0, d = 0, m = 0, nd = 0, e = 0, x = 0, q = 0, v = 0, neg = false, en = false;
-    let prev = -Infinity, asc = true;
+    let prev = -Infinity, asc = true, w = 0, unknown = 0;
     for (let i = 0; i < n; i++) {
       const j = 3 * i;
       ${body.join('\n')}
@@ -142,6 +154,7 @@ function build(roles: readonly Role[]): CompiledRows {
       p++;
     }
     last.idsAscending = asc;
+    last.unknownIds = unknown;
     return p;`;
-  return new Function('POW10', 'last', `return function compiledRows(b, start, end, n, t) {${source}\n};`)(POW10, lastCall) as CompiledRows;
+  return new Function('POW10', 'last', `return function compiledRows(b, start, end, n, t, want) {${source}\n};`)(POW10, lastCall) as CompiledRows;
 }

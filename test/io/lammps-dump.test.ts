@@ -355,3 +355,70 @@ describe('LAMMPS dump, hand-made (test/fixtures/io/lammps/hand-*.lammpstrj)', ()
     for (let j = 0; j < 9; j++) expect(u[j]).toBeCloseTo(frames[1].positions[j], 12);
   });
 });
+
+/**
+ * Reading some atoms (ReaderOptions.atoms, the atoms a run's analyses read): once a frame has
+ * been parsed in full, the rows of other atoms are stepped over after their id. The wanted
+ * atoms' positions and image flags are those of a full read, whether the file lists atoms in id
+ * order or not, and when the set of atoms changes between frames.
+ */
+describe('LAMMPS dump: reading some atoms', () => {
+  /** A dump of n atoms over `frames` frames; ids in the order `idsOf(frame)`. */
+  function dump(frames: number, idsOf: (f: number) => number[]): string {
+    let text = '';
+    for (let f = 0; f < frames; f++) {
+      const ids = idsOf(f);
+      text += `ITEM: TIMESTEP\n${10 * f}\nITEM: NUMBER OF ATOMS\n${ids.length}\nITEM: BOX BOUNDS pp pp pp\n0 20\n0 20\n0 20\nITEM: ATOMS id type x y z ix iy iz\n`;
+      for (const id of ids) text += `${id} ${1 + (id % 3)} ${((id * 0.37 + f * 0.11) % 20).toFixed(4)} ${((id * 0.53 + f * 0.07) % 20).toFixed(4)} ${((id * 0.71 + f * 0.13) % 20).toFixed(4)} ${f % 3} ${-(id % 2)} ${id % 5}\n`;
+    }
+    return text;
+  }
+  const ascending = (n: number) => () => Array.from({ length: n }, (_, i) => i + 1);
+  const shuffled = (n: number) => (f: number) => Array.from({ length: n }, (_, i) => ((i * 7 + 3 * f) % n) + 1);
+
+  async function expectSameAtoms(path: string, atoms: number[]) {
+    const full = await readAll(path);
+    const some = await readAll(path, { atoms: Int32Array.from(atoms) });
+    expect(some.frames.length).toBe(full.frames.length);
+    for (let f = 0; f < full.frames.length; f++) {
+      for (const i of atoms) {
+        expect(pos(some.frames[f], i), `frame ${f}, atom ${i}`).toEqual(pos(full.frames[f], i));
+        expect(Array.from(some.frames[f].images!.subarray(3 * i, 3 * i + 3))).toEqual(Array.from(full.frames[f].images!.subarray(3 * i, 3 * i + 3)));
+      }
+    }
+    return full;
+  }
+
+  it.each([
+    ['ids in order', ascending(50)],
+    ['ids in a different order every frame', shuffled(50)],
+  ])('%s: the wanted atoms read as in a full read', async (_what, idsOf) => {
+    await expectSameAtoms(tempFile('some.lammpstrj', dump(6, idsOf)), [0, 7, 8, 31, 49]);
+  });
+
+  it('when atoms leave and the ids change, the frame is read in full and the table made again', async () => {
+    // Frames 0–2 hold ids 1–50; frames 3–5 ids 2–51 (the same count, every slot one id later:
+    // rows stepped over by the first table would be wanted ones); frame 6 holds 45 atoms, listed
+    // out of order.
+    const idsOf = (f: number) => (f < 3 ? ascending(50)() : f < 6 ? Array.from({ length: 50 }, (_, i) => i + 2) : shuffled(45)(f));
+    await expectSameAtoms(tempFile('changing.lammpstrj', dump(7, idsOf)), [2, 39, 40, 44]);
+  });
+
+  it('steps over the other atoms: a damaged number in a row not wanted is not read, and a full read names it', async () => {
+    const lines = dump(4, ascending(20)).split('\n');
+    // Frame 2, atom id 12 (slot 11): its x.
+    const line = 2 * 29 + 9 + 11;
+    expect(lines[line].startsWith('12 ')).toBe(true);
+    lines[line] = lines[line].replace(/^12 (\d) \S+/, '12 $1 1.2.3');
+    const file = tempFile('damaged-other.lammpstrj', lines.join('\n'));
+    expect((await readError(file)).message).toMatch(new RegExp(`line ${line + 1}.*"1\\.2\\.3"`));
+    const some = await readAll(file, { atoms: Int32Array.from([0, 5]) });
+    expect(some.frames.length).toBe(4);
+    expect((await readError(file, { atoms: Int32Array.from([0, 11]) })).message).toMatch(new RegExp(`line ${line + 1}.*"1\\.2\\.3"`));
+  });
+
+  it('a duplicate id is still an error', async () => {
+    const idsOf = (f: number) => (f < 2 ? ascending(10)() : [1, 2, 3, 4, 5, 5, 7, 8, 9, 10]);
+    expect((await readError(tempFile('dup-some.lammpstrj', dump(3, idsOf)), { atoms: Int32Array.from([0]) })).message).toMatch(/atom id 5 appears twice/);
+  });
+});
