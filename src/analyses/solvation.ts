@@ -1,13 +1,13 @@
 import { decodeIonPairs, encodeIonPairs, finishIonPairs, IonPairCounter, mergeIonPairs, type IonPairState } from '../analysis/ion-pairs.js';
 import { maxRmax, mergeRdfStates, RdfAccumulator, type RdfState } from '../analysis/rdf.js';
 import { finishRdf, smooth, SMOOTHING_A } from '../analysis/rdf-shell.js';
-import { decodeResidence, encodeResidence, finishResidence, mergeResidence, ResidenceTracker, type ResidenceResult, type ResidenceState } from '../analysis/residence.js';
+import { decodeResidence, encodeResidence, finishResidence, mergeResidence, ResidenceTracker, type ResidenceResult, type ResidenceState, type WindowParams } from '../analysis/residence.js';
 import { CompositionCounter, decodeCompositions, encodeCompositions, finishCompositions, mergeCompositions, type CompositionState } from '../analysis/shell-composition.js';
 import { defineShells, ShellFinder, type ShellDefinition } from '../analysis/solvation-shell.js';
 import type { Box } from '../model/box.js';
 import { isFreeCation } from '../model/elements.js';
 import { InputError } from '../model/errors.js';
-import { parsePositiveInt } from '../model/parse-options.js';
+import { parsePositiveInt, parsePositiveTime } from '../model/parse-options.js';
 import { FrameProblem, type Analysis, type PrepareContext } from '../pipeline/contract.js';
 import { DEFAULT_BIN_WIDTH_A } from './rdf.js';
 import { solvationDocument, type PartnerSection, type SolvationSection } from './solvation-document.js';
@@ -35,14 +35,13 @@ import { findPartners, namesKind, parseShellCutoffs, shellAtomsText, type Partne
  * a note says when its first minimum lies more than CHECK_BINS bins from the sample's.
  *
  * State and merging. Per cation entry: the shell composition and the ion-pair counts (tallies
- * that add), the whole-run g(r) of the sampled kinds (histograms that add), and the residence
- * state — every (cation, partner) pair's stays as runs of frames relative to the range's first
- * frame. Merging two consecutive ranges adds the tallies and concatenates the runs in time,
- * shifting the second range's by the first's frame count and joining a stay that reaches the end
- * of the first range with one that starts the second: the intermittent C(τ), S(τ) and exchange
- * counts computed at the end are those of one pass over all frames (residence.ts). So the
- * residence ACF is not merged as a function of τ (which would lose the pairs of time origins
- * that straddle the cut) but as the series it is computed from, run-length encoded.
+ * that add), the whole-run g(r) of the sampled kinds (histograms that add), and the bounded
+ * residence state (residence-window.ts): the range's own sums behind C(τ) at lags up to
+ * `--residence-max`, its exchange counts and stays, with the stays near its two ends as runs of
+ * frames. Merging two consecutive ranges adds the tallies and recounts, from those runs, what
+ * straddles the cut: C(τ), the stays and the exchange counts computed at the end are those of
+ * one pass over all frames, exactly, at lags up to the longest kept; its size does not grow with
+ * the run. A run shorter than about that lag keeps every stay and every lag, as one pass would.
  */
 export interface SolvationConfig {
   cations: string[];
@@ -50,6 +49,8 @@ export interface SolvationConfig {
   cutoffs: ShellCutoffs | null;
   /** Frames whose g(r) sets the default cutoffs. */
   sampleFrames: number;
+  /** Longest lag of C(τ), ps. */
+  residenceMaxPs: number;
 }
 
 /** How a kind's cutoff was found. */
@@ -79,6 +80,8 @@ export interface SolvationPrepared {
   /** Binning of the g(r) that checks sampled cutoffs. */
   grRmaxA: number;
   grBins: number;
+  /** The lags, tolerance and exchange window the residence states are kept for (frames). */
+  residence: WindowParams;
   entries: EntryPrepared[];
 }
 
@@ -113,6 +116,15 @@ export const CHECK_BINS = 1.5;
 export const DEFAULT_SAMPLE_FRAMES = 200;
 /** An exchange pairs a departure and an arrival at most this many frames apart. */
 export const EXCHANGE_WINDOW_FRAMES = 2;
+/**
+ * C(τ) is kept up to this lag by default: past the residence times of Li⁺/Na⁺ with water, carbonates,
+ * ethers and sulfonylimide anions in liquids (tens of ps to ~100 ps), so that τ_res and the fit's
+ * window (C from 0.9 to 0.15) are within it; slower shells (polymers, ionic liquids) need a larger
+ * --residence-max, and say so in a note.
+ */
+export const DEFAULT_RESIDENCE_MAX_PS = 500;
+/** The longest lag, in frames, when the time between frames is unknown (no residence times then; the state stays bounded). */
+const UNTIMED_MAX_LAG_FRAMES = 1000;
 
 export const solvationAnalysis: Analysis<SolvationConfig, SolvationPrepared, SolvationState, SolvationSection[], SolvationSection[]> = {
   key: 'solvation',
@@ -151,12 +163,20 @@ export const solvationAnalysis: Analysis<SolvationConfig, SolvationPrepared, Sol
       commands: ['analyze', 'batch'],
       parse: parsePositiveInt,
     },
+    {
+      key: 'residenceMax',
+      flag: '--residence-max <time>',
+      help: 'longest lag of the residence correlation C(τ), e.g. 1ns: τ_res beyond it is reported as longer (the state kept while folding grows with it, not with the run)',
+      defaultText: `${DEFAULT_RESIDENCE_MAX_PS} ps`,
+      commands: ['analyze', 'batch'],
+      parse: parsePositiveTime,
+    },
   ],
 
   configure(o) {
     const cations = o.get<string[]>('solvation') ?? [];
     if (cations.length === 0) {
-      for (const k of ['shellAtoms', 'shellCutoff', 'shellSample']) {
+      for (const k of ['shellAtoms', 'shellCutoff', 'shellSample', 'residenceMax']) {
         if (o.has(k)) throw new InputError(`--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} sets up solvation shells: give --solvation CATION (e.g. --solvation Na) too`);
       }
       return null;
@@ -168,6 +188,7 @@ export const solvationAnalysis: Analysis<SolvationConfig, SolvationPrepared, Sol
       shellAtoms: o.get<ShellAtomsChoice>('shellAtoms') ?? { mode: 'default' },
       cutoffs: o.get<ShellCutoffs>('shellCutoff') ?? null,
       sampleFrames: o.get<number>('shellSample') ?? DEFAULT_SAMPLE_FRAMES,
+      residenceMaxPs: o.get<number>('residenceMax') ?? DEFAULT_RESIDENCE_MAX_PS,
     };
   },
 
@@ -215,7 +236,7 @@ function liveOf(p: SolvationPrepared, e: EntryPrepared): Live {
     finder: new ShellFinder(e.def),
     composition: new CompositionCounter(e.def),
     ionPairs: e.anionKinds.length > 0 ? new IonPairCounter(e.def, e.anionKinds) : null,
-    residence: new ResidenceTracker(e.def),
+    residence: new ResidenceTracker(e.def, p.residence),
     gr: e.check.map((c) => new RdfAccumulator(e.def.cations, c.atoms, p.grRmaxA, p.grBins)),
   };
 }
@@ -261,6 +282,10 @@ function decodeState(p: SolvationPrepared, wire: unknown): SolvationState {
       }
       const composition = decodeCompositions(x.composition);
       const residence = decodeResidence(x.residence);
+      const w = residence.window;
+      if (!w || w.maxLagFrames !== p.residence.maxLagFrames || w.toleranceFrames !== p.residence.toleranceFrames || w.exchangeWindowFrames !== p.residence.exchangeWindowFrames) {
+        throw new InputError(`solvation state of ${e.cation}: its residence state was kept for other lags than this plan's (up to ${p.residence.maxLagFrames} frames)`);
+      }
       const ionPairs = x.ionPairs === null ? null : decodeIonPairs(x.ionPairs);
       if (!sameKinds(composition.kinds, e) || !sameKinds(residence.kinds, e) || (ionPairs && !sameKinds(ionPairs.kinds, e)) || composition.cations !== e.def.cations.length || residence.cations !== e.def.cations.length) {
         throw new InputError(`solvation state of ${e.cation}: its partner kinds or cations are not those of the plan (${e.kinds.map((q) => q.name).join(', ')})`);
@@ -365,7 +390,9 @@ async function prepareSolvation(config: SolvationConfig, ctx: PrepareContext): P
     const check = sample && !sample.wholeRun ? kinds.flatMap((k, q) => (k.source === 'g(r) minimum' ? [{ kind: q, atoms: atomsOfKind(f.partners, q) }] : [])) : [];
     return { cation: f.text, def, kinds, anionKinds: kinds.flatMap((k, q) => (k.anion ? [q] : [])), check };
   });
-  return { shellAtoms: shellAtomsText(config.shellAtoms), dtPs: ctx.dtUsedPs, grRmaxA: bin.rmaxA, grBins: bin.bins, entries };
+  const maxLagFrames = ctx.dtUsedPs === null ? UNTIMED_MAX_LAG_FRAMES : Math.max(1, Math.floor(config.residenceMaxPs / ctx.dtUsedPs + 1e-9));
+  const residence = { maxLagFrames, toleranceFrames: 0, exchangeWindowFrames: EXCHANGE_WINDOW_FRAMES };
+  return { shellAtoms: shellAtomsText(config.shellAtoms), dtPs: ctx.dtUsedPs, grRmaxA: bin.rmaxA, grBins: bin.bins, residence, entries };
 }
 
 /**
@@ -424,7 +451,7 @@ function finishEntry(p: SolvationPrepared, e: EntryPrepared, s: EntryStates): So
   let noResidence: string | null = null;
   if (p.dtPs === null) noResidence = 'the time between frames is unknown (give --dt or --timestep): no residence times';
   else if (s.residence.frames < 2) noResidence = 'fewer than two frames: no residence times';
-  else res = finishResidence(s.residence, { dtPs: p.dtPs, exchangeWindowFrames: EXCHANGE_WINDOW_FRAMES });
+  else res = finishResidence(s.residence, { dtPs: p.dtPs });
   if (noResidence) notes.push(noResidence);
   if (!pairs) notes.push('no partner kind is an anion (a named molecular anion such as FSI or TFSI, a free halide, or a molecule of negative charge): no ion pairs');
 
@@ -448,7 +475,8 @@ function finishEntry(p: SolvationPrepared, e: EntryPrepared, s: EntryStates): So
     const c = comp.kinds[q];
     const r = res?.kinds[q] ?? null;
     // Why there is no τ_res; the fit's notes go with the entry's (S(τ), not reported, goes unsaid).
-    const residenceNote = noResidence ?? (r && r.residencePs === null ? (r.notes.find((n) => n.startsWith('C(τ)') || n.startsWith(`no ${k.name} was`)) ?? 'no residence time') : null);
+    const residenceNote =
+      noResidence ?? (r && r.residencePs === null ? (r.notes.find((n) => n.startsWith('C(τ)') || n.startsWith(`no ${k.name} was`))?.replace(/longest lag kept$/, 'longest lag kept (--residence-max)') ?? 'no residence time') : null);
     for (const n of r?.notes ?? []) if (n.startsWith('no exponential fit')) notes.push(`${k.name}: ${n}`);
     partners[k.name] = {
       cutoff_A: k.cutoffA,
