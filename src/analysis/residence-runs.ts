@@ -267,60 +267,70 @@ export function continuousSums(s: StayRuns, runs: BridgedRuns, lags: number): Fl
   return out;
 }
 
-interface ShellEvent {
-  frame: number;
-  partner: number;
-  kind: number;
-}
-
-const byTime = (x: ShellEvent, y: ShellEvent) => x.frame - y.frame || x.partner - y.partner;
+/**
+ * Events are packed in one number, frame · 2²⁴ + the pair's rank among its cation's pairs (which
+ * are in partner order), so that a typed sort puts them in time order, ties by partner.
+ */
+const RANK = 2 ** 24;
 
 /**
  * Arrivals (a stay beginning after the region's first frame) and departures (one ending before
  * its end) at cation c, pairs [i0, i1), from bridged stays; each list in time order.
  */
-function shellEvents(s: StayRuns, runs: BridgedRuns, i0: number, i1: number, lo: number, hi: number): { leaving: ShellEvent[]; entering: ShellEvent[] } {
-  const leaving: ShellEvent[] = [], entering: ShellEvent[] = [];
+function shellEvents(runs: BridgedRuns, i0: number, i1: number, lo: number, hi: number): { leaving: Float64Array; entering: Float64Array } {
+  if (i1 - i0 >= RANK) throw new RangeError('internal: too many partners of one cation');
+  let nl = 0, ne = 0;
+  for (let p = runs.pairRuns[i0]; p < runs.pairRuns[i1]; p++) {
+    if (runs.runStart[p] > lo) ne++;
+    if (runs.runEnd[p] < hi) nl++;
+  }
+  const leaving = new Float64Array(nl), entering = new Float64Array(ne);
+  nl = ne = 0;
   for (let i = i0; i < i1; i++) {
     for (let p = runs.pairRuns[i]; p < runs.pairRuns[i + 1]; p++) {
-      if (runs.runStart[p] > lo) entering.push({ frame: runs.runStart[p], partner: s.pairPartner[i], kind: s.pairKind[i] });
-      if (runs.runEnd[p] < hi) leaving.push({ frame: runs.runEnd[p], partner: s.pairPartner[i], kind: s.pairKind[i] });
+      if (runs.runStart[p] > lo) entering[ne++] = runs.runStart[p] * RANK + (i - i0);
+      if (runs.runEnd[p] < hi) leaving[nl++] = runs.runEnd[p] * RANK + (i - i0);
     }
   }
-  leaving.sort(byTime);
-  entering.sort(byTime);
-  return { leaving, entering };
+  return { leaving: leaving.sort(), entering: entering.sort() };
 }
 
 /**
- * Exchanges among the events of one cation, [from·kinds + to] added to counts: departures in
- * time order (ties: ascending partner), each taking the unused arrival of another partner
- * nearest in time within the window (ties: the earlier, then the lower partner).
+ * Exchanges among the events of one cation (pairs from i0), [from·kinds + to] added to counts:
+ * departures in time order (ties: ascending partner), each taking the unused arrival of another
+ * partner nearest in time within the window (ties: the earlier, then the lower partner).
  */
-function matchExchanges(leaving: ShellEvent[], entering: ShellEvent[], window: number, nk: number, counts: Float64Array): void {
+function matchExchanges(s: StayRuns, i0: number, leaving: Float64Array, entering: Float64Array, window: number, counts: Float64Array): void {
+  const nk = s.kinds.length;
   const used = new Uint8Array(entering.length);
+  const frameOf = (x: number) => Math.floor(x / RANK), rankOf = (x: number) => x % RANK;
   let lo = 0;
   for (const d of leaving) {
-    while (lo < entering.length && entering[lo].frame < d.frame - window) lo++;
-    let best = -1;
-    for (let q = lo; q < entering.length && entering[q].frame <= d.frame + window; q++) {
-      if (used[q] || entering[q].partner === d.partner) continue;
-      if (best < 0 || Math.abs(entering[q].frame - d.frame) < Math.abs(entering[best].frame - d.frame)) best = q;
+    const frame = frameOf(d), rank = rankOf(d);
+    while (lo < entering.length && frameOf(entering[lo]) < frame - window) lo++;
+    let best = -1, bestGap = Infinity;
+    for (let q = lo; q < entering.length && frameOf(entering[q]) <= frame + window; q++) {
+      if (used[q] || rankOf(entering[q]) === rank) continue;
+      const gap = Math.abs(frameOf(entering[q]) - frame);
+      if (gap < bestGap) {
+        best = q;
+        bestGap = gap;
+      }
     }
     if (best >= 0) {
       used[best] = 1;
-      counts[d.kind * nk + entering[best].kind]++;
+      counts[s.pairKind[i0 + rank] * nk + s.pairKind[i0 + rankOf(entering[best])]]++;
     }
   }
 }
 
 /**
  * Frames of a cation's arrivals and departures (after bridging) in a region, ascending: where
- * the exchange matching can be cut (exchangeCuts).
+ * the exchange matching can be cut (residence-window.ts).
  */
 export function eventFrames(region: Region, bridged: BridgedRuns, at: Int32Array, c: number): number[] {
-  const { leaving, entering } = shellEvents(region.runs, bridged, at[c], at[c + 1], region.lo[c], region.hi[c]);
-  return [...leaving, ...entering].map((e) => e.frame).sort((x, y) => x - y);
+  const { leaving, entering } = shellEvents(bridged, at[c], at[c + 1], region.lo[c], region.hi[c]);
+  return [...leaving, ...entering].map((x) => Math.floor(x / RANK)).sort((x, y) => x - y);
 }
 
 /**
@@ -342,13 +352,13 @@ export function measure(region: Region, lags: number, tolerance: number, window:
   const at = pairsByCation(s);
   for (let c = 0; c < s.cations; c++) {
     if (at[c] === at[c + 1]) continue;
-    let { leaving, entering } = shellEvents(s, bridged, at[c], at[c + 1], region.lo[c], region.hi[c]);
+    let { leaving, entering } = shellEvents(bridged, at[c], at[c + 1], region.lo[c], region.hi[c]);
     if (from && to) {
-      const inside = (e: ShellEvent) => e.frame >= from[c] && e.frame < to[c];
+      const inside = (x: number) => x >= from[c] * RANK && x < to[c] * RANK;
       leaving = leaving.filter(inside);
       entering = entering.filter(inside);
     }
-    matchExchanges(leaving, entering, window, nk, exchanges);
+    matchExchanges(s, at[c], leaving, entering, window, exchanges);
   }
   return { lags, intermittent: intermittentSums(s, lags), continuous: continuousSums(s, bridged, lags), exchanges, stays, stayFrames };
 }

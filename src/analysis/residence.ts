@@ -173,7 +173,7 @@ class RunTracker {
   }
 }
 
-/** Frames folded with every stay before they are merged into a bounded state: a few times its reach, at least this many. */
+/** Frames folded with every stay before they are merged into a bounded state: eight times its reach (what a merge recounts is about three reaches per cation), at least this many. */
 const MIN_CHUNK_FRAMES = 1024;
 
 /**
@@ -192,7 +192,7 @@ export class ResidenceTracker {
     if (window) checkWindow(window);
     this.chunk = new RunTracker(def);
     this.done = window ? emptyWindowed(def.kinds, def.cations.length, window) : null;
-    this.chunkFrames = window ? Math.max(MIN_CHUNK_FRAMES, 4 * windowReach(window)) : Infinity;
+    this.chunkFrames = window ? Math.max(MIN_CHUNK_FRAMES, 8 * windowReach(window)) : Infinity;
   }
 
   add(shells: FrameShells): void {
