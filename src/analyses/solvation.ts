@@ -30,9 +30,10 @@ import { findPartners, namesKind, parseShellCutoffs, shellAtomsText, type Partne
  * frames, read before folding (the cutoff must be known while folding). When a kind's g(r) has no
  * clear first minimum (no peak, no rise after it, or g ≥ 1 at its lowest point: a dip within the
  * peak), the first minimum of the g(r) of the cation and all shell atoms is used instead, with a
- * warning; a shallow minimum (0.6 < g < 1) is used and warned about. When the
- * run is longer than the sample, the g(r) of each such kind is also folded over the whole run, and
- * a note says when its first minimum lies more than CHECK_BINS bins from the sample's.
+ * warning (that g(r) is only sampled then); a shallow minimum (0.6 < g < 1) is used and warned
+ * about. When the run is longer than the sample, the g(r) of each such kind is also folded over
+ * the frames after the sample and added to the sample's (no frame is counted twice), and a note
+ * says when the whole run's first minimum lies more than CHECK_BINS bins from the sample's.
  *
  * State and merging. Per cation entry: the shell composition and the ion-pair counts (tallies
  * that add), the whole-run g(r) of the sampled kinds (histograms that add), and the bounded
@@ -69,8 +70,12 @@ export interface EntryPrepared {
   kinds: KindPrepared[];
   /** Kinds counted as anions for ion pairs (indices into kinds). */
   anionKinds: number[];
-  /** Kinds whose cutoff came from the sample, with their shell atoms: their g(r) is folded over the run to check it. */
-  check: { kind: number; atoms: Int32Array }[];
+  /**
+   * Kinds whose cutoff came from the sample, with their shell atoms and the sample's g(r): their
+   * g(r) is folded over the frames after the sample and added to it, to check the cutoff against
+   * the whole run's.
+   */
+  check: { kind: number; atoms: Int32Array; sample: RdfState }[];
 }
 
 export interface SolvationPrepared {
@@ -80,6 +85,8 @@ export interface SolvationPrepared {
   /** Binning of the g(r) that checks sampled cutoffs. */
   grRmaxA: number;
   grBins: number;
+  /** File index of the sample's last frame (-1: no sample): the checking g(r) folds the frames after it. */
+  sampleLastIndex: number;
   /** The lags, tolerance and exchange window the residence states are kept for (frames). */
   residence: WindowParams;
   entries: EntryPrepared[];
@@ -198,7 +205,7 @@ export const solvationAnalysis: Analysis<SolvationConfig, SolvationPrepared, Sol
 
   create: (p) => ({ entries: p.entries.map((e): EntryFold => ({ live: liveOf(p, e), done: null })) }),
 
-  add(_p, st, { frame }) {
+  add(p, st, { frame }) {
     if (!frame.box) throw new FrameProblem('no cell, but solvation shells need one (distances by the minimum image)');
     for (const e of st.entries) {
       if (!e.live) throw new Error('internal: folding into a merged solvation state');
@@ -206,7 +213,7 @@ export const solvationAnalysis: Analysis<SolvationConfig, SolvationPrepared, Sol
       e.live.composition.add(shells);
       e.live.ionPairs?.add(shells);
       e.live.residence.add(shells);
-      for (const acc of e.live.gr) acc.add(frame.positions, frame.box);
+      if (frame.index > p.sampleLastIndex) for (const acc of e.live.gr) acc.add(frame.positions, frame.box);
     }
   },
 
@@ -351,10 +358,13 @@ async function prepareSolvation(config: SolvationConfig, ctx: PrepareContext): P
   }
   const givenCutoff = (kind: PartnerKind) => given?.byKind.find(([name]) => namesKind(name, kind))?.[1] ?? given?.all ?? null;
 
-  // Default cutoffs from the g(r) of a sample of frames.
+  // Default cutoffs from the g(r) of a sample of frames; that of all shell atoms only where a kind's has no clear minimum.
   const bin = shellBinning(box);
   const needs = found.map((f) => f.partners.kinds.map((k) => givenCutoff(k) === null));
-  const sample = needs.some((row) => row.some(Boolean)) ? await sampleGr(config, ctx, found, needs, bin) : null;
+  const sample = needs.some((row) => row.some(Boolean)) ? await sampleGr(config, ctx, found, needs, false, bin) : null;
+  const own = found.map((f, e) => f.partners.kinds.map((_, q) => (sample?.byKind[e][q] ? finishRdf(sample.byKind[e][q]!) : null)));
+  const fallback = own.map((row) => [row.some((r) => r !== null && !clearMinimum(r))]);
+  const allGr = fallback.some((row) => row[0]) ? (await sampleGr(config, ctx, found, fallback, true, bin)).byKind : null;
 
   const entries = found.map((f, e): EntryPrepared => {
     const kinds: KindPrepared[] = f.partners.kinds.map((k, q) => {
@@ -362,14 +372,14 @@ async function prepareSolvation(config: SolvationConfig, ctx: PrepareContext): P
       if (r !== null) return { ...k, cutoffA: r, source: 'given', sampleFrames: null };
       const s = sample!;
       const pair = `${f.text}–${k.name}`;
-      const own = finishRdf(s.byKind[e][q]!);
-      const clear = clearMinimum(own);
+      const mine = own[e][q]!;
+      const clear = clearMinimum(mine);
       if (clear) {
-        for (const n of own.notes) ctx.notes.push(`solvation ${pair}: ${n}`);
+        for (const n of mine.notes) ctx.notes.push(`solvation ${pair}: ${n}`);
         return { ...k, cutoffA: clear.rA, source: 'g(r) minimum', sampleFrames: s.frames };
       }
-      const all = finishRdf(s.all[e]);
-      const why = own.firstMin ? `at its lowest point after the peak, ${own.firstMin.rA.toFixed(3)} Å, g(r) is above 1: a dip within the peak` : own.notes.join('; ') || 'no first minimum';
+      const all = finishRdf(allGr![e][0]!);
+      const why = mine.firstMin ? `at its lowest point after the peak, ${mine.firstMin.rA.toFixed(3)} Å, g(r) is above 1: a dip within the peak` : mine.notes.join('; ') || 'no first minimum';
       const allMin = clearMinimum(all)?.rA ?? null;
       if (allMin === null) {
         throw new InputError(
@@ -387,12 +397,12 @@ async function prepareSolvation(config: SolvationConfig, ctx: PrepareContext): P
       }
     }
     const def = defineShells({ cations: f.cations, shellAtoms: f.partners.shellAtoms, moleculeOf: f.partners.moleculeOf, kindOf: f.partners.kindOf, kinds: kinds.map((k) => k.name), cutoffA: kinds.map((k) => k.cutoffA) });
-    const check = sample && !sample.wholeRun ? kinds.flatMap((k, q) => (k.source === 'g(r) minimum' ? [{ kind: q, atoms: atomsOfKind(f.partners, q) }] : [])) : [];
+    const check = sample && !sample.wholeRun ? kinds.flatMap((k, q) => (k.source === 'g(r) minimum' ? [{ kind: q, atoms: atomsOfKind(f.partners, q), sample: sample.byKind[e][q]! }] : [])) : [];
     return { cation: f.text, def, kinds, anionKinds: kinds.flatMap((k, q) => (k.anion ? [q] : [])), check };
   });
   const maxLagFrames = ctx.dtUsedPs === null ? UNTIMED_MAX_LAG_FRAMES : Math.max(1, Math.floor(config.residenceMaxPs / ctx.dtUsedPs + 1e-9));
   const residence = { maxLagFrames, toleranceFrames: 0, exchangeWindowFrames: EXCHANGE_WINDOW_FRAMES };
-  return { shellAtoms: shellAtomsText(config.shellAtoms), dtPs: ctx.dtUsedPs, grRmaxA: bin.rmaxA, grBins: bin.bins, residence, entries };
+  return { shellAtoms: shellAtomsText(config.shellAtoms), dtPs: ctx.dtUsedPs, grRmaxA: bin.rmaxA, grBins: bin.bins, sampleLastIndex: sample?.lastIndex ?? -1, residence, entries };
 }
 
 /**
@@ -415,29 +425,28 @@ function atomsOfKind(p: { shellAtoms: Int32Array; kindOf: Int32Array }, kind: nu
 }
 
 /**
- * The g(r) of each cation and each kind's shell atoms (where a cutoff is to be found), and of
- * each cation and all its shell atoms, over the first frames of the run.
+ * Over the first frames of the run, the g(r) of each cation and each kind's shell atoms where
+ * `needs` (byKind[entry][kind]), or with `all`, of each cation and all its shell atoms where
+ * needs[entry][0] (byKind[entry][0]).
  */
 async function sampleGr(
   config: SolvationConfig,
   ctx: PrepareContext,
   found: { cations: Int32Array; partners: { shellAtoms: Int32Array; kindOf: Int32Array; kinds: PartnerKind[] } }[],
   needs: boolean[][],
+  all: boolean,
   bin: { rmaxA: number; bins: number },
-): Promise<{ frames: number; wholeRun: boolean; byKind: (RdfState | null)[][]; all: RdfState[] }> {
-  const byKind = found.map((f, e) => f.partners.kinds.map((_, q) => (needs[e][q] ? new RdfAccumulator(f.cations, atomsOfKind(f.partners, q), bin.rmaxA, bin.bins) : null)));
-  const all = found.map((f) => new RdfAccumulator(f.cations, f.partners.shellAtoms, bin.rmaxA, bin.bins));
-  let frames = 0;
+): Promise<{ frames: number; lastIndex: number; wholeRun: boolean; byKind: (RdfState | null)[][] }> {
+  const byKind = found.map((f, e) => needs[e].map((need, q) => (need ? new RdfAccumulator(f.cations, all ? f.partners.shellAtoms : atomsOfKind(f.partners, q), bin.rmaxA, bin.bins) : null)));
+  let frames = 0, lastIndex = -1;
   for await (const frame of ctx.sample(config.sampleFrames)) {
     if (!frame.box) throw new InputError(`${ctx.file}, frame ${frame.index}: no cell, but solvation shells need one`);
-    for (let e = 0; e < found.length; e++) {
-      for (const acc of byKind[e]) acc?.add(frame.positions, frame.box);
-      all[e].add(frame.positions, frame.box);
-    }
+    for (const row of byKind) for (const acc of row) acc?.add(frame.positions, frame.box);
+    lastIndex = frame.index;
     frames++;
   }
   if (frames === 0) throw new InputError(`${ctx.file}: no frames left after --begin/--end/--stride`);
-  return { frames, wholeRun: frames < config.sampleFrames, byKind: byKind.map((row) => row.map((acc) => acc?.state ?? null)), all: all.map((acc) => acc.state) };
+  return { frames, lastIndex, wholeRun: frames < config.sampleFrames, byKind: byKind.map((row) => row.map((acc) => acc?.state ?? null)) };
 }
 
 const fraction = (x: number) => (Number.isFinite(x) ? x : NaN);
@@ -458,7 +467,7 @@ function finishEntry(p: SolvationPrepared, e: EntryPrepared, s: EntryStates): So
   const dr = p.grRmaxA / p.grBins;
   const runMin = new Map<number, number | null>();
   e.check.forEach((c, g) => {
-    const run = finishRdf(s.gr[g]);
+    const run = finishRdf(mergeRdfStates(c.sample, s.gr[g]));
     const k = e.kinds[c.kind];
     runMin.set(c.kind, run.firstMin?.rA ?? null);
     if (!run.firstMin) notes.push(`${k.name}: the g(r) over the whole run has no clear first minimum, while that over ${firstFrames(k.sampleFrames!)} has one at ${k.cutoffA.toFixed(3)} Å (the cutoff used)`);
