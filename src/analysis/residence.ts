@@ -300,8 +300,13 @@ function decodeWindow(value: unknown, nk: number, cations: number, frames: numbe
   }
   const headEnd = w.indices('headEnd', cations, 0, frames + 1);
   const tailStart = w.indices('tailStart', cations, 0, frames + 1);
+  const reach = windowReach(params), k = params.toleranceFrames;
   for (let c = 0; c < cations; c++) {
-    if (headEnd[c] >= tailStart[c] && (headEnd[c] !== frames || tailStart[c] !== 0)) w.fail(`cation ${c} keeps every stay but its head and tail are not the whole range`);
+    if (headEnd[c] >= tailStart[c]) {
+      if (headEnd[c] !== frames || tailStart[c] !== 0) w.fail(`cation ${c} keeps every stay but its head and tail are not the whole range`);
+    } else if (headEnd[c] < reach + k || tailStart[c] > frames - reach - k - 1) {
+      w.fail(`cation ${c}'s head [0, ${headEnd[c]}) or tail [${tailStart[c]}, ${frames}) is shorter than the ${reach + k} frames a merge needs`);
+    }
   }
   const lags = w.count('lags');
   if (lags !== lagsOf(params, frames)) w.fail(`${lags} lags, expected ${lagsOf(params, frames)}`);

@@ -164,14 +164,22 @@ describe('bounded states on the wire and in merges', () => {
     expect(() => decodeResidence(damaged({ exchanges: new Float64Array(4).fill(-1) }))).toThrow(/not a count/);
     expect(() => decodeResidence(damaged({ headEnd: new Int32Array(3).fill(T + 1) }))).toThrow(/outside 0 … 120/);
     expect(() => decodeResidence(damaged({ maxLagFrames: 0 }))).toThrow(/longest lag/);
+    expect(() => decodeResidence(damaged({ headEnd: new Int32Array(3).fill(5), tailStart: new Int32Array(3).fill(100) }))).toThrow(/shorter than the 9 frames a merge needs/);
+    expect(() => decodeResidence(damaged({ headEnd: new Int32Array(3).fill(50), tailStart: new Int32Array(3).fill(10) }))).toThrow(/not the whole range/);
     expect(() => decodeResidence(damaged({ analysis: 'rdf' }))).toThrow(/"rdf" state/);
-    // A stay inside the hole between a cation's head and tail.
-    const w = wire();
-    const c = Array.from(st.window!.headEnd).findIndex((h, i) => h < st.window!.tailStart[i]);
-    expect(c).toBeGreaterThanOrEqual(0);
-    const tailStart = Int32Array.from(st.window!.tailStart);
-    tailStart[c] = T - 1;
-    expect(() => decodeResidence({ ...w, window: { ...w.window, tailStart } })).toThrow(/not within its head/);
+    // A stay reaching back into the hole between a cation's head and tail.
+    const runStart = Int32Array.from(st.runStart);
+    let moved = -1;
+    for (let i = 0; i < st.pairCation.length && moved < 0; i++) {
+      const c = st.pairCation[i], { headEnd, tailStart } = st.window!;
+      const r = st.pairRuns[i]; // the pair's first stay
+      if (headEnd[c] < tailStart[c] && st.runStart[r] >= tailStart[c]) {
+        moved = r;
+        runStart[r] = tailStart[c] - 1;
+      }
+    }
+    expect(moved).toBeGreaterThanOrEqual(0);
+    expect(() => decodeResidence({ ...wire(), runStart })).toThrow(/not within its head/);
     expect(() => mergeResidence(st, fold(def, a, 0, T, null))).toThrow(/every stay with a bounded one/);
     expect(() => mergeResidence(st, fold(def, a, 0, T, params[1]))).toThrow(/other lags or tolerances/);
     expect(() => finishResidence(st, { dtPs: 1, toleranceFrames: 2 })).toThrow(/kept for a tolerance of 0/);
