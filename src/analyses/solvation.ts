@@ -291,7 +291,8 @@ function decodeState(p: SolvationPrepared, wire: unknown): SolvationState {
       const residence = decodeResidence(x.residence);
       const w = residence.window;
       if (!w || w.maxLagFrames !== p.residence.maxLagFrames || w.toleranceFrames !== p.residence.toleranceFrames || w.exchangeWindowFrames !== p.residence.exchangeWindowFrames) {
-        throw new InputError(`solvation state of ${e.cation}: its residence state was kept for other lags than this plan's (up to ${p.residence.maxLagFrames} frames)`);
+        const r = p.residence;
+        throw new InputError(`solvation state of ${e.cation}: its residence state was kept for another longest lag, tolerance or exchange window than this plan's (${r.maxLagFrames}, ${r.toleranceFrames} and ${r.exchangeWindowFrames} frames)`);
       }
       const ionPairs = x.ionPairs === null ? null : decodeIonPairs(x.ionPairs);
       if (!sameKinds(composition.kinds, e) || !sameKinds(residence.kinds, e) || (ionPairs && !sameKinds(ionPairs.kinds, e)) || composition.cations !== e.def.cations.length || residence.cations !== e.def.cations.length) {
