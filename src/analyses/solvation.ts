@@ -555,5 +555,5 @@ export const METHOD =
   `cutoff: given, or the first minimum of the g(r) of the cation and the kind's shell atoms over the first frames (bins as --rdf, minimum located on g(r) smoothed over ${SMOOTHING_A} Å); ` +
   'cn: mean molecules of the kind per shell; shells: compositions as fractions of cation-frames; ' +
   'ion pairs per cation and frame: SSIP no anion in the shell, CIP exactly one anion that is in no other cation\'s shell, AGG otherwise; per anion: free (in no shell), CIP, AGG; ' +
-  'residence: intermittent C(τ) = Σ_pairs Σ_t a(t)a(t+τ)/(T−τ) normalised by C(0), τ_res the first lag where C < 1/e (linear interpolation), fit: ln C over 0.9 ≥ C ≥ 0.15 within half the run; ' +
+  'residence: intermittent C(τ) = Σ_pairs Σ_t a(t)a(t+τ)/(T−τ) normalised by C(0) at lags up to --residence-max, τ_res the first lag where C < 1/e (linear interpolation), fit: ln C over 0.9 ≥ C ≥ 0.15 within half the run; ' +
   `exchanges: a partner leaving and another entering the same shell within ${EXCHANGE_WINDOW_FRAMES} frames, per cation per ns`;
