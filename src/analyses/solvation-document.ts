@@ -102,9 +102,10 @@ function cutoffText(p: PartnerSection): string {
   return `${f(p.cutoff_A, 4)} (${how})`;
 }
 
-function residenceText(p: PartnerSection): string {
+function residenceText(p: PartnerSection, lagPs: number[]): string {
   if (p.residence_ps !== null) return `${ps(p.residence_ps)}${p.residence_fit_ps !== null ? ` (fit ${ps(p.residence_fit_ps)})` : ''}`;
-  return p.residence_note && /longer than the run/.test(p.residence_note) ? '> run' : '—';
+  if (p.residence_note && /longer than the run/.test(p.residence_note)) return '> run';
+  return p.residence_note && /longer than the longest lag/.test(p.residence_note) && lagPs.length > 0 ? `> ${ps(lagPs[lagPs.length - 1])}` : '—';
 }
 
 function ionPairText(s: SolvationSection): string | null {
@@ -119,7 +120,7 @@ function solvationText(sections: SolvationSection[]): string[] {
     lines.push('', `Solvation shells of ${s.cation} (${s.count} atoms, ${s.frames} frames; shell atoms: ${s.shell_atoms})`);
     const rows = [['partner', 'molecules', 'cutoff Å', 'CN', 'shell atoms', 'free', 'τ_res ps']];
     for (const [kind, p] of Object.entries(s.partners)) {
-      rows.push([kind, String(p.molecules), cutoffText(p), f(p.cn, 3), `${f(p.shell_atoms_cn, 3)} ${p.shell_atom_elements}`, pct(p.free_fraction), residenceText(p)]);
+      rows.push([kind, String(p.molecules), cutoffText(p), f(p.cn, 3), `${f(p.shell_atoms_cn, 3)} ${p.shell_atom_elements}`, pct(p.free_fraction), residenceText(p, s.lag_ps)]);
     }
     const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
     for (const r of rows) lines.push(`  ${r.map((x, c) => (c === r.length - 1 ? x : x.padEnd(widths[c]))).join('  ')}`);
@@ -142,7 +143,7 @@ function solvationHtml(sections: SolvationSection[]): string {
     const rows = Object.entries(s.partners)
       .map(
         ([kind, p]) =>
-          `<tr><td>${e(kind)}</td><td>${p.molecules}</td><td>${e(cutoffText(p))}</td><td>${f(p.cn, 3)}</td><td>${f(p.shell_atoms_cn, 3)} ${e(p.shell_atom_elements)}</td><td>${pct(p.free_fraction)}</td><td>${e(residenceText(p))}</td></tr>`,
+          `<tr><td>${e(kind)}</td><td>${p.molecules}</td><td>${e(cutoffText(p))}</td><td>${f(p.cn, 3)}</td><td>${f(p.shell_atoms_cn, 3)} ${e(p.shell_atom_elements)}</td><td>${pct(p.free_fraction)}</td><td>${e(residenceText(p, s.lag_ps))}</td></tr>`,
       )
       .join('\n');
     const shells = s.shells

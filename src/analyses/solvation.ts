@@ -1,13 +1,13 @@
 import { decodeIonPairs, encodeIonPairs, finishIonPairs, IonPairCounter, mergeIonPairs, type IonPairState } from '../analysis/ion-pairs.js';
 import { maxRmax, mergeRdfStates, RdfAccumulator, type RdfState } from '../analysis/rdf.js';
 import { finishRdf, smooth, SMOOTHING_A } from '../analysis/rdf-shell.js';
-import { decodeResidence, encodeResidence, finishResidence, mergeResidence, ResidenceTracker, type ResidenceResult, type ResidenceState } from '../analysis/residence.js';
+import { decodeResidence, encodeResidence, finishResidence, mergeResidence, ResidenceTracker, type ResidenceResult, type ResidenceState, type WindowParams } from '../analysis/residence.js';
 import { CompositionCounter, decodeCompositions, encodeCompositions, finishCompositions, mergeCompositions, type CompositionState } from '../analysis/shell-composition.js';
 import { defineShells, ShellFinder, type ShellDefinition } from '../analysis/solvation-shell.js';
 import type { Box } from '../model/box.js';
 import { isFreeCation } from '../model/elements.js';
 import { InputError } from '../model/errors.js';
-import { parsePositiveInt } from '../model/parse-options.js';
+import { parsePositiveInt, parsePositiveTime } from '../model/parse-options.js';
 import { FrameProblem, type Analysis, type PrepareContext } from '../pipeline/contract.js';
 import { DEFAULT_BIN_WIDTH_A } from './rdf.js';
 import { solvationDocument, type PartnerSection, type SolvationSection } from './solvation-document.js';
@@ -30,19 +30,19 @@ import { findPartners, namesKind, parseShellCutoffs, shellAtomsText, type Partne
  * frames, read before folding (the cutoff must be known while folding). When a kind's g(r) has no
  * clear first minimum (no peak, no rise after it, or g ≥ 1 at its lowest point: a dip within the
  * peak), the first minimum of the g(r) of the cation and all shell atoms is used instead, with a
- * warning; a shallow minimum (0.6 < g < 1) is used and warned about. When the
- * run is longer than the sample, the g(r) of each such kind is also folded over the whole run, and
- * a note says when its first minimum lies more than CHECK_BINS bins from the sample's.
+ * warning (that g(r) is only sampled then); a shallow minimum (0.6 < g < 1) is used and warned
+ * about. When the run is longer than the sample, the g(r) of each such kind is also folded over
+ * the frames after the sample and added to the sample's (no frame is counted twice), and a note
+ * says when the whole run's first minimum lies more than CHECK_BINS bins from the sample's.
  *
  * State and merging. Per cation entry: the shell composition and the ion-pair counts (tallies
- * that add), the whole-run g(r) of the sampled kinds (histograms that add), and the residence
- * state — every (cation, partner) pair's stays as runs of frames relative to the range's first
- * frame. Merging two consecutive ranges adds the tallies and concatenates the runs in time,
- * shifting the second range's by the first's frame count and joining a stay that reaches the end
- * of the first range with one that starts the second: the intermittent C(τ), S(τ) and exchange
- * counts computed at the end are those of one pass over all frames (residence.ts). So the
- * residence ACF is not merged as a function of τ (which would lose the pairs of time origins
- * that straddle the cut) but as the series it is computed from, run-length encoded.
+ * that add), the whole-run g(r) of the sampled kinds (histograms that add), and the bounded
+ * residence state (residence-window.ts): the range's own sums behind C(τ) at lags up to
+ * `--residence-max`, its exchange counts and stays, with the stays near its two ends as runs of
+ * frames. Merging two consecutive ranges adds the tallies and recounts, from those runs, what
+ * straddles the cut: C(τ), the stays and the exchange counts computed at the end are those of
+ * one pass over all frames, exactly, at lags up to the longest kept; its size does not grow with
+ * the run. A run shorter than about that lag keeps every stay and every lag, as one pass would.
  */
 export interface SolvationConfig {
   cations: string[];
@@ -50,6 +50,8 @@ export interface SolvationConfig {
   cutoffs: ShellCutoffs | null;
   /** Frames whose g(r) sets the default cutoffs. */
   sampleFrames: number;
+  /** Longest lag of C(τ), ps. */
+  residenceMaxPs: number;
 }
 
 /** How a kind's cutoff was found. */
@@ -68,8 +70,12 @@ export interface EntryPrepared {
   kinds: KindPrepared[];
   /** Kinds counted as anions for ion pairs (indices into kinds). */
   anionKinds: number[];
-  /** Kinds whose cutoff came from the sample, with their shell atoms: their g(r) is folded over the run to check it. */
-  check: { kind: number; atoms: Int32Array }[];
+  /**
+   * Kinds whose cutoff came from the sample, with their shell atoms and the sample's g(r): their
+   * g(r) is folded over the frames after the sample and added to it, to check the cutoff against
+   * the whole run's.
+   */
+  check: { kind: number; atoms: Int32Array; sample: RdfState }[];
 }
 
 export interface SolvationPrepared {
@@ -79,6 +85,10 @@ export interface SolvationPrepared {
   /** Binning of the g(r) that checks sampled cutoffs. */
   grRmaxA: number;
   grBins: number;
+  /** File index of the sample's last frame (-1: no sample): the checking g(r) folds the frames after it. */
+  sampleLastIndex: number;
+  /** The lags, tolerance and exchange window the residence states are kept for (frames). */
+  residence: WindowParams;
   entries: EntryPrepared[];
 }
 
@@ -113,6 +123,15 @@ export const CHECK_BINS = 1.5;
 export const DEFAULT_SAMPLE_FRAMES = 200;
 /** An exchange pairs a departure and an arrival at most this many frames apart. */
 export const EXCHANGE_WINDOW_FRAMES = 2;
+/**
+ * C(τ) is kept up to this lag by default: past the residence times of Li⁺/Na⁺ with water, carbonates,
+ * ethers and sulfonylimide anions in liquids (tens of ps to ~100 ps), so that τ_res and the fit's
+ * window (C from 0.9 to 0.15) are within it; slower shells (polymers, ionic liquids) need a larger
+ * --residence-max, and say so in a note.
+ */
+export const DEFAULT_RESIDENCE_MAX_PS = 500;
+/** The longest lag, in frames, when the time between frames is unknown (no residence times then; the state stays bounded). */
+const UNTIMED_MAX_LAG_FRAMES = 1000;
 
 export const solvationAnalysis: Analysis<SolvationConfig, SolvationPrepared, SolvationState, SolvationSection[], SolvationSection[]> = {
   key: 'solvation',
@@ -151,12 +170,20 @@ export const solvationAnalysis: Analysis<SolvationConfig, SolvationPrepared, Sol
       commands: ['analyze', 'batch'],
       parse: parsePositiveInt,
     },
+    {
+      key: 'residenceMax',
+      flag: '--residence-max <time>',
+      help: 'longest lag of the residence correlation C(τ), e.g. 1ns: τ_res beyond it is reported as longer (the state kept while folding grows with it, not with the run)',
+      defaultText: `${DEFAULT_RESIDENCE_MAX_PS} ps`,
+      commands: ['analyze', 'batch'],
+      parse: parsePositiveTime,
+    },
   ],
 
   configure(o) {
     const cations = o.get<string[]>('solvation') ?? [];
     if (cations.length === 0) {
-      for (const k of ['shellAtoms', 'shellCutoff', 'shellSample']) {
+      for (const k of ['shellAtoms', 'shellCutoff', 'shellSample', 'residenceMax']) {
         if (o.has(k)) throw new InputError(`--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} sets up solvation shells: give --solvation CATION (e.g. --solvation Na) too`);
       }
       return null;
@@ -168,6 +195,7 @@ export const solvationAnalysis: Analysis<SolvationConfig, SolvationPrepared, Sol
       shellAtoms: o.get<ShellAtomsChoice>('shellAtoms') ?? { mode: 'default' },
       cutoffs: o.get<ShellCutoffs>('shellCutoff') ?? null,
       sampleFrames: o.get<number>('shellSample') ?? DEFAULT_SAMPLE_FRAMES,
+      residenceMaxPs: o.get<number>('residenceMax') ?? DEFAULT_RESIDENCE_MAX_PS,
     };
   },
 
@@ -177,7 +205,7 @@ export const solvationAnalysis: Analysis<SolvationConfig, SolvationPrepared, Sol
 
   create: (p) => ({ entries: p.entries.map((e): EntryFold => ({ live: liveOf(p, e), done: null })) }),
 
-  add(_p, st, { frame }) {
+  add(p, st, { frame }) {
     if (!frame.box) throw new FrameProblem('no cell, but solvation shells need one (distances by the minimum image)');
     for (const e of st.entries) {
       if (!e.live) throw new Error('internal: folding into a merged solvation state');
@@ -185,7 +213,7 @@ export const solvationAnalysis: Analysis<SolvationConfig, SolvationPrepared, Sol
       e.live.composition.add(shells);
       e.live.ionPairs?.add(shells);
       e.live.residence.add(shells);
-      for (const acc of e.live.gr) acc.add(frame.positions, frame.box);
+      if (frame.index > p.sampleLastIndex) for (const acc of e.live.gr) acc.add(frame.positions, frame.box);
     }
   },
 
@@ -215,7 +243,7 @@ function liveOf(p: SolvationPrepared, e: EntryPrepared): Live {
     finder: new ShellFinder(e.def),
     composition: new CompositionCounter(e.def),
     ionPairs: e.anionKinds.length > 0 ? new IonPairCounter(e.def, e.anionKinds) : null,
-    residence: new ResidenceTracker(e.def),
+    residence: new ResidenceTracker(e.def, p.residence),
     gr: e.check.map((c) => new RdfAccumulator(e.def.cations, c.atoms, p.grRmaxA, p.grBins)),
   };
 }
@@ -261,6 +289,11 @@ function decodeState(p: SolvationPrepared, wire: unknown): SolvationState {
       }
       const composition = decodeCompositions(x.composition);
       const residence = decodeResidence(x.residence);
+      const w = residence.window;
+      if (!w || w.maxLagFrames !== p.residence.maxLagFrames || w.toleranceFrames !== p.residence.toleranceFrames || w.exchangeWindowFrames !== p.residence.exchangeWindowFrames) {
+        const r = p.residence;
+        throw new InputError(`solvation state of ${e.cation}: its residence state was kept for another longest lag, tolerance or exchange window than this plan's (${r.maxLagFrames}, ${r.toleranceFrames} and ${r.exchangeWindowFrames} frames)`);
+      }
       const ionPairs = x.ionPairs === null ? null : decodeIonPairs(x.ionPairs);
       if (!sameKinds(composition.kinds, e) || !sameKinds(residence.kinds, e) || (ionPairs && !sameKinds(ionPairs.kinds, e)) || composition.cations !== e.def.cations.length || residence.cations !== e.def.cations.length) {
         throw new InputError(`solvation state of ${e.cation}: its partner kinds or cations are not those of the plan (${e.kinds.map((q) => q.name).join(', ')})`);
@@ -326,10 +359,13 @@ async function prepareSolvation(config: SolvationConfig, ctx: PrepareContext): P
   }
   const givenCutoff = (kind: PartnerKind) => given?.byKind.find(([name]) => namesKind(name, kind))?.[1] ?? given?.all ?? null;
 
-  // Default cutoffs from the g(r) of a sample of frames.
+  // Default cutoffs from the g(r) of a sample of frames; that of all shell atoms only where a kind's has no clear minimum.
   const bin = shellBinning(box);
   const needs = found.map((f) => f.partners.kinds.map((k) => givenCutoff(k) === null));
-  const sample = needs.some((row) => row.some(Boolean)) ? await sampleGr(config, ctx, found, needs, bin) : null;
+  const sample = needs.some((row) => row.some(Boolean)) ? await sampleGr(config, ctx, found, needs, false, bin) : null;
+  const own = found.map((f, e) => f.partners.kinds.map((_, q) => (sample?.byKind[e][q] ? finishRdf(sample.byKind[e][q]!) : null)));
+  const fallback = own.map((row) => [row.some((r) => r !== null && !clearMinimum(r))]);
+  const allGr = fallback.some((row) => row[0]) ? (await sampleGr(config, ctx, found, fallback, true, bin)).byKind : null;
 
   const entries = found.map((f, e): EntryPrepared => {
     const kinds: KindPrepared[] = f.partners.kinds.map((k, q) => {
@@ -337,14 +373,14 @@ async function prepareSolvation(config: SolvationConfig, ctx: PrepareContext): P
       if (r !== null) return { ...k, cutoffA: r, source: 'given', sampleFrames: null };
       const s = sample!;
       const pair = `${f.text}–${k.name}`;
-      const own = finishRdf(s.byKind[e][q]!);
-      const clear = clearMinimum(own);
+      const mine = own[e][q]!;
+      const clear = clearMinimum(mine);
       if (clear) {
-        for (const n of own.notes) ctx.notes.push(`solvation ${pair}: ${n}`);
+        for (const n of mine.notes) ctx.notes.push(`solvation ${pair}: ${n}`);
         return { ...k, cutoffA: clear.rA, source: 'g(r) minimum', sampleFrames: s.frames };
       }
-      const all = finishRdf(s.all[e]);
-      const why = own.firstMin ? `at its lowest point after the peak, ${own.firstMin.rA.toFixed(3)} Å, g(r) is above 1: a dip within the peak` : own.notes.join('; ') || 'no first minimum';
+      const all = finishRdf(allGr![e][0]!);
+      const why = mine.firstMin ? `at its lowest point after the peak, ${mine.firstMin.rA.toFixed(3)} Å, g(r) is above 1: a dip within the peak` : mine.notes.join('; ') || 'no first minimum';
       const allMin = clearMinimum(all)?.rA ?? null;
       if (allMin === null) {
         throw new InputError(
@@ -362,10 +398,12 @@ async function prepareSolvation(config: SolvationConfig, ctx: PrepareContext): P
       }
     }
     const def = defineShells({ cations: f.cations, shellAtoms: f.partners.shellAtoms, moleculeOf: f.partners.moleculeOf, kindOf: f.partners.kindOf, kinds: kinds.map((k) => k.name), cutoffA: kinds.map((k) => k.cutoffA) });
-    const check = sample && !sample.wholeRun ? kinds.flatMap((k, q) => (k.source === 'g(r) minimum' ? [{ kind: q, atoms: atomsOfKind(f.partners, q) }] : [])) : [];
+    const check = sample && !sample.wholeRun ? kinds.flatMap((k, q) => (k.source === 'g(r) minimum' ? [{ kind: q, atoms: atomsOfKind(f.partners, q), sample: sample.byKind[e][q]! }] : [])) : [];
     return { cation: f.text, def, kinds, anionKinds: kinds.flatMap((k, q) => (k.anion ? [q] : [])), check };
   });
-  return { shellAtoms: shellAtomsText(config.shellAtoms), dtPs: ctx.dtUsedPs, grRmaxA: bin.rmaxA, grBins: bin.bins, entries };
+  const maxLagFrames = ctx.dtUsedPs === null ? UNTIMED_MAX_LAG_FRAMES : Math.max(1, Math.floor(config.residenceMaxPs / ctx.dtUsedPs + 1e-9));
+  const residence = { maxLagFrames, toleranceFrames: 0, exchangeWindowFrames: EXCHANGE_WINDOW_FRAMES };
+  return { shellAtoms: shellAtomsText(config.shellAtoms), dtPs: ctx.dtUsedPs, grRmaxA: bin.rmaxA, grBins: bin.bins, sampleLastIndex: sample?.lastIndex ?? -1, residence, entries };
 }
 
 /**
@@ -388,29 +426,28 @@ function atomsOfKind(p: { shellAtoms: Int32Array; kindOf: Int32Array }, kind: nu
 }
 
 /**
- * The g(r) of each cation and each kind's shell atoms (where a cutoff is to be found), and of
- * each cation and all its shell atoms, over the first frames of the run.
+ * Over the first frames of the run, the g(r) of each cation and each kind's shell atoms where
+ * `needs` (byKind[entry][kind]), or with `all`, of each cation and all its shell atoms where
+ * needs[entry][0] (byKind[entry][0]).
  */
 async function sampleGr(
   config: SolvationConfig,
   ctx: PrepareContext,
   found: { cations: Int32Array; partners: { shellAtoms: Int32Array; kindOf: Int32Array; kinds: PartnerKind[] } }[],
   needs: boolean[][],
+  all: boolean,
   bin: { rmaxA: number; bins: number },
-): Promise<{ frames: number; wholeRun: boolean; byKind: (RdfState | null)[][]; all: RdfState[] }> {
-  const byKind = found.map((f, e) => f.partners.kinds.map((_, q) => (needs[e][q] ? new RdfAccumulator(f.cations, atomsOfKind(f.partners, q), bin.rmaxA, bin.bins) : null)));
-  const all = found.map((f) => new RdfAccumulator(f.cations, f.partners.shellAtoms, bin.rmaxA, bin.bins));
-  let frames = 0;
+): Promise<{ frames: number; lastIndex: number; wholeRun: boolean; byKind: (RdfState | null)[][] }> {
+  const byKind = found.map((f, e) => needs[e].map((need, q) => (need ? new RdfAccumulator(f.cations, all ? f.partners.shellAtoms : atomsOfKind(f.partners, q), bin.rmaxA, bin.bins) : null)));
+  let frames = 0, lastIndex = -1;
   for await (const frame of ctx.sample(config.sampleFrames)) {
     if (!frame.box) throw new InputError(`${ctx.file}, frame ${frame.index}: no cell, but solvation shells need one`);
-    for (let e = 0; e < found.length; e++) {
-      for (const acc of byKind[e]) acc?.add(frame.positions, frame.box);
-      all[e].add(frame.positions, frame.box);
-    }
+    for (const row of byKind) for (const acc of row) acc?.add(frame.positions, frame.box);
+    lastIndex = frame.index;
     frames++;
   }
   if (frames === 0) throw new InputError(`${ctx.file}: no frames left after --begin/--end/--stride`);
-  return { frames, wholeRun: frames < config.sampleFrames, byKind: byKind.map((row) => row.map((acc) => acc?.state ?? null)), all: all.map((acc) => acc.state) };
+  return { frames, lastIndex, wholeRun: frames < config.sampleFrames, byKind: byKind.map((row) => row.map((acc) => acc?.state ?? null)) };
 }
 
 const fraction = (x: number) => (Number.isFinite(x) ? x : NaN);
@@ -424,14 +461,14 @@ function finishEntry(p: SolvationPrepared, e: EntryPrepared, s: EntryStates): So
   let noResidence: string | null = null;
   if (p.dtPs === null) noResidence = 'the time between frames is unknown (give --dt or --timestep): no residence times';
   else if (s.residence.frames < 2) noResidence = 'fewer than two frames: no residence times';
-  else res = finishResidence(s.residence, { dtPs: p.dtPs, exchangeWindowFrames: EXCHANGE_WINDOW_FRAMES });
+  else res = finishResidence(s.residence, { dtPs: p.dtPs });
   if (noResidence) notes.push(noResidence);
   if (!pairs) notes.push('no partner kind is an anion (a named molecular anion such as FSI or TFSI, a free halide, or a molecule of negative charge): no ion pairs');
 
   const dr = p.grRmaxA / p.grBins;
   const runMin = new Map<number, number | null>();
   e.check.forEach((c, g) => {
-    const run = finishRdf(s.gr[g]);
+    const run = finishRdf(mergeRdfStates(c.sample, s.gr[g]));
     const k = e.kinds[c.kind];
     runMin.set(c.kind, run.firstMin?.rA ?? null);
     if (!run.firstMin) notes.push(`${k.name}: the g(r) over the whole run has no clear first minimum, while that over ${firstFrames(k.sampleFrames!)} has one at ${k.cutoffA.toFixed(3)} Å (the cutoff used)`);
@@ -448,7 +485,8 @@ function finishEntry(p: SolvationPrepared, e: EntryPrepared, s: EntryStates): So
     const c = comp.kinds[q];
     const r = res?.kinds[q] ?? null;
     // Why there is no τ_res; the fit's notes go with the entry's (S(τ), not reported, goes unsaid).
-    const residenceNote = noResidence ?? (r && r.residencePs === null ? (r.notes.find((n) => n.startsWith('C(τ)') || n.startsWith(`no ${k.name} was`)) ?? 'no residence time') : null);
+    const residenceNote =
+      noResidence ?? (r && r.residencePs === null ? (r.notes.find((n) => n.startsWith('C(τ)') || n.startsWith(`no ${k.name} was`))?.replace(/longest lag kept$/, 'longest lag kept (--residence-max)') ?? 'no residence time') : null);
     for (const n of r?.notes ?? []) if (n.startsWith('no exponential fit')) notes.push(`${k.name}: ${n}`);
     partners[k.name] = {
       cutoff_A: k.cutoffA,
@@ -517,5 +555,5 @@ export const METHOD =
   `cutoff: given, or the first minimum of the g(r) of the cation and the kind's shell atoms over the first frames (bins as --rdf, minimum located on g(r) smoothed over ${SMOOTHING_A} Å); ` +
   'cn: mean molecules of the kind per shell; shells: compositions as fractions of cation-frames; ' +
   'ion pairs per cation and frame: SSIP no anion in the shell, CIP exactly one anion that is in no other cation\'s shell, AGG otherwise; per anion: free (in no shell), CIP, AGG; ' +
-  'residence: intermittent C(τ) = Σ_pairs Σ_t a(t)a(t+τ)/(T−τ) normalised by C(0), τ_res the first lag where C < 1/e (linear interpolation), fit: ln C over 0.9 ≥ C ≥ 0.15 within half the run; ' +
+  'residence: intermittent C(τ) = Σ_pairs Σ_t a(t)a(t+τ)/(T−τ) normalised by C(0) at lags up to --residence-max, τ_res the first lag where C < 1/e (linear interpolation), fit: ln C over 0.9 ≥ C ≥ 0.15 within half the run; ' +
   `exchanges: a partner leaving and another entering the same shell within ${EXCHANGE_WINDOW_FRAMES} frames, per cation per ns`;

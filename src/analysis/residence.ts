@@ -1,5 +1,10 @@
 import { InputError } from '../model/errors.js';
+import { IntList, joinRuns, measure, wholeRegion, type StayRuns } from './residence-runs.js';
+import { emptyWindowed, lagsOf, mergeWindowed, windowOf, windowReach, type ResidenceWindow, type WindowParams } from './residence-window.js';
 import { checkSameShape, WireReader, type FrameShells, type ShellDefinition } from './solvation-shell.js';
+
+export { bridgeGaps, intermittentSums, type StayRuns } from './residence-runs.js';
+export type { ResidenceWindow, WindowParams } from './residence-window.js';
 
 /**
  * How long partners stay in a cation's first shell (solvation-shell.ts), per partner kind.
@@ -12,7 +17,7 @@ import { checkSameShape, WireReader, type FrameShells, type ShellDefinition } fr
  *   of the kind (all cations together): a ratio of averages, not an average of ratios.
  * - τ_res: the first lag at which C falls below 1/e, interpolated linearly between that lag and
  *   the one before; when C stays at or above 1/e up to the longest lag, τ_res is "longer than the
- *   run" (null, with a note).
+ *   run" (null, with a note); in a bounded state, "longer than the longest lag kept".
  * - An exponential time: ln C(τ) = ln A − τ/τ_exp fitted by least squares over the lags where
  *   0.9 ≥ C ≥ 0.15 (past the quick loss of partners that flicker at the cutoff, before the
  *   floor of chance contacts), at lags up to half the run — fitted only when C has fallen below
@@ -32,21 +37,22 @@ import { checkSameShape, WireReader, type FrameShells, type ShellDefinition } fr
  *   and each event serves one exchange at most. Exchanges are counted by (kind leaving, kind
  *   entering) and reported per cation per ns of run: count / (cations · (T−1)·dt).
  *
- * State and merging. The state of a range of frames lists every pair ever in contact in it,
- * with its stays as runs [start, end) of frames relative to the range's first frame — the 0/1
- * series run-length encoded. Merging the states of two consecutive ranges concatenates the runs
- * in time (pairs matched by cation and partner; a run that reaches the end of the first range
- * and one that starts the second are joined), which is exactly the state of the two ranges
- * folded in one pass: the merge is pure, associative and exact.
- *
- * Memory: 8 bytes per run plus 16 per pair, not pairs × frames bits. On the shipped NaFSI/water
- * run (14 Na⁺, 401 frames of 0.5 ps) there are 0.26 runs per cation-frame (flickering at the
- * cutoff included) and each Na⁺ meets ~44 new partners per 200 ps. Scaled to 1000 cations over
- * 10⁵ frames (50 ns): 2.6·10⁷ runs (205 MB) and 1.1·10⁷ pairs (176 MB), where a dense bitset
- * would take 1.1·10⁷ pairs × 10⁵ frames / 8 ≈ 140 GB. What bounds it is the number of entries
- * into shells (one run each) and of distinct partners met, both linear in cations × frames,
- * not their product with the partners. While folding, a range also keeps 12 bytes per closed
- * run and a map entry (~50–80 bytes) per pair seen in that range.
+ * State and merging. Two kinds of state, both of a range of frames, with stays as runs
+ * [start, end) of frames relative to the range's first frame (the 0/1 series run-length
+ * encoded), pairs matched by cation and partner:
+ * - Every stay (window null; `new ResidenceTracker(def)`): merging concatenates the runs in time
+ *   (a run that reaches the end of the first range and one that starts the second are joined),
+ *   which is exactly the state of the two ranges folded in one pass, and any lag, tolerance or
+ *   window can be asked for at the end. 8 bytes per run plus 16 per pair: linear in the run
+ *   (on the shipped NaFSI/water run, 14 Na⁺ over 401 frames of 0.5 ps, 0.26 runs per
+ *   cation-frame and ~44 new partners per Na⁺ per 200 ps; 1000 cations over 10⁵ frames would
+ *   keep 2.6·10⁷ runs, 205 MB, and 1.1·10⁷ pairs, 176 MB).
+ * - Bounded (`new ResidenceTracker(def, { maxLagFrames: L, toleranceFrames: k,
+ *   exchangeWindowFrames: w })`, residence-window.ts): the numbers at lags up to L for that k
+ *   and w, from the range's own totals and only the stays near its two ends; merging adds the
+ *   totals and recounts what straddles the cut, exactly. Its size does not grow with the run.
+ *   The tracker folds chunks of a few L frames with every stay and merges each in: it keeps one
+ *   chunk's pairs and stays, and forgets the partners of earlier chunks.
  *
  * Finishing. Σ_t a(t)a(t+τ) of a pair is a sum over its pairs of runs (I, J), J not before I,
  * of the overlap of I with J shifted back by τ — a trapezoid in τ, added in O(1) as four ramps
@@ -61,54 +67,24 @@ import { checkSameShape, WireReader, type FrameShells, type ShellDefinition } fr
  * Runs per pair are few and spans short at realistic sizes; the quadratic cost in runs of one
  * pair only shows for pairs that keep meeting, where the alternatives are far slower still.
  */
-export interface ResidenceState {
-  kinds: string[];
-  cations: number;
-  frames: number;
-  /** Pairs ever in contact, in ascending (cation, partner) order. */
-  pairCation: Int32Array;
-  pairPartner: Int32Array;
-  pairKind: Int32Array;
-  /** Runs of pair i are [pairRuns[i], pairRuns[i+1]) in runStart/runEnd, in time order. */
-  pairRuns: Int32Array;
-  /** First frame of each stay and the first frame after it (relative to the range; end ≤ frames); stays of a pair neither overlap nor touch. */
-  runStart: Int32Array;
-  runEnd: Int32Array;
+export interface ResidenceState extends StayRuns {
+  /** null: every stay of the range is kept; else the bounded state's heads, tails and totals (residence-window.ts). */
+  window: ResidenceWindow | null;
 }
 
-export function emptyResidenceState(def: ShellDefinition): ResidenceState {
-  return {
-    kinds: [...def.kinds],
-    cations: def.cations.length,
-    frames: 0,
-    pairCation: new Int32Array(0),
-    pairPartner: new Int32Array(0),
-    pairKind: new Int32Array(0),
-    pairRuns: new Int32Array(1),
-    runStart: new Int32Array(0),
-    runEnd: new Int32Array(0),
-  };
-}
-
-/** A growable Int32Array. */
-class IntList {
-  data = new Int32Array(64);
-  length = 0;
-  push(v: number): void {
-    if (this.length === this.data.length) {
-      const d = new Int32Array(2 * this.data.length);
-      d.set(this.data);
-      this.data = d;
-    }
-    this.data[this.length++] = v;
+export function emptyResidenceState(def: ShellDefinition, window: WindowParams | null = null): ResidenceState {
+  if (window) {
+    const w = emptyWindowed(def.kinds, def.cations.length, window);
+    return { ...w.runs, window: w.window };
   }
+  return { ...new RunTracker(def).runs(), window: null };
 }
 
 /**
- * Folds frames into a residence state: per pair, the stay in progress; a stay is logged when
- * the pair comes back after a break or when the state is taken.
+ * Folds frames into every stay: per pair, the stay in progress; a stay is logged when the pair
+ * comes back after a break or when the runs are taken.
  */
-export class ResidenceTracker {
+class RunTracker {
   private readonly ids = new Map<number, number>();
   private readonly cation = new IntList();
   private readonly partner = new IntList();
@@ -118,7 +94,7 @@ export class ResidenceTracker {
   private readonly logPair = new IntList();
   private readonly logStart = new IntList();
   private readonly logEnd = new IntList();
-  private frame = 0;
+  frames = 0;
   private readonly partners: number;
 
   constructor(readonly def: ShellDefinition) {
@@ -126,7 +102,7 @@ export class ResidenceTracker {
   }
 
   add(shells: FrameShells): void {
-    const t = this.frame++;
+    const t = this.frames++;
     const P = this.partners;
     for (let c = 0; c < this.def.cations.length; c++) {
       for (let e = shells.start[c]; e < shells.start[c + 1]; e++) {
@@ -155,8 +131,8 @@ export class ResidenceTracker {
     }
   }
 
-  /** The state so far, as plain data (the tracker goes on folding). */
-  state(): ResidenceState {
+  /** The stays so far, as plain data (the tracker goes on folding). */
+  runs(): StayRuns {
     const n = this.cation.length;
     const runsOf = new Int32Array(n + 1);
     for (let r = 0; r < this.logPair.length; r++) runsOf[this.logPair.data[r] + 1]++;
@@ -186,7 +162,7 @@ export class ResidenceTracker {
     return {
       kinds: [...this.def.kinds],
       cations: this.def.cations.length,
-      frames: this.frame,
+      frames: this.frames,
       pairCation,
       pairPartner,
       pairKind: Int32Array.from(pairPartner, (p) => this.def.partnerKind[p]),
@@ -197,61 +173,91 @@ export class ResidenceTracker {
   }
 }
 
+/** Frames folded with every stay before they are merged into a bounded state: eight times its reach (what a merge recounts is about three reaches per cation), at least this many. */
+const MIN_CHUNK_FRAMES = 1024;
+
+/**
+ * Folds frames into a residence state: every stay (no window), or a bounded state for the
+ * window's lags, tolerance and exchange window.
+ */
+export class ResidenceTracker {
+  private chunk: RunTracker;
+  private done: ReturnType<typeof windowOf> | null;
+  private readonly chunkFrames: number;
+
+  constructor(
+    readonly def: ShellDefinition,
+    readonly window: WindowParams | null = null,
+  ) {
+    if (window) checkWindow(window);
+    this.chunk = new RunTracker(def);
+    this.done = window ? emptyWindowed(def.kinds, def.cations.length, window) : null;
+    this.chunkFrames = window ? Math.max(MIN_CHUNK_FRAMES, 8 * windowReach(window)) : Infinity;
+  }
+
+  add(shells: FrameShells): void {
+    this.chunk.add(shells);
+    if (this.chunk.frames >= this.chunkFrames) {
+      this.done = mergeWindowed(this.done!, windowOf(this.chunk.runs(), this.window!));
+      this.chunk = new RunTracker(this.def);
+    }
+  }
+
+  /** The state so far, as plain data (the tracker goes on folding). */
+  state(): ResidenceState {
+    const runs = this.chunk.runs();
+    if (!this.window) return { ...runs, window: null };
+    const m = mergeWindowed(this.done!, windowOf(runs, this.window));
+    return { ...m.runs, window: m.window };
+  }
+}
+
+function checkWindow(p: WindowParams): void {
+  for (const [name, v, min] of [['longest lag', p.maxLagFrames, 1], ['tolerance', p.toleranceFrames, 0], ['exchange window', p.exchangeWindowFrames, 0]] as const) {
+    if (!Number.isInteger(v) || v < min || v > 0x3fffffff) throw new InputError(`residence: the ${name} must be a whole number of frames ≥ ${min} (got ${v})`);
+  }
+}
+
+const runsOf = (s: ResidenceState): StayRuns => ({ kinds: s.kinds, cations: s.cations, frames: s.frames, pairCation: s.pairCation, pairPartner: s.pairPartner, pairKind: s.pairKind, pairRuns: s.pairRuns, runStart: s.runStart, runEnd: s.runEnd });
+
 /** The state of a range of frames followed by the next range (a pure function: neither input changes). */
 export function mergeResidence(a: ResidenceState, b: ResidenceState): ResidenceState {
   checkSameShape('residence', a, b);
-  const na = a.pairCation.length, nb = b.pairCation.length;
-  const pairCation = new Int32Array(na + nb), pairPartner = new Int32Array(na + nb), pairKind = new Int32Array(na + nb);
-  const pairRuns = new Int32Array(na + nb + 1);
-  const runStart = new Int32Array(a.runStart.length + b.runStart.length), runEnd = new Int32Array(runStart.length);
-  const shift = a.frames;
-  let i = 0, j = 0, n = 0, r = 0;
-  while (i < na || j < nb) {
-    const cmp = i >= na ? 1 : j >= nb ? -1 : a.pairCation[i] - b.pairCation[j] || a.pairPartner[i] - b.pairPartner[j];
-    const from = cmp <= 0 ? a : b, k = cmp <= 0 ? i : j;
-    pairCation[n] = from.pairCation[k];
-    pairPartner[n] = from.pairPartner[k];
-    pairKind[n] = from.pairKind[k];
-    if (cmp <= 0) {
-      for (let s = a.pairRuns[i]; s < a.pairRuns[i + 1]; s++, r++) {
-        runStart[r] = a.runStart[s];
-        runEnd[r] = a.runEnd[s];
-      }
-    }
-    if (cmp >= 0) {
-      if (cmp === 0 && a.pairKind[i] !== b.pairKind[j]) throw new InputError('residence: cannot merge states whose partners differ in kind');
-      let s = b.pairRuns[j];
-      if (cmp === 0 && runEnd[r - 1] === shift && b.runStart[s] === 0) {
-        runEnd[r - 1] = shift + b.runEnd[s]; // one stay across the cut
-        s++;
-      }
-      for (; s < b.pairRuns[j + 1]; s++, r++) {
-        runStart[r] = shift + b.runStart[s];
-        runEnd[r] = shift + b.runEnd[s];
-      }
-    }
-    if (cmp <= 0) i++;
-    if (cmp >= 0) j++;
-    pairRuns[++n] = r;
-  }
-  return {
-    kinds: [...a.kinds],
-    cations: a.cations,
-    frames: a.frames + b.frames,
-    pairCation: pairCation.slice(0, n),
-    pairPartner: pairPartner.slice(0, n),
-    pairKind: pairKind.slice(0, n),
-    pairRuns: pairRuns.slice(0, n + 1),
-    runStart: runStart.slice(0, r),
-    runEnd: runEnd.slice(0, r),
-  };
+  if (!a.window !== !b.window) throw new InputError('residence: cannot merge a state that keeps every stay with a bounded one');
+  if (!a.window || !b.window) return { ...joinRuns(runsOf(a), runsOf(b)), window: null };
+  const m = mergeWindowed({ runs: runsOf(a), window: a.window }, { runs: runsOf(b), window: b.window });
+  return { ...m.runs, window: m.window };
 }
 
 const WIRE = 'residence';
 const VERSION = 1;
+const WINDOW_WIRE = 'residence window';
 
 export function encodeResidence(s: ResidenceState): Record<string, unknown> {
-  return { analysis: WIRE, version: VERSION, ...s };
+  const { window, ...runs } = s;
+  const t = window?.totals;
+  return {
+    analysis: WIRE,
+    version: VERSION,
+    ...runs,
+    window: window
+      ? {
+          analysis: WINDOW_WIRE,
+          version: VERSION,
+          maxLagFrames: window.maxLagFrames,
+          toleranceFrames: window.toleranceFrames,
+          exchangeWindowFrames: window.exchangeWindowFrames,
+          headEnd: window.headEnd,
+          tailStart: window.tailStart,
+          lags: t!.lags,
+          intermittent: t!.intermittent,
+          continuous: t!.continuous,
+          exchanges: t!.exchanges,
+          stays: t!.stays,
+          stayFrames: t!.stayFrames,
+        }
+      : null,
+  };
 }
 
 export function decodeResidence(value: unknown): ResidenceState {
@@ -266,27 +272,63 @@ export function decodeResidence(value: unknown): ResidenceState {
   const pairRuns = w.array('pairRuns', Int32Array, n + 1);
   const runStart = w.array('runStart', Int32Array);
   const runEnd = w.array('runEnd', Int32Array, runStart.length);
+  const rawWindow = (value as { window?: unknown }).window;
+  const window = rawWindow === undefined || rawWindow === null ? null : decodeWindow(rawWindow, kinds.length, cations, frames);
   if (pairRuns[0] !== 0 || pairRuns[n] !== runStart.length) w.fail('pairRuns does not cover the runs');
   for (let i = 0; i < n; i++) {
     if (i > 0 && (pairCation[i - 1] - pairCation[i] || pairPartner[i - 1] - pairPartner[i]) >= 0) w.fail(`pair ${i} is out of order`);
     if (pairRuns[i + 1] <= pairRuns[i]) w.fail(`pair ${i} has no stay`);
     let after = -1;
+    const c = pairCation[i];
+    const hole = window && window.headEnd[c] < window.tailStart[c] ? [window.headEnd[c], window.tailStart[c]] : null;
     for (let s = pairRuns[i]; s < pairRuns[i + 1]; s++) {
       if (!(runStart[s] > after && runStart[s] < runEnd[s] && runEnd[s] <= frames)) w.fail(`stay ${s} [${runStart[s]}, ${runEnd[s]}) is not after the previous one within ${frames} frames`);
+      if (hole && runEnd[s] > hole[0] && runStart[s] < hole[1]) w.fail(`stay ${s} [${runStart[s]}, ${runEnd[s]}) of cation ${c} is not within its head [0, ${hole[0]}) or tail [${hole[1]}, ${frames})`);
       after = runEnd[s];
     }
   }
-  return { kinds, cations, frames, pairCation, pairPartner, pairKind, pairRuns, runStart, runEnd };
+  return { kinds, cations, frames, pairCation, pairPartner, pairKind, pairRuns, runStart, runEnd, window };
+}
+
+function decodeWindow(value: unknown, nk: number, cations: number, frames: number): ResidenceWindow {
+  const w = new WireReader(value, WINDOW_WIRE, VERSION);
+  const params = { maxLagFrames: w.count('maxLagFrames'), toleranceFrames: w.count('toleranceFrames'), exchangeWindowFrames: w.count('exchangeWindowFrames') };
+  try {
+    checkWindow(params);
+  } catch (e) {
+    w.fail((e as Error).message);
+  }
+  const headEnd = w.indices('headEnd', cations, 0, frames + 1);
+  const tailStart = w.indices('tailStart', cations, 0, frames + 1);
+  const reach = windowReach(params), k = params.toleranceFrames;
+  for (let c = 0; c < cations; c++) {
+    if (headEnd[c] >= tailStart[c]) {
+      if (headEnd[c] !== frames || tailStart[c] !== 0) w.fail(`cation ${c} keeps every stay but its head and tail are not the whole range`);
+    } else if (headEnd[c] < reach + k || tailStart[c] > frames - reach - k - 1) {
+      w.fail(`cation ${c}'s head [0, ${headEnd[c]}) or tail [${tailStart[c]}, ${frames}) is shorter than the ${reach + k} frames a merge needs`);
+    }
+  }
+  const lags = w.count('lags');
+  if (lags !== lagsOf(params, frames)) w.fail(`${lags} lags, expected ${lagsOf(params, frames)}`);
+  const totals = {
+    lags,
+    intermittent: w.tally('intermittent', nk * lags),
+    continuous: w.tally('continuous', nk * lags),
+    exchanges: w.tally('exchanges', nk * nk),
+    stays: w.tally('stays', nk),
+    stayFrames: w.tally('stayFrames', nk),
+  };
+  return { ...params, headEnd, tailStart, totals };
 }
 
 export interface ResidenceOptions {
   /** Time between frames, ps. */
   dtPs: number;
-  /** Longest lag of the correlation functions, frames (default and at most: frames − 1). */
+  /** Longest lag of the correlation functions, frames (default and at most: frames − 1, or the bounded state's). */
   maxLagFrames?: number;
-  /** Absences of at most this many frames are bridged for S(τ) and exchanges (default 0). */
+  /** Absences of at most this many frames are bridged for S(τ) and exchanges (default 0, or the bounded state's). */
   toleranceFrames?: number;
-  /** An exchange pairs a departure and an arrival at most this many frames apart (default 2). */
+  /** An exchange pairs a departure and an arrival at most this many frames apart (default 2, or the bounded state's). */
   exchangeWindowFrames?: number;
 }
 
@@ -301,8 +343,8 @@ export interface ExponentialFit {
 
 export interface KindResidence {
   kind: string;
-  /** (cation, partner) pairs of this kind ever in contact. */
-  pairs: number;
+  /** (cation, partner) pairs of this kind ever in contact (null: a bounded state of a long run no longer knows). */
+  pairs: number | null;
   /** Stays (after bridging) and their mean length, ps (stays cut by the run's ends count as they are). */
   stays: number;
   meanStayPs: number;
@@ -311,7 +353,7 @@ export interface KindResidence {
   intermittent: Float64Array;
   /** Continuous survival S(τ) with the tolerance, S(0) = 1. */
   continuous: Float64Array;
-  /** τ_res from C (null: longer than the run). */
+  /** τ_res from C (null: longer than the run, or than the longest lag kept). */
   residencePs: number | null;
   /** The same 1/e rule on S. */
   continuousResidencePs: number | null;
@@ -341,107 +383,6 @@ export interface ResidenceResult {
   notes: string[];
 }
 
-/** Add ramp(τ − b) = max(0, τ − b), times w, at lags 0 … L−1, to the second differences d2 (length L + 1). */
-function addRamp(d2: Float64Array, b: number, w: number): void {
-  const L = d2.length - 1;
-  if (b >= 0) {
-    if (b + 1 < L) d2[b + 1] += w;
-  } else {
-    d2[0] -= w * b;
-    if (L > 1) d2[1] += w * (1 + b);
-  }
-}
-
-/** Values from second differences, in place (the first L entries). */
-function integrateTwice(d2: Float64Array): void {
-  let slope = 0, v = 0;
-  for (let i = 0; i < d2.length; i++) {
-    slope += d2[i];
-    v += slope;
-    d2[i] = v;
-  }
-}
-
-/**
- * The pairs' stays after bridging absences of at most `tolerance` frames: runs in the same
- * layout as the state's.
- */
-export function bridgeGaps(s: ResidenceState, tolerance: number): { pairRuns: Int32Array; runStart: Int32Array; runEnd: Int32Array } {
-  if (tolerance <= 0) return { pairRuns: s.pairRuns, runStart: s.runStart, runEnd: s.runEnd };
-  const n = s.pairCation.length;
-  const pairRuns = new Int32Array(n + 1);
-  const runStart = new Int32Array(s.runStart.length), runEnd = new Int32Array(s.runStart.length);
-  let r = 0;
-  for (let i = 0; i < n; i++) {
-    for (let q = s.pairRuns[i]; q < s.pairRuns[i + 1]; q++) {
-      if (q > s.pairRuns[i] && s.runStart[q] - runEnd[r - 1] <= tolerance) {
-        runEnd[r - 1] = s.runEnd[q];
-        continue;
-      }
-      runStart[r] = s.runStart[q];
-      runEnd[r++] = s.runEnd[q];
-    }
-    pairRuns[i + 1] = r;
-  }
-  return { pairRuns, runStart: runStart.slice(0, r), runEnd: runEnd.slice(0, r) };
-}
-
-/**
- * Σ_pairs Σ_t a(t)·a(t+τ) for τ = 0 … lags−1, per kind ([k·lags + τ]): over pairs of stays
- * (I, J) with J not before I, the overlap of I and J − τ, a trapezoid in τ with corners at
- * s_J − e_I, min(s_J − s_I, e_J − e_I), max(…), e_J − s_I.
- */
-export function intermittentSums(s: ResidenceState, lags: number): Float64Array {
-  const nk = s.kinds.length;
-  const out = new Float64Array(nk * lags);
-  const d2 = new Float64Array(lags + 1);
-  for (let k = 0; k < nk; k++) {
-    d2.fill(0);
-    for (let i = 0; i < s.pairCation.length; i++) {
-      if (s.pairKind[i] !== k) continue;
-      const r1 = s.pairRuns[i + 1];
-      for (let p = s.pairRuns[i]; p < r1; p++) {
-        const si = s.runStart[p], ei = s.runEnd[p];
-        for (let q = p; q < r1; q++) {
-          const sj = s.runStart[q], ej = s.runEnd[q];
-          const t1 = sj - ei;
-          if (t1 + 1 >= lags && t1 >= 0) break;
-          const a = sj - si, b = ej - ei;
-          addRamp(d2, t1, 1);
-          addRamp(d2, Math.min(a, b), -1);
-          addRamp(d2, Math.max(a, b), -1);
-          addRamp(d2, ej - si, 1);
-        }
-      }
-    }
-    integrateTwice(d2);
-    out.set(d2.subarray(0, lags), k * lags);
-  }
-  return out;
-}
-
-/** Σ over stays of max(0, L − τ), per kind: the continuous counterpart of intermittentSums. */
-function continuousSums(s: ResidenceState, runs: ReturnType<typeof bridgeGaps>, lags: number): Float64Array {
-  const nk = s.kinds.length;
-  const out = new Float64Array(nk * lags);
-  const d2 = new Float64Array(lags + 1);
-  for (let k = 0; k < nk; k++) {
-    d2.fill(0);
-    for (let i = 0; i < s.pairCation.length; i++) {
-      if (s.pairKind[i] !== k) continue;
-      for (let p = runs.pairRuns[i]; p < runs.pairRuns[i + 1]; p++) {
-        const len = runs.runEnd[p] - runs.runStart[p];
-        addRamp(d2, -len, 1);
-        addRamp(d2, 0, -2);
-        addRamp(d2, len, 1);
-      }
-    }
-    integrateTwice(d2);
-    out.set(d2.subarray(0, lags), k * lags);
-  }
-  return out;
-}
-
 /** Normalised correlation from raw sums at lags 0 … lags−1 over T frames. */
 function normalise(raw: Float64Array, T: number): Float64Array {
   const c = new Float64Array(raw.length);
@@ -464,16 +405,17 @@ const FIT_MIN_LAGS = 5;
 
 function fitExponential(c: Float64Array, dtPs: number, T: number, notes: string[]): ExponentialFit | null {
   const half = Math.min(c.length - 1, Math.floor((T - 1) / 2));
+  const within = half < Math.floor((T - 1) / 2) ? 'the longest lag' : 'half the run';
   let from = 1;
   while (from <= half && c[from] > FIT_UPPER) from++;
   let to = from;
   while (to + 1 <= half && c[to + 1] >= FIT_LOWER) to++;
   if (from > half || to - from + 1 < FIT_MIN_LAGS) {
-    notes.push(`no exponential fit: fewer than ${FIT_MIN_LAGS} lags with ${FIT_UPPER} ≥ C ≥ ${FIT_LOWER} within half the run`);
+    notes.push(`no exponential fit: fewer than ${FIT_MIN_LAGS} lags with ${FIT_UPPER} ≥ C ≥ ${FIT_LOWER} within ${within}`);
     return null;
   }
   if (!(c[to] < Math.exp(-1))) {
-    notes.push(`no exponential fit: C(τ) does not fall below 1/e within half the run (${(half * dtPs).toPrecision(3)} ps)`);
+    notes.push(`no exponential fit: C(τ) does not fall below 1/e within ${within} (${(half * dtPs).toPrecision(3)} ps)`);
     return null;
   }
   let n = 0, sx = 0, sy = 0, sxx = 0, sxy = 0;
@@ -496,92 +438,53 @@ function fitExponential(c: Float64Array, dtPs: number, T: number, notes: string[
   return { tauPs: -dtPs / slope, prefactor: Math.exp(intercept), fromPs: from * dtPs, toPs: to * dtPs, rmsLog: Math.sqrt(ss / n) };
 }
 
-interface ShellEvent {
-  frame: number;
-  partner: number;
-  kind: number;
-}
-
-/** Exchanges per (kind leaving, kind entering), [from·kinds + to], from bridged stays. */
-export function countExchanges(s: ResidenceState, runs: ReturnType<typeof bridgeGaps>, window: number): Float64Array {
-  const nk = s.kinds.length;
-  const counts = new Float64Array(nk * nk);
-  const T = s.frames;
-  let i = 0;
-  while (i < s.pairCation.length) {
-    const c = s.pairCation[i];
-    const leaving: ShellEvent[] = [], entering: ShellEvent[] = [];
-    for (; i < s.pairCation.length && s.pairCation[i] === c; i++) {
-      for (let p = runs.pairRuns[i]; p < runs.pairRuns[i + 1]; p++) {
-        if (runs.runStart[p] > 0) entering.push({ frame: runs.runStart[p], partner: s.pairPartner[i], kind: s.pairKind[i] });
-        if (runs.runEnd[p] < T) leaving.push({ frame: runs.runEnd[p], partner: s.pairPartner[i], kind: s.pairKind[i] });
-      }
-    }
-    const byTime = (x: ShellEvent, y: ShellEvent) => x.frame - y.frame || x.partner - y.partner;
-    leaving.sort(byTime);
-    entering.sort(byTime);
-    const used = new Uint8Array(entering.length);
-    let lo = 0;
-    for (const d of leaving) {
-      while (lo < entering.length && entering[lo].frame < d.frame - window) lo++;
-      let best = -1;
-      for (let q = lo; q < entering.length && entering[q].frame <= d.frame + window; q++) {
-        if (used[q] || entering[q].partner === d.partner) continue;
-        if (best < 0 || Math.abs(entering[q].frame - d.frame) < Math.abs(entering[best].frame - d.frame)) best = q;
-      }
-      if (best >= 0) {
-        used[best] = 1;
-        counts[d.kind * nk + entering[best].kind]++;
-      }
-    }
-  }
-  return counts;
-}
-
 export function finishResidence(s: ResidenceState, options: ResidenceOptions): ResidenceResult {
   const { dtPs } = options;
   if (!(dtPs > 0)) throw new InputError('residence times need the time between frames (dt > 0)');
   const T = s.frames;
-  const tolerance = options.toleranceFrames ?? 0;
-  const window = options.exchangeWindowFrames ?? 2;
+  const win = s.window;
+  const tolerance = options.toleranceFrames ?? win?.toleranceFrames ?? 0;
+  const window = options.exchangeWindowFrames ?? win?.exchangeWindowFrames ?? 2;
   if (!Number.isInteger(tolerance) || tolerance < 0) throw new InputError(`residence: the tolerance must be a whole number of frames ≥ 0 (got ${tolerance})`);
   if (!Number.isInteger(window) || window < 0) throw new InputError(`residence: the exchange window must be a whole number of frames ≥ 0 (got ${window})`);
-  const maxLag = options.maxLagFrames ?? T - 1;
+  if (win && (tolerance !== win.toleranceFrames || window !== win.exchangeWindowFrames)) {
+    throw new InputError(`residence: this state was kept for a tolerance of ${win.toleranceFrames} and an exchange window of ${win.exchangeWindowFrames} frames, not ${tolerance} and ${window}`);
+  }
+  const available = win ? win.totals.lags : T;
+  const maxLag = options.maxLagFrames ?? available - 1;
   if (!Number.isInteger(maxLag) || maxLag < 0) throw new InputError(`residence: the longest lag must be a whole number of frames ≥ 0 (got ${maxLag})`);
-  const lags = Math.max(0, Math.min(T, maxLag + 1));
+  const lags = Math.max(0, Math.min(available, maxLag + 1));
   const notes: string[] = [];
   if (T < 2) notes.push('fewer than two frames: no residence times');
   const nk = s.kinds.length;
-  const raw = intermittentSums(s, lags);
-  const bridged = bridgeGaps(s, tolerance);
-  const rawS = continuousSums(s, bridged, lags);
+  const totals = win ? win.totals : measure(wholeRegion(s), lags, tolerance, window);
+  const stride = totals.lags;
+  const everyStay = !win || win.headEnd.every((h, c) => h >= win.tailStart[c]);
+  const pairs = new Array<number>(nk).fill(0);
+  for (let i = 0; i < s.pairKind.length; i++) pairs[s.pairKind[i]]++;
   const lagPs = Float64Array.from({ length: lags }, (_, t) => t * dtPs);
+  const beyond = lags === T ? 'the run' : 'the longest lag kept';
   const kinds: KindResidence[] = s.kinds.map((kind, k) => {
     const kindNotes: string[] = [];
-    let pairs = 0, stays = 0, frames = 0;
-    for (let i = 0; i < s.pairKind.length; i++) {
-      if (s.pairKind[i] !== k) continue;
-      pairs++;
-      stays += bridged.pairRuns[i + 1] - bridged.pairRuns[i];
-      for (let p = bridged.pairRuns[i]; p < bridged.pairRuns[i + 1]; p++) frames += bridged.runEnd[p] - bridged.runStart[p];
-    }
-    const empty = lags === 0 || raw[k * lags] === 0;
-    const intermittent = empty ? new Float64Array(lags).fill(NaN) : normalise(raw.subarray(k * lags, (k + 1) * lags), T);
-    const continuous = empty ? new Float64Array(lags).fill(NaN) : normalise(rawS.subarray(k * lags, (k + 1) * lags), T);
+    const stays = totals.stays[k], frames = totals.stayFrames[k];
+    const raw = totals.intermittent.subarray(k * stride, k * stride + lags), rawS = totals.continuous.subarray(k * stride, k * stride + lags);
+    const empty = lags === 0 || raw[0] === 0;
+    const intermittent = empty ? new Float64Array(lags).fill(NaN) : normalise(raw, T);
+    const continuous = empty ? new Float64Array(lags).fill(NaN) : normalise(rawS, T);
     let residencePs: number | null = null, continuousResidencePs: number | null = null, fit: ExponentialFit | null = null;
     if (empty) kindNotes.push(`no ${kind} was ever in a shell`);
     else {
       const tau = firstBelow(intermittent);
       residencePs = tau === null ? null : tau * dtPs;
-      if (tau === null) kindNotes.push(`C(τ) stays above 1/e up to the longest lag (${((lags - 1) * dtPs).toPrecision(4)} ps): the residence time is longer than the run`);
+      if (tau === null) kindNotes.push(`C(τ) stays above 1/e up to the longest lag (${((lags - 1) * dtPs).toPrecision(4)} ps): the residence time is longer than ${beyond}`);
       const tauS = firstBelow(continuous);
       continuousResidencePs = tauS === null ? null : tauS * dtPs;
-      if (tauS === null) kindNotes.push('S(τ) stays above 1/e up to the longest lag: the continuous residence time is longer than the run');
+      if (tauS === null) kindNotes.push(`S(τ) stays above 1/e up to the longest lag: the continuous residence time is longer than ${beyond}`);
       fit = fitExponential(intermittent, dtPs, T, kindNotes);
     }
-    return { kind, pairs, stays, meanStayPs: stays > 0 ? (frames / stays) * dtPs : NaN, lagPs, intermittent, continuous, residencePs, continuousResidencePs, fit, notes: kindNotes };
+    return { kind, pairs: everyStay ? pairs[k] : null, stays, meanStayPs: stays > 0 ? (frames / stays) * dtPs : NaN, lagPs, intermittent, continuous, residencePs, continuousResidencePs, fit, notes: kindNotes };
   });
-  const counts = countExchanges(s, bridged, window);
+  const counts = totals.exchanges;
   const perNs = (x: number) => (T > 1 && s.cations > 0 ? x / (s.cations * (((T - 1) * dtPs) / 1000)) : NaN);
   const exchanges: ExchangeCount[] = [];
   let all = 0, cross = 0;
