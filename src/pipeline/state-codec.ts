@@ -106,5 +106,13 @@ export function decodeSavedFold(registry: AnalysisRegistry, buf: Buffer, file: s
   for (const { key } of plain.plan.analyses) {
     if (!registry.get(key)) throw new InputError(`${file}: a state of an analysis (${key}) this mdpost does not know`);
   }
-  return { plan: plain.plan, state: foldFromWire(plain.plan, registry, plain.state), warnings: plain.warnings };
+  let state: FoldState;
+  try {
+    state = foldFromWire(plain.plan, registry, plain.state);
+  } catch (e) {
+    // An analysis's decode names what is wrong in its state, not the file.
+    if (e instanceof InputError && !e.message.startsWith(`${file}:`)) throw new InputError(`${file}: ${e.message}`);
+    throw e;
+  }
+  return { plan: plain.plan, state, warnings: plain.warnings };
 }
