@@ -214,6 +214,47 @@ export function onsager(input: OnsagerInput, options: OnsagerOptions): OnsagerRe
     blockSlopes.push(slopeVector(bc, ionsIn(first, blockFrames).map(totalOf), window));
   }
   const varianceScale = blockVarianceScale(window.from, window.to, frames, blockFrames, m);
+  const diffusions = species.map((_, i) => diffusion(msdCurve(selfSums[i], dtPs), window, dtPs));
+  return onsagerFromSlopes({
+    species: species.map((sp) => ({ name: sp.name, chargeE: sp.chargeE, ions: sp.ions })),
+    window,
+    full,
+    blockSlopes,
+    blockFrames,
+    varianceScale,
+    volumeA3,
+    temperatureK,
+    diffusions,
+    curves: { lagPs: coll.lagPs, chargeE2A2: coll.charge, pairA2: coll.pair, selfA2 },
+  });
+}
+
+/**
+ * What every estimate is made of: the slopes over one window of the whole run and of each block,
+ * in slopeVector's order (pairs i ≤ j row by row, then each species' self sum, then the charge),
+ * with the scale of the blocks' covariance, and what the result reports besides.
+ */
+export interface OnsagerSlopes {
+  species: { name: string; chargeE: number; ions: number }[];
+  window: FitWindow;
+  full: Float64Array;
+  blockSlopes: Float64Array[];
+  blockFrames: number;
+  varianceScale: number;
+  volumeA3: number;
+  temperatureK: number;
+  /** Each species' D from its barycentric self MSD over the window, with its Brownian error. */
+  diffusions: Diffusion[];
+  curves: OnsagerResult['curves'];
+}
+
+/** σ_EH, L_ij, σ_NE, t_i, ionicity and Haven ratio with their block errors, from the slopes. */
+export function onsagerFromSlopes(x: OnsagerSlopes): OnsagerResult {
+  const { species, window, full, blockSlopes, blockFrames, varianceScale, volumeA3, temperatureK, diffusions } = x;
+  const s = species.length;
+  const m = blockSlopes.length;
+  const n = species.map((sp) => sp.ions);
+  const z = species.map((sp) => sp.chargeE);
   const k = full.length;
   const mean = new Float64Array(k);
   for (const v of blockSlopes) for (let a = 0; a < k; a++) mean[a] += v[a] / m;
@@ -262,7 +303,6 @@ export function onsager(input: OnsagerInput, options: OnsagerOptions): OnsagerRe
   const ehC = basis([chargeIndex, 1]);
   const transference = z.map((zi, i) => ratio(basis(...z.map((zj, j): [number, number] => [pairIndex(s, i, j), zi * zj])), sigmaC));
 
-  const diffusions = species.map((_, i) => diffusion(msdCurve(selfSums[i], dtPs), window, dtPs));
   const sigmaNE = linear(neC);
   let brownian = 0;
   diffusions.forEach((d, i) => (brownian += (z[i] * z[i] * 6 * n[i] * d.stderrA2PerPs) ** 2));
@@ -287,7 +327,7 @@ export function onsager(input: OnsagerInput, options: OnsagerOptions): OnsagerRe
     ionicity: ratio(ehC, neC),
     haven: ratio(neC, ehC),
     error: { method: ONSAGER_STDERR_METHOD, blocks: m, dof: m - 1, blockFrames, varianceScale },
-    curves: { lagPs: coll.lagPs, chargeE2A2: coll.charge, pairA2: coll.pair, selfA2 },
+    curves: x.curves,
     notes,
   };
 }
