@@ -19,10 +19,12 @@ import { MULTI_TAU_POINTS } from './multi-tau-msd.js';
  * over the frames folded; when more are needed, L doubles and neighbouring sub-blocks' sums are
  * added. A pair whose earlier sample lies in sub-block a and later one in sub-block a + d adds
  * its kernel's values (and a count) to bin (a, d) of its level and lag. The whole run's sums
- * are all the bins; those of sub-blocks [A, B) the bins with A ≤ a and a + d < B.
+ * are all the bins; those of sub-blocks [A, B) the bins with A ≤ a and a + d < B. Two samples
+ * Δ frames apart lie ⌊Δ/L⌋ or ⌊Δ/L⌋ + 1 sub-blocks apart, so each lag has two bins per
+ * sub-block, whatever its length.
  *
  * Memory: per level, the first and last p samples (`width` numbers each) and the bins —
- * sub-blocks × spans × lags × (values + 1), spans ≤ ⌈(p−1)·2^k / L⌉ + 1 — independent of the
+ * (sub-blocks that hold one of its samples) × lags × 2 × (values + 1) — independent of the
  * run's length beyond the logarithm of its levels. The state is plain data: the kernel is given
  * to each call, never stored.
  */
@@ -37,14 +39,13 @@ export interface BlockedLevel {
   /** Sample index (u / 2^k) of head[0] and of the last sample. */
   firstSample: number;
   lastSample: number;
-  /** How many sub-blocks apart (0 … spans − 1) the two samples of a pair may lie, at the current sub-block length. */
-  spans: number;
   /** Sub-block index of bins[0]. */
   firstBin: number;
   /**
-   * Per sub-block of the pairs' earlier sample (from firstBin): spans × lags × (values + 1)
-   * numbers, the kernel's sums then the pair count (lag slot ℓ − the level's shortest lag); an
-   * empty array where no pair starts.
+   * Per sub-block of the pairs' earlier sample (from firstBin): lags × 2 × (values + 1) numbers
+   * — for lag slot ℓ − (the level's shortest lag), the pairs whose later sample lies ⌊Δ/L⌋ and
+   * ⌊Δ/L⌋ + 1 sub-blocks on (Δ = ℓ·2^k frames): the kernel's sums then the pair count; an empty
+   * array where no pair starts.
    */
   bins: Float64Array[];
 }
@@ -80,10 +81,6 @@ function minLag(level: number, points: number): number {
 
 const lagSlots = (level: number, points: number) => points - minLag(level, points);
 
-function spansFor(level: number, points: number, subFrames: number): number {
-  return Math.min(Math.ceil(((points - 1) * 2 ** level) / subFrames), MAX_SUB_BLOCKS - 1) + 1;
-}
-
 /** The sub-block length of a run of frames first … last: the shortest power of two that cuts it into at most MAX_SUB_BLOCKS. */
 export function subFramesFor(first: number, last: number, atLeast = 1): number {
   let l = atLeast;
@@ -91,13 +88,20 @@ export function subFramesFor(first: number, last: number, atLeast = 1): number {
   return l;
 }
 
-function newLevel(k: number, points: number, subFrames: number, sample: number): BlockedLevel {
-  return { head: [], tail: [], firstSample: sample, lastSample: sample - 1, spans: spansFor(k, points, subFrames), firstBin: 0, bins: [] };
+function newLevel(sample: number): BlockedLevel {
+  return { head: [], tail: [], firstSample: sample, lastSample: sample - 1, firstBin: 0, bins: [] };
+}
+
+/** Where a pair's numbers go in its sub-block's bins: lag ℓ of level k, d sub-blocks apart. */
+function binAt(mt: BlockedMultiTau, k: number, lag: number, d: number, subFrames = mt.subFrames): number {
+  const e = d - Math.floor((lag * 2 ** k) / subFrames);
+  if (e !== 0 && e !== 1) throw new Error('internal: a multiple-tau pair further apart than its lag allows');
+  return (2 * (lag - minLag(k, mt.points)) + e) * (mt.values + 1);
 }
 
 /** The bins of sub-block `a` (allocated on first use; the list grows at either end). */
 function binOf(mt: BlockedMultiTau, level: BlockedLevel, k: number, a: number): Float64Array {
-  const size = level.spans * lagSlots(k, mt.points) * (mt.values + 1);
+  const size = 2 * lagSlots(k, mt.points) * (mt.values + 1);
   if (level.bins.length === 0) level.firstBin = a;
   while (a < level.firstBin) {
     level.bins.unshift(new Float64Array(0));
@@ -113,8 +117,6 @@ function binOf(mt: BlockedMultiTau, level: BlockedLevel, k: number, a: number): 
 function addPairs(mt: BlockedMultiTau, level: BlockedLevel, k: number, earlier: Float64Array[], lastIndex: number, x: Float64Array, j: number, kernel: PairKernel): void {
   const p = mt.points;
   const lo = minLag(k, p);
-  const slots = lagSlots(k, p);
-  const stride = mt.values + 1;
   const block = 2 ** k;
   const n = earlier.length;
   const bLater = Math.floor((j * block) / mt.subFrames);
@@ -122,10 +124,8 @@ function addPairs(mt: BlockedMultiTau, level: BlockedLevel, k: number, earlier: 
     const lag = j - (lastIndex - (n - 1 - q));
     if (lag < lo || lag >= p) continue;
     const a = Math.floor(((j - lag) * block) / mt.subFrames);
-    const d = bLater - a;
-    if (d >= level.spans) throw new Error('internal: a multiple-tau pair spans more sub-blocks than its level holds');
     const bins = binOf(mt, level, k, a);
-    const at = (d * slots + (lag - lo)) * stride;
+    const at = binAt(mt, k, lag, bLater - a);
     kernel(x, earlier[q], bins, at);
     bins[at + mt.values]++;
   }
@@ -134,24 +134,22 @@ function addPairs(mt: BlockedMultiTau, level: BlockedLevel, k: number, earlier: 
 /** The level's bins at a longer sub-block length (a multiple of the current one): neighbours' sums added. */
 function coarsened(mt: BlockedMultiTau, level: BlockedLevel, k: number, subFrames: number): BlockedLevel {
   const f = subFrames / mt.subFrames;
-  const slots = lagSlots(k, mt.points);
+  const p = mt.points;
   const stride = mt.values + 1;
-  const spans = spansFor(k, mt.points, subFrames);
-  const out: BlockedLevel = { ...level, spans, bins: [], firstBin: 0 };
-  const size = slots * stride;
-  const tmp = { ...mt, subFrames };
+  const out: BlockedLevel = { ...level, bins: [], firstBin: 0 };
   level.bins.forEach((bin, i) => {
     if (bin.length === 0) return;
     const a = level.firstBin + i;
     const a2 = Math.floor(a / f);
-    for (let d = 0; d < level.spans; d++) {
-      const d2 = Math.floor((a + d) / f) - a2;
-      let any = false;
-      for (let s = 0; s < size && !any; s++) any = bin[d * size + s] !== 0;
-      if (!any) continue;
-      if (d2 >= spans) throw new Error('internal: coarsened multiple-tau bins past their spans');
-      const target = binOf(tmp, out, k, a2);
-      for (let s = 0; s < size; s++) target[d2 * size + s] += bin[d * size + s];
+    const target = binOf(mt, out, k, a2);
+    for (let lag = minLag(k, p); lag < p; lag++) {
+      for (let e = 0; e < 2; e++) {
+        const d = Math.floor((lag * 2 ** k) / mt.subFrames) + e;
+        const from = binAt(mt, k, lag, d);
+        if (bin[from + mt.values] === 0) continue;
+        const to = binAt(mt, k, lag, Math.floor((a + d) / f) - a2, subFrames);
+        for (let v = 0; v < stride; v++) target[to + v] += bin[from + v];
+      }
     }
   });
   return out;
@@ -175,7 +173,7 @@ export function addBlocked(mt: BlockedMultiTau, index: number, sample: Float64Ar
   for (let k = 0; k < MAX_LEVELS && index % block === 0; k++, block *= 2) {
     const j = index / block;
     let level = mt.levels[k];
-    if (!level) level = mt.levels[k] = newLevel(k, p, mt.subFrames, j);
+    if (!level) level = mt.levels[k] = newLevel(j);
     addPairs(mt, level, k, level.tail, level.lastSample, sample, j, kernel);
     const x = sample.slice(0, mt.width);
     if (level.tail.length === p) level.tail.shift();
@@ -197,7 +195,7 @@ function shiftedSamples(level: BlockedLevel, shift: Float64Array | null): Blocke
   return { ...level, head: level.head.map(move), tail: level.tail.map(move) };
 }
 
-/** Two levels' bins added (same spans), as new arrays. */
+/** Two levels' bins added, as new arrays. */
 function addedBins(mt: BlockedMultiTau, k: number, la: BlockedLevel, lb: BlockedLevel): BlockedLevel {
   const out: BlockedLevel = { ...la, bins: [], firstBin: 0 };
   for (const l of [la, lb]) {
@@ -249,17 +247,12 @@ export function mergeBlocked(a: BlockedMultiTau, b: BlockedMultiTau, shift: Floa
 export function blockedLags(mt: BlockedMultiTau): number[] {
   const p = mt.points;
   const lags: number[] = [0];
-  const stride = mt.values + 1;
   for (let k = 0; k < mt.levels.length; k++) {
     const level = mt.levels[k];
     if (!level) continue;
-    const slots = lagSlots(k, p), lo = minLag(k, p);
-    for (let lag = lo; lag < p; lag++) {
-      const any = level.bins.some((bin) => {
-        if (bin.length === 0) return false;
-        for (let d = 0; d < level.spans; d++) if (bin[(d * slots + (lag - lo)) * stride + mt.values] > 0) return true;
-        return false;
-      });
+    const d0 = (lag: number) => Math.floor((lag * 2 ** k) / mt.subFrames);
+    for (let lag = minLag(k, p); lag < p; lag++) {
+      const any = level.bins.some((bin) => bin.length > 0 && (bin[binAt(mt, k, lag, d0(lag)) + mt.values] > 0 || bin[binAt(mt, k, lag, d0(lag) + 1) + mt.values] > 0));
       if (any) lags.push(lag * 2 ** k);
     }
   }
@@ -290,13 +283,13 @@ export function blockedMeans(mt: BlockedMultiTau, lags: readonly number[], withi
     const level = mt.levels[k];
     sums.fill(0);
     if (level && Number.isInteger(ell) && ell >= minLag(k, p)) {
-      const slots = lagSlots(k, p), lo = minLag(k, p);
+      const d0 = Math.floor(lag / mt.subFrames);
       level.bins.forEach((bin, b) => {
         if (bin.length === 0) return;
         const a = level.firstBin + b;
-        for (let d = 0; d < level.spans; d++) {
+        for (let d = d0; d <= d0 + 1; d++) {
           if (within && (a < within.fromSub || a + d >= within.toSub)) continue;
-          const at = (d * slots + (ell - lo)) * stride;
+          const at = binAt(mt, k, ell, d);
           for (let v = 0; v < stride; v++) sums[v] += bin[at + v];
         }
       });
@@ -323,12 +316,17 @@ export function blockedBlocks(mt: BlockedMultiTau, blocks: number): { blocks: Su
   return { blocks: Array.from({ length: blocks }, (_, b) => ({ fromSub: fromSub + b * per, toSub: fromSub + (b + 1) * per })), blockFrames: per * l };
 }
 
-/** Bytes a correlator holds (its samples and bins). */
+/**
+ * Bytes a correlator holds: its samples (a sample in both the head and the tail once) and bins —
+ * the same however the run was cut into ranges and merged.
+ */
 export function blockedBytes(mt: BlockedMultiTau): number {
   let bytes = 0;
   for (const l of mt.levels) {
     if (!l) continue;
-    bytes += 8 * new Set([...l.head, ...l.tail]).size * mt.width;
+    const headEnd = l.firstSample + l.head.length - 1, tailStart = l.lastSample - l.tail.length + 1;
+    const samples = l.head.length + l.tail.length - Math.max(0, headEnd - tailStart + 1);
+    bytes += 8 * samples * mt.width;
     for (const b of l.bins) bytes += b.byteLength;
   }
   return bytes;
