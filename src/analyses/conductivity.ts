@@ -310,7 +310,7 @@ export const conductivityAnalysis: Analysis<ConductivityConfig, ConductivityPrep
     };
     const budgetBytes = config.maxMemoryBytes ?? Math.floor(DEFAULT_MEMORY_FRACTION * msdMemory.machineBytes);
     const ionCount = ions.reduce((a, s) => a + s.def.count, 0);
-    const exactFrames = Math.floor(budgetBytes / (EXACT_BYTES * (msdParticles + ionCount + 1)));
+    const exactFrames = exactFramesWithin(budgetBytes, msdParticles, ionCount);
     const strideFrames = ctx.dtPs !== null && ctx.dtPs > 0 ? Math.max(1, Math.round(ctx.dtUsedPs / ctx.dtPs)) : 1;
     return { dtPs: ctx.dtUsedPs, temperatureK: config.temperatureK, blocks: config.blocks, ions, com, notes, budgetBytes, exactFrames, strideFrames };
   },
@@ -479,6 +479,14 @@ export const conductivityAnalysis: Analysis<ConductivityConfig, ConductivityPrep
 
 /** Bytes per particle and frame of the exact float64 series (the MSD's and the conductivity's alike). */
 const EXACT_BYTES = 24;
+
+/**
+ * Frames the conductivity's exact series (ions and the COM) may hold within the budget, beside
+ * the MSD's float64 series of `msdParticles` particles.
+ */
+export function exactFramesWithin(budgetBytes: number, msdParticles: number, ions: number): number {
+  return Math.floor(budgetBytes / (EXACT_BYTES * (msdParticles + ions + 1)));
+}
 
 const scratchOf = (p: ConductivityPrepared) => [...p.ions.map((s) => new Float64Array(3 * s.def.count)), new Float64Array(3)];
 const sampleWidth = (p: ConductivityPrepared) => conductivitySampleWidth(p.ions.map((s) => s.def.count));
