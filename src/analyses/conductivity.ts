@@ -204,7 +204,7 @@ export const conductivityAnalysis: Analysis<ConductivityConfig, ConductivityPrep
     {
       key: 'conductivity',
       flag: '--conductivity',
-      help: 'ionic conductivity of the charged --msd selections: σ (Einstein–Helfand and Nernst–Einstein), Haven ratio, Onsager L_ij and t⁺; needs --temperature',
+      help: 'ionic conductivity of the charged --msd selections: σ (Einstein–Helfand and Nernst–Einstein), Haven ratio, Onsager L_ij and t⁺; needs --temperature; shares --max-memory with the MSD (past it, an order-n multiple-tau correlator whose memory does not grow with the run)',
       commands: ['analyze', 'batch'],
       boolean: true,
     },

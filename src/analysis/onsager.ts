@@ -52,6 +52,9 @@ import { msdCurve, type MsdSeries, type MsdSums } from './msd.js';
  * synthetic runs of independent walkers (test/analysis/onsager.test.ts): σ_EH within ±1 in
  * 62.9% (M = 5) and 64.0% (M = 10). Quote dof with the error.
  *
+ * Past the memory budget the same estimates come from a multiple-tau correlator whose sums are
+ * kept by sub-block (onsager-bounded.ts): onsagerFromSlopes below is shared by both paths.
+ *
  * kinisi (MSCDBootstrap) takes another route: the variance of the squared charge displacement
  * over (roughly) independent origins at each lag, a modelled covariance between lags and a
  * generalised least-squares fit. Blocks need no model of that covariance, and carry the
