@@ -600,7 +600,11 @@ function finishBounded(p: ConductivityPrepared, mt: BlockedMultiTau, volumeA3: n
         `(up to ${f(Math.max(0, fit?.last ?? 0) * p.dtPs, 4)} ps); give an earlier window with --fit, or a longer run`,
     );
   }
-  if (blocks < p.blocks) notes.push(`the errors come from ${blocks} blocks, not ${p.blocks}: more would leave the fit window fewer than two lags in the first half of each block`);
+  if (blocks < p.blocks) {
+    notes.push(
+      `the errors come from ${blocks} blocks, not ${p.blocks}: more would leave the fit window fewer than two lags in the first half of each block, or outnumber the whole sub-blocks of ${mt.subFrames} frames they are made of`,
+    );
+  }
   if (fit.last < own.to) {
     notes.push(
       `the fit window is the ${cationName} MSD's (${f(own.from * p.dtPs, 4)}–${f(own.to * p.dtPs, 4)} ps) ended at ${f(fit.window.toPs, 4)} ps, within half of one of the ${blocks} blocks the errors come from`,
