@@ -4,12 +4,14 @@
  * of IONS cations (D = 0.2 Å²/ps) and IONS anions (0.1 Å²/ps, each also dragged by 0.6 of its
  * cation's step: L₊₋ > 0) among one heavy solvent particle that carries the centre of mass,
  * 1 ps frames, fit 10–1000 ps, with the memory budget given (--max-memory, shared by the two);
- * prints σ_EH, σ_NE (self parts), the Haven ratio and e²L₊₋ with their errors, whether the
- * bounded correlator was used and its size, the seconds and the peak memory. Run each case in
- * a fresh process, so that each peak is its own.
+ * prints σ_EH, σ_NE (self parts), the Haven ratio and e²L₊₋ with their errors beside what the
+ * walk's definition gives, whether the bounded correlator was used and its size, the seconds and
+ * the peak memory. Run each case in a fresh process, so that each peak is its own; a budget of
+ * 1e10 keeps the exact series, for the same run both ways.
  */
 import { conductivityAnalysis, exactFramesWithin, type ConductivityPrepared } from '../src/analyses/conductivity.js';
 import { ANALYSES } from '../src/analyses/index.js';
+import { conductivityMsPerCm } from '../src/analysis/conductivity-units.js';
 import { msdAnalysis, type MsdPrepared } from '../src/analyses/msd.js';
 import { serialParallel } from '../src/pipeline/contract.js';
 import { orthorhombicBox } from '../src/model/box.js';
@@ -99,6 +101,18 @@ const parallel = serialParallel(ANALYSES);
 const msd = await msdAnalysis.finish(msdPrepared, msdState, { file: 'synthetic', result: () => undefined, parallel });
 const r = await conductivityAnalysis.finish(prepared, state, { file: 'synthetic', result: <R>(key: string) => (key === 'msd' ? (msd as R) : undefined), parallel });
 const o = r.onsager;
+// What the walk's definition gives: per pair, the charge moves as 0.4 × the cation's step minus
+// the anion's own; the anion diffuses with 0.1 + 0.6² × 0.2; the barycentric terms also carry
+// the COM's motion, D_com = 0.01 × the solvent's weight² (the ions' share of the COM neglected):
+// N·D_com in each species' self sum, N²·D_com in ⟨ΔR̃₊·ΔR̃₋⟩.
+const toMs = (x: number) => conductivityMsPerCm(x, r.volumeA3, 300);
+const dCom = (masses[2 * ions] / total) ** 2 * 0.01;
+const dAnion = dMinus + drag * drag * dPlus;
+const expected = {
+  sigmaEH: toMs(ions * ((1 - drag) ** 2 * dPlus + dMinus)),
+  sigmaSelf: toMs(ions * (dPlus + dAnion + 2 * dCom)),
+  lPlusMinus: toMs(ions * drag * dPlus + ions * ions * dCom),
+};
 const note = r.notes.find((n) => n.includes('multiple-tau correlator'));
 process.stdout.write(
   JSON.stringify({
@@ -109,6 +123,7 @@ process.stdout.write(
     correlatorMB: note ? Number(/Dubbeldam et al\. 2009; ([\d.]+) MB/.exec(note)![1]) : null,
     exactSeriesMB: (24 * (2 * ions + 1) * frames) / 1e6,
     msdMultiTau: msd.some((m) => m.diffusion.notes.some((n) => n.includes('multiple-tau'))),
+    expected: { ...expected, haven: expected.sigmaSelf / expected.sigmaEH },
     sigmaEH: o.sigmaEH,
     sigmaSelf: { value: o.sigmaNE.value, stderr: o.sigmaNE.stderr },
     haven: o.haven,
