@@ -1,17 +1,19 @@
 import type { TopLevelSpec } from 'vega-lite';
 import { addCell, addCellSums, cellMean, emptyCellSums, type CellSums } from '../analysis/cell-mean.js';
+import { addBlocked, blockedBlocks, blockedBytes, blockedLags, emptyBlocked, mergeBlocked, type BlockedMultiTau, type PairKernel } from '../analysis/blocked-multi-tau.js';
 import { collectiveSeries } from '../analysis/charge-msd.js';
 import { linearFit, MAX_LAG_FRACTION, type FitWindow } from '../analysis/diffusion.js';
 import { ionCharge, parseChargeList, type ChargeSource } from '../analysis/ion-charges.js';
 import { MsdSeries } from '../analysis/msd.js';
 import { DEFAULT_BLOCKS, nernstEinstein, onsager, ONSAGER_STDERR_METHOD, type Estimate, type OnsagerResult } from '../analysis/onsager.js';
+import { boundedLastLag, boundedWindow, conductivityKernel, conductivitySample, conductivitySampleWidth, conductivityValues, onsagerBounded } from '../analysis/onsager-bounded.js';
 import { InputError } from '../model/errors.js';
-import { type Analysis } from '../pipeline/contract.js';
+import { type Analysis, type Join } from '../pipeline/contract.js';
 import { particlePositions, particlesOf, type ParticleDef } from '../select/particles.js';
 import { escapeHtml as e, formatNumber as f, slug, withError } from '../report/format.js';
 import { array, bool, fail, num, numOrNull, nums, object, str, strs, type Json } from '../report/json-check.js';
 import { selectionColors } from '../report/plots.js';
-import { continued, type MsdResult } from './msd.js';
+import { continued, DEFAULT_MEMORY_FRACTION, msdMemory, particleShift, type MsdResult } from './msd.js';
 
 /**
  * `--conductivity --temperature T`: the ionic conductivity from the collective (Einstein–
@@ -24,7 +26,18 @@ import { continued, type MsdResult } from './msd.js';
  * The state is each ion species' per-ion unwrapped series (the self terms and every block need
  * them) and the whole system's centre of mass, both `MsdSeries` that join across slices as the
  * MSD's do (each ion and the COM shifted by its atoms' mass-weighted shift), and the sums of the
- * cell volume.
+ * cell volume. Those series take 24 bytes per ion and frame: past the memory budget the state
+ * turns, with a note, to one order-n multiple-tau correlator of every ion's barycentric position
+ * and the COM (analysis/onsager-bounded.ts), whose memory grows with the logarithm of the run,
+ * not with it, and which keeps its sums by sub-block so that the blocks of the errors are read
+ * at the end, when the run's length is known.
+ *
+ * The budget is the MSD's --max-memory, shared: the conductivity keeps its exact series while
+ * they and the MSD's float64 series of every --msd selection (24 bytes per particle and frame)
+ * fit in it together — frames ≤ budget / (24 B × (MSD particles + ions + 1)) — so that the two
+ * never hold more than the budget between them (the MSD, past that point, keeps float32 steps
+ * or turns multiple-tau within the budget by its own rule). The rule depends only on the number
+ * of frames, so every way of cutting the run into slices decides alike.
  *
  * Decisions:
  * - σ_NE uses the D that the MSD reports (each on its own window, with its Brownian error). The
@@ -48,6 +61,8 @@ export interface ConductivityConfig {
   /** `--charges`: selection text → charge (e). */
   charges: [string, number][];
   blocks: number;
+  /** --max-memory (bytes); absent: the default (a quarter of the machine's memory). */
+  maxMemoryBytes?: number;
 }
 
 export interface IonSpecies {
@@ -67,13 +82,30 @@ export interface ConductivityPrepared {
   /** The whole system's centre of mass: one particle of every atom, mass-weighted. */
   com: ParticleDef;
   notes: string[];
+  /** The shared memory budget (bytes). */
+  budgetBytes: number;
+  /** Frames the exact series may hold within the budget, beside the MSD's (more: multiple-tau). */
+  exactFrames: number;
+  /** Stored frames per used frame (--stride): used frame indices are file index / stride. */
+  strideFrames: number;
 }
 
+/**
+ * The exact series (chunks of consecutive ranges, in order), or — past the budget — the bounded
+ * correlator (the series then empty); the cell sums either way.
+ */
 export interface ConductivityState {
   ions: MsdSeries[][];
   com: MsdSeries[];
   cell: CellSums;
+  /** One frame's positions: each species' ions, then the COM. */
   scratch: Float64Array[];
+  /** Used frames folded, and the used-frame index of the first (−1 before any). */
+  frames: number;
+  firstIndex: number;
+  bounded: BlockedMultiTau | null;
+  /** One frame's sample of the correlator. */
+  sample: Float64Array;
 }
 
 interface WireSeries {
@@ -82,6 +114,10 @@ interface WireSeries {
   origin: Float64Array;
   data: Float64Array;
 }
+
+type Wire =
+  | { ions: WireSeries[]; com: WireSeries; cell: CellSums; firstIndex?: number }
+  | { bounded: BlockedMultiTau; cell: CellSums };
 
 export interface Ratio {
   value: number;
@@ -168,7 +204,7 @@ export const conductivityAnalysis: Analysis<ConductivityConfig, ConductivityPrep
     {
       key: 'conductivity',
       flag: '--conductivity',
-      help: 'ionic conductivity of the charged --msd selections: σ (Einstein–Helfand and Nernst–Einstein), Haven ratio, Onsager L_ij and t⁺; needs --temperature',
+      help: 'ionic conductivity of the charged --msd selections: σ (Einstein–Helfand and Nernst–Einstein), Haven ratio, Onsager L_ij and t⁺; needs --temperature; shares --max-memory with the MSD (past it, an order-n multiple-tau correlator whose memory does not grow with the run)',
       commands: ['analyze', 'batch'],
       boolean: true,
     },
@@ -215,7 +251,8 @@ export const conductivityAnalysis: Analysis<ConductivityConfig, ConductivityPrep
     if (unknown.length > 0) {
       throw new InputError(`--charges names ${unknown.map(([s]) => JSON.stringify(s)).join(', ')}, which ${unknown.length === 1 ? 'is' : 'are'} not among the --msd selections (${selections.map((s) => JSON.stringify(s)).join(', ')})`);
     }
-    return { selections, temperatureK, charges, blocks: o.get<number>('conductivityBlocks') ?? DEFAULT_BLOCKS };
+    const maxMemoryBytes = o.get<number>('maxMemory');
+    return { selections, temperatureK, charges, blocks: o.get<number>('conductivityBlocks') ?? DEFAULT_BLOCKS, ...(maxMemoryBytes !== undefined ? { maxMemoryBytes } : {}) };
   },
 
   prepare(config, ctx) {
@@ -228,9 +265,11 @@ export const conductivityAnalysis: Analysis<ConductivityConfig, ConductivityPrep
     const ions: IonSpecies[] = [];
     const notes: string[] = [];
     const unknown: { text: string; why: string }[] = [];
+    let msdParticles = 0;
     config.selections.forEach((text, msdIndex) => {
       const sel = ctx.select(text);
       const def = particlesOf(sel, top, sel.kind === 'molecules' ? ctx.molecules() : null, ctx.first.box);
+      msdParticles += def.count;
       const c = ionCharge(sel, def, top, ctx.molecules, given);
       if (c.kind === 'ion') ions.push({ selection: text, msdIndex, def, chargeE: c.chargeE, source: c.source });
       else if (c.kind === 'part') notes.push(`--msd ${JSON.stringify(text)} selects parts of molecules, not ions: left out of the conductivity`);
@@ -269,7 +308,11 @@ export const conductivityAnalysis: Analysis<ConductivityConfig, ConductivityPrep
       weight: Float64Array.from(w, (m) => m / sum),
       offset: new Float64Array(3 * top.natoms),
     };
-    return { dtPs: ctx.dtUsedPs, temperatureK: config.temperatureK, blocks: config.blocks, ions, com, notes };
+    const budgetBytes = config.maxMemoryBytes ?? Math.floor(DEFAULT_MEMORY_FRACTION * msdMemory.machineBytes);
+    const ionCount = ions.reduce((a, s) => a + s.def.count, 0);
+    const exactFrames = exactFramesWithin(budgetBytes, msdParticles, ionCount);
+    const strideFrames = ctx.dtPs !== null && ctx.dtPs > 0 ? Math.max(1, Math.round(ctx.dtUsedPs / ctx.dtPs)) : 1;
+    return { dtPs: ctx.dtUsedPs, temperatureK: config.temperatureK, blocks: config.blocks, ions, com, notes, budgetBytes, exactFrames, strideFrames };
   },
 
   needsUnwrapped: () => true,
@@ -279,92 +322,98 @@ export const conductivityAnalysis: Analysis<ConductivityConfig, ConductivityPrep
       ions: p.ions.map((s) => [new MsdSeries(s.def.count)]),
       com: [new MsdSeries(1)],
       cell: emptyCellSums(),
-      scratch: [...p.ions.map((s) => new Float64Array(3 * s.def.count)), new Float64Array(3)],
+      scratch: scratchOf(p),
+      frames: 0,
+      firstIndex: -1,
+      bounded: null,
+      sample: new Float64Array(sampleWidth(p)),
     };
   },
 
   add(p, st, { frame, unwrapped }) {
+    const index = Math.floor(frame.index / p.strideFrames);
+    for (let s = 0; s < p.ions.length; s++) particlePositions(p.ions[s].def, unwrapped!, st.scratch[s]);
+    const c = st.scratch[p.ions.length];
+    particlePositions(p.com, unwrapped!, c);
+    addCell(st.cell, frame.box);
+    if (st.frames === 0) st.firstIndex = index;
+    st.frames++;
+    if (st.bounded) {
+      addBlocked(st.bounded, index, conductivitySample(st.scratch, st.sample), kernelOf(p));
+      return;
+    }
     for (let s = 0; s < p.ions.length; s++) {
-      particlePositions(p.ions[s].def, unwrapped!, st.scratch[s]);
       const chunks = st.ions[s];
       chunks[chunks.length - 1].add(st.scratch[s]);
     }
-    const c = st.scratch[p.ions.length];
-    particlePositions(p.com, unwrapped!, c);
     st.com[st.com.length - 1].add(c);
-    addCell(st.cell, frame.box);
+    if (st.frames > p.exactFrames) {
+      st.bounded = boundedOf(p, st);
+      st.ions = p.ions.map(() => []);
+      st.com = [];
+    }
   },
 
   merge(p, a, b, join) {
+    const frames = a.frames + b.frames;
+    const firstIndex = a.frames > 0 ? a.firstIndex : b.firstIndex;
+    if (!a.bounded && !b.bounded && frames <= p.exactFrames) {
+      return {
+        ions: a.ions.map((own, s) => [...own, ...b.ions[s].map((c) => continued(c, p.ions[s].def, join))]),
+        com: [...a.com, ...b.com.map((c) => continued(c, p.com, join))],
+        cell: addCellSums(a.cell, b.cell),
+        scratch: a.scratch,
+        frames,
+        firstIndex,
+        bounded: null,
+        sample: a.sample,
+      };
+    }
     return {
-      ions: a.ions.map((own, s) => [...own, ...b.ions[s].map((c) => continued(c, p.ions[s].def, join))]),
-      com: [...a.com, ...b.com.map((c) => continued(c, p.com, join))],
+      ions: p.ions.map(() => []),
+      com: [],
       cell: addCellSums(a.cell, b.cell),
       scratch: a.scratch,
+      frames,
+      firstIndex,
+      bounded: mergeBlocked(boundedOf(p, a), boundedOf(p, b), sampleShift(p, join), kernelOf(p)),
+      sample: a.sample,
     };
   },
 
-  encode(st) {
+  encode(st): Wire {
+    if (st.bounded) return { bounded: st.bounded, cell: { ...st.cell } };
     const wire = (chunks: MsdSeries[]): WireSeries => {
       const s = chunks.length === 1 ? chunks[0] : MsdSeries.concat(chunks);
       return { particles: s.particles, frames: s.frames, origin: s.origin, data: s.data.subarray(0, s.frames * 3 * s.particles) };
     };
-    return { ions: st.ions.map(wire), com: wire(st.com), cell: { ...st.cell } };
+    return { ions: st.ions.map(wire), com: wire(st.com), cell: { ...st.cell }, firstIndex: st.firstIndex };
   },
 
   decode(p, raw) {
-    const w = raw as { ions: WireSeries[]; com: WireSeries; cell: CellSums };
+    const w = raw as Wire;
+    const common = { cell: { ...w.cell }, scratch: scratchOf(p), sample: new Float64Array(sampleWidth(p)) };
+    if ('bounded' in w) return { ...common, ions: p.ions.map(() => []), com: [], frames: w.bounded.frames, firstIndex: w.bounded.firstIndex, bounded: w.bounded };
     const series = (x: WireSeries) => MsdSeries.of(x.particles, x.frames, x.origin, x.data);
-    return {
-      ions: w.ions.map((x) => [series(x)]),
-      com: [series(w.com)],
-      cell: { ...w.cell },
-      scratch: [...p.ions.map((s) => new Float64Array(3 * s.def.count)), new Float64Array(3)],
-    };
+    return { ...common, ions: w.ions.map((x) => [series(x)]), com: [series(w.com)], frames: w.com.frames, firstIndex: w.firstIndex ?? (w.com.frames > 0 ? 0 : -1), bounded: null };
   },
 
   async finish(p, st, env) {
     const msd = env.result<MsdResult[]>('msd');
     if (!msd) throw new Error('internal: the conductivity runs after the MSD');
-    const ions = st.ions.map((chunks) => MsdSeries.concat(chunks));
-    const com = MsdSeries.concat(st.com);
-    const frames = com.frames;
     const volumeA3 = cellMean(st.cell).volumeA3;
     if (volumeA3 === null) throw new InputError(`${env.file}: the conductivity needs the cell volume, and some frames have no cell`);
     const notes = [...p.notes];
 
-    // The fit window: the first cation's, within half a block.
+    // The fit window: the first cation's, within half a block. Its ends as lags in frames (the
+    // MSD's own lag indices are frames only when it is not multiple-tau).
     const cation = p.ions.find((s) => s.chargeE > 0)!;
     if (p.ions.filter((s) => s.chargeE > 0).length > 1) notes.push(`the fit window is that of the first cation, ${cation.selection}`);
     const own = msd[cation.msdIndex].diffusion.window;
-    let blocks = p.blocks;
-    const lastLag = (m: number) => Math.floor((Math.floor(frames / m) - 1) * MAX_LAG_FRACTION);
-    while (blocks > 2 && lastLag(blocks) - own.from < 1) blocks--;
-    if (lastLag(blocks) - own.from < 1) {
-      throw new InputError(
-        `${env.file}: the conductivity's fit window starts at ${f(own.fromPs, 4)} ps (the ${cation.selection} window), but even 2 blocks of this run hold lags only up to ${f(Math.max(0, lastLag(2)) * p.dtPs, 4)} ps; ` +
-          'give an earlier window with --fit, or a longer run',
-      );
-    }
-    if (blocks < p.blocks) notes.push(`the errors come from ${blocks} blocks, not ${p.blocks}: more would leave the fit window fewer than two lags in the first half of each block`);
-    const to = Math.min(own.to, lastLag(blocks));
-    if (to < own.to) {
-      notes.push(
-        `the fit window is the ${cation.selection} MSD's (${f(own.fromPs, 4)}–${f(own.toPs, 4)} ps) ended at ${f(to * p.dtPs, 4)} ps, half of one of the ${blocks} blocks the errors come from`,
-      );
-    }
-    const window: FitWindow = { from: own.from, to, fromPs: own.from * p.dtPs, toPs: to * p.dtPs, auto: own.auto };
-
-    const species = p.ions.map((s, k) => ({ name: s.selection, chargeE: s.chargeE, ions: s.def.count, seriesA: ions[k].data }));
+    const ownFrom = Math.round(own.fromPs / p.dtPs), ownTo = Math.round(own.toPs / p.dtPs);
     let r: OnsagerResult;
     try {
-      const collective = collectiveSeries(
-        ions.map((x) => x.data),
-        p.ions.map((s) => s.def.count),
-        com.data,
-        frames,
-      );
-      r = onsager({ species, collective, dtPs: p.dtPs, volumeA3, temperatureK: p.temperatureK }, { window, blocks });
+      r = st.bounded ? finishBounded(p, st.bounded, volumeA3, { from: ownFrom, to: ownTo, auto: own.auto }, cation.selection, notes, env.file) : finishExact(p, st, volumeA3, { from: ownFrom, to: ownTo, auto: own.auto }, cation.selection, notes, env.file);
     } catch (err) {
       if (err instanceof RangeError) throw new InputError(`${env.file}: ${err.message}`);
       throw err;
@@ -427,6 +476,153 @@ export const conductivityAnalysis: Analysis<ConductivityConfig, ConductivityPrep
     notes: (c) => c.notes.map((n) => `conductivity: ${n}`),
   },
 };
+
+/** Bytes per particle and frame of the exact float64 series (the MSD's and the conductivity's alike). */
+const EXACT_BYTES = 24;
+
+/**
+ * Frames the conductivity's exact series (ions and the COM) may hold within the budget, beside
+ * the MSD's float64 series of `msdParticles` particles.
+ */
+export function exactFramesWithin(budgetBytes: number, msdParticles: number, ions: number): number {
+  return Math.floor(budgetBytes / (EXACT_BYTES * (msdParticles + ions + 1)));
+}
+
+const scratchOf = (p: ConductivityPrepared) => [...p.ions.map((s) => new Float64Array(3 * s.def.count)), new Float64Array(3)];
+const sampleWidth = (p: ConductivityPrepared) => conductivitySampleWidth(p.ions.map((s) => s.def.count));
+
+const kernels = new WeakMap<ConductivityPrepared, PairKernel>();
+/** The correlator's pair kernel for these ions (made once per prepared plan: it holds scratch). */
+function kernelOf(p: ConductivityPrepared): PairKernel {
+  let k = kernels.get(p);
+  if (!k) {
+    k = conductivityKernel(
+      p.ions.map((s) => s.def.count),
+      p.ions.map((s) => s.chargeE),
+    );
+    kernels.set(p, k);
+  }
+  return k;
+}
+
+const emptyCorrelator = (p: ConductivityPrepared) => emptyBlocked(sampleWidth(p), conductivityValues(p.ions.length));
+
+/** A state's frames as the bounded correlator: its own, or its exact series replayed into a new one. */
+function boundedOf(p: ConductivityPrepared, st: ConductivityState): BlockedMultiTau {
+  if (st.bounded) return st.bounded;
+  const mt = emptyCorrelator(p);
+  const rows = scratchOf(p);
+  const sample = new Float64Array(mt.width);
+  const kernel = kernelOf(p);
+  let index = st.firstIndex;
+  // The species' chunks and the COM's cover the same ranges of frames, chunk for chunk.
+  st.com.forEach((com, c) => {
+    const parts = [...st.ions.map((chunks) => chunks[c]), com];
+    for (let t = 0; t < com.frames; t++) {
+      parts.forEach((part, s) => {
+        const w = 3 * part.particles;
+        for (let j = 0; j < w; j++) rows[s][j] = part.origin[j] + part.data[t * w + j];
+      });
+      addBlocked(mt, index++, conductivitySample(rows, sample), kernel);
+    }
+  });
+  return mt;
+}
+
+/** How a later range's samples continue an earlier one's: each ion's shift less the COM's (barycentric), then the COM's. */
+function sampleShift(p: ConductivityPrepared, join: Join): Float64Array | null {
+  const com = particleShift(p.com, join);
+  const ions = p.ions.map((s) => particleShift(s.def, join));
+  if (!com && ions.every((x) => !x)) return null;
+  const out = new Float64Array(sampleWidth(p));
+  let o = 0;
+  p.ions.forEach((s, k) => {
+    for (let j = 0; j < 3 * s.def.count; j++) out[o++] = (ions[k]?.[j] ?? 0) - (com?.[j % 3] ?? 0);
+  });
+  for (let d = 0; d < 3; d++) out[o + d] = com?.[d] ?? 0;
+  return out;
+}
+
+interface OwnWindow {
+  /** Lags in frames. */
+  from: number;
+  to: number;
+  auto: boolean;
+}
+
+const speciesOf = (p: ConductivityPrepared) => p.ions.map((s) => ({ name: s.selection, chargeE: s.chargeE, ions: s.def.count }));
+
+/** σ_EH, L_ij and their block errors from every ion's exact series (all time origins, FFT). */
+function finishExact(p: ConductivityPrepared, st: ConductivityState, volumeA3: number, own: OwnWindow, cationName: string, notes: string[], file: string): OnsagerResult {
+  const ions = st.ions.map((chunks) => MsdSeries.concat(chunks));
+  const com = MsdSeries.concat(st.com);
+  const frames = com.frames;
+  let blocks = p.blocks;
+  const lastLag = (m: number) => Math.floor((Math.floor(frames / m) - 1) * MAX_LAG_FRACTION);
+  while (blocks > 2 && lastLag(blocks) - own.from < 1) blocks--;
+  if (lastLag(blocks) - own.from < 1) {
+    throw new InputError(
+      `${file}: the conductivity's fit window starts at ${f(own.from * p.dtPs, 4)} ps (the ${cationName} window), but even 2 blocks of this run hold lags only up to ${f(Math.max(0, lastLag(2)) * p.dtPs, 4)} ps; ` +
+        'give an earlier window with --fit, or a longer run',
+    );
+  }
+  if (blocks < p.blocks) notes.push(`the errors come from ${blocks} blocks, not ${p.blocks}: more would leave the fit window fewer than two lags in the first half of each block`);
+  const to = Math.min(own.to, lastLag(blocks));
+  if (to < own.to) {
+    notes.push(
+      `the fit window is the ${cationName} MSD's (${f(own.from * p.dtPs, 4)}–${f(own.to * p.dtPs, 4)} ps) ended at ${f(to * p.dtPs, 4)} ps, half of one of the ${blocks} blocks the errors come from`,
+    );
+  }
+  const window: FitWindow = { from: own.from, to, fromPs: own.from * p.dtPs, toPs: to * p.dtPs, auto: own.auto };
+  const species = p.ions.map((s, k) => ({ name: s.selection, chargeE: s.chargeE, ions: s.def.count, seriesA: ions[k].data }));
+  const collective = collectiveSeries(
+    ions.map((x) => x.data),
+    p.ions.map((s) => s.def.count),
+    com.data,
+    frames,
+  );
+  return onsager({ species, collective, dtPs: p.dtPs, volumeA3, temperatureK: p.temperatureK }, { window, blocks });
+}
+
+/** The same from the bounded correlator, over the lags it holds in the window. */
+function finishBounded(p: ConductivityPrepared, mt: BlockedMultiTau, volumeA3: number, own: OwnWindow, cationName: string, notes: string[], file: string): OnsagerResult {
+  const lags = blockedLags(mt);
+  const windowFor = (m: number) => {
+    const last = boundedLastLag(mt, m);
+    return last === null ? null : { window: boundedWindow(lags, own.from, Math.min(own.to, last), p.dtPs, own.auto), last };
+  };
+  let blocks = p.blocks;
+  while (blocks > 2 && !windowFor(blocks)?.window) blocks--;
+  const fit = windowFor(blocks);
+  if (!fit?.window) {
+    throw new InputError(
+      `${file}: the conductivity's fit window starts at ${f(own.from * p.dtPs, 4)} ps (the ${cationName} window), but even 2 blocks of this run hold fewer than two of its multiple-tau lags from there ` +
+        `(up to ${f(Math.max(0, fit?.last ?? 0) * p.dtPs, 4)} ps); give an earlier window with --fit, or a longer run`,
+    );
+  }
+  if (blocks < p.blocks) {
+    notes.push(
+      `the errors come from ${blocks} blocks, not ${p.blocks}: more would leave the fit window fewer than two lags in the first half of each block, or outnumber the whole sub-blocks of ${mt.subFrames} frames they are made of`,
+    );
+  }
+  if (fit.last < own.to) {
+    notes.push(
+      `the fit window is the ${cationName} MSD's (${f(own.from * p.dtPs, 4)}–${f(own.to * p.dtPs, 4)} ps) ended at ${f(fit.window.toPs, 4)} ps, within half of one of the ${blocks} blocks the errors come from`,
+    );
+  }
+  const layout = blockedBlocks(mt, blocks)!;
+  const ions = p.ions.reduce((a, s) => a + s.def.count, 0);
+  const usedFrames = layout.blockFrames * blocks;
+  notes.unshift(
+    `every ion's series over ${mt.frames} frames would need ${mb(EXACT_BYTES * (ions + 1) * mt.frames)} MB, more than --max-memory ${mb(p.budgetBytes)} MB leaves beside the MSD's series: ` +
+      `σ_EH, the Onsager coefficients and their errors come from an order-n multiple-tau correlator of every ion and the centre of mass (Dubbeldam et al. 2009; ${mb(blockedBytes(mt))} MB), ` +
+      `exact at lags up to ${mt.points - 1} frames, time origins every 2^k frames at lags of ${mt.points / 2}·2^k frames and more; ` +
+      `the ${blocks} blocks are ${layout.blockFrames / mt.subFrames} sub-blocks of ${mt.subFrames} frames each (${usedFrames} of the ${mt.frames} frames)`,
+  );
+  return onsagerBounded({ species: speciesOf(p), correlator: mt, dtPs: p.dtPs, volumeA3, temperatureK: p.temperatureK }, { window: fit.window, blocks });
+}
+
+const mb = (bytes: number) => (bytes / 1e6).toPrecision(3);
 
 /** `--temperature 298`, `298K`, `353.15 K`. */
 export function parseTemperatureK(text: string, name: string): number {
@@ -648,8 +844,20 @@ function conductivityCsv(c: ConductivitySection): string {
   return rows.join('\n') + '\n';
 }
 
-/** Lags up to half the run, at most ~300 evenly spaced. */
+/** Whether the lags are every frame's (all time origins), not a multiple-tau correlator's. */
+function evenLags(c: ConductivitySection): boolean {
+  const n = c.lag_ps.length;
+  if (n < 3) return true;
+  const dt = c.lag_ps[1] - c.lag_ps[0];
+  return Math.abs(c.lag_ps[n - 1] - (n - 1) * dt) <= 1e-9 * c.lag_ps[n - 1];
+}
+
+/** Lags up to half the run (half the longest lag of a multiple-tau correlator), at most ~300 evenly spaced. */
 function shownLags(c: ConductivitySection): number[] {
+  if (!evenLags(c)) {
+    const half = c.lag_ps[c.lag_ps.length - 1] * MAX_LAG_FRACTION;
+    return c.lag_ps.flatMap((t, m) => (t <= half ? [m] : []));
+  }
   const last = Math.max(1, Math.floor((c.lag_ps.length - 1) * MAX_LAG_FRACTION));
   const step = Math.max(1, Math.ceil(last / 300));
   const out: number[] = [];
@@ -658,6 +866,10 @@ function shownLags(c: ConductivitySection): number[] {
 }
 
 function windowIndices(c: ConductivitySection): [number, number] {
+  if (!evenLags(c)) {
+    const nearest = (t: number) => c.lag_ps.reduce((best, x, i) => (Math.abs(x - t) < Math.abs(c.lag_ps[best] - t) ? i : best), 0);
+    return [nearest(c.fit.from_ps), nearest(c.fit.to_ps)];
+  }
   const dt = c.lag_ps.length > 1 ? c.lag_ps[1] - c.lag_ps[0] : 1;
   return [Math.round(c.fit.from_ps / dt), Math.round(c.fit.to_ps / dt)];
 }

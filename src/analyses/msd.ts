@@ -328,7 +328,7 @@ export function continued(chunk: MsdSeries, def: ParticleDef, join: Join): MsdSe
  * How the later of two joined ranges continues the earlier, per particle (3 each): its atoms'
  * mass-weighted shift; null when nothing moves.
  */
-function particleShift(def: ParticleDef, join: Join): Float64Array | null {
+export function particleShift(def: ParticleDef, join: Join): Float64Array | null {
   const shift = join.atomShift;
   if (!shift) return null;
   const out = new Float64Array(3 * def.count);

@@ -52,6 +52,9 @@ import { msdCurve, type MsdSeries, type MsdSums } from './msd.js';
  * synthetic runs of independent walkers (test/analysis/onsager.test.ts): σ_EH within ±1 in
  * 62.9% (M = 5) and 64.0% (M = 10). Quote dof with the error.
  *
+ * Past the memory budget the same estimates come from a multiple-tau correlator whose sums are
+ * kept by sub-block (onsager-bounded.ts): onsagerFromSlopes below is shared by both paths.
+ *
  * kinisi (MSCDBootstrap) takes another route: the variance of the squared charge displacement
  * over (roughly) independent origins at each lag, a modelled covariance between lags and a
  * generalised least-squares fit. Blocks need no model of that covariance, and carry the
@@ -214,6 +217,47 @@ export function onsager(input: OnsagerInput, options: OnsagerOptions): OnsagerRe
     blockSlopes.push(slopeVector(bc, ionsIn(first, blockFrames).map(totalOf), window));
   }
   const varianceScale = blockVarianceScale(window.from, window.to, frames, blockFrames, m);
+  const diffusions = species.map((_, i) => diffusion(msdCurve(selfSums[i], dtPs), window, dtPs));
+  return onsagerFromSlopes({
+    species: species.map((sp) => ({ name: sp.name, chargeE: sp.chargeE, ions: sp.ions })),
+    window,
+    full,
+    blockSlopes,
+    blockFrames,
+    varianceScale,
+    volumeA3,
+    temperatureK,
+    diffusions,
+    curves: { lagPs: coll.lagPs, chargeE2A2: coll.charge, pairA2: coll.pair, selfA2 },
+  });
+}
+
+/**
+ * What every estimate is made of: the slopes over one window of the whole run and of each block,
+ * in slopeVector's order (pairs i ≤ j row by row, then each species' self sum, then the charge),
+ * with the scale of the blocks' covariance, and what the result reports besides.
+ */
+export interface OnsagerSlopes {
+  species: { name: string; chargeE: number; ions: number }[];
+  window: FitWindow;
+  full: Float64Array;
+  blockSlopes: Float64Array[];
+  blockFrames: number;
+  varianceScale: number;
+  volumeA3: number;
+  temperatureK: number;
+  /** Each species' D from its barycentric self MSD over the window, with its Brownian error. */
+  diffusions: Diffusion[];
+  curves: OnsagerResult['curves'];
+}
+
+/** σ_EH, L_ij, σ_NE, t_i, ionicity and Haven ratio with their block errors, from the slopes. */
+export function onsagerFromSlopes(x: OnsagerSlopes): OnsagerResult {
+  const { species, window, full, blockSlopes, blockFrames, varianceScale, volumeA3, temperatureK, diffusions } = x;
+  const s = species.length;
+  const m = blockSlopes.length;
+  const n = species.map((sp) => sp.ions);
+  const z = species.map((sp) => sp.chargeE);
   const k = full.length;
   const mean = new Float64Array(k);
   for (const v of blockSlopes) for (let a = 0; a < k; a++) mean[a] += v[a] / m;
@@ -262,7 +306,6 @@ export function onsager(input: OnsagerInput, options: OnsagerOptions): OnsagerRe
   const ehC = basis([chargeIndex, 1]);
   const transference = z.map((zi, i) => ratio(basis(...z.map((zj, j): [number, number] => [pairIndex(s, i, j), zi * zj])), sigmaC));
 
-  const diffusions = species.map((_, i) => diffusion(msdCurve(selfSums[i], dtPs), window, dtPs));
   const sigmaNE = linear(neC);
   let brownian = 0;
   diffusions.forEach((d, i) => (brownian += (z[i] * z[i] * 6 * n[i] * d.stderrA2PerPs) ** 2));
@@ -287,7 +330,7 @@ export function onsager(input: OnsagerInput, options: OnsagerOptions): OnsagerRe
     ionicity: ratio(ehC, neC),
     haven: ratio(neC, ehC),
     error: { method: ONSAGER_STDERR_METHOD, blocks: m, dof: m - 1, blockFrames, varianceScale },
-    curves: { lagPs: coll.lagPs, chargeE2A2: coll.charge, pairA2: coll.pair, selfA2 },
+    curves: x.curves,
     notes,
   };
 }

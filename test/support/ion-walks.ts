@@ -22,6 +22,8 @@ export interface WalkerSpecies {
   axes?: readonly (0 | 1 | 2)[];
   /** Move as the walker `index` of another species does, at this offset (Å): rigid pairs. */
   follows?: { species: number; offset: [number, number, number] };
+  /** Also take this fraction of each step of the walker `index` of an earlier species: correlated ions, distinct L_ij ≠ 0. */
+  drags?: { species: number; fraction: number };
 }
 
 export interface Walk {
@@ -58,6 +60,10 @@ export function walkPositions(w: Walk): Float64Array {
       if (s.follows) return;
       const sd = Math.sqrt(2 * s.d * w.dtPs);
       for (let q = 0; q < s.count; q++) for (const d of s.axes ?? [0, 1, 2]) pos[row + 3 * (first[k] + q) + d] += sd * g();
+      if (s.drags) {
+        const j = first[s.drags.species];
+        for (let q = 0; q < s.count; q++) for (let d = 0; d < 3; d++) pos[row + 3 * (first[k] + q) + d] += s.drags.fraction * (pos[row + 3 * (j + q) + d] - pos[prev + 3 * (j + q) + d]);
+      }
     });
     w.species.forEach((s, k) => {
       if (!s.follows) return;
