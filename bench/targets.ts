@@ -221,6 +221,48 @@ export async function benchTargets(): Promise<BenchRow[]> {
     );
   }
 
+  // The conductivity over a long synthetic run (25 cations, 25 anions dragged by them): bounded
+  // past --max-memory, against the exact series on the same 10⁵ frames.
+  progress('conductivity over long runs');
+  interface Sigma { value: number; stderr: number }
+  const conductivityLong = (frames: number, budgetBytes: number) =>
+    JSON.parse(timed(process.execPath, [join(here, 'conductivity-long.js'), String(frames), '25', String(budgetBytes)]).stdout) as {
+      bounded: boolean; sigmaEH: Sigma; haven: Sigma; seconds: number; peakMB: number; exactSeriesMB: number; correlatorMB: number | null;
+    };
+  const condExact = conductivityLong(100_000, 1e10);
+  const condBounded = conductivityLong(100_000, 50e6);
+  const condApart = Math.abs(condBounded.sigmaEH.value - condExact.sigmaEH.value) / condExact.sigmaEH.stderr;
+  rows.push(
+    row({
+      what: 'conductivity: σ_EH bounded vs exact, same 10^5 frames × 50 ions',
+      aim: 'within 1 σ',
+      goal: 1,
+      value: condApart,
+      unit: 'σ',
+      ours: `bounded ${fmt(condBounded.sigmaEH.value, 3)} ± ${fmt(condBounded.sigmaEH.stderr, 3)} mS/cm`,
+      peer: `exact ${fmt(condExact.sigmaEH.value, 3)} ± ${fmt(condExact.sigmaEH.stderr, 3)} mS/cm`,
+      oursMB: condBounded.peakMB,
+      peerMB: condExact.peakMB,
+      notes: `Haven ratio ${fmt(condBounded.haven.value, 2)} ± ${fmt(condBounded.haven.stderr, 2)} against ${fmt(condExact.haven.value, 2)} ± ${fmt(condExact.haven.stderr, 2)}`,
+    }),
+  );
+  const condMillion = conductivityLong(1_000_000, 50e6);
+  const grows = condMillion.peakMB - condBounded.peakMB;
+  rows.push(
+    row({
+      what: 'conductivity + MSD, 50 ions, --max-memory 50 MB: peak memory at 10^6 frames over 10^5',
+      aim: 'flat in run length (< 10 MB more)',
+      goal: 10,
+      value: grows,
+      unit: 'MB',
+      ours: `10^6: ${fmt(condMillion.seconds, 1)} s, ${fmt(condMillion.peakMB, 0)} MB`,
+      peer: `10^5: ${fmt(condBounded.seconds, 1)} s, ${fmt(condBounded.peakMB, 0)} MB`,
+      oursMB: condMillion.peakMB,
+      peerMB: condBounded.peakMB,
+      notes: `correlator ${fmt(condBounded.correlatorMB ?? NaN, 2)} and ${fmt(condMillion.correlatorMB ?? NaN, 2)} MB; the exact series would need ${fmt(condBounded.exactSeriesMB, 0)} and ${fmt(condMillion.exactSeriesMB, 0)} MB`,
+    }),
+  );
+
   progress('done');
   console.log(`\n## bench/targets — issue 16 on ${sys.natoms} atoms × ${sys.frames} frames of water/NaCl (${fmt(mb, 0)} MB dump, ${fmt(statSync(sys.xtc).size / 1e6, 0)} MB XTC)\n`);
   console.log(`${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC, ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown CPU'}), load average ${loadavg().map((x) => fmt(x, 1)).join(' ')} at the end; Node ${process.version}${QUICK ? '; quick mode' : ''}; ${PAIRS} alternations (${PAIRS_SLOW} for the slow ones), medians\n`);

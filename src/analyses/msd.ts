@@ -149,7 +149,7 @@ export const msdAnalysis: Analysis<MsdConfig, MsdPrepared, MsdState, MsdResult[]
     {
       key: 'maxMemory',
       flag: '--max-memory <size>',
-      help: 'memory the MSD may keep (e.g. 2GB, 500MB): past it the MSD turns to the order-n multiple-tau method, whose memory does not grow with the run (exact up to 15 frames, origins every 2^k frames beyond)',
+      help: 'memory the MSD (and --conductivity, which shares it) may keep (e.g. 2GB, 500MB): past it they turn to order-n multiple-tau correlators, whose memory does not grow with the run (exact up to 15 frames, origins every 2^k frames beyond)',
       defaultText: "a quarter of the machine's memory",
       commands: ['analyze', 'batch'],
       parse: parseMemorySize,
