@@ -1,4 +1,4 @@
-import { MULTI_TAU_POINTS } from './multi-tau-msd.js';
+import { MULTI_TAU_POINTS, shiftedLevel } from './multi-tau-msd.js';
 
 /**
  * A multiple-tau correlator whose memory does not grow with the run, for quantities that are
@@ -183,18 +183,6 @@ export function addBlocked(mt: BlockedMultiTau, index: number, sample: Float64Ar
   }
 }
 
-/** A level's samples moved by `shift` as new arrays, a sample in both the head and the tail as one. */
-function shiftedSamples(level: BlockedLevel, shift: Float64Array | null): BlockedLevel {
-  if (!shift) return level;
-  const moved = new Map<Float64Array, Float64Array>();
-  const move = (x: Float64Array) => {
-    let y = moved.get(x);
-    if (!y) moved.set(x, (y = x.map((v, i) => v + shift[i])));
-    return y;
-  };
-  return { ...level, head: level.head.map(move), tail: level.tail.map(move) };
-}
-
 /** Two levels' bins added, as new arrays. */
 function addedBins(mt: BlockedMultiTau, k: number, la: BlockedLevel, lb: BlockedLevel): BlockedLevel {
   const out: BlockedLevel = { ...la, bins: [], firstBin: 0 };
@@ -216,7 +204,7 @@ function addedBins(mt: BlockedMultiTau, k: number, la: BlockedLevel, lb: Blocked
  */
 export function mergeBlocked(a: BlockedMultiTau, b: BlockedMultiTau, shift: Float64Array | null, kernel: PairKernel): BlockedMultiTau {
   if (b.frames === 0) return a;
-  if (a.frames === 0) return { ...b, levels: b.levels.map((l) => l && shiftedSamples(l, shift)) };
+  if (a.frames === 0) return { ...b, levels: b.levels.map((l) => l && shiftedLevel(l, shift)) };
   if (a.width !== b.width || a.values !== b.values || a.points !== b.points) throw new Error('internal: merging multiple-tau correlators of different shapes');
   if (b.firstIndex !== a.firstIndex + a.frames) throw new Error('internal: multiple-tau ranges that do not follow one another');
   const p = a.points;
@@ -225,7 +213,7 @@ export function mergeBlocked(a: BlockedMultiTau, b: BlockedMultiTau, shift: Floa
   const out: BlockedMultiTau = { width: a.width, values: a.values, points: p, frames: a.frames + b.frames, firstIndex: a.firstIndex, subFrames, levels: [] };
   for (let k = 0; k < Math.max(ca.levels.length, cb.levels.length); k++) {
     const la = ca.levels[k] ?? null;
-    const lb = cb.levels[k] ? shiftedSamples(cb.levels[k]!, shift) : null;
+    const lb = cb.levels[k] ? shiftedLevel(cb.levels[k]!, shift) : null;
     if (!la || !lb) {
       out.levels.push(la ?? lb);
       continue;

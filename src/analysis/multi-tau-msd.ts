@@ -108,8 +108,12 @@ export function addMultiTau(mt: MultiTauMsd, index: number, positions: Float64Ar
   }
 }
 
-/** A level's samples moved by `shift` (3 per particle) as new arrays, a sample in both the head and the tail as one. */
-function shiftedLevel(level: MultiTauLevel, shift: Float64Array | null): MultiTauLevel {
+/**
+ * A level's samples moved by `shift` (one number per sample value) as new arrays, a sample in both
+ * the head and the tail as one. Any level of kept samples (this MSD's, the conductivity's blocked
+ * correlator's).
+ */
+export function shiftedLevel<L extends { head: Float64Array[]; tail: Float64Array[] }>(level: L, shift: Float64Array | null): L {
   if (!shift) return level;
   const moved = new Map<Float64Array, Float64Array>();
   const move = (x: Float64Array) => {
