@@ -1,5 +1,6 @@
 import { boxVolume, isOrthorhombic, perpendicularWidths, sameCell, type Box } from '../model/box.js';
 import { CellGrid } from '../model/cell-grid.js';
+import { WasmSelfKernel } from './rdf-wasm.js';
 
 /**
  * The partial radial distribution function g_AB(r) as a mergeable accumulator. Its state is what
@@ -158,7 +159,12 @@ export class RdfAccumulator {
     this.nearPartners = new Int32Array(this.self ? b.length + 1 : 0);
     this.near2 = new Float64Array(this.self ? b.length + 1 : 0);
     this.nearSlots2 = new Int32Array(this.self ? b.length + 1 : 0);
+    this.wasm = this.self ? WasmSelfKernel.create(b.length, bins, this.ionStride, this.cnLimit, this.cnOfBin) : null;
+    if (this.wasm) this.ionCounts = this.wasm.ionCounts;
   }
+
+  /** The WebAssembly build of the self stencil kernel, when it is in use (see rdf-wasm.ts). */
+  private readonly wasm: WasmSelfKernel | null;
 
   /**
    * Fold in one frame (any positions: they are wrapped into the cell here). Pairs are counted up
@@ -178,7 +184,12 @@ export class RdfAccumulator {
       }
       // The self kernel's grid holds the A list, so that slots map to A indices.
       this.columns.fill(positions, this.self ? this.a : this.b, this.b.length);
-      if (this.self && this.stencilFits(this.columns)) this.countPairsSelfStencil(this.columns);
+      if (this.self && this.stencilFits(this.columns)) {
+        if (this.wasm) {
+          this.wasm.run(this.columns, this.stencil(this.columns), this.cut, PAIR_GAP_A, st.bins / st.rmaxA, this.frameCounts);
+          this.ionCounts = this.wasm.ionCounts;
+        } else this.countPairsSelfStencil(this.columns);
+      }
       else if (this.self) this.countPairsSelf(this.columns);
       else this.countPairsOrthorhombic(positions, this.columns);
     } else {
