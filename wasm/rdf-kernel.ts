@@ -96,6 +96,7 @@ export function selfStencil(
 ): void {
   const rmax2 = cut * cut;
   const perCz = <f64>nc / lz;
+  const rr = f64x2.splat(rmax2);
   for (let ia = 0; ia < na; ia++) {
     for (let ib = 0; ib < nb; ib++) {
       const own = (ia * nb + ib) * nc;
@@ -120,26 +121,28 @@ export function selfStencil(
             const h = f64At(sten, 3 * e + 2);
             const col = i32At(base, e);
             const sxe = f64At(sx, e), sye = f64At(sy, e);
-            const x0 = x - sxe, y0 = y - sye, xu0 = xu - sxe, yu0 = yu - sye;
+            // Lane 0 is atom s, lane 1 atom u: each lane's distance is the scalar expression's.
+            const x0 = f64x2(x - sxe, xu - sxe), y0 = f64x2(y - sye, yu - sye);
             let k0 = <i32>Math.floor(((zc < zuc ? zc : zuc) - h) * perCz);
             const k1 = <i32>Math.floor(((zc > zuc ? zc : zuc) + h) * perCz);
             while (k0 <= k1) {
               const wc: i32 = k0 < 0 ? -1 : k0 >= nc ? 1 : 0;
               const runEnd = min(k1, (wc + 1) * nc - 1);
               const t0 = i32At(start, col + k0 - wc * nc), t1 = i32At(start, col + runEnd - wc * nc + 1);
-              const z0 = z - <f64>wc * lz, zu0 = zu - <f64>wc * lz;
+              const z0 = f64x2(z - <f64>wc * lz, zu - <f64>wc * lz);
               for (let t = t0; t < t1; t++) {
-                const px = f64At(bx, t), py = f64At(by, t), pz = f64At(bz, t);
-                const dx = px - x0, dy = py - y0, dz = pz - z0;
-                const d2 = dx * dx + dy * dy + dz * dz;
-                setF64(near, k, d2);
+                const o = <usize>t << 3;
+                const dx = f64x2.sub(v128.load64_splat(bx + o), x0);
+                const dy = f64x2.sub(v128.load64_splat(by + o), y0);
+                const dz = f64x2.sub(v128.load64_splat(bz + o), z0);
+                const d2 = f64x2.add(f64x2.add(f64x2.mul(dx, dx), f64x2.mul(dy, dy)), f64x2.mul(dz, dz));
+                const under = i64x2.bitmask(f64x2.lt(d2, rr));
+                v128.store_lane<f64>(near + (<usize>k << 3), d2, 0);
                 setI32(slots, k, t);
-                k += <i32>(d2 < rmax2);
-                const ex = px - xu0, ey = py - yu0, ez = pz - zu0;
-                const e2 = ex * ex + ey * ey + ez * ez;
-                setF64(near2, ku, e2);
+                k += under & 1;
+                v128.store_lane<f64>(near2 + (<usize>ku << 3), d2, 1);
                 setI32(slots2, ku, t);
-                ku += <i32>(e2 < rmax2);
+                ku += under >> 1;
               }
               k0 = runEnd + 1;
             }
