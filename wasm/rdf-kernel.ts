@@ -64,7 +64,22 @@ export function heapBase(): usize {
   counts: usize, ion: usize, stride: i32, cnOfBin: usize, cnLimit: i32, invDr: f64,
 ): void {
   let m = 0;
-  for (let j = 0; j < k; j++) {
+  let j = 0;
+  // Two at a time: f64x2 square roots are the scalar ones, lane by lane.
+  const inv = f64x2.splat(invDr);
+  for (; j + 1 < k; j += 2) {
+    const b = i32x4.trunc_sat_f64x2_s_zero(f64x2.mul(f64x2.sqrt(v128.load(near + (<usize>j << 3))), inv));
+    const b0 = i32x4.extract_lane(b, 0), b1 = i32x4.extract_lane(b, 1);
+    setI32(counts, b0, i32At(counts, b0) + 2);
+    setI32(nearBins, m, b0);
+    setI32(partners, m, i32At(slots, j));
+    m += <i32>(b0 < cnLimit);
+    setI32(counts, b1, i32At(counts, b1) + 2);
+    setI32(nearBins, m, b1);
+    setI32(partners, m, i32At(slots, j + 1));
+    m += <i32>(b1 < cnLimit);
+  }
+  if (j < k) {
     const bin = <i32>(Math.sqrt(f64At(near, j)) * invDr);
     setI32(counts, bin, i32At(counts, bin) + 2);
     setI32(nearBins, m, bin);
@@ -80,83 +95,207 @@ export function heapBase(): usize {
   }
 }
 
+/** Coordinates of a padding lane: its distances are NaN, never under r_max. */
+const PAD: f64 = NaN;
+
 /**
- * One frame of the self stencil search (see countPairsSelfStencil): the grid (na × nb × nc
- * cells, atoms in cell order at bx/by/bz, cell c's atoms in slots start[c] … start[c+1]), the
- * forward half-stencil `sten` (ns entries of da, db, h), scratch for its per-column bases and
- * shifts, the gather buffers, and the outputs: counts (int32 per g(r) bin) and the per-slot
- * coordination rows `ion` (stride int32 each), both added to.
+ * Regroup the grid's atoms (fine cells of na × nb × nc, slots fineStart[c] … fineStart[c+1], at
+ * fx/fy/fz) into wide columns: `merge` consecutive fine columns along y make one, whose atoms are
+ * ordered by z-cell (cells wideStart[(ia·nbw + kb)·nc + ic]); fib is each atom's fine y-column.
  */
-export function selfStencil(
-  na: i32, nb: i32, nc: i32, lx: f64, ly: f64, lz: f64, oz: f64, cut: f64, pairGap: f64,
-  bx: usize, by: usize, bz: usize, start: usize,
-  sten: usize, ns: i32, base: usize, sx: usize, sy: usize,
-  near: usize, slots: usize, near2: usize, slots2: usize, nearBins: usize, partners: usize,
+export function widen(
+  na: i32, nb: i32, nc: i32, merge: i32, fineStart: usize, fx: usize, fy: usize, fz: usize,
+  wideStart: usize, wx: usize, wy: usize, wz: usize, fib: usize,
+): void {
+  const nbw = (nb + merge - 1) / merge;
+  let p = 0;
+  for (let ia = 0; ia < na; ia++) {
+    for (let kb = 0; kb < nbw; kb++) {
+      const ib1 = min(kb * merge + merge, nb);
+      const wide = (ia * nbw + kb) * nc;
+      for (let ic = 0; ic < nc; ic++) {
+        setI32(wideStart, wide + ic, p);
+        for (let ib = kb * merge; ib < ib1; ib++) {
+          const c = (ia * nb + ib) * nc + ic;
+          const t1 = i32At(fineStart, c + 1);
+          for (let t = i32At(fineStart, c); t < t1; t++) {
+            setF64(wx, p, f64At(fx, t));
+            setF64(wy, p, f64At(fy, t));
+            setF64(wz, p, f64At(fz, t));
+            setI32(fib, p, ib);
+            p++;
+          }
+        }
+      }
+    }
+  }
+  setI32(wideStart, na * nbw * nc, p);
+}
+
+/**
+ * The pairs of atom s with the later atoms of its own wide column, within r_max, gathered into
+ * near/slots from k. Across the z faces the float64 expression is the one the JavaScript kernel
+ * evaluates for the pair, whose first atom is the one of the lower fine y-column, or, in one
+ * fine column, the lower z-cell (see selfWide).
+ */
+@inline function gatherOwn(
+  bx: usize, by: usize, bz: usize, fib: usize, start: usize, col: i32, nc: i32, perCz: f64, lz: f64,
+  s: i32, zc: f64, cut: f64, rmax2: f64, near: usize, slots: usize, k: i32,
+): i32 {
+  const x = f64At(bx, s), y = f64At(by, s), z = f64At(bz, s);
+  const fs = i32At(fib, s);
+  let k0 = <i32>Math.floor((zc - cut) * perCz);
+  const k1 = <i32>Math.floor((zc + cut) * perCz);
+  const first = s + 1;
+  while (k0 <= k1) {
+    const wc: i32 = k0 < 0 ? -1 : k0 >= nc ? 1 : 0;
+    const runEnd = min(k1, (wc + 1) * nc - 1);
+    const r0 = i32At(start, col + k0 - wc * nc), t1 = i32At(start, col + runEnd - wc * nc + 1);
+    const t0 = r0 > first ? r0 : first;
+    if (wc == 0) {
+      for (let t = t0; t < t1; t++) {
+        const dx = f64At(bx, t) - x, dy = f64At(by, t) - y, dz = f64At(bz, t) - z;
+        const d2 = dx * dx + dy * dy + dz * dz;
+        setF64(near, k, d2);
+        setI32(slots, k, t);
+        k += <i32>(d2 < rmax2);
+      }
+    } else {
+      const shift = <f64>wc * lz;
+      const z0 = z - shift;
+      for (let t = t0; t < t1; t++) {
+        const ft = i32At(fib, t);
+        const zt = f64At(bz, t);
+        // s first (z0 = z − shift), or t first (its own shift is −shift).
+        const sFirst = fs < ft || (fs == ft && wc < 0);
+        const dz = select<f64>(zt - z0, z - (zt + shift), sFirst);
+        const dx = f64At(bx, t) - x, dy = f64At(by, t) - y;
+        const d2 = dx * dx + dy * dy + dz * dz;
+        setF64(near, k, d2);
+        setI32(slots, k, t);
+        k += <i32>(d2 < rmax2);
+      }
+    }
+    k0 = runEnd + 1;
+  }
+  return k;
+}
+
+/**
+ * One frame of the self search on wide columns (see widen): atoms are taken four at a time along
+ * their wide column (lanes of two f64x2 vectors), and for each group the wide columns of the
+ * forward half-stencil (da > 0, or da = 0 and db > 0, whose nearest points are within r_max for
+ * this column) are searched over the union of the four z-ranges; the own column is searched per
+ * atom from the next slot on. Each pair is met once.
+ *
+ * Counts equal the JavaScript kernel's bit for bit: it evaluates each pair as
+ * d = p_second − (p_first − shift) per axis, where shift is nonzero only across a periodic face.
+ * Along x the wide columns are its fine columns and forward means the same, so the first atom of
+ * a pair is the same; along y a pair in different wide columns is met from the same side; only
+ * within one wide column can the two differ, where no x or y face lies between the atoms and
+ * only a z face can — there the expression is chosen per pair (gatherOwn). Padding lanes hold
+ * NaN coordinates.
+ */
+export function selfWide(
+  na: i32, nb: i32, nc: i32, merge: i32, lx: f64, ly: f64, lz: f64, oz: f64, cut: f64,
+  bx: usize, by: usize, bz: usize, fib: usize, start: usize,
+  base: usize, sx: usize, sy: usize, hs: usize,
+  near: usize, slots: usize, stride1: i32,
+  nearBins: usize, partners: usize,
   counts: usize, ion: usize, stride: i32, cnOfBin: usize, cnLimit: i32, invDr: f64,
 ): void {
   const rmax2 = cut * cut;
   const perCz = <f64>nc / lz;
   const rr = f64x2.splat(rmax2);
+  const nbw = (nb + merge - 1) / merge;
+  const cx = lx / <f64>na, cy = ly / <f64>nb;
+  const ra = <i32>Math.ceil(cut / cx);
+  // The narrowest wide column bounds how many can lie within r_max along y.
+  const rest = nb - (nbw - 1) * merge;
+  const rb = <i32>Math.ceil(cut / (<f64>min(rest, merge) * cy));
+  const near1 = near + (<usize>stride1 << 3), near2 = near1 + (<usize>stride1 << 3), near3 = near2 + (<usize>stride1 << 3);
+  const slots1 = slots + (<usize>stride1 << 2), slots2 = slots1 + (<usize>stride1 << 2), slots3 = slots2 + (<usize>stride1 << 2);
   for (let ia = 0; ia < na; ia++) {
-    for (let ib = 0; ib < nb; ib++) {
-      const own = (ia * nb + ib) * nc;
+    for (let kb = 0; kb < nbw; kb++) {
+      const own = (ia * nbw + kb) * nc;
       const p0 = i32At(start, own), p1 = i32At(start, own + nc);
       if (p0 == p1) continue;
-      for (let e = 0; e < ns; e++) {
-        const ka = ia + <i32>f64At(sten, 3 * e), kb = ib + <i32>f64At(sten, 3 * e + 1);
-        const wa: i32 = ka >= na ? 1 : 0, wb: i32 = kb < 0 ? -1 : kb >= nb ? 1 : 0;
-        setI32(base, e, ((ka - wa * na) * nb + kb - wb * nb) * nc);
-        setF64(sx, e, <f64>wa * lx);
-        setF64(sy, e, <f64>wb * ly);
+      const yLo = <f64>(kb * merge) * cy, yHi = <f64>min(kb * merge + merge, nb) * cy;
+      let ns = 0;
+      for (let da = 0; da <= ra; da++) {
+        for (let db = da == 0 ? 1 : -rb; db <= rb; db++) {
+          const ka = ia + da, kt = kb + db;
+          const wa: i32 = ka >= na ? 1 : 0, wb: i32 = kt < 0 ? -1 : kt >= nbw ? 1 : 0;
+          const kw = kt - wb * nbw;
+          const tLo = <f64>(kw * merge) * cy + <f64>wb * ly, tHi = <f64>min(kw * merge + merge, nb) * cy + <f64>wb * ly;
+          const gx = <f64>max(0, da - 1) * cx;
+          const gy = max(0.0, max(tLo - yHi, yLo - tHi));
+          const g2 = gx * gx + gy * gy;
+          if (g2 >= rmax2) continue;
+          setI32(base, ns, ((ka - wa * na) * nbw + kw) * nc);
+          setF64(sx, ns, <f64>wa * lx);
+          setF64(sy, ns, <f64>wb * ly);
+          setF64(hs, ns, Math.sqrt(rmax2 - g2));
+          ns++;
+        }
       }
-      for (let s = p0; s < p1; ) {
-        const x = f64At(bx, s), y = f64At(by, s), z = f64At(bz, s);
-        const zc = z - oz;
-        let k = gatherColumn(bx, by, bz, start, own, nc, perCz, lz, x, y, z, zc, cut, s + 1, rmax2, near, slots, 0);
-        const u = s + 1;
-        if (u < p1 && Math.abs(f64At(bz, u) - z) < pairGap) {
-          const xu = f64At(bx, u), yu = f64At(by, u), zu = f64At(bz, u), zuc = zu - oz;
-          let ku = gatherColumn(bx, by, bz, start, own, nc, perCz, lz, xu, yu, zu, zuc, cut, u + 1, rmax2, near2, slots2, 0);
-          for (let e = 0; e < ns; e++) {
-            const h = f64At(sten, 3 * e + 2);
-            const col = i32At(base, e);
-            const sxe = f64At(sx, e), sye = f64At(sy, e);
-            // Lane 0 is atom s, lane 1 atom u: each lane's distance is the scalar expression's.
-            const x0 = f64x2(x - sxe, xu - sxe), y0 = f64x2(y - sye, yu - sye);
-            let k0 = <i32>Math.floor(((zc < zuc ? zc : zuc) - h) * perCz);
-            const k1 = <i32>Math.floor(((zc > zuc ? zc : zuc) + h) * perCz);
-            while (k0 <= k1) {
-              const wc: i32 = k0 < 0 ? -1 : k0 >= nc ? 1 : 0;
-              const runEnd = min(k1, (wc + 1) * nc - 1);
-              const t0 = i32At(start, col + k0 - wc * nc), t1 = i32At(start, col + runEnd - wc * nc + 1);
-              const z0 = f64x2(z - <f64>wc * lz, zu - <f64>wc * lz);
-              for (let t = t0; t < t1; t++) {
-                const o = <usize>t << 3;
-                const dx = f64x2.sub(v128.load64_splat(bx + o), x0);
-                const dy = f64x2.sub(v128.load64_splat(by + o), y0);
-                const dz = f64x2.sub(v128.load64_splat(bz + o), z0);
-                const d2 = f64x2.add(f64x2.add(f64x2.mul(dx, dx), f64x2.mul(dy, dy)), f64x2.mul(dz, dz));
-                const under = i64x2.bitmask(f64x2.lt(d2, rr));
-                v128.store_lane<f64>(near + (<usize>k << 3), d2, 0);
-                setI32(slots, k, t);
-                k += under & 1;
-                v128.store_lane<f64>(near2 + (<usize>ku << 3), d2, 1);
-                setI32(slots2, ku, t);
-                ku += under >> 1;
-              }
-              k0 = runEnd + 1;
-            }
-          }
-          binPairs(s, k, near, slots, nearBins, partners, counts, ion, stride, cnOfBin, cnLimit, invDr);
-          binPairs(u, ku, near2, slots2, nearBins, partners, counts, ion, stride, cnOfBin, cnLimit, invDr);
-          s += 2;
-          continue;
+      for (let s = p0; s < p1; s += 4) {
+        const n = min(4, p1 - s);
+        let zLo = f64At(bz, s), zHi = zLo;
+        for (let l = 1; l < n; l++) {
+          const zl = f64At(bz, s + l);
+          zLo = min(zLo, zl);
+          zHi = max(zHi, zl);
         }
+        const zl0 = zLo - oz, zh0 = zHi - oz;
+        const xa = f64x2(f64At(bx, s), n > 1 ? f64At(bx, s + 1) : PAD), xb = f64x2(n > 2 ? f64At(bx, s + 2) : PAD, n > 3 ? f64At(bx, s + 3) : PAD);
+        const ya = f64x2(f64At(by, s), n > 1 ? f64At(by, s + 1) : PAD), yb = f64x2(n > 2 ? f64At(by, s + 2) : PAD, n > 3 ? f64At(by, s + 3) : PAD);
+        const za = f64x2(f64At(bz, s), n > 1 ? f64At(bz, s + 1) : PAD), zb = f64x2(n > 2 ? f64At(bz, s + 2) : PAD, n > 3 ? f64At(bz, s + 3) : PAD);
+        let k0 = gatherOwn(bx, by, bz, fib, start, own, nc, perCz, lz, s, f64At(bz, s) - oz, cut, rmax2, near, slots, 0);
+        let k1 = n > 1 ? gatherOwn(bx, by, bz, fib, start, own, nc, perCz, lz, s + 1, f64At(bz, s + 1) - oz, cut, rmax2, near1, slots1, 0) : 0;
+        let k2 = n > 2 ? gatherOwn(bx, by, bz, fib, start, own, nc, perCz, lz, s + 2, f64At(bz, s + 2) - oz, cut, rmax2, near2, slots2, 0) : 0;
+        let k3 = n > 3 ? gatherOwn(bx, by, bz, fib, start, own, nc, perCz, lz, s + 3, f64At(bz, s + 3) - oz, cut, rmax2, near3, slots3, 0) : 0;
         for (let e = 0; e < ns; e++) {
-          k = gatherColumn(bx, by, bz, start, i32At(base, e), nc, perCz, lz, x - f64At(sx, e), y - f64At(sy, e), z, zc, f64At(sten, 3 * e + 2), 0, rmax2, near, slots, k);
+          const h = f64At(hs, e);
+          const col = i32At(base, e);
+          const sxe = f64x2.splat(f64At(sx, e)), sye = f64x2.splat(f64At(sy, e));
+          const x0a = f64x2.sub(xa, sxe), x0b = f64x2.sub(xb, sxe), y0a = f64x2.sub(ya, sye), y0b = f64x2.sub(yb, sye);
+          let c0 = <i32>Math.floor((zl0 - h) * perCz);
+          const c1 = <i32>Math.floor((zh0 + h) * perCz);
+          while (c0 <= c1) {
+            const wc: i32 = c0 < 0 ? -1 : c0 >= nc ? 1 : 0;
+            const runEnd = min(c1, (wc + 1) * nc - 1);
+            const t0 = i32At(start, col + c0 - wc * nc), t1 = i32At(start, col + runEnd - wc * nc + 1);
+            const sz = f64x2.splat(<f64>wc * lz);
+            const z0a = f64x2.sub(za, sz), z0b = f64x2.sub(zb, sz);
+            for (let t = t0; t < t1; t++) {
+              const o = <usize>t << 3;
+              const px = v128.load64_splat(bx + o), py = v128.load64_splat(by + o), pz = v128.load64_splat(bz + o);
+              const dxa = f64x2.sub(px, x0a), dya = f64x2.sub(py, y0a), dza = f64x2.sub(pz, z0a);
+              const dxb = f64x2.sub(px, x0b), dyb = f64x2.sub(py, y0b), dzb = f64x2.sub(pz, z0b);
+              const d2a = f64x2.add(f64x2.add(f64x2.mul(dxa, dxa), f64x2.mul(dya, dya)), f64x2.mul(dza, dza));
+              const d2b = f64x2.add(f64x2.add(f64x2.mul(dxb, dxb), f64x2.mul(dyb, dyb)), f64x2.mul(dzb, dzb));
+              const ua = i64x2.bitmask(f64x2.lt(d2a, rr)), ub = i64x2.bitmask(f64x2.lt(d2b, rr));
+              v128.store_lane<f64>(near + (<usize>k0 << 3), d2a, 0);
+              setI32(slots, k0, t);
+              k0 += ua & 1;
+              v128.store_lane<f64>(near1 + (<usize>k1 << 3), d2a, 1);
+              setI32(slots1, k1, t);
+              k1 += ua >> 1;
+              v128.store_lane<f64>(near2 + (<usize>k2 << 3), d2b, 0);
+              setI32(slots2, k2, t);
+              k2 += ub & 1;
+              v128.store_lane<f64>(near3 + (<usize>k3 << 3), d2b, 1);
+              setI32(slots3, k3, t);
+              k3 += ub >> 1;
+            }
+            c0 = runEnd + 1;
+          }
         }
-        binPairs(s, k, near, slots, nearBins, partners, counts, ion, stride, cnOfBin, cnLimit, invDr);
-        s++;
+        binPairs(s, k0, near, slots, nearBins, partners, counts, ion, stride, cnOfBin, cnLimit, invDr);
+        if (n > 1) binPairs(s + 1, k1, near1, slots1, nearBins, partners, counts, ion, stride, cnOfBin, cnLimit, invDr);
+        if (n > 2) binPairs(s + 2, k2, near2, slots2, nearBins, partners, counts, ion, stride, cnOfBin, cnLimit, invDr);
+        if (n > 3) binPairs(s + 3, k3, near3, slots3, nearBins, partners, counts, ion, stride, cnOfBin, cnLimit, invDr);
       }
     }
   }

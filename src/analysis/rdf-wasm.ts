@@ -2,21 +2,25 @@ import { readFileSync } from 'node:fs';
 import type { CellGrid } from '../model/cell-grid.js';
 
 /**
- * The WebAssembly build of the self stencil kernel (wasm/rdf-kernel.ts, compiled by
- * `npm run build` to rdf-kernel.wasm beside this module in dist/), loaded once per thread.
- * Each kernel has its own instance, whose memory holds the grid, the gather buffers and the
- * frame's outputs. Without the file (sources run before a build), or with MDPOST_KERNEL=js, there
- * is none and the JavaScript kernel runs: the two count bit for bit the same.
+ * The WebAssembly build of the self kernel (wasm/rdf-kernel.ts, compiled by `npm run build` to
+ * rdf-kernel.wasm beside this module in dist/), loaded once per thread. Each kernel has its own
+ * instance, whose memory holds the grid, the gather buffers and the frame's outputs. Without the
+ * file (sources run before a build), or with MDPOST_KERNEL=js, there is none and the JavaScript
+ * kernel runs: the two count bit for bit the same.
  */
 
 interface KernelExports {
   memory: WebAssembly.Memory;
   heapBase(): number;
-  selfStencil(
-    na: number, nb: number, nc: number, lx: number, ly: number, lz: number, oz: number, cut: number, pairGap: number,
-    bx: number, by: number, bz: number, start: number,
-    sten: number, ns: number, base: number, sx: number, sy: number,
-    near: number, slots: number, near2: number, slots2: number, nearBins: number, partners: number,
+  widen(
+    na: number, nb: number, nc: number, merge: number, fineStart: number, fx: number, fy: number, fz: number,
+    wideStart: number, wx: number, wy: number, wz: number, fib: number,
+  ): void;
+  selfWide(
+    na: number, nb: number, nc: number, merge: number, lx: number, ly: number, lz: number, oz: number, cut: number,
+    bx: number, by: number, bz: number, fib: number, start: number,
+    base: number, sx: number, sy: number, hs: number,
+    near: number, slots: number, stride1: number, nearBins: number, partners: number,
     counts: number, ion: number, stride: number, cnOfBin: number, cnLimit: number, invDr: number,
   ): void;
 }
@@ -47,16 +51,25 @@ export function wasmKernelAvailable(): boolean {
   return kernelModule() !== null;
 }
 
+/**
+ * Fine columns merged along y into one wide column of the WebAssembly kernel: columns of about
+ * r_max/3 by 2·r_max/3 hold enough atoms over a few Å of z for groups of four.
+ */
+const MERGE_Y = 2;
+
+/** Atoms searched together by the WebAssembly kernel (lanes of two f64x2 vectors). */
+const LANES = 4;
+
 const PAGE = 65536;
 
 /**
- * The self stencil kernel of one accumulator (nAtoms atoms; `bins` g(r) bins; per-ion rows of
- * `stride` CN counts; cnOfBin maps the g(r) bins below cnLimit to CN bins).
+ * The self kernel of one accumulator (nAtoms atoms; `bins` g(r) bins; per-ion rows of `stride`
+ * CN counts; cnOfBin maps the g(r) bins below cnLimit to CN bins).
  */
 export class WasmSelfKernel {
   private readonly k: KernelExports;
   /** Byte offsets of the arrays in the instance's memory. */
-  private readonly at: Record<'ion' | 'cnOfBin' | 'counts' | 'near' | 'near2' | 'slots' | 'slots2' | 'nearBins' | 'partners' | 'x' | 'y' | 'z' | 'grid', number>;
+  private readonly at: Record<'ion' | 'cnOfBin' | 'counts' | 'near' | 'slots' | 'nearBins' | 'partners' | 'fx' | 'fy' | 'fz' | 'wx' | 'wy' | 'wz' | 'fib' | 'grid', number>;
   private gridBytes = 0;
 
   private constructor(
@@ -79,15 +92,17 @@ export class WasmSelfKernel {
       ion: take(4 * nAtoms * stride),
       cnOfBin: take(4 * cnOfBin.length),
       counts: take(4 * (bins + 1)),
-      near: take(8 * n1),
-      near2: take(8 * n1),
-      slots: take(4 * n1),
-      slots2: take(4 * n1),
+      near: take(8 * n1 * LANES),
+      slots: take(4 * n1 * LANES),
       nearBins: take(4 * n1),
       partners: take(4 * n1),
-      x: take(8 * nAtoms),
-      y: take(8 * nAtoms),
-      z: take(8 * nAtoms),
+      fx: take(8 * nAtoms),
+      fy: take(8 * nAtoms),
+      fz: take(8 * nAtoms),
+      wx: take(8 * nAtoms),
+      wy: take(8 * nAtoms),
+      wz: take(8 * nAtoms),
+      fib: take(4 * nAtoms),
       grid: p,
     };
     this.reserve(p);
@@ -101,6 +116,18 @@ export class WasmSelfKernel {
   }
 
   /**
+   * Whether the wide columns of grid `g` (orthorhombic, its fine columns fitting the JavaScript
+   * stencil kernel) are many enough along y that a column offset within r_max and its opposite
+   * never reach the same column.
+   */
+  static fits(g: CellGrid, cut: number): boolean {
+    const nb = g.n[1];
+    const nbw = Math.ceil(nb / MERGE_Y);
+    const narrowest = Math.min(nb - (nbw - 1) * MERGE_Y, MERGE_Y) * (g.box.matrix[4] / nb);
+    return nbw >= 2 * Math.ceil(cut / narrowest) + 1;
+  }
+
+  /**
    * The per-slot coordination rows (nAtoms rows of `stride`), which the kernel adds to and the
    * caller reads and clears. A view of the instance's memory: take it anew after each `run`.
    */
@@ -109,40 +136,42 @@ export class WasmSelfKernel {
   }
 
   /**
-   * Count one frame's pairs within `cut` of the atoms binned in `g` (orthorhombic; columns per
-   * the forward half-stencil `stencil`, entries of da, db, h), adding the pair histogram to
-   * frameCounts and the neighbours to ionCounts.
+   * Count one frame's pairs within `cut` of the atoms binned in `g` (orthorhombic, `fits`),
+   * adding the pair histogram to frameCounts and the neighbours to ionCounts.
    */
-  run(g: CellGrid, stencil: Float64Array, cut: number, pairGapA: number, invDr: number, frameCounts: Float64Array): void {
-    const ns = stencil.length / 3;
+  run(g: CellGrid, cut: number, invDr: number, frameCounts: Float64Array): void {
+    const [na, nb, nc] = g.n;
+    const m = g.box.matrix;
     const ncells = g.ncells;
-    const startAt = this.at.grid;
-    const stenAt = align(startAt + 4 * (ncells + 1));
-    const baseAt = align(stenAt + 8 * stencil.length);
-    const sxAt = align(baseAt + 4 * ns);
-    const syAt = align(sxAt + 8 * ns);
-    const end = align(syAt + 8 * ns);
-    if (end - startAt > this.gridBytes) {
+    const nbw = Math.ceil(nb / MERGE_Y);
+    const entries = (Math.ceil(cut / (m[0] / na)) + 1) * (2 * Math.ceil(cut / (m[4] / nb)) + 1);
+    const fineAt = this.at.grid;
+    const wideAt = align(fineAt + 4 * (ncells + 1));
+    const baseAt = align(wideAt + 4 * (na * nbw * nc + 1));
+    const sxAt = align(baseAt + 4 * entries);
+    const syAt = align(sxAt + 8 * entries);
+    const hsAt = align(syAt + 8 * entries);
+    const end = align(hsAt + 8 * entries);
+    if (end - fineAt > this.gridBytes) {
       this.reserve(end);
-      this.gridBytes = end - startAt;
+      this.gridBytes = end - fineAt;
     }
     const buf = this.k.memory.buffer;
     const n = g.count;
-    new Float64Array(buf, this.at.x, n).set(g.x.subarray(0, n));
-    new Float64Array(buf, this.at.y, n).set(g.y.subarray(0, n));
-    new Float64Array(buf, this.at.z, n).set(g.z.subarray(0, n));
-    new Int32Array(buf, startAt, ncells + 1).set(g.cellStart);
-    new Float64Array(buf, stenAt, stencil.length).set(stencil);
+    new Float64Array(buf, this.at.fx, n).set(g.x.subarray(0, n));
+    new Float64Array(buf, this.at.fy, n).set(g.y.subarray(0, n));
+    new Float64Array(buf, this.at.fz, n).set(g.z.subarray(0, n));
+    new Int32Array(buf, fineAt, ncells + 1).set(g.cellStart);
     const counts = new Int32Array(buf, this.at.counts, this.bins + 1);
     counts.fill(0);
-    const m = g.box.matrix;
-    const [na, nb, nc] = g.n;
-    this.k.selfStencil(
-      na, nb, nc, m[0], m[4], m[8], g.box.origin[2], cut, pairGapA,
-      this.at.x, this.at.y, this.at.z, startAt,
-      stenAt, ns, baseAt, sxAt, syAt,
-      this.at.near, this.at.slots, this.at.near2, this.at.slots2, this.at.nearBins, this.at.partners,
-      this.at.counts, this.at.ion, this.stride, this.at.cnOfBin, this.cnLimit, invDr,
+    const at = this.at;
+    this.k.widen(na, nb, nc, MERGE_Y, fineAt, at.fx, at.fy, at.fz, wideAt, at.wx, at.wy, at.wz, at.fib);
+    this.k.selfWide(
+      na, nb, nc, MERGE_Y, m[0], m[4], m[8], g.box.origin[2], cut,
+      at.wx, at.wy, at.wz, at.fib, wideAt,
+      baseAt, sxAt, syAt, hsAt,
+      at.near, at.slots, this.nAtoms + 1, at.nearBins, at.partners,
+      at.counts, at.ion, this.stride, at.cnOfBin, this.cnLimit, invDr,
     );
     for (let i = 0; i <= this.bins; i++) frameCounts[i] += counts[i];
   }

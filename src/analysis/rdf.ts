@@ -185,8 +185,8 @@ export class RdfAccumulator {
       // The self kernel's grid holds the A list, so that slots map to A indices.
       this.columns.fill(positions, this.self ? this.a : this.b, this.b.length);
       if (this.self && this.stencilFits(this.columns)) {
-        if (this.wasm) {
-          this.wasm.run(this.columns, this.stencil(this.columns), this.cut, PAIR_GAP_A, st.bins / st.rmaxA, this.frameCounts);
+        if (this.wasm && WasmSelfKernel.fits(this.columns, rmax)) {
+          this.wasm.run(this.columns, rmax, st.bins / st.rmaxA, this.frameCounts);
           this.ionCounts = this.wasm.ionCounts;
         } else this.countPairsSelfStencil(this.columns);
       }
