@@ -61,7 +61,7 @@ export function heapBase(): usize {
 /** The histogram of countPairsSelfStencil's binPairs: each gathered pair is two ordered pairs and a neighbour of both atoms. */
 @inline function binPairs(
   s: i32, k: i32, near: usize, slots: usize, nearBins: usize, partners: usize,
-  counts: usize, ion: usize, stride: i32, cnOfBin: usize, cnLimit: i32, invDr: f64,
+  counts: usize, ion: usize, stride: i32, cnOfBin: usize, cnLimit: i32, invDr: f64, mask: usize, words: i32,
 ): void {
   let m = 0;
   let j = 0;
@@ -87,11 +87,60 @@ export function heapBase(): usize {
     m += <i32>(bin < cnLimit);
   }
   const row = s * stride;
+  const own = mask + ((<usize>s * <usize>words) << 3);
   for (let j = 0; j < m; j++) {
     const c = i32At(cnOfBin, i32At(nearBins, j));
     setI32(ion, row + c, i32At(ion, row + c) + 1);
-    const r = i32At(partners, j) * stride + c;
+    const p = i32At(partners, j);
+    const r = p * stride + c;
     setI32(ion, r, i32At(ion, r) + 1);
+    const bit = <u64>1 << <u64>(c & 63), w = <usize>(c >> 6) << 3;
+    store<u64>(own + w, load<u64>(own + w) | bit);
+    const pm = mask + ((<usize>p * <usize>words) << 3) + w;
+    store<u64>(pm, load<u64>(pm) | bit);
+  }
+}
+
+/**
+ * This frame's per-ion coordination tally, as tallyIons in src/analysis/rdf.ts makes it: for
+ * every ion and CN bin b, one more at tally[min(k, maxCn)·cnBins + b], k its neighbours up to b.
+ * An ion's count changes only at its nonzero CN bins, which the kernel marked in its mask (words
+ * u64 per ion): each step adds a run of b to one k, kept as a difference along b in `diff`
+ * ((maxCn + 1) rows of cnBins + 1) and summed at the end. Rows and masks are cleared as they are
+ * read.
+ */
+export function tallyFrame(nIons: i32, ion: usize, stride: i32, mask: usize, words: i32, cnBins: i32, maxCn: i32, diff: usize, tally: usize): void {
+  const w1 = cnBins + 1;
+  memory.fill(diff, 0, <usize>((maxCn + 1) * w1) << 2);
+  setI32(diff, 0, nIons);
+  for (let i = 0; i < nIons; i++) {
+    let k = 0;
+    const row = i * stride;
+    const mrow = mask + ((<usize>i * <usize>words) << 3);
+    for (let w = 0; w < words; w++) {
+      let bits = load<u64>(mrow + (<usize>w << 3));
+      if (bits == 0) continue;
+      store<u64>(mrow + (<usize>w << 3), 0);
+      while (bits != 0) {
+        const b = (w << 6) + <i32>ctz(bits);
+        bits &= bits - 1;
+        const c = i32At(ion, row + b);
+        setI32(ion, row + b, 0);
+        const from = min(k, maxCn) * w1 + b;
+        setI32(diff, from, i32At(diff, from) - 1);
+        k += c;
+        const to = min(k, maxCn) * w1 + b;
+        setI32(diff, to, i32At(diff, to) + 1);
+      }
+    }
+  }
+  for (let kk = 0; kk <= maxCn; kk++) {
+    let run = 0;
+    for (let b = 0; b < cnBins; b++) {
+      run += i32At(diff, kk * w1 + b);
+      const t = kk * cnBins + b;
+      setI32(tally, t, i32At(tally, t) + run);
+    }
   }
 }
 
@@ -202,7 +251,7 @@ export function selfWide(
   base: usize, sx: usize, sy: usize, hs: usize,
   near: usize, slots: usize, stride1: i32,
   nearBins: usize, partners: usize,
-  counts: usize, ion: usize, stride: i32, cnOfBin: usize, cnLimit: i32, invDr: f64,
+  counts: usize, ion: usize, stride: i32, cnOfBin: usize, cnLimit: i32, invDr: f64, mask: usize, words: i32,
 ): void {
   const rmax2 = cut * cut;
   const perCz = <f64>nc / lz;
@@ -292,10 +341,10 @@ export function selfWide(
             c0 = runEnd + 1;
           }
         }
-        binPairs(s, k0, near, slots, nearBins, partners, counts, ion, stride, cnOfBin, cnLimit, invDr);
-        if (n > 1) binPairs(s + 1, k1, near1, slots1, nearBins, partners, counts, ion, stride, cnOfBin, cnLimit, invDr);
-        if (n > 2) binPairs(s + 2, k2, near2, slots2, nearBins, partners, counts, ion, stride, cnOfBin, cnLimit, invDr);
-        if (n > 3) binPairs(s + 3, k3, near3, slots3, nearBins, partners, counts, ion, stride, cnOfBin, cnLimit, invDr);
+        binPairs(s, k0, near, slots, nearBins, partners, counts, ion, stride, cnOfBin, cnLimit, invDr, mask, words);
+        if (n > 1) binPairs(s + 1, k1, near1, slots1, nearBins, partners, counts, ion, stride, cnOfBin, cnLimit, invDr, mask, words);
+        if (n > 2) binPairs(s + 2, k2, near2, slots2, nearBins, partners, counts, ion, stride, cnOfBin, cnLimit, invDr, mask, words);
+        if (n > 3) binPairs(s + 3, k3, near3, slots3, nearBins, partners, counts, ion, stride, cnOfBin, cnLimit, invDr, mask, words);
       }
     }
   }

@@ -21,8 +21,9 @@ interface KernelExports {
     bx: number, by: number, bz: number, fib: number, start: number,
     base: number, sx: number, sy: number, hs: number,
     near: number, slots: number, stride1: number, nearBins: number, partners: number,
-    counts: number, ion: number, stride: number, cnOfBin: number, cnLimit: number, invDr: number,
+    counts: number, ion: number, stride: number, cnOfBin: number, cnLimit: number, invDr: number, mask: number, words: number,
   ): void;
+  tallyFrame(nIons: number, ion: number, stride: number, mask: number, words: number, cnBins: number, maxCn: number, diff: number, tally: number): void;
 }
 
 let compiled: WebAssembly.Module | null | undefined;
@@ -69,8 +70,10 @@ const PAGE = 65536;
 export class WasmSelfKernel {
   private readonly k: KernelExports;
   /** Byte offsets of the arrays in the instance's memory. */
-  private readonly at: Record<'ion' | 'cnOfBin' | 'counts' | 'near' | 'slots' | 'nearBins' | 'partners' | 'fx' | 'fy' | 'fz' | 'wx' | 'wy' | 'wz' | 'fib' | 'grid', number>;
+  private readonly at: Record<'ion' | 'mask' | 'diff' | 'tally' | 'cnOfBin' | 'counts' | 'near' | 'slots' | 'nearBins' | 'partners' | 'fx' | 'fy' | 'fz' | 'wx' | 'wy' | 'wz' | 'fib' | 'grid', number>;
   private gridBytes = 0;
+  /** u64 words per ion of the mask of its nonzero CN bins. */
+  private readonly words: number;
 
   private constructor(
     mod: WebAssembly.Module,
@@ -79,6 +82,8 @@ export class WasmSelfKernel {
     private readonly stride: number,
     private readonly cnLimit: number,
     cnOfBin: Int32Array,
+    private readonly cnBins: number,
+    private readonly maxCn: number,
   ) {
     this.k = new WebAssembly.Instance(mod, {}).exports as unknown as KernelExports;
     let p = align(this.k.heapBase());
@@ -88,8 +93,12 @@ export class WasmSelfKernel {
       return at;
     };
     const n1 = nAtoms + 1;
+    this.words = Math.ceil(cnBins / 64);
     this.at = {
       ion: take(4 * nAtoms * stride),
+      mask: take(8 * nAtoms * this.words),
+      diff: take(4 * (maxCn + 1) * (cnBins + 1)),
+      tally: take(4 * (maxCn + 1) * cnBins),
       cnOfBin: take(4 * cnOfBin.length),
       counts: take(4 * (bins + 1)),
       near: take(8 * n1 * LANES),
@@ -110,9 +119,9 @@ export class WasmSelfKernel {
   }
 
   /** A kernel, or null when the WebAssembly build is not in use. */
-  static create(nAtoms: number, bins: number, stride: number, cnLimit: number, cnOfBin: Int32Array): WasmSelfKernel | null {
+  static create(nAtoms: number, bins: number, stride: number, cnLimit: number, cnOfBin: Int32Array, cnBins: number, maxCn: number): WasmSelfKernel | null {
     const mod = kernelModule();
-    return mod ? new WasmSelfKernel(mod, nAtoms, bins, stride, cnLimit, cnOfBin) : null;
+    return mod ? new WasmSelfKernel(mod, nAtoms, bins, stride, cnLimit, cnOfBin, cnBins, maxCn) : null;
   }
 
   /**
@@ -171,9 +180,22 @@ export class WasmSelfKernel {
       at.wx, at.wy, at.wz, at.fib, wideAt,
       baseAt, sxAt, syAt, hsAt,
       at.near, at.slots, this.nAtoms + 1, at.nearBins, at.partners,
-      at.counts, at.ion, this.stride, at.cnOfBin, this.cnLimit, invDr,
+      at.counts, at.ion, this.stride, at.cnOfBin, this.cnLimit, invDr, at.mask, this.words,
     );
     for (let i = 0; i <= this.bins; i++) frameCounts[i] += counts[i];
+  }
+
+  /**
+   * The coordination tally of the frame `run` counted, k-major (tally[k·cnBins + b], as
+   * tallyIons makes it), read from and clearing the per-ion rows: a view of the instance's
+   * memory, for the caller to fold and clear.
+   */
+  tally(): Int32Array {
+    const at = this.at;
+    const view = new Int32Array(this.k.memory.buffer, at.tally, (this.maxCn + 1) * this.cnBins);
+    view.fill(0);
+    this.k.tallyFrame(this.nAtoms, at.ion, this.stride, at.mask, this.words, this.cnBins, this.maxCn, at.diff, at.tally);
+    return view;
   }
 
   /** Grow the memory to hold `bytes`. */

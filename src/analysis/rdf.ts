@@ -159,12 +159,14 @@ export class RdfAccumulator {
     this.nearPartners = new Int32Array(this.self ? b.length + 1 : 0);
     this.near2 = new Float64Array(this.self ? b.length + 1 : 0);
     this.nearSlots2 = new Int32Array(this.self ? b.length + 1 : 0);
-    this.wasm = this.self ? WasmSelfKernel.create(b.length, bins, this.ionStride, this.cnLimit, this.cnOfBin) : null;
+    this.wasm = this.self ? WasmSelfKernel.create(b.length, bins, this.ionStride, this.cnLimit, this.cnOfBin, this.state.cnBins, MAX_CN) : null;
     if (this.wasm) this.ionCounts = this.wasm.ionCounts;
   }
 
   /** The WebAssembly build of the self stencil kernel, when it is in use (see rdf-wasm.ts). */
   private readonly wasm: WasmSelfKernel | null;
+  /** This frame was counted by the WebAssembly kernel, which tallies its coordination too. */
+  private wasmFrame = false;
 
   /**
    * Fold in one frame (any positions: they are wrapped into the cell here). Pairs are counted up
@@ -185,9 +187,10 @@ export class RdfAccumulator {
       // The self kernel's grid holds the A list, so that slots map to A indices.
       this.columns.fill(positions, this.self ? this.a : this.b, this.b.length);
       if (this.self && this.stencilFits(this.columns)) {
-        if (this.wasm && WasmSelfKernel.fits(this.columns, rmax)) {
-          this.wasm.run(this.columns, rmax, st.bins / st.rmaxA, this.frameCounts);
-          this.ionCounts = this.wasm.ionCounts;
+        this.wasmFrame = this.wasm !== null && WasmSelfKernel.fits(this.columns, rmax);
+        if (this.wasmFrame) {
+          this.wasm!.run(this.columns, rmax, st.bins / st.rmaxA, this.frameCounts);
+          this.ionCounts = this.wasm!.ionCounts;
         } else this.countPairsSelfStencil(this.columns);
       }
       else if (this.self) this.countPairsSelf(this.columns);
@@ -579,6 +582,12 @@ export class RdfAccumulator {
   /** Per-ion coordination numbers at the outer edge of every CN bin, from this frame's counts (which it clears). */
   private tallyCoordination(): void {
     const st = this.state;
+    if (this.wasmFrame) {
+      this.wasmFrame = false;
+      foldTally(this.wasm!.tally(), st.cnHist, st.cnBins);
+      this.ionCounts = this.wasm!.ionCounts;
+      return;
+    }
     // Below the frame's nearest pair every ion has no neighbours: those CN bins need no per-ion look.
     let nearest = 0;
     while (nearest < this.cnLimit && this.frameCounts[nearest] === 0) nearest++;
