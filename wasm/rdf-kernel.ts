@@ -144,8 +144,14 @@ export function tallyFrame(nIons: i32, ion: usize, stride: i32, mask: usize, wor
   }
 }
 
-/** Coordinates of a padding lane: its distances are NaN, never under r_max. */
-const PAD: f64 = NaN;
+/**
+ * Margin (Å) on the bounds of a column and of a sphere's z-range there, far above rounding, so
+ * that the search never misses a pair that a cell assignment rounded across a face.
+ */
+const EDGE_A: f64 = 1e-6;
+
+/** Coordinates of a padding lane: far from everything, its distances are never under r_max. */
+const PAD: f64 = 1e30;
 
 /**
  * Regroup the grid's atoms (fine cells of na × nb × nc, slots fineStart[c] … fineStart[c+1], at
@@ -246,9 +252,9 @@ export function widen(
  * NaN coordinates.
  */
 export function selfWide(
-  na: i32, nb: i32, nc: i32, merge: i32, lx: f64, ly: f64, lz: f64, oz: f64, cut: f64,
+  na: i32, nb: i32, nc: i32, merge: i32, lx: f64, ly: f64, lz: f64, ox: f64, oy: f64, oz: f64, cut: f64,
   bx: usize, by: usize, bz: usize, fib: usize, start: usize,
-  base: usize, sx: usize, sy: usize, hs: usize,
+  base: usize, sx: usize, sy: usize, hs: usize, rect: usize, runs: usize,
   near: usize, slots: usize, stride1: i32,
   nearBins: usize, partners: usize,
   counts: usize, ion: usize, stride: i32, cnOfBin: usize, cnLimit: i32, invDr: f64, mask: usize, words: i32,
@@ -256,6 +262,8 @@ export function selfWide(
   const rmax2 = cut * cut;
   const perCz = <f64>nc / lz;
   const rr = f64x2.splat(rmax2);
+  const zero = f64x2.splat(0), edge = f64x2.splat(EDGE_A), inf = f64x2.splat(Infinity), ninf = f64x2.splat(-Infinity);
+  const oxv = f64x2.splat(ox), oyv = f64x2.splat(oy), ozv = f64x2.splat(oz);
   const nbw = (nb + merge - 1) / merge;
   const cx = lx / <f64>na, cy = ly / <f64>nb;
   const ra = <i32>Math.ceil(cut / cx);
@@ -285,60 +293,91 @@ export function selfWide(
           setF64(sx, ns, <f64>wa * lx);
           setF64(sy, ns, <f64>wb * ly);
           setF64(hs, ns, Math.sqrt(rmax2 - g2));
+          // The column's rectangle (cell frame, unshifted), a hair wider than the cells.
+          setF64(rect, 4 * ns, <f64>(ka - wa * na) * cx - EDGE_A);
+          setF64(rect, 4 * ns + 1, <f64>(ka - wa * na + 1) * cx + EDGE_A);
+          setF64(rect, 4 * ns + 2, <f64>(kw * merge) * cy - EDGE_A);
+          setF64(rect, 4 * ns + 3, <f64>min(kw * merge + merge, nb) * cy + EDGE_A);
           ns++;
         }
       }
       for (let s = p0; s < p1; s += 4) {
         const n = min(4, p1 - s);
-        let zLo = f64At(bz, s), zHi = zLo;
-        for (let l = 1; l < n; l++) {
-          const zl = f64At(bz, s + l);
-          zLo = min(zLo, zl);
-          zHi = max(zHi, zl);
-        }
-        const zl0 = zLo - oz, zh0 = zHi - oz;
         const xa = f64x2(f64At(bx, s), n > 1 ? f64At(bx, s + 1) : PAD), xb = f64x2(n > 2 ? f64At(bx, s + 2) : PAD, n > 3 ? f64At(bx, s + 3) : PAD);
         const ya = f64x2(f64At(by, s), n > 1 ? f64At(by, s + 1) : PAD), yb = f64x2(n > 2 ? f64At(by, s + 2) : PAD, n > 3 ? f64At(by, s + 3) : PAD);
         const za = f64x2(f64At(bz, s), n > 1 ? f64At(bz, s + 1) : PAD), zb = f64x2(n > 2 ? f64At(bz, s + 2) : PAD, n > 3 ? f64At(bz, s + 3) : PAD);
+        const zra = f64x2.sub(za, ozv), zrb = f64x2.sub(zb, ozv);
         let k0 = gatherOwn(bx, by, bz, fib, start, own, nc, perCz, lz, s, f64At(bz, s) - oz, cut, rmax2, near, slots, 0);
         let k1 = n > 1 ? gatherOwn(bx, by, bz, fib, start, own, nc, perCz, lz, s + 1, f64At(bz, s + 1) - oz, cut, rmax2, near1, slots1, 0) : 0;
         let k2 = n > 2 ? gatherOwn(bx, by, bz, fib, start, own, nc, perCz, lz, s + 2, f64At(bz, s + 2) - oz, cut, rmax2, near2, slots2, 0) : 0;
         let k3 = n > 3 ? gatherOwn(bx, by, bz, fib, start, own, nc, perCz, lz, s + 3, f64At(bz, s + 3) - oz, cut, rmax2, near3, slots3, 0) : 0;
+        // First the runs of cells of every stencil column, with their lattice shifts.
+        let nr = 0;
         for (let e = 0; e < ns; e++) {
-          const h = f64At(hs, e);
           const col = i32At(base, e);
           const sxe = f64x2.splat(f64At(sx, e)), sye = f64x2.splat(f64At(sy, e));
           const x0a = f64x2.sub(xa, sxe), x0b = f64x2.sub(xb, sxe), y0a = f64x2.sub(ya, sye), y0b = f64x2.sub(yb, sye);
-          let c0 = <i32>Math.floor((zl0 - h) * perCz);
-          const c1 = <i32>Math.floor((zh0 + h) * perCz);
+          // Each atom's own z-range: the sphere's half-height over its gap to the column.
+          const r = rect + (<usize>e << 5);
+          const xLo = v128.load64_splat(r), xHi = v128.load64_splat(r + 8), yLo = v128.load64_splat(r + 16), yHi = v128.load64_splat(r + 24);
+          const rxa = f64x2.sub(x0a, oxv), rxb = f64x2.sub(x0b, oxv), rya = f64x2.sub(y0a, oyv), ryb = f64x2.sub(y0b, oyv);
+          // pmax/pmin are single instructions (no NaN arises here).
+          const gxa = f64x2.pmax(zero, f64x2.pmax(f64x2.sub(xLo, rxa), f64x2.sub(rxa, xHi)));
+          const gxb = f64x2.pmax(zero, f64x2.pmax(f64x2.sub(xLo, rxb), f64x2.sub(rxb, xHi)));
+          const gya = f64x2.pmax(zero, f64x2.pmax(f64x2.sub(yLo, rya), f64x2.sub(rya, yHi)));
+          const gyb = f64x2.pmax(zero, f64x2.pmax(f64x2.sub(yLo, ryb), f64x2.sub(ryb, yHi)));
+          const h2a = f64x2.sub(rr, f64x2.add(f64x2.mul(gxa, gxa), f64x2.mul(gya, gya)));
+          const h2b = f64x2.sub(rr, f64x2.add(f64x2.mul(gxb, gxb), f64x2.mul(gyb, gyb)));
+          const ha = f64x2.add(f64x2.sqrt(f64x2.pmax(h2a, zero)), edge), hb = f64x2.add(f64x2.sqrt(f64x2.pmax(h2b, zero)), edge);
+          const ina = f64x2.gt(h2a, zero), inb = f64x2.gt(h2b, zero);
+          const loa = v128.bitselect(f64x2.sub(zra, ha), inf, ina), lob = v128.bitselect(f64x2.sub(zrb, hb), inf, inb);
+          const hia = v128.bitselect(f64x2.add(zra, ha), ninf, ina), hib = v128.bitselect(f64x2.add(zrb, hb), ninf, inb);
+          const lo = f64x2.pmin(loa, lob), hi = f64x2.pmax(hia, hib);
+          const l0 = f64x2.extract_lane(lo, 0), l1 = f64x2.extract_lane(lo, 1), h0 = f64x2.extract_lane(hi, 0), h1 = f64x2.extract_lane(hi, 1);
+          const zlo = l0 < l1 ? l0 : l1, zhi = h0 > h1 ? h0 : h1;
+          if (zlo > zhi) continue;
+          let c0 = <i32>Math.floor(zlo * perCz);
+          const c1 = <i32>Math.floor(zhi * perCz);
           while (c0 <= c1) {
             const wc: i32 = c0 < 0 ? -1 : c0 >= nc ? 1 : 0;
             const runEnd = min(c1, (wc + 1) * nc - 1);
-            const t0 = i32At(start, col + c0 - wc * nc), t1 = i32At(start, col + runEnd - wc * nc + 1);
-            const sz = f64x2.splat(<f64>wc * lz);
-            const z0a = f64x2.sub(za, sz), z0b = f64x2.sub(zb, sz);
-            for (let t = t0; t < t1; t++) {
-              const o = <usize>t << 3;
-              const px = v128.load64_splat(bx + o), py = v128.load64_splat(by + o), pz = v128.load64_splat(bz + o);
-              const dxa = f64x2.sub(px, x0a), dya = f64x2.sub(py, y0a), dza = f64x2.sub(pz, z0a);
-              const dxb = f64x2.sub(px, x0b), dyb = f64x2.sub(py, y0b), dzb = f64x2.sub(pz, z0b);
-              const d2a = f64x2.add(f64x2.add(f64x2.mul(dxa, dxa), f64x2.mul(dya, dya)), f64x2.mul(dza, dza));
-              const d2b = f64x2.add(f64x2.add(f64x2.mul(dxb, dxb), f64x2.mul(dyb, dyb)), f64x2.mul(dzb, dzb));
-              const ua = i64x2.bitmask(f64x2.lt(d2a, rr)), ub = i64x2.bitmask(f64x2.lt(d2b, rr));
-              v128.store_lane<f64>(near + (<usize>k0 << 3), d2a, 0);
-              setI32(slots, k0, t);
-              k0 += ua & 1;
-              v128.store_lane<f64>(near1 + (<usize>k1 << 3), d2a, 1);
-              setI32(slots1, k1, t);
-              k1 += ua >> 1;
-              v128.store_lane<f64>(near2 + (<usize>k2 << 3), d2b, 0);
-              setI32(slots2, k2, t);
-              k2 += ub & 1;
-              v128.store_lane<f64>(near3 + (<usize>k3 << 3), d2b, 1);
-              setI32(slots3, k3, t);
-              k3 += ub >> 1;
-            }
+            const rec = runs + (<usize>nr << 5);
+            store<i32>(rec, i32At(start, col + c0 - wc * nc));
+            store<i32>(rec + 4, i32At(start, col + runEnd - wc * nc + 1));
+            store<f64>(rec + 8, f64At(sx, e));
+            store<f64>(rec + 16, f64At(sy, e));
+            store<f64>(rec + 24, <f64>wc * lz);
+            nr++;
             c0 = runEnd + 1;
+          }
+        }
+        // Then the runs: their bounds are known, so the loop is not waiting on them.
+        for (let r = 0; r < nr; r++) {
+          const rec = runs + (<usize>r << 5);
+          const t0 = load<i32>(rec), t1 = load<i32>(rec + 4);
+          const sxe = v128.load64_splat(rec + 8), sye = v128.load64_splat(rec + 16), sz = v128.load64_splat(rec + 24);
+          const x0a = f64x2.sub(xa, sxe), x0b = f64x2.sub(xb, sxe), y0a = f64x2.sub(ya, sye), y0b = f64x2.sub(yb, sye);
+          const z0a = f64x2.sub(za, sz), z0b = f64x2.sub(zb, sz);
+          for (let t = t0; t < t1; t++) {
+            const o = <usize>t << 3;
+            const px = v128.load64_splat(bx + o), py = v128.load64_splat(by + o), pz = v128.load64_splat(bz + o);
+            const dxa = f64x2.sub(px, x0a), dya = f64x2.sub(py, y0a), dza = f64x2.sub(pz, z0a);
+            const dxb = f64x2.sub(px, x0b), dyb = f64x2.sub(py, y0b), dzb = f64x2.sub(pz, z0b);
+            const d2a = f64x2.add(f64x2.add(f64x2.mul(dxa, dxa), f64x2.mul(dya, dya)), f64x2.mul(dza, dza));
+            const d2b = f64x2.add(f64x2.add(f64x2.mul(dxb, dxb), f64x2.mul(dyb, dyb)), f64x2.mul(dzb, dzb));
+            const ua = i64x2.bitmask(f64x2.lt(d2a, rr)), ub = i64x2.bitmask(f64x2.lt(d2b, rr));
+            v128.store_lane<f64>(near + (<usize>k0 << 3), d2a, 0);
+            setI32(slots, k0, t);
+            k0 += ua & 1;
+            v128.store_lane<f64>(near1 + (<usize>k1 << 3), d2a, 1);
+            setI32(slots1, k1, t);
+            k1 += ua >> 1;
+            v128.store_lane<f64>(near2 + (<usize>k2 << 3), d2b, 0);
+            setI32(slots2, k2, t);
+            k2 += ub & 1;
+            v128.store_lane<f64>(near3 + (<usize>k3 << 3), d2b, 1);
+            setI32(slots3, k3, t);
+            k3 += ub >> 1;
           }
         }
         binPairs(s, k0, near, slots, nearBins, partners, counts, ion, stride, cnOfBin, cnLimit, invDr, mask, words);

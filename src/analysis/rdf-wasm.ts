@@ -17,9 +17,9 @@ interface KernelExports {
     wideStart: number, wx: number, wy: number, wz: number, fib: number,
   ): void;
   selfWide(
-    na: number, nb: number, nc: number, merge: number, lx: number, ly: number, lz: number, oz: number, cut: number,
+    na: number, nb: number, nc: number, merge: number, lx: number, ly: number, lz: number, ox: number, oy: number, oz: number, cut: number,
     bx: number, by: number, bz: number, fib: number, start: number,
-    base: number, sx: number, sy: number, hs: number,
+    base: number, sx: number, sy: number, hs: number, rect: number, runs: number,
     near: number, slots: number, stride1: number, nearBins: number, partners: number,
     counts: number, ion: number, stride: number, cnOfBin: number, cnLimit: number, invDr: number, mask: number, words: number,
   ): void;
@@ -160,7 +160,10 @@ export class WasmSelfKernel {
     const sxAt = align(baseAt + 4 * entries);
     const syAt = align(sxAt + 8 * entries);
     const hsAt = align(syAt + 8 * entries);
-    const end = align(hsAt + 8 * entries);
+    const rectAt = align(hsAt + 8 * entries);
+    const runsAt = align(rectAt + 32 * entries);
+    // A z-range crosses at most both faces: three runs per stencil column.
+    const end = align(runsAt + 32 * 3 * entries);
     if (end - fineAt > this.gridBytes) {
       this.reserve(end);
       this.gridBytes = end - fineAt;
@@ -176,9 +179,9 @@ export class WasmSelfKernel {
     const at = this.at;
     this.k.widen(na, nb, nc, MERGE_Y, fineAt, at.fx, at.fy, at.fz, wideAt, at.wx, at.wy, at.wz, at.fib);
     this.k.selfWide(
-      na, nb, nc, MERGE_Y, m[0], m[4], m[8], g.box.origin[2], cut,
+      na, nb, nc, MERGE_Y, m[0], m[4], m[8], g.box.origin[0], g.box.origin[1], g.box.origin[2], cut,
       at.wx, at.wy, at.wz, at.fib, wideAt,
-      baseAt, sxAt, syAt, hsAt,
+      baseAt, sxAt, syAt, hsAt, rectAt, runsAt,
       at.near, at.slots, this.nAtoms + 1, at.nearBins, at.partners,
       at.counts, at.ion, this.stride, at.cnOfBin, this.cnLimit, invDr, at.mask, this.words,
     );
