@@ -17,6 +17,12 @@ export function heapBase(): usize {
   return load<f64>(p + (<usize>i << 3));
 }
 
+/** One more neighbour in row entry i of the per-ion counts (u16 or i32 entries). */
+@inline function bump<T>(ion: usize, i: i32): void {
+  const p = ion + (<usize>i << alignof<T>());
+  store<T>(p, load<T>(p) + 1);
+}
+
 @inline function i32At(p: usize, i: i32): i32 {
   return load<i32>(p + (<usize>i << 2));
 }
@@ -59,7 +65,7 @@ export function heapBase(): usize {
 }
 
 /** The histogram of countPairsSelfStencil's binPairs: each gathered pair is two ordered pairs and a neighbour of both atoms. */
-@inline function binPairs(
+@inline function binPairs<T>(
   s: i32, k: i32, near: usize, slots: usize, nearBins: usize, partners: usize,
   counts: usize, ion: usize, stride: i32, cnOfBin: usize, cnLimit: i32, invDr: f64, mask: usize, words: i32,
 ): void {
@@ -90,10 +96,10 @@ export function heapBase(): usize {
   const own = mask + ((<usize>s * <usize>words) << 3);
   for (let j = 0; j < m; j++) {
     const c = i32At(cnOfBin, i32At(nearBins, j));
-    setI32(ion, row + c, i32At(ion, row + c) + 1);
+    bump<T>(ion, row + c);
     const p = i32At(partners, j);
     const r = p * stride + c;
-    setI32(ion, r, i32At(ion, r) + 1);
+    bump<T>(ion, r);
     const bit = <u64>1 << <u64>(c & 63), w = <usize>(c >> 6) << 3;
     store<u64>(own + w, load<u64>(own + w) | bit);
     const pm = mask + ((<usize>p * <usize>words) << 3) + w;
@@ -109,7 +115,7 @@ export function heapBase(): usize {
  * ((maxCn + 1) rows of cnBins + 1) and summed at the end. Rows and masks are cleared as they are
  * read.
  */
-export function tallyFrame(nIons: i32, ion: usize, stride: i32, mask: usize, words: i32, cnBins: i32, maxCn: i32, diff: usize, tally: usize): void {
+@inline function tally<T>(nIons: i32, ion: usize, stride: i32, mask: usize, words: i32, cnBins: i32, maxCn: i32, diff: usize, tally: usize): void {
   const w1 = cnBins + 1;
   memory.fill(diff, 0, <usize>((maxCn + 1) * w1) << 2);
   setI32(diff, 0, nIons);
@@ -124,8 +130,8 @@ export function tallyFrame(nIons: i32, ion: usize, stride: i32, mask: usize, wor
       while (bits != 0) {
         const b = (w << 6) + <i32>ctz(bits);
         bits &= bits - 1;
-        const c = i32At(ion, row + b);
-        setI32(ion, row + b, 0);
+        const c = <i32>load<T>(ion + (<usize>(row + b) << alignof<T>()));
+        store<T>(ion + (<usize>(row + b) << alignof<T>()), 0);
         const from = min(k, maxCn) * w1 + b;
         setI32(diff, from, i32At(diff, from) - 1);
         k += c;
@@ -251,7 +257,7 @@ export function widen(
  * only a z face can — there the expression is chosen per pair (gatherOwn). Padding lanes hold
  * NaN coordinates.
  */
-export function selfWide(
+@inline function selfWide<T>(
   na: i32, nb: i32, nc: i32, merge: i32, lx: f64, ly: f64, lz: f64, ox: f64, oy: f64, oz: f64, cut: f64,
   bx: usize, by: usize, bz: usize, fib: usize, start: usize,
   base: usize, sx: usize, sy: usize, hs: usize, rect: usize, runs: usize,
@@ -380,11 +386,48 @@ export function selfWide(
             k3 += ub >> 1;
           }
         }
-        binPairs(s, k0, near, slots, nearBins, partners, counts, ion, stride, cnOfBin, cnLimit, invDr, mask, words);
-        if (n > 1) binPairs(s + 1, k1, near1, slots1, nearBins, partners, counts, ion, stride, cnOfBin, cnLimit, invDr, mask, words);
-        if (n > 2) binPairs(s + 2, k2, near2, slots2, nearBins, partners, counts, ion, stride, cnOfBin, cnLimit, invDr, mask, words);
-        if (n > 3) binPairs(s + 3, k3, near3, slots3, nearBins, partners, counts, ion, stride, cnOfBin, cnLimit, invDr, mask, words);
+        binPairs<T>(s, k0, near, slots, nearBins, partners, counts, ion, stride, cnOfBin, cnLimit, invDr, mask, words);
+        if (n > 1) binPairs<T>(s + 1, k1, near1, slots1, nearBins, partners, counts, ion, stride, cnOfBin, cnLimit, invDr, mask, words);
+        if (n > 2) binPairs<T>(s + 2, k2, near2, slots2, nearBins, partners, counts, ion, stride, cnOfBin, cnLimit, invDr, mask, words);
+        if (n > 3) binPairs<T>(s + 3, k3, near3, slots3, nearBins, partners, counts, ion, stride, cnOfBin, cnLimit, invDr, mask, words);
       }
     }
   }
+}
+
+/*
+ * The per-ion counts are 16-bit when the group has fewer than 65 536 atoms (no count can then
+ * overflow; half the memory to miss in cache when a partner's row is bumped), 32-bit otherwise.
+ */
+
+export function selfWide16(
+  na: i32, nb: i32, nc: i32, merge: i32, lx: f64, ly: f64, lz: f64, ox: f64, oy: f64, oz: f64, cut: f64,
+  bx: usize, by: usize, bz: usize, fib: usize, start: usize,
+  base: usize, sx: usize, sy: usize, hs: usize, rect: usize, runs: usize,
+  near: usize, slots: usize, stride1: i32,
+  nearBins: usize, partners: usize,
+  counts: usize, ion: usize, stride: i32, cnOfBin: usize, cnLimit: i32, invDr: f64, mask: usize, words: i32,
+): void {
+  selfWide<u16>(na, nb, nc, merge, lx, ly, lz, ox, oy, oz, cut, bx, by, bz, fib, start, base, sx, sy, hs, rect, runs,
+    near, slots, stride1, nearBins, partners, counts, ion, stride, cnOfBin, cnLimit, invDr, mask, words);
+}
+
+export function selfWide32(
+  na: i32, nb: i32, nc: i32, merge: i32, lx: f64, ly: f64, lz: f64, ox: f64, oy: f64, oz: f64, cut: f64,
+  bx: usize, by: usize, bz: usize, fib: usize, start: usize,
+  base: usize, sx: usize, sy: usize, hs: usize, rect: usize, runs: usize,
+  near: usize, slots: usize, stride1: i32,
+  nearBins: usize, partners: usize,
+  counts: usize, ion: usize, stride: i32, cnOfBin: usize, cnLimit: i32, invDr: f64, mask: usize, words: i32,
+): void {
+  selfWide<i32>(na, nb, nc, merge, lx, ly, lz, ox, oy, oz, cut, bx, by, bz, fib, start, base, sx, sy, hs, rect, runs,
+    near, slots, stride1, nearBins, partners, counts, ion, stride, cnOfBin, cnLimit, invDr, mask, words);
+}
+
+export function tallyFrame16(nIons: i32, ion: usize, stride: i32, mask: usize, words: i32, cnBins: i32, maxCn: i32, diff: usize, tallyOut: usize): void {
+  tally<u16>(nIons, ion, stride, mask, words, cnBins, maxCn, diff, tallyOut);
+}
+
+export function tallyFrame32(nIons: i32, ion: usize, stride: i32, mask: usize, words: i32, cnBins: i32, maxCn: i32, diff: usize, tallyOut: usize): void {
+  tally<i32>(nIons, ion, stride, mask, words, cnBins, maxCn, diff, tallyOut);
 }

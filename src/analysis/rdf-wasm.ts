@@ -16,14 +16,22 @@ interface KernelExports {
     na: number, nb: number, nc: number, merge: number, fineStart: number, fx: number, fy: number, fz: number,
     wideStart: number, wx: number, wy: number, wz: number, fib: number,
   ): void;
-  selfWide(
+  selfWide16(
     na: number, nb: number, nc: number, merge: number, lx: number, ly: number, lz: number, ox: number, oy: number, oz: number, cut: number,
     bx: number, by: number, bz: number, fib: number, start: number,
     base: number, sx: number, sy: number, hs: number, rect: number, runs: number,
     near: number, slots: number, stride1: number, nearBins: number, partners: number,
     counts: number, ion: number, stride: number, cnOfBin: number, cnLimit: number, invDr: number, mask: number, words: number,
   ): void;
-  tallyFrame(nIons: number, ion: number, stride: number, mask: number, words: number, cnBins: number, maxCn: number, diff: number, tally: number): void;
+  selfWide32(
+    na: number, nb: number, nc: number, merge: number, lx: number, ly: number, lz: number, ox: number, oy: number, oz: number, cut: number,
+    bx: number, by: number, bz: number, fib: number, start: number,
+    base: number, sx: number, sy: number, hs: number, rect: number, runs: number,
+    near: number, slots: number, stride1: number, nearBins: number, partners: number,
+    counts: number, ion: number, stride: number, cnOfBin: number, cnLimit: number, invDr: number, mask: number, words: number,
+  ): void;
+  tallyFrame16(nIons: number, ion: number, stride: number, mask: number, words: number, cnBins: number, maxCn: number, diff: number, tally: number): void;
+  tallyFrame32(nIons: number, ion: number, stride: number, mask: number, words: number, cnBins: number, maxCn: number, diff: number, tally: number): void;
 }
 
 let compiled: WebAssembly.Module | null | undefined;
@@ -72,6 +80,8 @@ export class WasmSelfKernel {
   /** Byte offsets of the arrays in the instance's memory. */
   private readonly at: Record<'ion' | 'mask' | 'diff' | 'tally' | 'cnOfBin' | 'counts' | 'near' | 'slots' | 'nearBins' | 'partners' | 'fx' | 'fy' | 'fz' | 'wx' | 'wy' | 'wz' | 'fib' | 'grid', number>;
   private gridBytes = 0;
+  /** Per-ion counts are 16-bit. */
+  private readonly narrow: boolean;
   /** u64 words per ion of the mask of its nonzero CN bins. */
   private readonly words: number;
 
@@ -94,8 +104,11 @@ export class WasmSelfKernel {
     };
     const n1 = nAtoms + 1;
     this.words = Math.ceil(cnBins / 64);
+    // 16-bit per-ion counts when no count can reach 65 536 (see wasm/rdf-kernel.ts);
+    // MDPOST_KERNEL=wasm32 takes 32-bit ones anyway, to test them on small groups.
+    this.narrow = nAtoms < 65536 && process.env.MDPOST_KERNEL !== 'wasm32';
     this.at = {
-      ion: take(4 * nAtoms * stride),
+      ion: take((this.narrow ? 2 : 4) * nAtoms * stride),
       mask: take(8 * nAtoms * this.words),
       diff: take(4 * (maxCn + 1) * (cnBins + 1)),
       tally: take(4 * (maxCn + 1) * cnBins),
@@ -137,16 +150,9 @@ export class WasmSelfKernel {
   }
 
   /**
-   * The per-slot coordination rows (nAtoms rows of `stride`), which the kernel adds to and the
-   * caller reads and clears. A view of the instance's memory: take it anew after each `run`.
-   */
-  get ionCounts(): Int32Array {
-    return new Int32Array(this.k.memory.buffer, this.at.ion, this.nAtoms * this.stride);
-  }
-
-  /**
    * Count one frame's pairs within `cut` of the atoms binned in `g` (orthorhombic, `fits`),
-   * adding the pair histogram to frameCounts and the neighbours to ionCounts.
+   * adding the pair histogram to frameCounts and each atom's neighbours to its own per-ion
+   * counts, which `tally` reads.
    */
   run(g: CellGrid, cut: number, invDr: number, frameCounts: Float64Array): void {
     const [na, nb, nc] = g.n;
@@ -178,7 +184,7 @@ export class WasmSelfKernel {
     counts.fill(0);
     const at = this.at;
     this.k.widen(na, nb, nc, MERGE_Y, fineAt, at.fx, at.fy, at.fz, wideAt, at.wx, at.wy, at.wz, at.fib);
-    this.k.selfWide(
+    (this.narrow ? this.k.selfWide16 : this.k.selfWide32)(
       na, nb, nc, MERGE_Y, m[0], m[4], m[8], g.box.origin[0], g.box.origin[1], g.box.origin[2], cut,
       at.wx, at.wy, at.wz, at.fib, wideAt,
       baseAt, sxAt, syAt, hsAt, rectAt, runsAt,
@@ -190,14 +196,14 @@ export class WasmSelfKernel {
 
   /**
    * The coordination tally of the frame `run` counted, k-major (tally[k·cnBins + b], as
-   * tallyIons makes it), read from and clearing the per-ion rows: a view of the instance's
+   * tallyIons makes it), read from and clearing the per-ion counts: a view of the instance's
    * memory, for the caller to fold and clear.
    */
   tally(): Int32Array {
     const at = this.at;
     const view = new Int32Array(this.k.memory.buffer, at.tally, (this.maxCn + 1) * this.cnBins);
     view.fill(0);
-    this.k.tallyFrame(this.nAtoms, at.ion, this.stride, at.mask, this.words, this.cnBins, this.maxCn, at.diff, at.tally);
+    (this.narrow ? this.k.tallyFrame16 : this.k.tallyFrame32)(this.nAtoms, at.ion, this.stride, at.mask, this.words, this.cnBins, this.maxCn, at.diff, at.tally);
     return view;
   }
 

@@ -160,7 +160,6 @@ export class RdfAccumulator {
     this.near2 = new Float64Array(this.self ? b.length + 1 : 0);
     this.nearSlots2 = new Int32Array(this.self ? b.length + 1 : 0);
     this.wasm = this.self ? WasmSelfKernel.create(b.length, bins, this.ionStride, this.cnLimit, this.cnOfBin, this.state.cnBins, MAX_CN) : null;
-    if (this.wasm) this.ionCounts = this.wasm.ionCounts;
   }
 
   /** The WebAssembly build of the self stencil kernel, when it is in use (see rdf-wasm.ts). */
@@ -190,7 +189,6 @@ export class RdfAccumulator {
         this.wasmFrame = this.wasm !== null && WasmSelfKernel.fits(this.columns, rmax);
         if (this.wasmFrame) {
           this.wasm!.run(this.columns, rmax, st.bins / st.rmaxA, this.frameCounts);
-          this.ionCounts = this.wasm!.ionCounts;
         } else this.countPairsSelfStencil(this.columns);
       }
       else if (this.self) this.countPairsSelf(this.columns);
@@ -585,7 +583,6 @@ export class RdfAccumulator {
     if (this.wasmFrame) {
       this.wasmFrame = false;
       foldTally(this.wasm!.tally(), st.cnHist, st.cnBins);
-      this.ionCounts = this.wasm!.ionCounts;
       return;
     }
     // Below the frame's nearest pair every ion has no neighbours: those CN bins need no per-ion look.
