@@ -64,7 +64,7 @@ export function wasmKernelAvailable(): boolean {
  * Fine columns merged along y into one wide column of the WebAssembly kernel: columns of about
  * r_max/3 by 2·r_max/3 hold enough atoms over a few Å of z for groups of four.
  */
-const MERGE_Y = 2;
+const MERGE_Y = 3;
 
 /** Atoms searched together by the WebAssembly kernel (lanes of two f64x2 vectors). */
 const LANES = 4;
