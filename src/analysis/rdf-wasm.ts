@@ -61,8 +61,9 @@ export function wasmKernelAvailable(): boolean {
 }
 
 /**
- * Fine columns merged along y into one wide column of the WebAssembly kernel: columns of about
- * r_max/3 by 2·r_max/3 hold enough atoms over a few Å of z for groups of four.
+ * Fine columns merged along y into one wide column of the WebAssembly kernel, at most: columns of
+ * about r_max/3 by r_max hold enough atoms over a few Å of z for groups of four (measured best
+ * of 1, 2, 3, 4 and 6 on liquid water). Fewer in cells too small for that many.
  */
 const MERGE_Y = 3;
 
@@ -138,27 +139,32 @@ export class WasmSelfKernel {
   }
 
   /**
-   * Whether the wide columns of grid `g` (orthorhombic, its fine columns fitting the JavaScript
-   * stencil kernel) are many enough along y that a column offset within r_max and its opposite
-   * never reach the same column.
+   * How many fine columns of grid `g` (orthorhombic, its columns fitting the JavaScript stencil
+   * kernel) to merge along y: the most, up to MERGE_Y, for which a column offset within r_max
+   * and its opposite never reach the same wide column. One always fits when the fine columns do.
    */
-  static fits(g: CellGrid, cut: number): boolean {
-    const nb = g.n[1];
-    const nbw = Math.ceil(nb / MERGE_Y);
-    const narrowest = Math.min(nb - (nbw - 1) * MERGE_Y, MERGE_Y) * (g.box.matrix[4] / nb);
-    return nbw >= 2 * Math.ceil(cut / narrowest) + 1;
+  static merge(g: CellGrid, cut: number): number {
+    const nb = g.n[1], cy = g.box.matrix[4] / nb;
+    for (let merge = MERGE_Y; merge > 1; merge--) {
+      const nbw = Math.ceil(nb / merge);
+      const narrowest = Math.min(nb - (nbw - 1) * merge, merge) * cy;
+      if (nbw >= 2 * Math.ceil(cut / narrowest) + 1) return merge;
+    }
+    return 1;
   }
 
   /**
-   * Count one frame's pairs within `cut` of the atoms binned in `g` (orthorhombic, `fits`),
+   * Count one frame's pairs within `cut` of the atoms binned in `g` (orthorhombic, its columns
+   * fitting the JavaScript stencil kernel),
    * adding the pair histogram to frameCounts and each atom's neighbours to its own per-ion
    * counts, which `tally` reads.
    */
   run(g: CellGrid, cut: number, invDr: number, frameCounts: Float64Array): void {
     const [na, nb, nc] = g.n;
+    const merge = WasmSelfKernel.merge(g, cut);
     const m = g.box.matrix;
     const ncells = g.ncells;
-    const nbw = Math.ceil(nb / MERGE_Y);
+    const nbw = Math.ceil(nb / merge);
     const entries = (Math.ceil(cut / (m[0] / na)) + 1) * (2 * Math.ceil(cut / (m[4] / nb)) + 1);
     const fineAt = this.at.grid;
     const wideAt = align(fineAt + 4 * (ncells + 1));
@@ -183,9 +189,9 @@ export class WasmSelfKernel {
     const counts = new Int32Array(buf, this.at.counts, this.bins + 1);
     counts.fill(0);
     const at = this.at;
-    this.k.widen(na, nb, nc, MERGE_Y, fineAt, at.fx, at.fy, at.fz, wideAt, at.wx, at.wy, at.wz, at.fib);
+    this.k.widen(na, nb, nc, merge, fineAt, at.fx, at.fy, at.fz, wideAt, at.wx, at.wy, at.wz, at.fib);
     (this.narrow ? this.k.selfWide16 : this.k.selfWide32)(
-      na, nb, nc, MERGE_Y, m[0], m[4], m[8], g.box.origin[0], g.box.origin[1], g.box.origin[2], cut,
+      na, nb, nc, merge, m[0], m[4], m[8], g.box.origin[0], g.box.origin[1], g.box.origin[2], cut,
       at.wx, at.wy, at.wz, at.fib, wideAt,
       baseAt, sxAt, syAt, hsAt, rectAt, runsAt,
       at.near, at.slots, this.nAtoms + 1, at.nearBins, at.partners,

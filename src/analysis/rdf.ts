@@ -186,7 +186,7 @@ export class RdfAccumulator {
       // The self kernel's grid holds the A list, so that slots map to A indices.
       this.columns.fill(positions, this.self ? this.a : this.b, this.b.length);
       if (this.self && this.stencilFits(this.columns)) {
-        this.wasmFrame = this.wasm !== null && WasmSelfKernel.fits(this.columns, rmax);
+        this.wasmFrame = this.wasm !== null;
         if (this.wasmFrame) {
           this.wasm!.run(this.columns, rmax, st.bins / st.rmaxA, this.frameCounts);
         } else this.countPairsSelfStencil(this.columns);
