@@ -1,11 +1,12 @@
 /**
  * The g(r) pair kernel for a group with itself in an orthorhombic cell, compiled to WebAssembly
- * (AssemblyScript; `npm run build` writes dist/src/analysis/rdf-kernel.wasm). It is the
- * forward-half-stencil column search of RdfAccumulator.countPairsSelfStencil in
- * src/analysis/rdf.ts, with the same histogramming, on arrays that the caller places in this
- * module's memory (byte offsets below). Every distance is computed by the same float64
- * expression as there, so counts are bit for bit the same; here the per-run work (cell lookups,
- * floor, the loop exits) costs a few machine instructions instead of JavaScript's.
+ * (AssemblyScript; `npm run build` writes dist/src/analysis/rdf-kernel.wasm, which
+ * src/analysis/rdf-wasm.ts loads). It stands in for RdfAccumulator.countPairsSelfStencil in
+ * src/analysis/rdf.ts and its histogramming, on arrays that the caller places in this module's
+ * memory (byte offsets below), and counts bit for bit the same (see selfWide). It searches four
+ * atoms at a time in f64x2 lanes over wider columns, so that the work per run of cells (its
+ * bounds, a mispredicted loop exit) is paid far less often, and tallies the per-ion coordination
+ * numbers from a mask of each ion's nonzero CN bins instead of every bin.
  */
 
 /** Where the caller may start placing its arrays. */
@@ -36,35 +37,9 @@ export function heapBase(): usize {
 }
 
 /**
- * Squared distances under r_max from one atom (x0, y0 already shifted by the column's lattice
- * translation; z its height, zc its height above the cell's base) to the atoms of column `col`
- * from slot `first` on, over the z-range of half-height h, gathered into near/slots from k.
+ * The histogram of countPairsSelfStencil's binPairs for the k distances gathered for atom s:
+ * each is two ordered pairs and a neighbour of both atoms (its CN bin marked in both masks).
  */
-@inline function gatherColumn(
-  bx: usize, by: usize, bz: usize, start: usize, col: i32, nc: i32, perCz: f64, lz: f64,
-  x0: f64, y0: f64, z: f64, zc: f64, h: f64, first: i32, rmax2: f64, near: usize, slots: usize, k: i32,
-): i32 {
-  let k0 = <i32>Math.floor((zc - h) * perCz);
-  const k1 = <i32>Math.floor((zc + h) * perCz);
-  while (k0 <= k1) {
-    const wc: i32 = k0 < 0 ? -1 : k0 >= nc ? 1 : 0;
-    const runEnd = min(k1, (wc + 1) * nc - 1);
-    const r0 = i32At(start, col + k0 - wc * nc), t1 = i32At(start, col + runEnd - wc * nc + 1);
-    const t0 = r0 > first ? r0 : first;
-    const z0 = z - <f64>wc * lz;
-    for (let t = t0; t < t1; t++) {
-      const dx = f64At(bx, t) - x0, dy = f64At(by, t) - y0, dz = f64At(bz, t) - z0;
-      const d2 = dx * dx + dy * dy + dz * dz;
-      setF64(near, k, d2);
-      setI32(slots, k, t);
-      k += <i32>(d2 < rmax2);
-    }
-    k0 = runEnd + 1;
-  }
-  return k;
-}
-
-/** The histogram of countPairsSelfStencil's binPairs: each gathered pair is two ordered pairs and a neighbour of both atoms. */
 @inline function binPairs<T>(
   s: i32, k: i32, near: usize, slots: usize, nearBins: usize, partners: usize,
   counts: usize, ion: usize, stride: i32, cnOfBin: usize, cnLimit: i32, invDr: f64, mask: usize, words: i32,
@@ -205,8 +180,8 @@ export function widen(
 ): i32 {
   const x = f64At(bx, s), y = f64At(by, s), z = f64At(bz, s);
   const fs = i32At(fib, s);
-  let k0 = <i32>Math.floor((zc - cut) * perCz);
-  const k1 = <i32>Math.floor((zc + cut) * perCz);
+  let k0 = <i32>Math.floor((zc - cut - EDGE_A) * perCz);
+  const k1 = <i32>Math.floor((zc + cut + EDGE_A) * perCz);
   const first = s + 1;
   while (k0 <= k1) {
     const wc: i32 = k0 < 0 ? -1 : k0 >= nc ? 1 : 0;
@@ -254,13 +229,13 @@ export function widen(
  * Along x the wide columns are its fine columns and forward means the same, so the first atom of
  * a pair is the same; along y a pair in different wide columns is met from the same side; only
  * within one wide column can the two differ, where no x or y face lies between the atoms and
- * only a z face can — there the expression is chosen per pair (gatherOwn). Padding lanes hold
- * NaN coordinates.
+ * only a z face can — there the expression is chosen per pair (gatherOwn). Padding lanes (a
+ * column's last group) hold far-away coordinates.
  */
 @inline function selfWide<T>(
   na: i32, nb: i32, nc: i32, merge: i32, lx: f64, ly: f64, lz: f64, ox: f64, oy: f64, oz: f64, cut: f64,
   bx: usize, by: usize, bz: usize, fib: usize, start: usize,
-  base: usize, sx: usize, sy: usize, hs: usize, rect: usize, runs: usize,
+  base: usize, sx: usize, sy: usize, rect: usize, runs: usize,
   near: usize, slots: usize, stride1: i32,
   nearBins: usize, partners: usize,
   counts: usize, ion: usize, stride: i32, cnOfBin: usize, cnLimit: i32, invDr: f64, mask: usize, words: i32,
@@ -291,14 +266,13 @@ export function widen(
           const wa: i32 = ka >= na ? 1 : 0, wb: i32 = kt < 0 ? -1 : kt >= nbw ? 1 : 0;
           const kw = kt - wb * nbw;
           const tLo = <f64>(kw * merge) * cy + <f64>wb * ly, tHi = <f64>min(kw * merge + merge, nb) * cy + <f64>wb * ly;
-          const gx = <f64>max(0, da - 1) * cx;
-          const gy = max(0.0, max(tLo - yHi, yLo - tHi));
+          const gx = max(0.0, <f64>max(0, da - 1) * cx - EDGE_A);
+          const gy = max(0.0, max(tLo - yHi, yLo - tHi) - EDGE_A);
           const g2 = gx * gx + gy * gy;
           if (g2 >= rmax2) continue;
           setI32(base, ns, ((ka - wa * na) * nbw + kw) * nc);
           setF64(sx, ns, <f64>wa * lx);
           setF64(sy, ns, <f64>wb * ly);
-          setF64(hs, ns, Math.sqrt(rmax2 - g2));
           // The column's rectangle (cell frame, unshifted), a hair wider than the cells.
           setF64(rect, 4 * ns, <f64>(ka - wa * na) * cx - EDGE_A);
           setF64(rect, 4 * ns + 1, <f64>(ka - wa * na + 1) * cx + EDGE_A);
@@ -403,24 +377,24 @@ export function widen(
 export function selfWide16(
   na: i32, nb: i32, nc: i32, merge: i32, lx: f64, ly: f64, lz: f64, ox: f64, oy: f64, oz: f64, cut: f64,
   bx: usize, by: usize, bz: usize, fib: usize, start: usize,
-  base: usize, sx: usize, sy: usize, hs: usize, rect: usize, runs: usize,
+  base: usize, sx: usize, sy: usize, rect: usize, runs: usize,
   near: usize, slots: usize, stride1: i32,
   nearBins: usize, partners: usize,
   counts: usize, ion: usize, stride: i32, cnOfBin: usize, cnLimit: i32, invDr: f64, mask: usize, words: i32,
 ): void {
-  selfWide<u16>(na, nb, nc, merge, lx, ly, lz, ox, oy, oz, cut, bx, by, bz, fib, start, base, sx, sy, hs, rect, runs,
+  selfWide<u16>(na, nb, nc, merge, lx, ly, lz, ox, oy, oz, cut, bx, by, bz, fib, start, base, sx, sy, rect, runs,
     near, slots, stride1, nearBins, partners, counts, ion, stride, cnOfBin, cnLimit, invDr, mask, words);
 }
 
 export function selfWide32(
   na: i32, nb: i32, nc: i32, merge: i32, lx: f64, ly: f64, lz: f64, ox: f64, oy: f64, oz: f64, cut: f64,
   bx: usize, by: usize, bz: usize, fib: usize, start: usize,
-  base: usize, sx: usize, sy: usize, hs: usize, rect: usize, runs: usize,
+  base: usize, sx: usize, sy: usize, rect: usize, runs: usize,
   near: usize, slots: usize, stride1: i32,
   nearBins: usize, partners: usize,
   counts: usize, ion: usize, stride: i32, cnOfBin: usize, cnLimit: i32, invDr: f64, mask: usize, words: i32,
 ): void {
-  selfWide<i32>(na, nb, nc, merge, lx, ly, lz, ox, oy, oz, cut, bx, by, bz, fib, start, base, sx, sy, hs, rect, runs,
+  selfWide<i32>(na, nb, nc, merge, lx, ly, lz, ox, oy, oz, cut, bx, by, bz, fib, start, base, sx, sy, rect, runs,
     near, slots, stride1, nearBins, partners, counts, ion, stride, cnOfBin, cnLimit, invDr, mask, words);
 }
 

@@ -19,14 +19,14 @@ interface KernelExports {
   selfWide16(
     na: number, nb: number, nc: number, merge: number, lx: number, ly: number, lz: number, ox: number, oy: number, oz: number, cut: number,
     bx: number, by: number, bz: number, fib: number, start: number,
-    base: number, sx: number, sy: number, hs: number, rect: number, runs: number,
+    base: number, sx: number, sy: number, rect: number, runs: number,
     near: number, slots: number, stride1: number, nearBins: number, partners: number,
     counts: number, ion: number, stride: number, cnOfBin: number, cnLimit: number, invDr: number, mask: number, words: number,
   ): void;
   selfWide32(
     na: number, nb: number, nc: number, merge: number, lx: number, ly: number, lz: number, ox: number, oy: number, oz: number, cut: number,
     bx: number, by: number, bz: number, fib: number, start: number,
-    base: number, sx: number, sy: number, hs: number, rect: number, runs: number,
+    base: number, sx: number, sy: number, rect: number, runs: number,
     near: number, slots: number, stride1: number, nearBins: number, partners: number,
     counts: number, ion: number, stride: number, cnOfBin: number, cnLimit: number, invDr: number, mask: number, words: number,
   ): void;
@@ -171,8 +171,7 @@ export class WasmSelfKernel {
     const baseAt = align(wideAt + 4 * (na * nbw * nc + 1));
     const sxAt = align(baseAt + 4 * entries);
     const syAt = align(sxAt + 8 * entries);
-    const hsAt = align(syAt + 8 * entries);
-    const rectAt = align(hsAt + 8 * entries);
+    const rectAt = align(syAt + 8 * entries);
     const runsAt = align(rectAt + 32 * entries);
     // A z-range crosses at most both faces: three runs per stencil column.
     const end = align(runsAt + 32 * 3 * entries);
@@ -193,7 +192,7 @@ export class WasmSelfKernel {
     (this.narrow ? this.k.selfWide16 : this.k.selfWide32)(
       na, nb, nc, merge, m[0], m[4], m[8], g.box.origin[0], g.box.origin[1], g.box.origin[2], cut,
       at.wx, at.wy, at.wz, at.fib, wideAt,
-      baseAt, sxAt, syAt, hsAt, rectAt, runsAt,
+      baseAt, sxAt, syAt, rectAt, runsAt,
       at.near, at.slots, this.nAtoms + 1, at.nearBins, at.partners,
       at.counts, at.ion, this.stride, at.cnOfBin, this.cnLimit, invDr, at.mask, this.words,
     );
