@@ -135,37 +135,57 @@ const EDGE_A: f64 = 1e-6;
 const PAD: f64 = 1e30;
 
 /**
- * Regroup the grid's atoms (fine cells of na × nb × nc, slots fineStart[c] … fineStart[c+1], at
- * fx/fy/fz) into wide columns: `merge` consecutive fine columns along y make one, whose atoms are
- * ordered by z-cell (cells wideStart[(ia·nbw + kb)·nc + ic]); fib is each atom's fine y-column.
+ * Bin the group's atoms (positions xyz interleaved at `pos`) into the wide columns of a grid of
+ * na × nb × nc fine cells: `merge` consecutive fine columns along y make one, whose atoms are
+ * ordered by z-cell, then fine column, then list order (cells wideStart[(ia·nbw + kb)·nc + ic];
+ * fib is each atom's fine y-column). The fractional coordinates, cells and wrapped Cartesian
+ * positions are CellGrid.fill's (src/model/cell-grid.ts), by the same float64 expressions: the
+ * positions are the JavaScript kernel's to the last bit. inv, mat (9 each) and org (3) are the
+ * cell's inverse, matrix and origin; key (n) and cnt (na·nbw·nc·merge + 1) are scratch.
  */
-export function widen(
-  na: i32, nb: i32, nc: i32, merge: i32, fineStart: usize, fx: usize, fy: usize, fz: usize,
-  wideStart: usize, wx: usize, wy: usize, wz: usize, fib: usize,
+export function binWide(
+  n: i32, pos: usize, inv: usize, mat: usize, org: usize, na: i32, nb: i32, nc: i32, merge: i32,
+  key: usize, cnt: usize, frac: usize, wideStart: usize, wx: usize, wy: usize, wz: usize, fib: usize,
 ): void {
   const nbw = (nb + merge - 1) / merge;
-  let p = 0;
-  for (let ia = 0; ia < na; ia++) {
-    for (let kb = 0; kb < nbw; kb++) {
-      const ib1 = min(kb * merge + merge, nb);
-      const wide = (ia * nbw + kb) * nc;
-      for (let ic = 0; ic < nc; ic++) {
-        setI32(wideStart, wide + ic, p);
-        for (let ib = kb * merge; ib < ib1; ib++) {
-          const c = (ia * nb + ib) * nc + ic;
-          const t1 = i32At(fineStart, c + 1);
-          for (let t = i32At(fineStart, c); t < t1; t++) {
-            setF64(wx, p, f64At(fx, t));
-            setF64(wy, p, f64At(fy, t));
-            setF64(wz, p, f64At(fz, t));
-            setI32(fib, p, ib);
-            p++;
-          }
-        }
-      }
-    }
+  const nkeys = na * nbw * nc * merge;
+  memory.fill(cnt, 0, <usize>(nkeys + 1) << 2);
+  const i0 = f64At(inv, 0), i1 = f64At(inv, 1), i2 = f64At(inv, 2), i3 = f64At(inv, 3), i4 = f64At(inv, 4), i5 = f64At(inv, 5);
+  const i6 = f64At(inv, 6), i7 = f64At(inv, 7), i8 = f64At(inv, 8);
+  const o0 = f64At(org, 0), o1 = f64At(org, 1), o2 = f64At(org, 2);
+  for (let q = 0; q < n; q++) {
+    const px = f64At(pos, 3 * q) - o0, py = f64At(pos, 3 * q + 1) - o1, pz = f64At(pos, 3 * q + 2) - o2;
+    let sa = px * i0 + py * i3 + pz * i6;
+    let sb = px * i1 + py * i4 + pz * i7;
+    let sc = px * i2 + py * i5 + pz * i8;
+    sa -= Math.floor(sa);
+    sb -= Math.floor(sb);
+    sc -= Math.floor(sc);
+    const ia = min(<i32>Math.floor(sa * <f64>na), na - 1), ib = min(<i32>Math.floor(sb * <f64>nb), nb - 1), ic = min(<i32>Math.floor(sc * <f64>nc), nc - 1);
+    const kb = ib / merge;
+    const k = ((ia * nbw + kb) * nc + ic) * merge + ib - kb * merge;
+    setI32(key, q, k);
+    setI32(cnt, k + 1, i32At(cnt, k + 1) + 1);
+    setF64(frac, 3 * q, sa);
+    setF64(frac, 3 * q + 1, sb);
+    setF64(frac, 3 * q + 2, sc);
   }
-  setI32(wideStart, na * nbw * nc, p);
+  for (let k = 0; k < nkeys; k++) setI32(cnt, k + 1, i32At(cnt, k + 1) + i32At(cnt, k));
+  const wide = na * nbw * nc;
+  for (let w = 0; w < wide; w++) setI32(wideStart, w, i32At(cnt, w * merge));
+  setI32(wideStart, wide, n);
+  const m0 = f64At(mat, 0), m1 = f64At(mat, 1), m2 = f64At(mat, 2), m3 = f64At(mat, 3), m4 = f64At(mat, 4), m5 = f64At(mat, 5);
+  const m6 = f64At(mat, 6), m7 = f64At(mat, 7), m8 = f64At(mat, 8);
+  for (let q = 0; q < n; q++) {
+    const k = i32At(key, q);
+    const slot = i32At(cnt, k);
+    setI32(cnt, k, slot + 1);
+    const sa = f64At(frac, 3 * q), sb = f64At(frac, 3 * q + 1), sc = f64At(frac, 3 * q + 2);
+    setF64(wx, slot, o0 + sa * m0 + sb * m3 + sc * m6);
+    setF64(wy, slot, o1 + sa * m1 + sb * m4 + sc * m7);
+    setF64(wz, slot, o2 + sa * m2 + sb * m5 + sc * m8);
+    setI32(fib, slot, min(<i32>Math.floor(sb * <f64>nb), nb - 1));
+  }
 }
 
 /**
@@ -218,7 +238,7 @@ export function widen(
 }
 
 /**
- * One frame of the self search on wide columns (see widen): atoms are taken four at a time along
+ * One frame of the self search on wide columns (see binWide): atoms are taken four at a time along
  * their wide column (lanes of two f64x2 vectors), and for each group the wide columns of the
  * forward half-stencil (da > 0, or da = 0 and db > 0, whose nearest points are within r_max for
  * this column) are searched over the union of the four z-ranges; the own column is searched per

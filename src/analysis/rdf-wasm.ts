@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { inverseMatrix } from '../model/box.js';
 import type { CellGrid } from '../model/cell-grid.js';
 
 /**
@@ -12,9 +13,9 @@ import type { CellGrid } from '../model/cell-grid.js';
 interface KernelExports {
   memory: WebAssembly.Memory;
   heapBase(): number;
-  widen(
-    na: number, nb: number, nc: number, merge: number, fineStart: number, fx: number, fy: number, fz: number,
-    wideStart: number, wx: number, wy: number, wz: number, fib: number,
+  binWide(
+    n: number, pos: number, inv: number, mat: number, org: number, na: number, nb: number, nc: number, merge: number,
+    key: number, cnt: number, frac: number, wideStart: number, wx: number, wy: number, wz: number, fib: number,
   ): void;
   selfWide16(
     na: number, nb: number, nc: number, merge: number, lx: number, ly: number, lz: number, ox: number, oy: number, oz: number, cut: number,
@@ -79,7 +80,7 @@ const PAGE = 65536;
 export class WasmSelfKernel {
   private readonly k: KernelExports;
   /** Byte offsets of the arrays in the instance's memory. */
-  private readonly at: Record<'ion' | 'mask' | 'diff' | 'tally' | 'cnOfBin' | 'counts' | 'near' | 'slots' | 'nearBins' | 'partners' | 'fx' | 'fy' | 'fz' | 'wx' | 'wy' | 'wz' | 'fib' | 'grid', number>;
+  private readonly at: Record<'ion' | 'mask' | 'diff' | 'tally' | 'cnOfBin' | 'counts' | 'near' | 'slots' | 'nearBins' | 'partners' | 'pos' | 'key' | 'frac' | 'cell' | 'wx' | 'wy' | 'wz' | 'fib' | 'grid', number>;
   private gridBytes = 0;
   /** Per-ion counts are 16-bit. */
   private readonly narrow: boolean;
@@ -119,9 +120,10 @@ export class WasmSelfKernel {
       slots: take(4 * n1 * LANES),
       nearBins: take(4 * n1),
       partners: take(4 * n1),
-      fx: take(8 * nAtoms),
-      fy: take(8 * nAtoms),
-      fz: take(8 * nAtoms),
+      pos: take(24 * nAtoms),
+      key: take(4 * nAtoms),
+      frac: take(24 * nAtoms),
+      cell: take(8 * 21),
       wx: take(8 * nAtoms),
       wy: take(8 * nAtoms),
       wz: take(8 * nAtoms),
@@ -154,20 +156,20 @@ export class WasmSelfKernel {
   }
 
   /**
-   * Count one frame's pairs within `cut` of the atoms binned in `g` (orthorhombic, its columns
-   * fitting the JavaScript stencil kernel),
-   * adding the pair histogram to frameCounts and each atom's neighbours to its own per-ion
-   * counts, which `tally` reads.
+   * Count one frame's pairs within `cut` of the group's atoms (`atoms`, indices into `positions`,
+   * xyz interleaved) on the columns of grid `g` (orthorhombic, its columns fitting the
+   * JavaScript stencil kernel; only its shape is used: the atoms are binned here), adding the
+   * pair histogram to frameCounts and each atom's neighbours to its own per-ion counts, which
+   * `tally` reads.
    */
-  run(g: CellGrid, cut: number, invDr: number, frameCounts: Float64Array): void {
+  run(positions: Float64Array, atoms: Int32Array, g: CellGrid, cut: number, invDr: number, frameCounts: Float64Array): void {
     const [na, nb, nc] = g.n;
     const merge = WasmSelfKernel.merge(g, cut);
     const m = g.box.matrix;
-    const ncells = g.ncells;
     const nbw = Math.ceil(nb / merge);
     const entries = (Math.ceil(cut / (m[0] / na)) + 1) * (2 * Math.ceil(cut / (m[4] / nb)) + 1);
-    const fineAt = this.at.grid;
-    const wideAt = align(fineAt + 4 * (ncells + 1));
+    const cntAt = this.at.grid;
+    const wideAt = align(cntAt + 4 * (na * nbw * nc * merge + 1));
     const baseAt = align(wideAt + 4 * (na * nbw * nc + 1));
     const sxAt = align(baseAt + 4 * entries);
     const syAt = align(sxAt + 8 * entries);
@@ -175,20 +177,27 @@ export class WasmSelfKernel {
     const runsAt = align(rectAt + 32 * entries);
     // A z-range crosses at most both faces: three runs per stencil column.
     const end = align(runsAt + 32 * 3 * entries);
-    if (end - fineAt > this.gridBytes) {
+    if (end - cntAt > this.gridBytes) {
       this.reserve(end);
-      this.gridBytes = end - fineAt;
+      this.gridBytes = end - cntAt;
     }
     const buf = this.k.memory.buffer;
-    const n = g.count;
-    new Float64Array(buf, this.at.fx, n).set(g.x.subarray(0, n));
-    new Float64Array(buf, this.at.fy, n).set(g.y.subarray(0, n));
-    new Float64Array(buf, this.at.fz, n).set(g.z.subarray(0, n));
-    new Int32Array(buf, fineAt, ncells + 1).set(g.cellStart);
+    const n = atoms.length;
+    const pos = new Float64Array(buf, this.at.pos, 3 * n);
+    for (let q = 0; q < n; q++) {
+      const i = 3 * atoms[q];
+      pos[3 * q] = positions[i];
+      pos[3 * q + 1] = positions[i + 1];
+      pos[3 * q + 2] = positions[i + 2];
+    }
+    const cell = new Float64Array(buf, this.at.cell, 21);
+    cell.set(inverseMatrix(g.box), 0);
+    cell.set(m, 9);
+    cell.set(g.box.origin, 18);
     const counts = new Int32Array(buf, this.at.counts, this.bins + 1);
     counts.fill(0);
     const at = this.at;
-    this.k.widen(na, nb, nc, merge, fineAt, at.fx, at.fy, at.fz, wideAt, at.wx, at.wy, at.wz, at.fib);
+    this.k.binWide(n, at.pos, at.cell, at.cell + 72, at.cell + 144, na, nb, nc, merge, at.key, cntAt, at.frac, wideAt, at.wx, at.wy, at.wz, at.fib);
     (this.narrow ? this.k.selfWide16 : this.k.selfWide32)(
       na, nb, nc, merge, m[0], m[4], m[8], g.box.origin[0], g.box.origin[1], g.box.origin[2], cut,
       at.wx, at.wy, at.wz, at.fib, wideAt,

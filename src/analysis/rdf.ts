@@ -183,16 +183,17 @@ export class RdfAccumulator {
         this.columns = new CellGrid(box, rmax, COLUMN_SUBDIVISION);
         this.columnsCut = rmax;
       }
-      // The self kernel's grid holds the A list, so that slots map to A indices.
-      this.columns.fill(positions, this.self ? this.a : this.b, this.b.length);
-      if (this.self && this.stencilFits(this.columns)) {
-        this.wasmFrame = this.wasm !== null;
-        if (this.wasmFrame) {
-          this.wasm!.run(this.columns, rmax, st.bins / st.rmaxA, this.frameCounts);
-        } else this.countPairsSelfStencil(this.columns);
+      this.wasmFrame = this.self && this.wasm !== null && this.stencilFits(this.columns);
+      if (this.wasmFrame) {
+        // The WebAssembly kernel bins the atoms itself, on the grid's columns.
+        this.wasm!.run(positions, this.a, this.columns, rmax, st.bins / st.rmaxA, this.frameCounts);
+      } else {
+        // The self kernel's grid holds the A list, so that slots map to A indices.
+        this.columns.fill(positions, this.self ? this.a : this.b, this.b.length);
+        if (this.self && this.stencilFits(this.columns)) this.countPairsSelfStencil(this.columns);
+        else if (this.self) this.countPairsSelf(this.columns);
+        else this.countPairsOrthorhombic(positions, this.columns);
       }
-      else if (this.self) this.countPairsSelf(this.columns);
-      else this.countPairsOrthorhombic(positions, this.columns);
     } else {
       if (!this.gridA || !sameCell(this.gridA.box, box) || this.gridCut !== rmax) {
         this.gridCut = rmax;
