@@ -4,10 +4,11 @@ import type { CellGrid } from '../model/cell-grid.js';
 
 /**
  * The WebAssembly build of the self kernel (wasm/rdf-kernel.ts, compiled by `npm run build` to
- * rdf-kernel.wasm beside this module in dist/), loaded once per thread. Each kernel has its own
- * instance, whose memory holds the grid, the gather buffers and the frame's outputs. Without the
- * file (sources run before a build), or with MDPOST_KERNEL=js, there is none and the JavaScript
- * kernel runs: the two count bit for bit the same.
+ * dist/src/analysis/rdf-kernel.wasm), loaded once per thread. Each kernel has its own instance,
+ * whose memory holds the atoms, the gather buffers and the frame's outputs. Without the file (the
+ * sources run before a build) or WebAssembly SIMD, or with MDPOST_KERNEL=js, there is none and
+ * the JavaScript kernel runs: the two count bit for bit the same. MDPOST_KERNEL=wasm makes its
+ * absence an error instead (for tests that must run it).
  */
 
 interface KernelExports {
@@ -37,22 +38,33 @@ interface KernelExports {
 
 let compiled: WebAssembly.Module | null | undefined;
 
-/** The compiled kernel module, or null when it is not built or MDPOST_KERNEL=js. */
+/**
+ * Where the kernel is: beside this module in dist/src/analysis/, or, from a module elsewhere (the
+ * sources under vitest, a bundle in dist/bundle/), in the build's dist/src/analysis/.
+ */
+const KERNEL_FILES = ['./rdf-kernel.wasm', '../../dist/src/analysis/rdf-kernel.wasm'];
+
+/** The compiled kernel module, or null when it is not built, cannot compile here, or MDPOST_KERNEL=js. */
 function kernelModule(): WebAssembly.Module | null {
   if (compiled !== undefined) return compiled;
   compiled = null;
   if (process.env.MDPOST_KERNEL === 'js') return null;
-  // Beside this module in dist/; from the sources (tests), in the build's dist/.
-  for (const rel of ['./rdf-kernel.wasm', '../../dist/src/analysis/rdf-kernel.wasm']) {
+  let why = 'rdf-kernel.wasm not found (npm run build makes it)';
+  for (const rel of KERNEL_FILES) {
     let bytes: Uint8Array<ArrayBuffer>;
     try {
       bytes = new Uint8Array(readFileSync(new URL(rel, import.meta.url)));
     } catch {
       continue;
     }
-    compiled = new WebAssembly.Module(bytes);
+    try {
+      compiled = new WebAssembly.Module(bytes);
+    } catch (e) {
+      why = `rdf-kernel.wasm does not compile here: ${(e as Error).message}`;
+    }
     break;
   }
+  if (!compiled && process.env.MDPOST_KERNEL === 'wasm') throw new Error(`MDPOST_KERNEL=wasm: ${why}`);
   return compiled;
 }
 

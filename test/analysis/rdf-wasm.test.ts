@@ -17,7 +17,7 @@ import { expectSame, fine, resultJson } from '../support/workers.js';
  * histograms must be equal bit for bit. The JavaScript kernel is itself checked against brute
  * force (rdf-kernels.test.ts); one case here checks the WebAssembly kernel against brute force
  * directly. The kernel is built by `npm run build` (dist/src/analysis/rdf-kernel.wasm);
- * MDPOST_KERNEL=js turns it off, and then only the JavaScript kernel runs.
+ * MDPOST_KERNEL=js turns it off, and then these tests are skipped.
  */
 
 const WASM = process.env.MDPOST_KERNEL !== 'js';
@@ -261,6 +261,10 @@ describe.skipIf(!WASM)('the WebAssembly g(r) kernel for a group with itself', ()
     const plain = tempFile('nafsi-oo.lammpstrj', execFileSync('gunzip', ['-c', NAFSI_DUMP], { maxBuffer: 1 << 30 }));
     const options = { rdf: ['O,O'], rmax: '8', stride: 5 };
     const one = await resultJson(plain, options, { workers: 1 });
-    expectSame(one, await resultJson(plain, options, fine(2, 200_000)), '2 workers');
+    // The workers, started now, fail rather than fall back to the JavaScript kernel.
+    vi.stubEnv('MDPOST_KERNEL', 'wasm');
+    const two = await resultJson(plain, options, fine(2, 200_000));
+    vi.unstubAllEnvs();
+    expectSame(one, two, '2 workers');
   });
 });
