@@ -160,6 +160,13 @@ export class RdfAccumulator {
     this.near2 = new Float64Array(this.self ? b.length + 1 : 0);
     this.nearSlots2 = new Int32Array(this.self ? b.length + 1 : 0);
     this.wasm = this.self ? WasmSelfKernel.create(b.length, bins, this.ionStride, this.cnLimit, this.cnOfBin, this.state.cnBins, MAX_CN) : null;
+    // The WebAssembly kernel keeps its own per-ion counts: these wait for a frame it cannot take.
+    if (this.wasm) this.ionCounts = new Int32Array(0);
+  }
+
+  /** The per-ion counts of the JavaScript kernels, made when first needed. */
+  private jsIonCounts(): void {
+    if (this.ionCounts.length === 0) this.ionCounts = new Int32Array(this.a.length * this.ionStride);
   }
 
   /** The WebAssembly build of the self stencil kernel, when it is in use (see rdf-wasm.ts). */
@@ -188,6 +195,7 @@ export class RdfAccumulator {
         // The WebAssembly kernel bins the atoms itself, on the grid's columns.
         this.wasm!.run(positions, this.a, this.columns, rmax, st.bins / st.rmaxA, this.frameCounts);
       } else {
+        this.jsIonCounts();
         // The self kernel's grid holds the A list, so that slots map to A indices.
         this.columns.fill(positions, this.self ? this.a : this.b, this.b.length);
         if (this.self && this.stencilFits(this.columns)) this.countPairsSelfStencil(this.columns);
@@ -202,6 +210,7 @@ export class RdfAccumulator {
         this.cells = new Int32Array(this.gridA.maxNeighbours);
         this.shifts = new Float64Array(3 * this.gridA.maxNeighbours);
       }
+      this.jsIonCounts();
       const ga = this.gridA, gb = this.gridB!;
       ga.fill(positions, this.a, this.a.length);
       gb.fill(positions, this.b, this.b.length);
