@@ -1,8 +1,9 @@
 /**
  * `node dist/bench/kernel.js DUMP [FRAMES] [SEL_A] [SEL_B] [RMAX] [BINS]`: the g(r) kernel alone —
  * frames read once into memory, then folded into an RdfAccumulator again and again — so that
- * kernel changes are measured without parsing (CPU ms per frame, median of 5 passes). KERNEL=stencil|slots|ordered
- * picks the kernel for a group with itself.
+ * kernel changes are measured without parsing (CPU ms per frame, median of 5 passes). KERNEL=stencil|js|slots|ordered
+ * picks the kernel for a group with itself: stencil (the WebAssembly build when it is there,
+ * MDPOST_KERNEL=js turns it off), js (its JavaScript counterpart), slots, ordered.
  *
  * BASELINE=…/dist/src/analysis/rdf.js (another build's module): instead, fold every frame into
  * this build's accumulator and the baseline's, alternately and in the same process, and report
@@ -23,7 +24,7 @@ for await (const f of reader.frames()) {
 }
 const types = reader.topology!.types!;
 const group = (t: string) => Int32Array.from(Array.from(types).flatMap((x, i) => (x === Number(t) ? [i] : [])));
-/** Which kernel: stencil (the default for a group with itself), slots, or ordered (every ordered pair). */
+/** Which kernel: stencil (the default for a group with itself), js (the stencil kernel in JavaScript), slots, or ordered (every ordered pair). */
 const mode = process.env.KERNEL ?? 'stencil';
 const a = group(selA), b = group(selB);
 const baseline = process.env.BASELINE;
@@ -62,6 +63,7 @@ let cnCheck = 0;
 for (let pass = 0; pass < 5; pass++) {
   const acc = new RdfAccumulator(a, b, Number(rmax), Number(bins));
   const raw = acc as unknown as Record<string, unknown>;
+  if (mode === 'js' || mode === 'slots') raw.wasm = null;
   if (mode === 'slots') raw.stencilFits = () => false;
   if (mode === 'ordered') raw.self = false;
   // CPU time, not wall time: on a shared machine the process is not always running.

@@ -1,5 +1,6 @@
 import { boxVolume, isOrthorhombic, perpendicularWidths, sameCell, type Box } from '../model/box.js';
 import { CellGrid } from '../model/cell-grid.js';
+import { WasmSelfKernel } from './rdf-wasm.js';
 
 /**
  * The partial radial distribution function g_AB(r) as a mergeable accumulator. Its state is what
@@ -158,7 +159,20 @@ export class RdfAccumulator {
     this.nearPartners = new Int32Array(this.self ? b.length + 1 : 0);
     this.near2 = new Float64Array(this.self ? b.length + 1 : 0);
     this.nearSlots2 = new Int32Array(this.self ? b.length + 1 : 0);
+    this.wasm = this.self ? WasmSelfKernel.create(b.length, bins, this.ionStride, this.cnLimit, this.cnOfBin, this.state.cnBins, MAX_CN) : null;
+    // The WebAssembly kernel keeps its own per-ion counts: these wait for a frame it cannot take.
+    if (this.wasm) this.ionCounts = new Int32Array(0);
   }
+
+  /** The per-ion counts of the JavaScript kernels, made when first needed. */
+  private jsIonCounts(): void {
+    if (this.ionCounts.length === 0) this.ionCounts = new Int32Array(this.a.length * this.ionStride);
+  }
+
+  /** The WebAssembly build of the self stencil kernel, when it is in use (see rdf-wasm.ts). */
+  private readonly wasm: WasmSelfKernel | null;
+  /** This frame was counted by the WebAssembly kernel, which tallies its coordination too. */
+  private wasmFrame = false;
 
   /**
    * Fold in one frame (any positions: they are wrapped into the cell here). Pairs are counted up
@@ -176,11 +190,18 @@ export class RdfAccumulator {
         this.columns = new CellGrid(box, rmax, COLUMN_SUBDIVISION);
         this.columnsCut = rmax;
       }
-      // The self kernel's grid holds the A list, so that slots map to A indices.
-      this.columns.fill(positions, this.self ? this.a : this.b, this.b.length);
-      if (this.self && this.stencilFits(this.columns)) this.countPairsSelfStencil(this.columns);
-      else if (this.self) this.countPairsSelf(this.columns);
-      else this.countPairsOrthorhombic(positions, this.columns);
+      this.wasmFrame = this.self && this.wasm !== null && this.stencilFits(this.columns);
+      if (this.wasmFrame) {
+        // The WebAssembly kernel bins the atoms itself, on the grid's columns.
+        this.wasm!.run(positions, this.a, this.columns, rmax, st.bins / st.rmaxA, this.frameCounts);
+      } else {
+        this.jsIonCounts();
+        // The self kernel's grid holds the A list, so that slots map to A indices.
+        this.columns.fill(positions, this.self ? this.a : this.b, this.b.length);
+        if (this.self && this.stencilFits(this.columns)) this.countPairsSelfStencil(this.columns);
+        else if (this.self) this.countPairsSelf(this.columns);
+        else this.countPairsOrthorhombic(positions, this.columns);
+      }
     } else {
       if (!this.gridA || !sameCell(this.gridA.box, box) || this.gridCut !== rmax) {
         this.gridCut = rmax;
@@ -189,6 +210,7 @@ export class RdfAccumulator {
         this.cells = new Int32Array(this.gridA.maxNeighbours);
         this.shifts = new Float64Array(3 * this.gridA.maxNeighbours);
       }
+      this.jsIonCounts();
       const ga = this.gridA, gb = this.gridB!;
       ga.fill(positions, this.a, this.a.length);
       gb.fill(positions, this.b, this.b.length);
@@ -568,6 +590,11 @@ export class RdfAccumulator {
   /** Per-ion coordination numbers at the outer edge of every CN bin, from this frame's counts (which it clears). */
   private tallyCoordination(): void {
     const st = this.state;
+    if (this.wasmFrame) {
+      this.wasmFrame = false;
+      foldTally(this.wasm!.tally(), st.cnHist, st.cnBins);
+      return;
+    }
     // Below the frame's nearest pair every ion has no neighbours: those CN bins need no per-ion look.
     let nearest = 0;
     while (nearest < this.cnLimit && this.frameCounts[nearest] === 0) nearest++;

@@ -1,0 +1,245 @@
+import { readFileSync } from 'node:fs';
+import { inverseMatrix } from '../model/box.js';
+import type { CellGrid } from '../model/cell-grid.js';
+
+/**
+ * The WebAssembly build of the self kernel (wasm/rdf-kernel.ts, compiled by `npm run build` to
+ * dist/src/analysis/rdf-kernel.wasm), loaded once per thread. Each kernel has its own instance,
+ * whose memory holds the atoms, the gather buffers and the frame's outputs. Without the file (the
+ * sources run before a build) or WebAssembly SIMD, or with MDPOST_KERNEL=js, there is none and
+ * the JavaScript kernel runs: the two count bit for bit the same. MDPOST_KERNEL=wasm makes its
+ * absence an error instead (for tests that must run it).
+ */
+
+interface KernelExports {
+  memory: WebAssembly.Memory;
+  heapBase(): number;
+  binWide(
+    n: number, pos: number, inv: number, mat: number, org: number, na: number, nb: number, nc: number, merge: number,
+    key: number, cnt: number, frac: number, wideStart: number, wx: number, wy: number, wz: number, fib: number,
+  ): void;
+  selfWide16(
+    na: number, nb: number, nc: number, merge: number, lx: number, ly: number, lz: number, ox: number, oy: number, oz: number, cut: number,
+    bx: number, by: number, bz: number, fib: number, start: number,
+    base: number, sx: number, sy: number, rect: number, runs: number,
+    near: number, slots: number, stride1: number, nearBins: number, partners: number,
+    counts: number, ion: number, stride: number, cnOfBin: number, cnLimit: number, invDr: number, mask: number, words: number,
+  ): void;
+  selfWide32(
+    na: number, nb: number, nc: number, merge: number, lx: number, ly: number, lz: number, ox: number, oy: number, oz: number, cut: number,
+    bx: number, by: number, bz: number, fib: number, start: number,
+    base: number, sx: number, sy: number, rect: number, runs: number,
+    near: number, slots: number, stride1: number, nearBins: number, partners: number,
+    counts: number, ion: number, stride: number, cnOfBin: number, cnLimit: number, invDr: number, mask: number, words: number,
+  ): void;
+  tallyFrame16(nIons: number, ion: number, stride: number, mask: number, words: number, cnBins: number, maxCn: number, diff: number, tally: number): void;
+  tallyFrame32(nIons: number, ion: number, stride: number, mask: number, words: number, cnBins: number, maxCn: number, diff: number, tally: number): void;
+}
+
+let compiled: WebAssembly.Module | null | undefined;
+
+/**
+ * Where the kernel is: beside this module in dist/src/analysis/, or, from a module elsewhere (the
+ * sources under vitest, a bundle in dist/bundle/), in the build's dist/src/analysis/.
+ */
+const KERNEL_FILES = ['./rdf-kernel.wasm', '../../dist/src/analysis/rdf-kernel.wasm'];
+
+/** The compiled kernel module, or null when it is not built, cannot compile here, or MDPOST_KERNEL=js. */
+function kernelModule(): WebAssembly.Module | null {
+  if (compiled !== undefined) return compiled;
+  compiled = null;
+  if (process.env.MDPOST_KERNEL === 'js') return null;
+  let why = 'rdf-kernel.wasm not found (npm run build makes it)';
+  for (const rel of KERNEL_FILES) {
+    let bytes: Uint8Array<ArrayBuffer>;
+    try {
+      bytes = new Uint8Array(readFileSync(new URL(rel, import.meta.url)));
+    } catch {
+      continue;
+    }
+    try {
+      compiled = new WebAssembly.Module(bytes);
+    } catch (e) {
+      why = `rdf-kernel.wasm does not compile here: ${(e as Error).message}`;
+    }
+    break;
+  }
+  if (!compiled && process.env.MDPOST_KERNEL === 'wasm') throw new Error(`MDPOST_KERNEL=wasm: ${why}`);
+  return compiled;
+}
+
+/** Whether the WebAssembly kernel is in use in this thread. */
+export function wasmKernelAvailable(): boolean {
+  return kernelModule() !== null;
+}
+
+/**
+ * Fine columns merged along y into one wide column of the WebAssembly kernel, at most: columns of
+ * about r_max/3 by r_max hold enough atoms over a few Å of z for groups of four (measured best
+ * of 1, 2, 3, 4 and 6 on liquid water). Fewer in cells too small for that many.
+ */
+const MERGE_Y = 3;
+
+/** Atoms searched together by the WebAssembly kernel (lanes of two f64x2 vectors). */
+const LANES = 4;
+
+const PAGE = 65536;
+
+/**
+ * The self kernel of one accumulator (nAtoms atoms; `bins` g(r) bins; per-ion rows of `stride`
+ * CN counts; cnOfBin maps the g(r) bins below cnLimit to CN bins).
+ */
+export class WasmSelfKernel {
+  private readonly k: KernelExports;
+  /** Byte offsets of the arrays in the instance's memory. */
+  private readonly at: Record<'ion' | 'mask' | 'diff' | 'tally' | 'cnOfBin' | 'counts' | 'near' | 'slots' | 'nearBins' | 'partners' | 'pos' | 'key' | 'frac' | 'cell' | 'wx' | 'wy' | 'wz' | 'fib' | 'grid', number>;
+  private gridBytes = 0;
+  /** Per-ion counts are 16-bit. */
+  private readonly narrow: boolean;
+  /** u64 words per ion of the mask of its nonzero CN bins. */
+  private readonly words: number;
+
+  private constructor(
+    mod: WebAssembly.Module,
+    private readonly nAtoms: number,
+    private readonly bins: number,
+    private readonly stride: number,
+    private readonly cnLimit: number,
+    cnOfBin: Int32Array,
+    private readonly cnBins: number,
+    private readonly maxCn: number,
+  ) {
+    this.k = new WebAssembly.Instance(mod, {}).exports as unknown as KernelExports;
+    let p = align(this.k.heapBase());
+    const take = (bytes: number) => {
+      const at = p;
+      p = align(p + bytes);
+      return at;
+    };
+    const n1 = nAtoms + 1;
+    this.words = Math.ceil(cnBins / 64);
+    // 16-bit per-ion counts when no count can reach 65 536 (see wasm/rdf-kernel.ts);
+    // MDPOST_KERNEL=wasm32 takes 32-bit ones anyway, to test them on small groups.
+    this.narrow = nAtoms < 65536 && process.env.MDPOST_KERNEL !== 'wasm32';
+    this.at = {
+      ion: take((this.narrow ? 2 : 4) * nAtoms * stride),
+      mask: take(8 * nAtoms * this.words),
+      diff: take(4 * (maxCn + 1) * (cnBins + 1)),
+      tally: take(4 * (maxCn + 1) * cnBins),
+      cnOfBin: take(4 * cnOfBin.length),
+      counts: take(4 * (bins + 1)),
+      near: take(8 * n1 * LANES),
+      slots: take(4 * n1 * LANES),
+      nearBins: take(4 * n1),
+      partners: take(4 * n1),
+      pos: take(24 * nAtoms),
+      key: take(4 * nAtoms),
+      frac: take(24 * nAtoms),
+      cell: take(8 * 21),
+      wx: take(8 * nAtoms),
+      wy: take(8 * nAtoms),
+      wz: take(8 * nAtoms),
+      fib: take(4 * nAtoms),
+      grid: p,
+    };
+    this.reserve(p);
+    new Int32Array(this.k.memory.buffer, this.at.cnOfBin, cnOfBin.length).set(cnOfBin);
+  }
+
+  /** A kernel, or null when the WebAssembly build is not in use. */
+  static create(nAtoms: number, bins: number, stride: number, cnLimit: number, cnOfBin: Int32Array, cnBins: number, maxCn: number): WasmSelfKernel | null {
+    const mod = kernelModule();
+    return mod ? new WasmSelfKernel(mod, nAtoms, bins, stride, cnLimit, cnOfBin, cnBins, maxCn) : null;
+  }
+
+  /**
+   * How many fine columns of grid `g` (orthorhombic, its columns fitting the JavaScript stencil
+   * kernel) to merge along y: the most, up to MERGE_Y, for which a column offset within r_max
+   * and its opposite never reach the same wide column. One always fits when the fine columns do.
+   */
+  static merge(g: CellGrid, cut: number): number {
+    const nb = g.n[1], cy = g.box.matrix[4] / nb;
+    for (let merge = MERGE_Y; merge > 1; merge--) {
+      const nbw = Math.ceil(nb / merge);
+      const narrowest = Math.min(nb - (nbw - 1) * merge, merge) * cy;
+      if (nbw >= 2 * Math.ceil(cut / narrowest) + 1) return merge;
+    }
+    return 1;
+  }
+
+  /**
+   * Count one frame's pairs within `cut` of the group's atoms (`atoms`, indices into `positions`,
+   * xyz interleaved) on the columns of grid `g` (orthorhombic, its columns fitting the
+   * JavaScript stencil kernel; only its shape is used: the atoms are binned here), adding the
+   * pair histogram to frameCounts and each atom's neighbours to its own per-ion counts, which
+   * `tally` reads.
+   */
+  run(positions: Float64Array, atoms: Int32Array, g: CellGrid, cut: number, invDr: number, frameCounts: Float64Array): void {
+    const [na, nb, nc] = g.n;
+    const merge = WasmSelfKernel.merge(g, cut);
+    const m = g.box.matrix;
+    const nbw = Math.ceil(nb / merge);
+    const entries = (Math.ceil(cut / (m[0] / na)) + 1) * (2 * Math.ceil(cut / (m[4] / nb)) + 1);
+    const cntAt = this.at.grid;
+    const wideAt = align(cntAt + 4 * (na * nbw * nc * merge + 1));
+    const baseAt = align(wideAt + 4 * (na * nbw * nc + 1));
+    const sxAt = align(baseAt + 4 * entries);
+    const syAt = align(sxAt + 8 * entries);
+    const rectAt = align(syAt + 8 * entries);
+    const runsAt = align(rectAt + 32 * entries);
+    // A z-range crosses at most both faces: three runs per stencil column.
+    const end = align(runsAt + 32 * 3 * entries);
+    if (end - cntAt > this.gridBytes) {
+      this.reserve(end);
+      this.gridBytes = end - cntAt;
+    }
+    const buf = this.k.memory.buffer;
+    const n = atoms.length;
+    const pos = new Float64Array(buf, this.at.pos, 3 * n);
+    for (let q = 0; q < n; q++) {
+      const i = 3 * atoms[q];
+      pos[3 * q] = positions[i];
+      pos[3 * q + 1] = positions[i + 1];
+      pos[3 * q + 2] = positions[i + 2];
+    }
+    const cell = new Float64Array(buf, this.at.cell, 21);
+    cell.set(inverseMatrix(g.box), 0);
+    cell.set(m, 9);
+    cell.set(g.box.origin, 18);
+    const counts = new Int32Array(buf, this.at.counts, this.bins + 1);
+    counts.fill(0);
+    const at = this.at;
+    this.k.binWide(n, at.pos, at.cell, at.cell + 72, at.cell + 144, na, nb, nc, merge, at.key, cntAt, at.frac, wideAt, at.wx, at.wy, at.wz, at.fib);
+    (this.narrow ? this.k.selfWide16 : this.k.selfWide32)(
+      na, nb, nc, merge, m[0], m[4], m[8], g.box.origin[0], g.box.origin[1], g.box.origin[2], cut,
+      at.wx, at.wy, at.wz, at.fib, wideAt,
+      baseAt, sxAt, syAt, rectAt, runsAt,
+      at.near, at.slots, this.nAtoms + 1, at.nearBins, at.partners,
+      at.counts, at.ion, this.stride, at.cnOfBin, this.cnLimit, invDr, at.mask, this.words,
+    );
+    for (let i = 0; i <= this.bins; i++) frameCounts[i] += counts[i];
+  }
+
+  /**
+   * The coordination tally of the frame `run` counted, k-major (tally[k·cnBins + b], as
+   * tallyIons makes it), read from and clearing the per-ion counts: a view of the instance's
+   * memory, for the caller to fold and clear.
+   */
+  tally(): Int32Array {
+    const at = this.at;
+    const view = new Int32Array(this.k.memory.buffer, at.tally, (this.maxCn + 1) * this.cnBins);
+    view.fill(0);
+    (this.narrow ? this.k.tallyFrame16 : this.k.tallyFrame32)(this.nAtoms, at.ion, this.stride, at.mask, this.words, this.cnBins, this.maxCn, at.diff, at.tally);
+    return view;
+  }
+
+  /** Grow the memory to hold `bytes`. */
+  private reserve(bytes: number): void {
+    const have = this.k.memory.buffer.byteLength;
+    if (bytes > have) this.k.memory.grow(Math.ceil((bytes - have) / PAGE));
+  }
+}
+
+function align(p: number): number {
+  return (p + 15) & ~15;
+}
