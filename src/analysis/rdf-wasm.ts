@@ -1,4 +1,6 @@
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { packageRoot } from '../package-files.js';
 import { inverseMatrix } from '../model/box.js';
 import type { CellGrid } from '../model/cell-grid.js';
 
@@ -39,10 +41,10 @@ interface KernelExports {
 let compiled: WebAssembly.Module | null | undefined;
 
 /**
- * Where the kernel is: beside this module in dist/src/analysis/, or, from a module elsewhere (the
- * sources under vitest, a bundle in dist/bundle/), in the build's dist/src/analysis/.
+ * Where the kernel is: the build's dist/src/analysis/, whether this module runs from there, from
+ * the sources (vitest) or from the bundle (dist/bundle/).
  */
-const KERNEL_FILES = ['./rdf-kernel.wasm', '../../dist/src/analysis/rdf-kernel.wasm'];
+const KERNEL_FILE = 'dist/src/analysis/rdf-kernel.wasm';
 
 /** The compiled kernel module, or null when it is not built, cannot compile here, or MDPOST_KERNEL=js. */
 function kernelModule(): WebAssembly.Module | null {
@@ -50,19 +52,18 @@ function kernelModule(): WebAssembly.Module | null {
   compiled = null;
   if (process.env.MDPOST_KERNEL === 'js') return null;
   let why = 'rdf-kernel.wasm not found (npm run build makes it)';
-  for (const rel of KERNEL_FILES) {
-    let bytes: Uint8Array<ArrayBuffer>;
-    try {
-      bytes = new Uint8Array(readFileSync(new URL(rel, import.meta.url)));
-    } catch {
-      continue;
-    }
+  let bytes: Uint8Array<ArrayBuffer> | null = null;
+  try {
+    bytes = new Uint8Array(readFileSync(join(packageRoot(), KERNEL_FILE)));
+  } catch {
+    // Not built: the JavaScript kernel.
+  }
+  if (bytes) {
     try {
       compiled = new WebAssembly.Module(bytes);
     } catch (e) {
       why = `rdf-kernel.wasm does not compile here: ${(e as Error).message}`;
     }
-    break;
   }
   if (!compiled && process.env.MDPOST_KERNEL === 'wasm') throw new Error(`MDPOST_KERNEL=wasm: ${why}`);
   return compiled;
