@@ -27,15 +27,9 @@ interface KernelExports {
     near: number, slots: number, stride1: number, nearBins: number, partners: number,
     counts: number, ion: number, stride: number, cnOfBin: number, cnLimit: number, invDr: number, mask: number, words: number,
   ): void;
-  selfWide32(
-    na: number, nb: number, nc: number, merge: number, lx: number, ly: number, lz: number, ox: number, oy: number, oz: number, cut: number,
-    bx: number, by: number, bz: number, fib: number, start: number,
-    base: number, sx: number, sy: number, rect: number, runs: number,
-    near: number, slots: number, stride1: number, nearBins: number, partners: number,
-    counts: number, ion: number, stride: number, cnOfBin: number, cnLimit: number, invDr: number, mask: number, words: number,
-  ): void;
+  selfWide32: KernelExports['selfWide16'];
   tallyFrame16(nIons: number, ion: number, stride: number, mask: number, words: number, cnBins: number, maxCn: number, diff: number, tally: number): void;
-  tallyFrame32(nIons: number, ion: number, stride: number, mask: number, words: number, cnBins: number, maxCn: number, diff: number, tally: number): void;
+  tallyFrame32: KernelExports['tallyFrame16'];
 }
 
 let compiled: WebAssembly.Module | null | undefined;

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { decodeResidence, encodeResidence, finishResidence, mergeResidence, ResidenceTracker, type ResidenceState, type WindowParams } from '../../src/analysis/residence.js';
 import { measure, wholeRegion } from '../../src/analysis/residence-runs.js';
-import { defineShells, type FrameShells, type ShellDefinition } from '../../src/analysis/solvation-shell.js';
+import { defineShells, type ShellDefinition } from '../../src/analysis/solvation-shell.js';
 import { uniform } from '../support/random.js';
+import { frameShells } from '../support/shells.js';
 
 /**
  * The bounded residence state (residence-window.ts) against the state that keeps every stay,
@@ -21,19 +22,6 @@ function definition(cations: number, partnerKinds: number[], kindNames = ['H2O',
     kinds: kindNames,
     cutoffA: kindNames.map(() => 3),
   });
-}
-
-function frameShells(a: Uint8Array[][], t: number): FrameShells {
-  const start = new Int32Array(a.length + 1);
-  const partner: number[] = [];
-  a.forEach((row, c) => {
-    start[c] = partner.length;
-    row.forEach((s, p) => {
-      if (s[t]) partner.push(p);
-    });
-  });
-  start[a.length] = partner.length;
-  return { start, partner: Int32Array.from(partner), atoms: Int32Array.from(partner, () => 1), count: partner.length };
 }
 
 function fold(def: ShellDefinition, a: Uint8Array[][], from: number, to: number, window: WindowParams | null): ResidenceState {

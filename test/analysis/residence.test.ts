@@ -8,8 +8,9 @@ import {
   ResidenceTracker,
   type ResidenceState,
 } from '../../src/analysis/residence.js';
-import { defineShells, type FrameShells, type ShellDefinition } from '../../src/analysis/solvation-shell.js';
+import { defineShells, type ShellDefinition } from '../../src/analysis/solvation-shell.js';
 import { uniform } from '../support/random.js';
+import { frameShells } from '../support/shells.js';
 
 /**
  * Residence times are specified on 0/1 series a(t) of (cation, partner) pairs, so these tests
@@ -27,20 +28,6 @@ function definition(cations: number, partnerKinds: number[], kindNames = ['H2O',
     kinds: kindNames,
     cutoffA: kindNames.map(() => 3),
   });
-}
-
-/** Frame t's shells from a[c][p][t] (0/1). */
-function frameShells(a: number[][][], t: number): FrameShells {
-  const start = new Int32Array(a.length + 1);
-  const partner: number[] = [];
-  a.forEach((row, c) => {
-    start[c] = partner.length;
-    row.forEach((s, p) => {
-      if (s[t]) partner.push(p);
-    });
-  });
-  start[a.length] = partner.length;
-  return { start, partner: Int32Array.from(partner), atoms: Int32Array.from(partner, () => 1), count: partner.length };
 }
 
 function fold(def: ShellDefinition, a: number[][][], from: number, to: number): ResidenceState {
