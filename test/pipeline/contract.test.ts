@@ -7,7 +7,7 @@ import { finish } from '../../src/pipeline/finish.js';
 import { Folder, type FoldState } from '../../src/pipeline/fold.js';
 import { mergeFolds } from '../../src/pipeline/merge.js';
 import { makePlan, readerOptions, type Plan } from '../../src/pipeline/plan.js';
-import { foldFromWire, foldToWire } from '../../src/pipeline/state-codec.js';
+import { decodeSavedFold, encodeSavedFold, foldFromWire, foldToWire } from '../../src/pipeline/state-codec.js';
 import { documentJson, documentOf } from '../../src/report/document.js';
 import { specOf } from '../support/analyze.js';
 import { tempFile } from '../support/io.js';
@@ -95,5 +95,20 @@ describe.each(ANALYSES.all.map((a) => [a.key, a] as [string, Analysis]))('the %s
   it('gives the same results with 1, 2 and 3 workers (slices and stolen pieces cut finely)', async () => {
     const one = await resultJson(plain, options, fine(1));
     for (const w of [2, 3]) expectSame(one, await resultJson(plain, options, fine(w)), `${w} workers`, MERGED);
+  });
+});
+
+describe('a damaged analysis state in an .mdstate part', () => {
+  it('is an error naming the part’s file and what is wrong in the state', async () => {
+    const solvation = ANALYSES.get('solvation')!;
+    const plan = await makePlan(specOf(plain, { ...solvation.example, end: '10ps' }), ANALYSES);
+    const bytes = encodeSavedFold(ANALYSES, { plan, state: await foldRange(plan, 0, 21), warnings: [] });
+    const text = bytes.toString('latin1');
+    const at = text.indexOf('"analysis":"solvation","version":1');
+    expect(at).toBeGreaterThan(0);
+    // The same length, so the header's byte count still holds: only the state's version is wrong.
+    const damaged = Buffer.from(text.slice(0, at) + text.slice(at).replace('"version":1', '"version":9'), 'latin1');
+    expect(decodeSavedFold(ANALYSES, bytes, 'part-3.mdstate').plan.analyses.map((a) => a.key)).toContain('solvation');
+    expect(() => decodeSavedFold(ANALYSES, damaged, 'part-3.mdstate')).toThrow(/^part-3\.mdstate: solvation state: not a solvation state of this mdpost$/);
   });
 });
