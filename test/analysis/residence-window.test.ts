@@ -1,34 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { decodeResidence, encodeResidence, finishResidence, mergeResidence, ResidenceTracker, type ResidenceState, type WindowParams } from '../../src/analysis/residence.js';
+import { decodeResidence, encodeResidence, finishResidence, mergeResidence, type ResidenceState, type WindowParams } from '../../src/analysis/residence.js';
 import { measure, wholeRegion } from '../../src/analysis/residence-runs.js';
-import { defineShells, type ShellDefinition } from '../../src/analysis/solvation-shell.js';
 import { uniform } from '../support/random.js';
-import { frameShells } from '../support/shells.js';
-
-/**
- * The bounded residence state (residence-window.ts) against the state that keeps every stay,
- * on random 0/1 series a[c][p][t] of (cation, partner) pairs: its totals — Σ a(t)a(t+τ),
- * Σ Π b over [t, t+τ], exchanges, stays and their frames — must equal those computed from every
- * stay of the whole run, integer for integer, however the run is cut into ranges and merged.
- */
-
-function definition(cations: number, partnerKinds: number[], kindNames = ['H2O', 'FSI']): ShellDefinition {
-  const P = partnerKinds.length;
-  return defineShells({
-    cations: Array.from({ length: cations }, (_, c) => c),
-    shellAtoms: Array.from({ length: P }, (_, p) => cations + p),
-    moleculeOf: Array.from({ length: P }, (_, p) => 100 + p),
-    kindOf: partnerKinds,
-    kinds: kindNames,
-    cutoffA: kindNames.map(() => 3),
-  });
-}
-
-function fold(def: ShellDefinition, a: Uint8Array[][], from: number, to: number, window: WindowParams | null): ResidenceState {
-  const tr = new ResidenceTracker(def, window);
-  for (let t = from; t < to; t++) tr.add(frameShells(a, t));
-  return tr.state();
-}
+import { foldShells as fold, shellDefinition as definition } from '../support/shells.js';
 
 /** Two-state series: leave with probability pOut, enter with pIn per frame. */
 function telegraph(rand: () => number, T: number, pOut: number, pIn: number): Uint8Array {

@@ -6,35 +6,9 @@ import {
   intermittentSums,
   mergeResidence,
   ResidenceTracker,
-  type ResidenceState,
 } from '../../src/analysis/residence.js';
-import { defineShells, type ShellDefinition } from '../../src/analysis/solvation-shell.js';
 import { uniform } from '../support/random.js';
-import { frameShells } from '../support/shells.js';
-
-/**
- * Residence times are specified on 0/1 series a(t) of (cation, partner) pairs, so these tests
- * feed the tracker shells directly: `series[c][p]` is the 0/1 string of partner p at cation c.
- */
-
-/** A definition with `cations` cations and one shell atom per partner, partner p of kind kinds[p]. */
-function definition(cations: number, partnerKinds: number[], kindNames = ['H2O', 'FSI']): ShellDefinition {
-  const P = partnerKinds.length;
-  return defineShells({
-    cations: Array.from({ length: cations }, (_, c) => c),
-    shellAtoms: Array.from({ length: P }, (_, p) => cations + p),
-    moleculeOf: Array.from({ length: P }, (_, p) => 100 + p),
-    kindOf: partnerKinds,
-    kinds: kindNames,
-    cutoffA: kindNames.map(() => 3),
-  });
-}
-
-function fold(def: ShellDefinition, a: number[][][], from: number, to: number): ResidenceState {
-  const tr = new ResidenceTracker(def);
-  for (let t = from; t < to; t++) tr.add(frameShells(a, t));
-  return tr.state();
-}
+import { foldShells as fold, frameShells, shellDefinition as definition } from '../support/shells.js';
 
 const bits = (s: string) => Array.from(s, Number);
 
