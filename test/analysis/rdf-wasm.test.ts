@@ -2,12 +2,13 @@ import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { MAX_CN, RdfAccumulator } from '../../src/analysis/rdf.js';
+import { RdfAccumulator } from '../../src/analysis/rdf.js';
 import { WasmSelfKernel, wasmKernelAvailable } from '../../src/analysis/rdf-wasm.js';
 import { TrajectoryReader } from '../../src/io/reader.js';
 import { orthorhombicBox, type Box } from '../../src/model/box.js';
 import { tempFile } from '../support/io.js';
 import { NAFSI_DUMP } from '../support/nafsi.js';
+import { bruteRdf } from '../support/rdf-brute.js';
 import { uniform } from '../support/random.js';
 import { expectSame, fine, resultJson } from '../support/workers.js';
 
@@ -218,29 +219,7 @@ describe.skipIf(!WASM)('the WebAssembly g(r) kernel for a group with itself', ()
     expect(merges.mock.results[0].value).toBe(3);
     const st = acc.state;
     // Every ordered pair by the minimum image, which is the one image under r_max.
-    const counts = new Float64Array(bins);
-    const cnHist = new Float64Array(st.cnBins * (MAX_CN + 1));
-    for (let i = 0; i < n; i++) {
-      const perCn = new Int32Array(st.cnBins);
-      for (let j = 0; j < n; j++) {
-        if (j === i) continue;
-        let d2 = 0;
-        for (let d = 0; d < 3; d++) {
-          let x = pos[3 * j + d] - pos[3 * i + d];
-          x -= Math.round(x / l[d]) * l[d];
-          d2 += x * x;
-        }
-        if (d2 >= rmax * rmax) continue;
-        const b = Math.floor((Math.sqrt(d2) * bins) / rmax);
-        counts[b]++;
-        if (b < st.cnBins * st.cnStep) perCn[Math.floor(b / st.cnStep)]++;
-      }
-      let k = 0;
-      for (let c = 0; c < st.cnBins; c++) {
-        k += perCn[c];
-        cnHist[c * (MAX_CN + 1) + Math.min(k, MAX_CN)]++;
-      }
-    }
+    const { counts, cnHist } = bruteRdf([pos], group, l, rmax, bins, st.cnStep, st.cnBins);
     expect(counts.reduce((s, x) => s + x, 0)).toBeGreaterThan(10_000);
     expect(Array.from(st.counts)).toEqual(Array.from(counts));
     expect(Array.from(st.cnHist)).toEqual(Array.from(cnHist));
