@@ -188,7 +188,8 @@ export class LammpsDumpParser implements FrameParser {
       parse(null);
       order = this.orderOf(rows, natoms, layout, s, firstAtomLine, firstAtomOffset);
     }
-    if (!rows.skipped && this.wanted && layout.hasId) this.makeWantTable(rows, natoms, order);
+    // Scaled coordinates are converted in place over all rows, so those frames are always parsed in full.
+    if (!rows.skipped && this.wanted && layout.hasId && !layout.scaled) this.makeWantTable(rows, natoms, order);
 
     if (layout.scaled) scaledToCartesian(rows.pos, natoms, box);
 
