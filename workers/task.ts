@@ -1,34 +1,21 @@
 /**
  * Worker-thread entry point (run by the piscina pool of src/parallel/pool.ts): one task in,
- * its result out, with typed arrays moved rather than copied.
+ * its result out.
+ *
+ * Results are copied back, not transferred. Transferring an ArrayBuffer detaches it, and the
+ * first detach in a thread makes V8 throw away every optimised function of that thread that
+ * reads typed arrays (they were compiled on the promise that no buffer is ever detached) and
+ * compile them again with checks: measured on a 42 903-atom dump, a worker's second slice then
+ * re-optimised the row parser, the cell grid and the g(r) kernels, ~0.3 s of compiling per
+ * thread. A result is at most a few MB (per-particle series of the ions an analysis reads), which
+ * copies in milliseconds.
  */
-import { move, transferableSymbol, valueSymbol } from 'piscina';
 import { foldSlice, runAnalysisTask, type Task } from '../src/parallel/task.js';
 import { trace } from '../src/trace.js';
 
 trace('worker loaded');
 
-/** Wrap a result so that the ArrayBuffers under its typed arrays are transferred. */
-function moving(value: unknown): unknown {
-  const buffers = new Set<ArrayBuffer>();
-  const visit = (x: unknown) => {
-    if (ArrayBuffer.isView(x)) {
-      if (x.buffer instanceof ArrayBuffer) buffers.add(x.buffer);
-    } else if (Array.isArray(x)) x.forEach(visit);
-    else if (x && typeof x === 'object') Object.values(x).forEach(visit);
-  };
-  visit(value);
-  return move({
-    get [transferableSymbol]() {
-      return [...buffers];
-    },
-    get [valueSymbol]() {
-      return value as object;
-    },
-  });
-}
-
 export default async function run(task: Task): Promise<unknown> {
-  if (task.kind === 'fold') return moving(await foldSlice(task));
-  return moving(runAnalysisTask(task));
+  if (task.kind === 'fold') return foldSlice(task);
+  return runAnalysisTask(task);
 }

@@ -1,11 +1,12 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { boxFromVectors } from '../../src/model/box.js';
 import type { RawOptions } from '../../src/pipeline/options.js';
 import { analyzeFile, type RunOptions } from '../../src/run/analyze-file.js';
 import { analyzeOf, specOf } from '../support/analyze.js';
-import { HAVE_SHARED, shared, tempFile } from '../support/io.js';
+import { HAVE_SHARED, REPO, shared, tempFile } from '../support/io.js';
 import { assemble, FSI } from '../support/molecules.js';
 import { NAFSI_DUMP, NAFSI_XYZ } from '../support/nafsi.js';
 import { gaussian } from '../support/random.js';
@@ -139,5 +140,25 @@ describe('gzip batches of single frames', () => {
     const tiny = await resultJson(NAFSI_DUMP, options, { workers: 2, minParallelBytes: 0, batchBytes: 1000 });
     expectSame(one, tiny, '2 workers, 1000-byte batches');
     expect((tiny.input as { unwrapping: string[] }).unwrapping).toEqual(['image flags']);
+  });
+});
+
+describe('worker threads keep their optimised code', () => {
+  it('no worker detaches an ArrayBuffer (a detach throws away every optimised typed-array function of its thread)', () => {
+    // V8 compiles typed-array reads on the promise that no buffer in the thread was ever
+    // detached; the first transfer out of a thread breaks it, and every hot function of that
+    // thread is compiled again. --trace-protector-invalidation names the promise when it breaks.
+    const plain = tempFile('nafsi-protector.lammpstrj', execFileSync('gunzip', ['-c', NAFSI_DUMP], { maxBuffer: 1 << 30 }));
+    const r = spawnSync(process.execPath, ['--trace-protector-invalidation', join(REPO, 'bin/mdpost.js'), 'analyze', plain, '--msd', 'Na', '--rdf', 'Na,O', '--workers', '2', '--json', tempFile('protector.json', '')], {
+      encoding: 'utf8',
+      env: { ...process.env, MDPOST_NO_PROGRESS: '1', MDPOST_MIN_PARALLEL_BYTES: '1', MDPOST_TRACE: '1' },
+    });
+    expect(r.status, r.stderr).toBe(0);
+    // The run did use a worker thread (its trace lines say so), and no thread broke the promise.
+    expect(r.stderr).toMatch(/thread 1\] slice/);
+    expect(r.stdout + r.stderr).not.toContain('ArrayBufferDetaching');
+    // The same flag does report a transfer out of a thread, so its silence above means something.
+    const control = spawnSync(process.execPath, ['--trace-protector-invalidation', '-e', 'structuredClone(new ArrayBuffer(8), { transfer: [] }); const b = new ArrayBuffer(8); structuredClone(b, { transfer: [b] });'], { encoding: 'utf8' });
+    expect(control.stdout + control.stderr).toContain('ArrayBufferDetaching');
   });
 });
