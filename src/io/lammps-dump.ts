@@ -55,6 +55,12 @@ export class LammpsDumpParser implements FrameParser {
    */
   private wantById: Uint8Array | null = null;
   private wantAtoms = -1;
+  /**
+   * The atom ids by slot (ascending) of the first frame, from the reader of the frames before
+   * this one (exportState): the table of wanted ids is made from them, so that even the first
+   * frame this parser reads steps over the rows no one reads.
+   */
+  private knownIds: Int32Array | null = null;
 
   constructor(options: ReaderOptions = {}) {
     this.typeMap = options.typeMap ?? null;
@@ -69,12 +75,13 @@ export class LammpsDumpParser implements FrameParser {
   }
 
   exportState(): ParserState {
-    return { units: this.units, assumedUnit: this.assumedUnit };
+    return { units: this.units, assumedUnit: this.assumedUnit, ids: this.topology?.ids ?? this.knownIds };
   }
 
   importState(state: ParserState): void {
     this.units = (state.units as string | null) ?? null;
     this.assumedUnit = (state.assumedUnit as string | null) ?? null;
+    this.knownIds = state.ids instanceof Int32Array ? state.ids : null;
   }
 
   next(s: Scanner, frame: Frame): boolean {
@@ -178,6 +185,12 @@ export class LammpsDumpParser implements FrameParser {
         throw shortFrameError(e, s, natoms, firstAtomLine, (line) => (/^\s*ITEM:/.test(line) ? 'is an "ITEM:" line (the next frame begins)' : null));
       }
     };
+    if (!first && this.wantById === null && this.knownIds && this.wanted && layout.hasId && !layout.scaled) {
+      this.makeWantTable(this.knownIds, this.knownIds.length, null);
+      // Made once: a frame with another set of atoms is parsed in full below and the table
+      // remade from it.
+      this.knownIds = null;
+    }
     parse(first || layout.scaled ? null : this.wantById);
     let order = this.orderOf(rows, natoms, layout, s, firstAtomLine, firstAtomOffset);
     if (rows.skipped && !(natoms === this.wantAtoms && rows.unknownIds === 0 && (rows.idsAscending || !this.slots.rebuilt))) {
@@ -189,7 +202,7 @@ export class LammpsDumpParser implements FrameParser {
       order = this.orderOf(rows, natoms, layout, s, firstAtomLine, firstAtomOffset);
     }
     // Scaled coordinates are converted in place over all rows, so those frames are always parsed in full.
-    if (!rows.skipped && this.wanted && layout.hasId && !layout.scaled) this.makeWantTable(rows, natoms, order);
+    if (!rows.skipped && this.wanted && layout.hasId && !layout.scaled) this.makeWantTable(rows.id, natoms, order);
 
     if (layout.scaled) scaledToCartesian(rows.pos, natoms, box);
 
@@ -252,12 +265,12 @@ export class LammpsDumpParser implements FrameParser {
     return this.slots.slotsOf(rows.id, natoms, (dup) => new ParseError(s.file, line, s.base + offset, `atom id ${dup} appears twice in this frame`));
   }
 
-  /** The table of wanted ids, from a frame parsed in full (rows in file order, `order` their slots). */
-  private makeWantTable(rows: AtomRows, natoms: number, order: Int32Array | null): void {
+  /** The table of wanted ids, from the ids of a frame (in file order, `order` their slots; or by slot). */
+  private makeWantTable(ids: Int32Array, natoms: number, order: Int32Array | null): void {
     const wanted = this.wanted!;
     let maxId = -1, minId = 0;
     for (let i = 0; i < natoms; i++) {
-      const id = rows.id[i];
+      const id = ids[i];
       if (id > maxId) maxId = id;
       if (id < minId) minId = id;
     }
@@ -269,7 +282,7 @@ export class LammpsDumpParser implements FrameParser {
     const table = this.wantById && this.wantById.length === maxId + 1 ? this.wantById.fill(0) : new Uint8Array(maxId + 1);
     for (let i = 0; i < natoms; i++) {
       const slot = order ? order[i] : i;
-      table[rows.id[i]] = slot < wanted.length && wanted[slot] ? 2 : 1;
+      table[ids[i]] = slot < wanted.length && wanted[slot] ? 2 : 1;
     }
     this.wantById = table;
   }

@@ -119,10 +119,15 @@ async function run<T>(spec: AnalysisSpec, given: RunOptions, then: (f: Folded) =
 
 async function inThisThread(plan: Plan, options: RunOptions): Promise<{ state: FoldState; warnings: string[] }> {
   const r = plan.spec.frames.byteRange;
+  // Read as a worker reads its slice: the plan has the topology and what the parser carries from
+  // frame to frame, so the first frame is not taken apart again for names and types.
   const reader = await TrajectoryReader.open(plan.spec.file, {
     ...readerOptions(plan.spec.read),
     atoms: plan.readAtoms,
-    ...(r ? { format: plan.format, range: { start: r.start, end: r.end, firstFrame: r.firstFrame, firstLine: null }, parserState: plan.parserState } : {}),
+    format: plan.format,
+    topologyKnown: true,
+    parserState: plan.parserState,
+    ...(r ? { range: { start: r.start, end: r.end, firstFrame: r.firstFrame, firstLine: null } } : {}),
   });
   const folder = new Folder(plan, ANALYSES);
   const breathe = breather();

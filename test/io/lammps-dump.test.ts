@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { boxVolume, boxAngles } from '../../src/model/box.js';
 import { unwrapWithImages } from '../../src/select/unwrap-images.js';
+import { TrajectoryReader } from '../../src/io/reader.js';
 import { ParseError } from '../../src/model/errors.js';
 import { FIXTURES, HAVE_SHARED, pos, readAll, readError, shared, tempFile } from '../support/io.js';
 
@@ -415,6 +416,38 @@ describe('LAMMPS dump: reading some atoms', () => {
     const some = await readAll(file, { atoms: Int32Array.from([0, 5]) });
     expect(some.frames.length).toBe(4);
     expect((await readError(file, { atoms: Int32Array.from([0, 11]) })).message).toMatch(new RegExp(`line ${line + 1}.*"1\\.2\\.3"`));
+  });
+
+  it('a reader given the ids of the first frame (a slice after the plan) steps over the other atoms from its first frame on', async () => {
+    const lines = dump(3, ascending(20)).split('\n');
+    // Frame 0, atom id 12 (slot 11): its x.
+    const line = 9 + 11;
+    lines[line] = lines[line].replace(/^12 (\d) \S+/, '12 $1 1.2.3');
+    const file = tempFile('damaged-first.lammpstrj', lines.join('\n'));
+    const plan = await TrajectoryReader.open(tempFile('clean-first.lammpstrj', dump(1, ascending(20))));
+    for await (const _ of plan.frames());
+    const state = plan.parserState()!;
+    expect(Array.from(state.ids as Int32Array)).toEqual(ascending(20)());
+    const atoms = Int32Array.from([0, 5]);
+    // Without the ids, the first frame is parsed in full to learn them, and the damage is met.
+    expect((await readError(file, { atoms, topologyKnown: true })).message).toMatch(new RegExp(`line ${line + 1}.*"1\\.2\\.3"`));
+    const some = await readAll(file, { atoms, topologyKnown: true, parserState: state });
+    const clean = await readAll(tempFile('clean.lammpstrj', dump(3, ascending(20))));
+    expect(some.frames.length).toBe(3);
+    for (let f = 0; f < 3; f++) for (const i of atoms) expect(pos(some.frames[f], i)).toEqual(pos(clean.frames[f], i));
+  });
+
+  it.each([
+    ['other ids, as many', (f: number) => Array.from({ length: 50 }, (_, i) => i + 2 + f)],
+    ['fewer atoms, out of order', (f: number) => shuffled(45)(f)],
+  ])('ids given for another set of atoms (%s): the first frame is read in full and the wanted atoms are right', async (_what, idsOf) => {
+    const plan = await TrajectoryReader.open(tempFile('plan-ids.lammpstrj', dump(1, ascending(50))));
+    for await (const _ of plan.frames());
+    const file = tempFile('other-ids.lammpstrj', dump(4, idsOf));
+    const atoms = [0, 7, 31, 44];
+    const full = await readAll(file);
+    const some = await readAll(file, { atoms: Int32Array.from(atoms), topologyKnown: true, parserState: plan.parserState() });
+    for (let f = 0; f < full.frames.length; f++) for (const i of atoms) expect(pos(some.frames[f], i), `frame ${f}, atom ${i}`).toEqual(pos(full.frames[f], i));
   });
 
   it('a duplicate id is still an error', async () => {
