@@ -22,19 +22,23 @@ function idOf(source) {
   return m ? m[1] : null;
 }
 
+// The ES module packages left outside the bundles (vega, vega-lite) are imported from here: V8
+// loses a script's host options with its code cache, and with them Node's import() in the script.
+// The build has the bundles call this instead.
+const importModule = (specifier) => import(specifier);
+
 function compile(bundleFile, source, cachedData) {
-  // The wrapper of Node's own CommonJS loader, so that the bundle runs as a module would.
-  return new vm.Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, {
+  // The wrapper of Node's own CommonJS loader (and the import above), so that the bundle runs as a
+  // module would.
+  return new vm.Script(`(function (exports, require, module, __filename, __dirname, __mdpostImport) {${source}\n})`, {
     filename: bundleFile,
     cachedData,
-    // import() of the packages left outside the bundle (vega, vega-lite) as from any module.
-    importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
   });
 }
 
 function run(script, bundleFile) {
   const module = { exports: {}, filename: bundleFile, id: bundleFile, loaded: false };
-  script.runInThisContext().call(module.exports, module.exports, createRequire(bundleFile), module, bundleFile, dirname(bundleFile));
+  script.runInThisContext().call(module.exports, module.exports, createRequire(bundleFile), module, bundleFile, dirname(bundleFile), importModule);
   module.loaded = true;
   return module.exports;
 }

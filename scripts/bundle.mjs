@@ -7,7 +7,7 @@
 // outside, since it starts its worker threads from its own files, and so do vega and vega-lite,
 // loaded only for plots (ES modules only: the bundle imports them).
 import { randomBytes } from 'node:crypto';
-import { rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
 import { build } from 'esbuild';
@@ -38,6 +38,14 @@ for (const [name, entry] of [
     sourcemap: true,
     logLevel: 'warning',
   });
+}
+
+// import() of a package left outside: run through bin/load-bundle.cjs's import (see there).
+for (const name of ['mdpost', 'task']) {
+  const file = `dist/bundle/${name}.cjs`;
+  const code = readFileSync(file, 'utf8').replace(/\bimport\((?="(vega|vega-lite)"\))/g, '__mdpostImport(');
+  if (/\bimport\(/.test(code)) throw new Error(`${file} imports something the bundle loader cannot: ${/\bimport\(.{0,40}/.exec(code)[0]}`);
+  writeFileSync(file, code);
 }
 
 // piscina's worker thread requires its entry by path: this one loads the worker's bundle.
