@@ -19,7 +19,7 @@ rmSync('dist/bundle', { recursive: true, force: true });
 for (const [name, entry] of [
   // The command line, and its trace for bin/mdpost.js to say how the bundle was loaded.
   ['mdpost', "export * from './dist/src/cli/main.js';\nexport { trace } from './dist/src/trace.js';\n"],
-  ['task', "export { default } from './dist/workers/task.js';\n"],
+  ['task', "export { default } from './dist/workers/task.js';\nexport { trace } from './dist/src/trace.js';\n"],
 ]) {
   await build({
     stdin: { contents: entry, resolveDir: '.', sourcefile: `${name}-entry.js` },
@@ -49,7 +49,15 @@ for (const name of ['mdpost', 'task']) {
 }
 
 // piscina's worker thread requires its entry by path: this one loads the worker's bundle.
-writeFileSync('dist/bundle/worker.cjs', "'use strict';\nmodule.exports = require('../../bin/load-bundle.cjs').loadBundle(require('node:path').join(__dirname, 'task.cjs')).exports;\n");
+writeFileSync(
+  'dist/bundle/worker.cjs',
+  `'use strict';
+const { loadBundle } = require('../../bin/load-bundle.cjs');
+const { exports: task, cacheUsed } = loadBundle(require('node:path').join(__dirname, 'task.cjs'));
+if (process.env.MDPOST_TRACE) task.trace(\`bundle loaded, \${cacheUsed ? 'from its code cache' : 'compiled (no usable code cache)'}\`);
+module.exports = task.default;
+`,
+);
 
 // The caches hold what a start compiles: every module's top level, and for the command line the
 // registration of all its commands. (V8 refuses a cache made under other command-line flags, such
