@@ -22,9 +22,10 @@ function idOf(source) {
   return m ? m[1] : null;
 }
 
-// The ES module packages left outside the bundles (vega, vega-lite) are imported from here: V8
-// loses a script's host options with its code cache, and with them Node's import() in the script.
-// The build has the bundles call this instead.
+// The ES module packages left outside the bundles (vega, vega-lite) are imported from here, as
+// from any module: in a script compiled from a code cache V8 has lost the host options Node's
+// import() needs (it fails, ERR_VM_DYNAMIC_IMPORT_CALLBACK_MISSING), and vm's option to give it
+// Node's loader is experimental and warns. The build has the bundles call this instead.
 const importModule = (specifier) => import(specifier);
 
 function compile(bundleFile, source, cachedData) {
@@ -82,4 +83,4 @@ async function writeCodeCache(bundleFile, warm) {
   return data.length;
 }
 
-module.exports = { loadBundle, writeCodeCache, cacheFileOf };
+module.exports = { loadBundle, writeCodeCache };

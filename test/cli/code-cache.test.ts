@@ -12,10 +12,9 @@ import { FIXTURES, REPO } from '../support/io.js';
  * and runs the same.
  */
 const TRAJ = join(FIXTURES, 'sim/lammps-data-dcd/traj.lammpstrj.gz');
-// Two worker threads decompress and fold this small file, so that they load their bundle too.
+// Worker threads decompress and fold this small file, so that they load their bundle too.
 const ANALYZE = ['analyze', TRAJ, '--msd', 'Na', '--dt', '1', '--workers', '2', '--json', '/dev/null'];
-const USED = /\] bundle loaded, from its code cache\n/g;
-const COMPILED = /\] bundle loaded, compiled \(no usable code cache\)\n/g;
+const LOADED = /^\[mdpost [^\]]*?( thread \d+)?\] bundle loaded, (from its code cache|compiled \(no usable code cache\))$/gm;
 // A cache file: the build's 32-character id, then V8's data, which begins with a magic number and
 // a hash of V8's version.
 const V8_VERSION_HASH_AT = 32 + 4;
@@ -26,7 +25,21 @@ function run(root: string, args: string[], nodeFlags: string[] = []) {
     timeout: 60_000,
     env: { ...process.env, MDPOST_NO_PROGRESS: '1', MDPOST_TRACE: '1', MDPOST_MIN_PARALLEL_BYTES: '1' },
   });
-  return { code: r.status, stdout: r.stdout, loads: { used: r.stderr.match(USED)?.length ?? 0, compiled: r.stderr.match(COMPILED)?.length ?? 0 }, stderr: r.stderr };
+  const loads = [...r.stderr.matchAll(LOADED)].map((m) => ({ thread: m[1] !== undefined, cached: m[2] === 'from its code cache' }));
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr, loads };
+}
+
+/**
+ * How the command line and its worker threads loaded their bundles: `cached` for each. A thread
+ * the run did not need may be closed before it has loaded (on a busy machine), so the threads
+ * are counted from one.
+ */
+function expectLoads(loads: { thread: boolean; cached: boolean }[], cached: boolean): void {
+  expect(loads.filter((l) => !l.thread)).toEqual([{ thread: false, cached }]);
+  const threads = loads.filter((l) => l.thread);
+  expect(threads.length).toBeGreaterThanOrEqual(1);
+  expect(threads.length).toBeLessThanOrEqual(2);
+  expect(threads.every((l) => l.cached === cached)).toBe(true);
 }
 
 const copies: string[] = [];
@@ -49,10 +62,10 @@ const reference = run(REPO, ANALYZE);
 describe('the bundles start from their code caches', () => {
   it('a fresh build: the command line and each of its two worker threads load from the cache', () => {
     expect(reference.code, reference.stderr).toBe(0);
-    expect(reference.loads).toEqual({ used: 3, compiled: 0 });
+    expectLoads(reference.loads, true);
     expect(reference.stdout).toMatch(/Na\s+8 atoms\s+D = /);
     const version = run(REPO, ['--version']);
-    expect([version.code, version.stdout, version.loads]).toEqual([0, `${JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')).version}\n`, { used: 1, compiled: 0 }]);
+    expect([version.code, version.stdout, version.loads]).toEqual([0, `${JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')).version}\n`, [{ thread: false, cached: true }]]);
   });
 
   it('caches of another V8 version are refused, and the bundles are compiled and run the same', () => {
@@ -64,7 +77,8 @@ describe('the bundles start from their code caches', () => {
       writeFileSync(file, bytes);
     }
     const r = run(root, ANALYZE);
-    expect([r.code, r.loads, r.stdout]).toEqual([0, { used: 0, compiled: 3 }, reference.stdout]);
+    expect([r.code, r.stdout]).toEqual([0, reference.stdout]);
+    expectLoads(r.loads, false);
   });
 
   it('caches of another build are refused even where V8 would take them (a bundle of the same length)', () => {
@@ -78,7 +92,8 @@ describe('the bundles start from their code caches', () => {
       writeFileSync(file, other);
     }
     const r = run(root, ANALYZE);
-    expect([r.code, r.loads, r.stdout]).toEqual([0, { used: 0, compiled: 3 }, reference.stdout]);
+    expect([r.code, r.stdout]).toEqual([0, reference.stdout]);
+    expectLoads(r.loads, false);
   });
 
   it('missing or damaged caches are ignored', () => {
@@ -87,11 +102,13 @@ describe('the bundles start from their code caches', () => {
     const task = join(root, 'dist/bundle/task.v8cache');
     writeFileSync(task, readFileSync(task).subarray(0, 40));
     const r = run(root, ANALYZE);
-    expect([r.code, r.loads, r.stdout]).toEqual([0, { used: 0, compiled: 3 }, reference.stdout]);
+    expect([r.code, r.stdout]).toEqual([0, reference.stdout]);
+    expectLoads(r.loads, false);
   });
 
   it('Node run with other V8 flags than the build refuses the caches and runs the same', () => {
     const r = run(REPO, ANALYZE, ['--max-old-space-size=3000']);
-    expect([r.code, r.loads, r.stdout]).toEqual([0, { used: 0, compiled: 3 }, reference.stdout]);
+    expect([r.code, r.stdout]).toEqual([0, reference.stdout]);
+    expectLoads(r.loads, false);
   });
 });
