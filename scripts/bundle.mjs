@@ -1,26 +1,66 @@
-// The command line and the worker entry bundled into a few files (dist/bundle/), from tsc's output
-// in dist/: Node loads ~120 modules one by one otherwise, ~80 ms of every run's start (and of each
-// worker thread's). The packages every run loads (commander, cli-progress, fft.js, tinyglobby) are
-// bundled too: Node's ES module loader reads a CommonJS package through a slow path (its exports
-// are found by parsing it), ~15 ms for commander alone. piscina stays outside, since it starts
-// its worker threads from its own files, and so do vega and vega-lite, loaded only for plots.
-import { rmSync } from 'node:fs';
+// The command line and the worker entry bundled into one CommonJS file each (dist/bundle/), from
+// tsc's output in dist/, each with a V8 code cache beside it (bin/load-bundle.cjs loads them).
+// Node loads ~120 modules one by one otherwise, ~80 ms of every run's start (and of each worker
+// thread's); split into ES module chunks they still cost ~50 ms of Node's ES module loader and
+// ~25 ms of compiling, most of which one CommonJS file compiled from its cache saves. The packages
+// every run loads (commander, cli-progress, fft.js, tinyglobby) are bundled too. piscina stays
+// outside, since it starts its worker threads from its own files, and so do vega and vega-lite,
+// loaded only for plots (ES modules only: the bundle imports them).
+import { randomBytes } from 'node:crypto';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { resolve } from 'node:path';
 import { build } from 'esbuild';
+
+const { writeCodeCache } = createRequire(import.meta.url)('../bin/load-bundle.cjs');
 
 rmSync('dist/bundle', { recursive: true, force: true });
 
-await build({
-  entryPoints: { mdpost: 'dist/src/cli/main.js', task: 'dist/workers/task.js' },
-  outdir: 'dist/bundle',
-  bundle: true,
-  splitting: true,
-  format: 'esm',
-  platform: 'node',
-  target: 'node20',
-  external: ['piscina', 'vega', 'vega-lite'],
-  // Bundled CommonJS packages require Node's built-ins, which an ES module can do only through a
-  // require of its own.
-  banner: { js: "import { createRequire as __mdpostRequire } from 'node:module'; const require = __mdpostRequire(import.meta.url);" },
-  sourcemap: true,
-  logLevel: 'warning',
-});
+for (const [name, entry] of [
+  // The command line, and its trace for bin/mdpost.js to say how the bundle was loaded.
+  ['mdpost', "export * from './dist/src/cli/main.js';\nexport { trace } from './dist/src/trace.js';\n"],
+  ['task', "export { default } from './dist/workers/task.js';\nexport { trace } from './dist/src/trace.js';\n"],
+]) {
+  await build({
+    stdin: { contents: entry, resolveDir: '.', sourcefile: `${name}-entry.js` },
+    outfile: `dist/bundle/${name}.cjs`,
+    bundle: true,
+    format: 'cjs',
+    platform: 'node',
+    target: 'node20',
+    external: ['piscina', 'vega', 'vega-lite'],
+    // The first line identifies this build for its code cache; the modules keep the strict mode of
+    // ES modules; a module's own URL is its bundle's.
+    banner: {
+      js: `// mdpost-build ${randomBytes(16).toString('hex')}\n'use strict';\nvar __mdpostModuleUrl = require('node:url').pathToFileURL(__filename).href;`,
+    },
+    define: { 'import.meta.url': '__mdpostModuleUrl' },
+    sourcemap: true,
+    logLevel: 'warning',
+  });
+}
+
+// import() of a package left outside: run through bin/load-bundle.cjs's import (see there).
+for (const name of ['mdpost', 'task']) {
+  const file = `dist/bundle/${name}.cjs`;
+  const code = readFileSync(file, 'utf8').replace(/\bimport\((?="(vega|vega-lite)"\))/g, '__mdpostImport(');
+  if (/\bimport\(/.test(code)) throw new Error(`${file} imports something the bundle loader cannot: ${/\bimport\(.{0,40}/.exec(code)[0]}`);
+  writeFileSync(file, code);
+}
+
+// piscina's worker thread requires its entry by path: this one loads the worker's bundle.
+writeFileSync(
+  'dist/bundle/worker.cjs',
+  `'use strict';
+const { loadBundle } = require('../../bin/load-bundle.cjs');
+const { exports: task, cacheUsed } = loadBundle(require('node:path').join(__dirname, 'task.cjs'));
+if (process.env.MDPOST_TRACE) task.trace(\`bundle loaded, \${cacheUsed ? 'from its code cache' : 'compiled (no usable code cache)'}\`);
+module.exports = task.default;
+`,
+);
+
+// The caches hold what a start compiles: every module's top level, and for the command line the
+// registration of all its commands. (V8 refuses a cache made under other command-line flags, such
+// as a NODE_OPTIONS=--max-old-space-size at build time but not at run time: it only costs time.)
+await writeCodeCache(resolve('dist/bundle/mdpost.cjs'), (cli) => cli.buildProgram());
+await writeCodeCache(resolve('dist/bundle/task.cjs'));

@@ -4,10 +4,11 @@ import { fileURLToPath } from 'node:url';
 
 /**
  * Where mdpost's own files are. Its compiled modules run from two places: dist/src/… as tsc
- * writes them (the library, the tests), and dist/bundle/, the command line bundled into a few
- * files (bin/mdpost.js runs it: loading ~120 modules one by one took ~80 ms of every run's
- * start). A module's own URL then says little about where the package is, so the package's root
- * is found as the nearest folder above with mdpost's package.json.
+ * writes them (the library, the tests), and dist/bundle/, the command line and the worker bundled
+ * into one CommonJS file each (bin/mdpost.js runs it from its code cache: loading ~120 modules
+ * one by one took ~80 ms of every run's start), where a module's URL is its bundle's. A module's
+ * own URL then says little about where the package is, so the package's root is found as the
+ * nearest folder above with mdpost's package.json.
  */
 export function packageRoot(): string {
   let dir = dirname(fileURLToPath(import.meta.url));

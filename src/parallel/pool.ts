@@ -8,11 +8,11 @@ import { packageRoot, runsBundled } from '../package-files.js';
 /**
  * The worker pool. Its entry point is the compiled workers/task.js (built by `npm run build`,
  * which `npm install` and `npm test` run); from the sources under vitest the same compiled file
- * is used. The bundled command line (dist/bundle/) has its own bundled entry beside it, so that a
- * worker thread loads a few files, not every module one by one.
+ * is used. The bundled command line (dist/bundle/) has its own entry beside it, which loads the
+ * worker's bundle with its code cache, so that a worker thread compiles little to start.
  */
 export function workerFile(): string {
-  const file = runsBundled() ? join(dirname(fileURLToPath(import.meta.url)), 'task.js') : join(packageRoot(), 'dist/workers/task.js');
+  const file = runsBundled() ? join(dirname(fileURLToPath(import.meta.url)), 'worker.cjs') : join(packageRoot(), 'dist/workers/task.js');
   if (!existsSync(file)) throw new Error(`worker entry ${file} is missing: run npm run build`);
   return file;
 }
