@@ -42,6 +42,8 @@ export class GroParser implements FrameParser {
   private boxKey = '';
   private readonly boxValues = new Float64Array(9);
   private readonly topologyKnown: boolean;
+  /** Where the last frame's atom lines end in the buffer. */
+  private atomsEnd = 0;
 
   constructor(options: ReaderOptions = {}) {
     this.topologyKnown = options.topologyKnown ?? false;
@@ -145,6 +147,7 @@ export class GroParser implements FrameParser {
     s.pos = p;
     s.lineStart = p;
     s.line += n;
+    this.atomsEnd = p;
   }
 
   /** The box line: 3 or 9 numbers, nm. An unchanged box keeps its Box object. */
@@ -186,29 +189,38 @@ export class GroParser implements FrameParser {
     this.box = v[0] > 0 && v[1] > 0 && v[2] > 0 ? boxFromVectors(m) : null;
   }
 
-  /** Names, residues and elements of the first frame's atom lines (read again, as text, once). */
+  /**
+   * Names, residues and elements of the first frame's atom lines (read again, once). The lines
+   * are made one string, so that finding a line's end and cutting its name columns costs no call
+   * into Node per atom, and each distinct pair of name columns is trimmed once.
+   */
   private buildTopology(s: Scanner, n: number, line: number, offset: number): Topology {
     const buf = s.buf;
+    const text = buf.toString('latin1', offset, this.atomsEnd);
     const names = new Array<string>(n);
     const resnames = new Array<string>(n);
     const resids = new Int32Array(n);
     const ids = new Int32Array(n);
-    let p = offset;
+    const kinds = new Map<string, [resname: string, name: string]>();
+    let q = 0;
     for (let i = 0; i < n; i++) {
-      let nl = buf.indexOf(LF, p);
-      if (nl < 0 || nl >= s.end) nl = s.end;
+      const p = offset + q;
+      let nl = text.indexOf('\n', q);
+      if (nl < 0) nl = text.length;
       const resid = fixedInt(buf, p, p + 5);
       const id = fixedInt(buf, p + 15, p + 20);
       if (resid !== resid || id !== id) {
-        const text = buf.toString('latin1', p, nl).replace(/\r$/, '');
         const what = resid !== resid ? 'a residue number in columns 1–5' : 'an atom number in columns 16–20';
-        throw new ParseError(s.file, line + i, s.base + p, `expected ${what} of atom ${i + 1}; found ${quoteLine(text)}`);
+        throw new ParseError(s.file, line + i, s.base + p, `expected ${what} of atom ${i + 1}; found ${quoteLine(text.slice(q, nl).replace(/\r$/, ''))}`);
       }
       resids[i] = resid;
       ids[i] = id;
-      resnames[i] = buf.toString('latin1', p + 5, p + 10).trim();
-      names[i] = buf.toString('latin1', p + 10, p + 15).trim();
-      p = nl + 1;
+      const columns = text.slice(q + 5, q + 15);
+      let kind = kinds.get(columns);
+      if (kind === undefined) kinds.set(columns, (kind = [columns.slice(0, 5).trim(), columns.slice(5).trim()]));
+      resnames[i] = kind[0];
+      names[i] = kind[1];
+      q = nl + 1;
     }
     return namedAtomsTopology(names, resnames, resids, null, ids);
   }
