@@ -74,49 +74,16 @@ export class CellGrid {
       this.index = new Int32Array(n);
       this.cellOf = new Int32Array(n);
     }
+    if (this.frac.length < 3 * n) this.frac = new Float64Array(3 * n);
     this.count = n;
-    const [na, nb, nc] = this.n;
-    const inv = this.inv;
-    const m = this.box.matrix;
-    const o = this.box.origin;
     const start = this.cellStart;
     start.fill(0);
-    const cellOf = this.cellOf;
-    // First pass: fractional coordinates → cell; count atoms per cell.
-    if (this.frac.length < 3 * n) this.frac = new Float64Array(3 * n);
-    const fa = this.frac;
-    for (let q = 0; q < n; q++) {
-      const i = atoms ? atoms[q] : q;
-      const px = positions[3 * i] - o[0], py = positions[3 * i + 1] - o[1], pz = positions[3 * i + 2] - o[2];
-      let sa = px * inv[0] + py * inv[3] + pz * inv[6];
-      let sb = px * inv[1] + py * inv[4] + pz * inv[7];
-      let sc = px * inv[2] + py * inv[5] + pz * inv[8];
-      sa -= Math.floor(sa);
-      sb -= Math.floor(sb);
-      sc -= Math.floor(sc);
-      // floor() of a value just below 1 can round to exactly 1.
-      let ia = Math.floor(sa * na), ib = Math.floor(sb * nb), ic = Math.floor(sc * nc);
-      if (ia >= na) ia = na - 1;
-      if (ib >= nb) ib = nb - 1;
-      if (ic >= nc) ic = nc - 1;
-      const cell = (ia * nb + ib) * nc + ic;
-      cellOf[q] = cell;
-      start[cell + 1]++;
-      fa[3 * q] = sa;
-      fa[3 * q + 1] = sb;
-      fa[3 * q + 2] = sc;
-    }
-    for (let c = 0; c < this.ncells; c++) start[c + 1] += start[c];
-    // Second pass: place atoms (wrapped Cartesian) in cell order.
-    const fillPos = start.slice(0, this.ncells);
-    for (let q = 0; q < n; q++) {
-      const slot = fillPos[cellOf[q]]++;
-      const sa = fa[3 * q], sb = fa[3 * q + 1], sc = fa[3 * q + 2];
-      this.x[slot] = o[0] + sa * m[0] + sb * m[3] + sc * m[6];
-      this.y[slot] = o[1] + sa * m[1] + sb * m[4] + sc * m[7];
-      this.z[slot] = o[2] + sa * m[2] + sb * m[5] + sc * m[8];
-      this.index[slot] = q;
-    }
+    // Each pass is a function of one loop: V8 optimises a long loop while the function is still
+    // in it, and code after that loop, not yet run, would throw the optimised code away again.
+    binAtoms(positions, atoms, n, this.box.origin, this.inv, this.n, this.cellOf, start, this.frac);
+    const ncells = this.ncells;
+    for (let c = 0; c < ncells; c++) start[c + 1] += start[c];
+    placeAtoms(n, this.cellOf, start.slice(0, ncells), this.frac, this.box.origin, this.box.matrix, this.x, this.y, this.z, this.index);
   }
 
   /**
@@ -159,5 +126,52 @@ export class CellGrid {
   /** Largest number of neighbour cells `neighbours` can return (for sizing its buffers). */
   get maxNeighbours(): number {
     return (2 * this.reach[0] + 1) * (2 * this.reach[1] + 1) * (2 * this.reach[2] + 1);
+  }
+}
+
+/**
+ * First pass of CellGrid.fill: each atom's fractional coordinates, wrapped into [0, 1), into
+ * `frac`, its cell into `cellOf`, and the count of atoms per cell into start[cell + 1].
+ */
+function binAtoms(
+  positions: Float64Array, atoms: Int32Array | null, n: number, o: Float64Array, inv: Float64Array,
+  cells: readonly [number, number, number], cellOf: Int32Array, start: Int32Array, frac: Float64Array,
+): void {
+  const [na, nb, nc] = cells;
+  for (let q = 0; q < n; q++) {
+    const i = atoms ? atoms[q] : q;
+    const px = positions[3 * i] - o[0], py = positions[3 * i + 1] - o[1], pz = positions[3 * i + 2] - o[2];
+    let sa = px * inv[0] + py * inv[3] + pz * inv[6];
+    let sb = px * inv[1] + py * inv[4] + pz * inv[7];
+    let sc = px * inv[2] + py * inv[5] + pz * inv[8];
+    sa -= Math.floor(sa);
+    sb -= Math.floor(sb);
+    sc -= Math.floor(sc);
+    // floor() of a value just below 1 can round to exactly 1.
+    let ia = Math.floor(sa * na), ib = Math.floor(sb * nb), ic = Math.floor(sc * nc);
+    if (ia >= na) ia = na - 1;
+    if (ib >= nb) ib = nb - 1;
+    if (ic >= nc) ic = nc - 1;
+    const cell = (ia * nb + ib) * nc + ic;
+    cellOf[q] = cell;
+    start[cell + 1]++;
+    frac[3 * q] = sa;
+    frac[3 * q + 1] = sb;
+    frac[3 * q + 2] = sc;
+  }
+}
+
+/** Second pass of CellGrid.fill: atoms (wrapped Cartesian) in cell order, `next[cell]` the next free slot of each cell. */
+function placeAtoms(
+  n: number, cellOf: Int32Array, next: Int32Array, frac: Float64Array, o: Float64Array, m: Float64Array,
+  x: Float64Array, y: Float64Array, z: Float64Array, index: Int32Array,
+): void {
+  for (let q = 0; q < n; q++) {
+    const slot = next[cellOf[q]]++;
+    const sa = frac[3 * q], sb = frac[3 * q + 1], sc = frac[3 * q + 2];
+    x[slot] = o[0] + sa * m[0] + sb * m[3] + sc * m[6];
+    y[slot] = o[1] + sa * m[1] + sb * m[4] + sc * m[7];
+    z[slot] = o[2] + sa * m[2] + sb * m[5] + sc * m[8];
+    index[slot] = q;
   }
 }
