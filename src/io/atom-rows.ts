@@ -1,6 +1,6 @@
 import { ParseError, quoteLine } from '../model/errors.js';
 import { Role } from './atom-role.js';
-import { compileRows, lastCall } from './row-compiler.js';
+import { compileRows, lastCall, wordsOf } from './row-compiler.js';
 import { NEED_MORE, TRUNCATED } from './byte-cursor.js';
 import { countLines } from './text-lines.js';
 import type { Scanner } from './scanner.js';
@@ -57,7 +57,7 @@ export function parseAtomRows(s: Scanner, rows: AtomRows, roles: Role[], names: 
   rows.skipped = false;
   rows.unknownIds = 0;
   if (!collectLabels) {
-    const next = compileRows(roles, want !== null)(s.buf, s.pos, s.end, n, rows, want ?? undefined);
+    const next = compileRows(roles, want !== null)(s.buf, s.pos, s.end, n, rows, want ?? undefined, want ? wordsOf(s.buf) : undefined);
     if (next >= 0) {
       s.pos = next;
       s.line += n;

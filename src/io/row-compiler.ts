@@ -33,7 +33,19 @@ export interface RowTargets {
  * the table) for an id the table does not know, which is parsed and counted in
  * lastCall.unknownIds.
  */
-export type CompiledRows = (b: Buffer, start: number, end: number, n: number, t: RowTargets, want?: Uint8Array) => number;
+export type CompiledRows = (b: Buffer, start: number, end: number, n: number, t: RowTargets, want?: Uint8Array, words?: Int32Array) => number;
+
+/**
+ * `b` seen as 32-bit words (words[k] holds b[4k … 4k + 3]), for a sparse parser to step over
+ * rows four bytes at a time; undefined when b does not start on a 4-byte boundary.
+ */
+export function wordsOf(b: Buffer): Int32Array | undefined {
+  if (b === lastWords.buffer) return lastWords.words;
+  lastWords.buffer = b;
+  lastWords.words = b.byteOffset % 4 === 0 ? new Int32Array(b.buffer, b.byteOffset, b.length >> 2) : undefined;
+  return lastWords.words;
+}
+const lastWords: { buffer: Buffer | null; words: Int32Array | undefined } = { buffer: null, words: undefined };
 
 const POW10 = new Float64Array(23);
 for (let i = 0; i < 23; i++) POW10[i] = Number(`1e${i}`);
@@ -111,7 +123,11 @@ export function primingRows(roles: readonly Role[]): { text: string; n: number; 
  */
 function primeFeedback(fn: CompiledRows, roles: readonly Role[], sparse: boolean): void {
   const { text, n, want } = primingRows(roles);
-  const b = Buffer.from(text + ' ', 'latin1');
+  // Its own memory (not a slice of Node's pool), so that it starts on a word boundary as a
+  // reader's buffer does, and the stepping over by words is primed too; a 0 after the rows, the
+  // sentinel a reader's buffer has (ByteCursor.reset).
+  const b = Buffer.alloc(text.length + 1);
+  b.write(text, 'latin1');
   const t: RowTargets = {
     pos: new Float64Array(3 * n),
     img: new Int32Array(3 * n),
@@ -123,7 +139,7 @@ function primeFeedback(fn: CompiledRows, roles: readonly Role[], sparse: boolean
   };
   // V8 records feedback only once a function has run a few times (it allocates the vector
   // lazily), so one call would teach it nothing.
-  for (let k = 0; k < PRIMING_CALLS; k++) fn(b, 0, b.length - 1, n, t, sparse ? want : undefined);
+  for (let k = 0; k < PRIMING_CALLS; k++) fn(b, 0, b.length - 1, n, t, sparse ? want : undefined, sparse ? wordsOf(b) : undefined);
 }
 
 const PRIMING_CALLS = 12;
@@ -184,7 +200,24 @@ function build(roles: readonly Role[], sparse: boolean): CompiledRows {
         if (sparse) {
           body.push(`
             w = want[id[i]] | 0;
-            if (w === 1) { while (p < end && b[p] !== 10) p++; if (p >= end) return -1; p++; continue; }
+            if (w === 1) {
+              // To the end of the row: a word at a time while no byte of it is a line feed (the
+              // word XOR 0x0a0a0a0a has a zero byte exactly when one is), then byte by byte.
+              if (words !== undefined) {
+                while ((p & 3) !== 0 && p < end && b[p] !== 10) p++;
+                if ((p & 3) === 0) {
+                  while (p + 4 <= end) {
+                    x = words[p >> 2] ^ 0x0a0a0a0a;
+                    if (((x - 0x01010101) & ~x & 0x80808080) !== 0) break;
+                    p += 4;
+                  }
+                }
+              }
+              while (p < end && b[p] !== 10) p++;
+              if (p >= end) return -1;
+              p++;
+              continue;
+            }
             if (w === 0) unknown++;`);
         }
         break;
@@ -228,5 +261,5 @@ function build(roles: readonly Role[], sparse: boolean): CompiledRows {
     last.idsAscending = asc;
     last.unknownIds = unknown;
     return p;`;
-  return new Function('POW10', 'last', `return function compiledRows(b, start, end, n, t, want) {${source}\n};`)(POW10, lastCall) as CompiledRows;
+  return new Function('POW10', 'last', `return function compiledRows(b, start, end, n, t, want, words) {${source}\n};`)(POW10, lastCall) as CompiledRows;
 }

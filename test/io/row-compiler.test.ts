@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { AtomRows } from '../../src/io/atom-rows.js';
 import { Role } from '../../src/io/atom-role.js';
-import { compileRows, lastCall, primingRows } from '../../src/io/row-compiler.js';
+import { compileRows, lastCall, primingRows, wordsOf } from '../../src/io/row-compiler.js';
 
 function bufferOf(text: string): { b: Buffer; end: number } {
   const bytes = Buffer.from(text, 'latin1');
@@ -106,5 +106,57 @@ describe('priming a compiled parser', () => {
     expect(ids.some((id, i) => i > 0 && id <= ids[i - 1])).toBe(true);
     expect(ids.map((id) => want[id] ?? 0)).toEqual(expect.arrayContaining([0, 1, 2]));
     expect(ids.some((id) => id >= want.length)).toBe(true);
+  });
+});
+
+describe('stepping over rows by words', () => {
+  // A sparse parser steps over an unwanted row four bytes at a time (wordsOf); it must land on
+  // the same line end as the byte-by-byte search wherever that falls in a word, from any start.
+  function rowsText(n: number, seed: number): string {
+    let text = '';
+    for (let i = 0; i < n; i++) {
+      const pad = ' '.repeat((i * 7 + seed) % 9);
+      text += `${i + 1} 1 O ${(i * 0.37).toFixed(1 + ((i + seed) % 5))} 2.5${pad} -3 0 0 ${i % 3}${(i + seed) % 4 === 0 ? ' extra' : ''}\n`;
+    }
+    return text;
+  }
+
+  it.each([0, 1, 2, 3])('from a start %i bytes into a word: the wanted rows read as a full parse reads them', (shift) => {
+    for (let seed = 0; seed < 8; seed++) {
+      const text = rowsText(40, seed);
+      // The text after `shift` blanks, then the 0 sentinel a reader's buffer has after its data.
+      const b = Buffer.alloc(shift + text.length + 8);
+      b.fill(' ', 0, shift);
+      b.write(text, shift, 'latin1');
+      const end = shift + text.length;
+      const want = new Uint8Array(41);
+      for (let id = 1; id <= 40; id++) want[id] = id % 5 === 0 ? 2 : 1;
+      const full = new AtomRows();
+      full.ensure(40);
+      expect(compileRows(ROLES)(b, shift, end, 40, full)).toBe(end);
+      const some = new AtomRows();
+      some.ensure(40);
+      const words = wordsOf(b);
+      expect(words).toBeDefined();
+      expect(compileRows(ROLES, true)(b, shift, end, 40, some, want, words)).toBe(end);
+      for (let i = 4; i < 40; i += 5) {
+        expect([some.pos[3 * i], some.pos[3 * i + 1], some.img[3 * i + 2]]).toEqual([full.pos[3 * i], full.pos[3 * i + 1], full.img[3 * i + 2]]);
+      }
+    }
+  });
+
+  it('a row stepped over that runs to the end of the buffer without its line feed gives up (−1)', () => {
+    const text = '1 1 O 1 2 3 0 0 0\n2 1 O 1 2 3 0 0 0 and more text without an end';
+    const b = Buffer.alloc(text.length + 16);
+    b.write(text, 0, 'latin1');
+    const want = new Uint8Array([0, 2, 1]);
+    const rows = new AtomRows();
+    rows.ensure(2);
+    expect(compileRows(ROLES, true)(b, 0, text.length, 2, rows, want, wordsOf(b))).toBe(-1);
+  });
+
+  it('a buffer that does not start on a word boundary is stepped over byte by byte', () => {
+    const pool = Buffer.alloc(64);
+    expect(wordsOf(pool.subarray(1))).toBeUndefined();
   });
 });
