@@ -42,8 +42,6 @@ export class GroParser implements FrameParser {
   private boxKey = '';
   private readonly boxValues = new Float64Array(9);
   private readonly topologyKnown: boolean;
-  /** Where the last frame's atom lines end in the buffer. */
-  private atomsEnd = 0;
 
   constructor(options: ReaderOptions = {}) {
     this.topologyKnown = options.topologyKnown ?? false;
@@ -94,10 +92,10 @@ export class GroParser implements FrameParser {
     if (first && n > 0) this.width = fieldWidth(s);
     const firstAtomLine = s.line;
     const firstAtomOffset = s.pos;
-    this.readAtoms(s, n);
+    const atomsEnd = this.readAtoms(s, n);
     this.readBox(s, n);
     if (first) this.natoms = n;
-    if (this.topology === null && !this.topologyKnown) this.topology = this.buildTopology(s, n, firstAtomLine, firstAtomOffset);
+    if (this.topology === null && !this.topologyKnown) this.topology = this.buildTopology(s, n, firstAtomLine, firstAtomOffset, atomsEnd);
 
     const stamp = titleStamp(title);
     frame.natoms = n;
@@ -110,8 +108,8 @@ export class GroParser implements FrameParser {
     return true;
   }
 
-  /** x y z of n atom lines, by column, straight from the bytes. */
-  private readAtoms(s: Scanner, n: number): void {
+  /** x y z of n atom lines, by column, straight from the bytes; returns where the lines end in the buffer. */
+  private readAtoms(s: Scanner, n: number): number {
     const buf = s.buf;
     const end = s.end;
     const w = this.width;
@@ -147,7 +145,7 @@ export class GroParser implements FrameParser {
     s.pos = p;
     s.lineStart = p;
     s.line += n;
-    this.atomsEnd = p;
+    return p;
   }
 
   /** The box line: 3 or 9 numbers, nm. An unchanged box keeps its Box object. */
@@ -194,9 +192,9 @@ export class GroParser implements FrameParser {
    * are made one string, so that finding a line's end and cutting its name columns costs no call
    * into Node per atom, and each distinct pair of name columns is trimmed once.
    */
-  private buildTopology(s: Scanner, n: number, line: number, offset: number): Topology {
+  private buildTopology(s: Scanner, n: number, line: number, offset: number, end: number): Topology {
     const buf = s.buf;
-    const text = buf.toString('latin1', offset, this.atomsEnd);
+    const text = buf.toString('latin1', offset, end);
     const names = new Array<string>(n);
     const resnames = new Array<string>(n);
     const resids = new Int32Array(n);
