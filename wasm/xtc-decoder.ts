@@ -49,22 +49,44 @@ const BAD: i32 = 1;
   return bswap<u64>(load<u64>(block + <usize>(pos >>> 3))) << (pos & 7);
 }
 
+/** Per bit offset o: each byte's low 8 − o bits, and each byte's low o bits. */
+const LOW_OF_BYTES = memory.data<u64>([
+  0xffffffffffffffff, 0x7f7f7f7f7f7f7f7f, 0x3f3f3f3f3f3f3f3f, 0x1f1f1f1f1f1f1f1f,
+  0x0f0f0f0f0f0f0f0f, 0x0707070707070707, 0x0303030303030303, 0x0101010101010101,
+]);
+const HIGH_OF_BYTES = memory.data<u64>([
+  0, 0x0101010101010101, 0x0303030303030303, 0x0707070707070707,
+  0x0f0f0f0f0f0f0f0f, 0x1f1f1f1f1f1f1f1f, 0x3f3f3f3f3f3f3f3f, 0x7f7f7f7f7f7f7f7f,
+]);
+
 /**
- * The first n (≤ 57) bits of window `w` as a mixed-radix number: its bytes, least significant
- * first, each byte's bits most significant first, the last byte holding the n mod 8 remaining bits.
+ * The stream's bytes from bit `pos` (its 8-bit groups, each most significant bit first) as the
+ * bytes of a little-endian number; the low 7 are valid. Group k is the low 8 − o bits of block
+ * byte k shifted up by the bit offset o, and the high o bits of byte k + 1 shifted down: both
+ * done for all bytes at once on one little-endian load (no byte swap).
  */
-@inline function radixBytes(w: u64, n: u32): u64 {
-  const fullBits = (n >>> 3) << 3;
-  const rem = n & 7;
-  let v = bswap<u64>(w) & ((<u64>1 << fullBits) - 1);
-  if (rem != 0) v |= ((w << fullBits) >>> (64 - rem)) << fullBits;
-  return v;
+@inline function groups(block: usize, pos: u64): u64 {
+  const l = load<u64>(block + <usize>(pos >>> 3));
+  const o = pos & 7;
+  const k = <usize>o << 3;
+  return ((l & load<u64>(LOW_OF_BYTES + k)) << o) | ((l >>> (16 - o)) & load<u64>(HIGH_OF_BYTES + k));
+}
+
+/**
+ * The first n (≤ 56) bits of the groups g as a mixed-radix number: its bytes, least significant
+ * first, each byte's bits most significant first, the last byte holding the n mod 8 remaining bits
+ * (the top n mod 8 bits of group n / 8).
+ */
+@inline function radixBytes(g: u64, n: u32): u64 {
+  const fullBits = <u64>((n >>> 3) << 3);
+  const rem = <u64>(n & 7);
+  return (g & ((<u64>1 << fullBits) - 1)) | ((g >>> (8 - rem)) & (((<u64>1 << rem) - 1) << fullBits));
 }
 
 /** A mixed-radix number of n ≤ 64 bits at bit `pos`. */
 @inline function radix64(block: usize, pos: u64, n: u32): u64 {
-  if (n <= 57) return radixBytes(window(block, pos), n);
-  return radixBytes(window(block, pos), 32) | (radixBytes(window(block, pos + 32), n - 32) << 32);
+  if (n <= 56) return radixBytes(groups(block, pos), n);
+  return radixBytes(groups(block, pos), 32) | (radixBytes(groups(block, pos + 32), n - 32) << 32);
 }
 
 /** An unsigned field of n ≤ 32 bits at bit `pos`, most significant bit first. */
@@ -82,9 +104,9 @@ let wz: u64 = 0;
  * long division over 32-bit limbs into wx, wy, wz. False when the number is not below s0·s1·s2.
  */
 function wide(block: usize, pos: u64, n: u32, s0: u64, s1: u64, s2: u64): bool {
-  let lo = radixBytes(window(block, pos), 32);
-  let mid = radixBytes(window(block, pos + 32), 32);
-  let hi = radixBytes(window(block, pos + 64), n - 64);
+  let lo = radixBytes(groups(block, pos), 32);
+  let mid = radixBytes(groups(block, pos + 32), 32);
+  let hi = radixBytes(groups(block, pos + 64), n - 64);
   // ÷ s2
   let r = hi % s2;
   hi = hi / s2;
@@ -142,10 +164,11 @@ export function decode(
     if (pos >= endBits) return BAD;
     const start = pos;
     pos += largeBits;
-    const w = window(block, pos);
+    // The run code: a flag bit, then (if set) 5 bits; the first group holds both.
+    const g = <u32>groups(block, pos) & 0xff;
     let isSmaller: i32 = 0;
-    if (w >>> 63 != 0) {
-      const code = <i32>((w << 1) >>> 59);
+    if (g >= 0x80) {
+      const code = <i32>((g >>> 2) & 31);
       isSmaller = code % 3;
       run = code - isSmaller;
       isSmaller -= 1;
@@ -201,7 +224,7 @@ export function decode(
         for (let k: i32 = 0; k < count; k++) {
           let dx: i64, dy: i64, dz: i64;
           if (smallidx <= 32) {
-            const d = <u32>radixBytes(window(block, pos), smallidx);
+            const d = <u32>radixBytes(groups(block, pos), smallidx);
             if (<u64>d >= smallLimit) return BAD;
             const s = <u32>sizesmall;
             const dq = d / s;
