@@ -92,8 +92,11 @@ export class WasmXtcDecoder {
   private readonly padding: number;
   private readonly outAt: number;
   private readonly nextAt: number;
-  /** The decoded positions, a view of the instance's memory. */
-  private readonly outView: Float64Array;
+  /**
+   * Where it decodes to: a view of the instance's memory (3·natoms f64), for the frame's
+   * positions; decode copies from it only into other arrays.
+   */
+  readonly positions: Float64Array;
   /** The wanted-atom table last copied into memory (read once per table). */
   private nextCopied: Int32Array | null = null;
 
@@ -113,7 +116,7 @@ export class WasmXtcDecoder {
     this.padding = padding;
     this.outAt = outAt;
     this.nextAt = nextAt;
-    this.outView = new Float64Array(memory.buffer, outAt, 3 * natoms);
+    this.positions = new Float64Array(memory.buffer, outAt, 3 * natoms);
   }
 
   /**
@@ -141,8 +144,9 @@ export class WasmXtcDecoder {
   /**
    * Decode the block bytes[blockStart, blockStart + nbytes) of a frame with header `h` into `out`
    * (Å: integer × scale), all atoms, or with `nextWanted` (xtcWantedAtoms) the wanted ones only,
-   * the others left as they were. False, with `out` untouched, when the decoder refuses the
-   * frame: the caller then decodes it with the JavaScript decoder, which says what is wrong.
+   * the others left as they were. `out` is best `positions` itself (no copy). False when the
+   * decoder refuses the frame (`out` may then hold some of it): the caller then decodes it with
+   * the JavaScript decoder, which says what is wrong.
    */
   decode(bytes: Uint8Array, blockStart: number, nbytes: number, h: XtcBlockHeader, scale: number, out: Float64Array, nextWanted: Int32Array | null): boolean {
     const natoms = this.natoms;
@@ -164,7 +168,8 @@ export class WasmXtcDecoder {
       h.minX, h.minY, h.minZ, h.sx, h.sy, h.sz, h.bx, h.by, h.bz, h.bitsize, h.smallidx, scale,
     );
     if (status !== 0) return false;
-    const decoded = this.outView;
+    const decoded = this.positions;
+    if (out === decoded) return true;
     if (!nextWanted) {
       out.set(decoded);
     } else {

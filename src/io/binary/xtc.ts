@@ -55,15 +55,22 @@ export interface XtcFrame {
   readonly positionsA: Float64Array;
 }
 
+/**
+ * A frame to decode into. Frames of more than 9 atoms are compressed: their WebAssembly decoder,
+ * when there is one, is made here, and positionsA is a view of its memory, which it decodes into.
+ */
 export function createXtcFrame(natoms: number): XtcFrame {
-  return {
+  const wasm = natoms > MAX_UNCOMPRESSED_ATOMS ? WasmXtcDecoder.create(natoms, maxXtcBlockBytes(natoms)) : null;
+  const frame: XtcFrame = {
     natoms,
     step: 0,
     timePs: 0,
     precision: 0,
     boxA: new Float64Array(9),
-    positionsA: new Float64Array(3 * natoms),
+    positionsA: wasm ? wasm.positions : new Float64Array(3 * natoms),
   };
+  wasmDecoders.set(frame, wasm);
+  return frame;
 }
 
 const NM_TO_A = 10;
@@ -236,8 +243,9 @@ export function readXtcFrame(c: XdrCursor, frame: XtcFrame, coordinates = true, 
 }
 
 /**
- * Each frame's WebAssembly decoder (null: the JavaScript one), made at its first compressed frame
- * with its memory sized for the frame's atom count.
+ * Each frame's WebAssembly decoder (null: the JavaScript one), with its memory sized for the
+ * frame's atom count: made with the frame, or at its first compressed frame for frames made
+ * elsewhere.
  */
 const wasmDecoders = new WeakMap<XtcFrame, WasmXtcDecoder | null>();
 

@@ -324,17 +324,20 @@ describe.skipIf(!WASM)('the WebAssembly XTC decoder', () => {
         const j = decode(bytes, 'js', atoms);
         expect(w.positions.length).toBe(js.positions.length);
         w.positions.forEach((p, k) => {
+          // The same atoms written as by the JavaScript decoder: those of the steps of the stream
+          // that hold a wanted atom (all, in frames of ≤ 9 atoms, which are stored uncompressed).
+          expect(sameBits(p, j.positions[k]), `frame ${k}`).toBe(true);
           const wrong: string[] = [];
           for (let i = 0; i < natoms; i++) {
             for (let d = 0; d < 3; d++) {
               const x = p[3 * i + d];
-              // Frames of ≤ 9 atoms are stored uncompressed and read whole.
-              if (wanted.has(i) || natoms <= 9) {
-                if (!Object.is(x, j.positions[k][3 * i + d]) || !Object.is(x, js.positions[k][3 * i + d])) wrong.push(`atom ${i} wanted: ${x}`);
-              } else if (!Number.isNaN(x)) wrong.push(`atom ${i} not wanted, but written: ${x}`);
+              if (wanted.has(i) && !Object.is(x, js.positions[k][3 * i + d])) wrong.push(`atom ${i} wanted: ${x}`);
+              if (!wanted.has(i) && !Number.isNaN(x) && !Object.is(x, js.positions[k][3 * i + d])) wrong.push(`atom ${i} not wanted, written wrong: ${x}`);
             }
           }
           expect(wrong, `frame ${k}`).toEqual([]);
+          // One wanted atom: one step of the stream decoded, at most 11 atoms.
+          if (atoms.length === 1 && natoms > 9) expect(p.filter(Number.isNaN).length / 3, `frame ${k}: atoms left alone`).toBeGreaterThanOrEqual(natoms - 11);
         });
       }
     });
@@ -376,15 +379,15 @@ describe.skipIf(!WASM)('the WebAssembly XTC decoder', () => {
         expectSameFrames(wasm, js, _name);
         expect(wasmAnswers(spy)).toEqual([true]);
         spy.mockRestore();
-        // Some atoms: the wanted ones exactly, the others untouched.
+        // Some atoms: the wanted ones exactly, others only as part of a wanted one's step.
         const natoms = f.positions.length / 3;
         const atoms = Array.from({ length: natoms }, (_, i) => i).filter((i) => i % 5 === 2 || i === natoms - 1);
         const some = decode(f.bytes, 'wasm', atoms);
+        expect(sameBits(some.positions[0], decode(f.bytes, 'js', atoms).positions[0])).toBe(true);
         for (let i = 0; i < natoms; i++) {
           for (let d = 0; d < 3; d++) {
             const x = some.positions[0][3 * i + d];
-            if (atoms.includes(i)) expect(Object.is(x, f.positions[3 * i + d])).toBe(true);
-            else expect(x).toBeNaN();
+            if (atoms.includes(i) || !Number.isNaN(x)) expect(Object.is(x, f.positions[3 * i + d])).toBe(true);
           }
         }
       }
@@ -404,6 +407,32 @@ describe.skipIf(!WASM)('the WebAssembly XTC decoder', () => {
       frames.forEach((f, k) => expect(sameBits(wasm.positions[k], f.positions), `frame ${k}`).toBe(true));
       expectSameFrames(wasm, decode(bytes, 'js'), 'mixed file');
     });
+  });
+
+  it('into a frame made elsewhere (its own positions array): decoded in its memory, and copied out', () => {
+    const bytes = new Uint8Array(readFileSync(join(FIXTURES, 'io/binary/water-nacl-ndec8.xtc')));
+    const natoms = xtcAtomCount(xdrCursor(bytes));
+    const whole = decode(bytes, 'js');
+    const atoms = [3, 100, natoms - 1];
+    for (const next of [null, xtcWantedAtoms(natoms, atoms)]) {
+      const spy = vi.spyOn(WasmXtcDecoder.prototype, 'decode');
+      vi.stubEnv('MDPOST_XTC', 'wasm');
+      const frame = { ...createXtcFrame(natoms), positionsA: new Float64Array(3 * natoms).fill(NaN) };
+      const c = xdrCursor(bytes);
+      for (let k = 0; c.pos < c.end; k++) {
+        readXtcFrame(c, frame, true, next);
+        if (!next) expect(sameBits(frame.positionsA, whole.positions[k])).toBe(true);
+        else {
+          // Only the wanted atoms are copied.
+          const expected = new Float64Array(3 * natoms).fill(NaN);
+          for (const i of atoms) expected.set(whole.positions[k].subarray(3 * i, 3 * i + 3), 3 * i);
+          expect(sameBits(frame.positionsA, expected)).toBe(true);
+        }
+      }
+      expect(wasmAnswers(spy)).toEqual(whole.positions.map(() => true));
+      vi.restoreAllMocks();
+      vi.unstubAllEnvs();
+    }
   });
 
   describe('on corrupt frames, the JavaScript decoder’s error, and never a hang', () => {
