@@ -31,6 +31,13 @@ const MAX_PAGES = 65536;
 
 let compiled: WebAssembly.Module | null | undefined;
 
+/** Where the module's heap starts, and the zero bytes it wants after a block. */
+interface Heap {
+  base: number;
+  padding: number;
+}
+let heap: Heap | undefined;
+
 /** The compiled decoder module, or null when it is not built or cannot compile here. */
 function decoderModule(): WebAssembly.Module | null {
   if (compiled !== undefined) return compiled;
@@ -100,10 +107,9 @@ export class WasmXtcDecoder {
   /** The wanted-atom table last copied into memory (read once per table). */
   private nextCopied: Int32Array | null = null;
 
-  private constructor(mod: WebAssembly.Module, private readonly natoms: number, maxBlockBytes: number, probe: DecoderExports) {
-    const padding = probe.PADDING.value as number;
-    const base = align(probe.heapBase());
-    const blockAt = base;
+  private constructor(mod: WebAssembly.Module, private readonly natoms: number, maxBlockBytes: number, heap: Heap) {
+    const { padding } = heap;
+    const blockAt = align(heap.base);
     const outAt = align(blockAt + maxBlockBytes + padding);
     const nextAt = align(outAt + 24 * natoms);
     const end = nextAt + 4 * (natoms + 1);
@@ -132,9 +138,12 @@ export class WasmXtcDecoder {
       return null;
     }
     try {
-      // The smallest instance says where the heap starts and how much padding it wants.
-      const probe = new WebAssembly.Instance(mod, { env: { memory: new WebAssembly.Memory({ initial: 1 }) } }).exports as unknown as DecoderExports;
-      return new WasmXtcDecoder(mod, natoms, maxBlockBytes, probe);
+      if (!heap) {
+        // The smallest instance says where the heap starts and how much padding it wants.
+        const probe = new WebAssembly.Instance(mod, { env: { memory: new WebAssembly.Memory({ initial: 1 }) } }).exports as unknown as DecoderExports;
+        heap = { base: probe.heapBase(), padding: probe.PADDING.value as number };
+      }
+      return new WasmXtcDecoder(mod, natoms, maxBlockBytes, heap);
     } catch (e) {
       if (setting === 'wasm') throw new Error(`MDPOST_XTC=wasm: no decoder for ${natoms} atoms: ${(e as Error).message}`);
       return null;
