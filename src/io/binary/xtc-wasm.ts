@@ -11,7 +11,7 @@ import { packageRoot } from '../../package-files.js';
  * error with its message. Without the file (the sources run before a build) or with
  * MDPOST_XTC=js, there is none and the JavaScript decoder runs; MDPOST_XTC=wasm makes its absence
  * an error instead (for tests that must run it). The setting is read when a frame's decoder is
- * made (its first compressed frame).
+ * made (with the frame, by createXtcFrame).
  */
 
 interface DecoderExports {
@@ -153,7 +153,8 @@ export class WasmXtcDecoder {
   /**
    * Decode the block bytes[blockStart, blockStart + nbytes) of a frame with header `h` into `out`
    * (Å: integer × scale), all atoms, or with `nextWanted` (xtcWantedAtoms) the wanted ones only,
-   * the others left as they were. `out` is best `positions` itself (no copy). False when the
+   * the others left as they were (into `positions`, as the JavaScript decoder does, also the other
+   * atoms of a wanted atom's step). `out` is best `positions` itself (no copy). False when the
    * decoder refuses the frame (`out` may then hold some of it): the caller then decodes it with
    * the JavaScript decoder, which says what is wrong.
    */
@@ -172,10 +173,16 @@ export class WasmXtcDecoder {
       }
       next = this.nextAt;
     }
-    const status = this.k.decode(
-      this.blockAt, nbytes, natoms, this.outAt, next,
-      h.minX, h.minY, h.minZ, h.sx, h.sy, h.sz, h.bx, h.by, h.bz, h.bitsize, h.smallidx, scale,
-    );
+    let status: number;
+    try {
+      status = this.k.decode(
+        this.blockAt, nbytes, natoms, this.outAt, next,
+        h.minX, h.minY, h.minZ, h.sx, h.sy, h.sz, h.bx, h.by, h.bz, h.bitsize, h.smallidx, scale,
+      );
+    } catch {
+      // A trap (which the per-step bounds rule out): the JavaScript decoder says what is wrong.
+      return false;
+    }
     if (status !== 0) return false;
     const decoded = this.positions;
     if (out === decoded) return true;
