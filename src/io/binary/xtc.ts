@@ -1,4 +1,5 @@
 import { BinaryFormatError, NEED_MORE, padded4, type XdrCursor } from './xdr.js';
+import { WasmXtcDecoder } from './xtc-wasm.js';
 
 /**
  * GROMACS XTC frames: positions quantised to 1/precision nm and packed by Frans van Hoesel's
@@ -27,6 +28,10 @@ import { BinaryFormatError, NEED_MORE, padded4, type XdrCursor } from './xdr.js'
  * bits most significant first, the last byte holding the b mod 8 remaining bits.
  *
  * Positions come out in Å (nm × 10) as the exact value integer / precision, in double precision.
+ *
+ * The bit stream is decoded by the WebAssembly build of the same decoder (xtc-wasm.ts) when it is
+ * there, to the same numbers bit for bit; the JavaScript decoder below is the specification and
+ * the fallback: a frame the WebAssembly one refuses is decoded again here, which says what is wrong.
  */
 export const XTC_MAGIC = 1995;
 /** GROMACS ≥ 2023 writes this magic, and a 64-bit byte count, for systems over ~298 M atoms. */
@@ -50,15 +55,22 @@ export interface XtcFrame {
   readonly positionsA: Float64Array;
 }
 
+/**
+ * A frame to decode into. Frames of more than 9 atoms are compressed: their WebAssembly decoder,
+ * when there is one, is made here, and positionsA is a view of its memory, which it decodes into.
+ */
 export function createXtcFrame(natoms: number): XtcFrame {
-  return {
+  const wasm = natoms > MAX_UNCOMPRESSED_ATOMS ? WasmXtcDecoder.create(natoms, maxXtcBlockBytes(natoms)) : null;
+  const frame: XtcFrame = {
     natoms,
     step: 0,
     timePs: 0,
     precision: 0,
     boxA: new Float64Array(9),
-    positionsA: new Float64Array(3 * natoms),
+    positionsA: wasm ? wasm.positions : new Float64Array(3 * natoms),
   };
+  wasmDecoders.set(frame, wasm);
+  return frame;
 }
 
 const NM_TO_A = 10;
@@ -224,9 +236,26 @@ export function readXtcFrame(c: XdrCursor, frame: XtcFrame, coordinates = true, 
     const magic = v.getInt32(p, false);
     const countBytes = magic === XTC_MAGIC_LONG ? 8 : 4;
     const nbytes = blockBytes(v, p, magic, natoms);
-    decodeCoordinates(c.bytes, v, p, p + COMPRESSED_FIXED_BYTES + countBytes, nbytes, natoms, NM_TO_A / precision, out, nextWanted);
+    const wasm = wasmDecoderOf(frame);
+    decodeCoordinates(c.bytes, v, p, p + COMPRESSED_FIXED_BYTES + countBytes, nbytes, natoms, NM_TO_A / precision, out, nextWanted, wasm);
   }
   c.pos = p + size;
+}
+
+/**
+ * Each frame's WebAssembly decoder (null: the JavaScript one), with its memory sized for the
+ * frame's atom count: made with the frame, or at its first compressed frame for frames made
+ * elsewhere.
+ */
+const wasmDecoders = new WeakMap<XtcFrame, WasmXtcDecoder | null>();
+
+function wasmDecoderOf(frame: XtcFrame): WasmXtcDecoder | null {
+  let d = wasmDecoders.get(frame);
+  if (d === undefined) {
+    d = WasmXtcDecoder.create(frame.natoms, maxXtcBlockBytes(frame.natoms));
+    wasmDecoders.set(frame, d);
+  }
+  return d;
 }
 
 /** Read buffer for blocks that end too close to the end of the caller's buffer. */
@@ -361,7 +390,8 @@ function readBits32(buf: Uint8Array, p: number, o: number, bits: number): number
 
 /**
  * Decode the compressed coordinates whose header fields start at `p` (the frame start) and whose
- * block starts at `blockStart`, into `out` (Å, × `scale` = 10 / precision).
+ * block starts at `blockStart`, into `out` (Å, × `scale` = 10 / precision), by `wasm` when it
+ * takes the frame.
  */
 function decodeCoordinates(
   bytes: Uint8Array,
@@ -373,6 +403,7 @@ function decodeCoordinates(
   scale: number,
   out: Float64Array,
   nextWanted: Int32Array | null,
+  wasm: WasmXtcDecoder | null,
 ): void {
   const minX = v.getInt32(p + 60, false), minY = v.getInt32(p + 64, false), minZ = v.getInt32(p + 68, false);
   const maxX = v.getInt32(p + 72, false), maxY = v.getInt32(p + 76, false), maxZ = v.getInt32(p + 80, false);
@@ -391,6 +422,7 @@ function decodeCoordinates(
   const bitsize = separate ? 0 : sizeofints3(sx, sy, sz);
   const largeLimit = sx * sy * sz;
   const invSy = 1 / sy, invSz = 1 / sz;
+  if (wasm && wasm.decode(bytes, blockStart, nbytes, { minX, minY, minZ, sx, sy, sz, bx, by, bz, bitsize, smallidx }, scale, out, nextWanted)) return;
 
   // The bit reader needs READ_AHEAD readable bytes past the block; copy the block if the caller's
   // buffer ends sooner.
