@@ -30,6 +30,18 @@ interface KernelExports {
   selfWide32: KernelExports['selfWide16'];
   tallyFrame16(nIons: number, ion: number, stride: number, mask: number, words: number, cnBins: number, maxCn: number, diff: number, tally: number): void;
   tallyFrame32: KernelExports['tallyFrame16'];
+  crossWide16(
+    na: number, nb: number, nc: number, merge: number, lx: number, ly: number, lz: number, ox: number, oy: number, oz: number, cut: number,
+    nA: number, posA: number, aInB: number,
+    bx: number, by: number, bz: number, start: number, runs: number,
+    near: number, nearBins: number,
+    counts: number, ion: number, stride: number, cnOfBin: number, cnLimit: number, invDr: number, mask: number, words: number,
+  ): void;
+  crossWide32: KernelExports['crossWide16'];
+  binCross(
+    n: number, pos: number, ox: number, oy: number, oz: number, inv0: number, inv4: number, inv8: number, lx: number, ly: number, lz: number,
+    na: number, nb: number, nc: number, merge: number, key: number, start: number, frac: number, wx: number, wy: number, wz: number,
+  ): void;
 }
 
 let compiled: WebAssembly.Module | null | undefined;
@@ -137,7 +149,7 @@ export class WasmSelfKernel {
       fib: take(4 * nAtoms),
       grid: p,
     };
-    this.reserve(p);
+    reserve(this.k.memory, p);
     new Int32Array(this.k.memory.buffer, this.at.cnOfBin, cnOfBin.length).set(cnOfBin);
   }
 
@@ -185,7 +197,7 @@ export class WasmSelfKernel {
     // A z-range crosses at most both faces: three runs per stencil column.
     const end = align(runsAt + 32 * 3 * entries);
     if (end - cntAt > this.gridBytes) {
-      this.reserve(end);
+      reserve(this.k.memory, end);
       this.gridBytes = end - cntAt;
     }
     const buf = this.k.memory.buffer;
@@ -227,12 +239,144 @@ export class WasmSelfKernel {
     (this.narrow ? this.k.tallyFrame16 : this.k.tallyFrame32)(this.nAtoms, at.ion, this.stride, at.mask, this.words, this.cnBins, this.maxCn, at.diff, at.tally);
     return view;
   }
+}
 
-  /** Grow the memory to hold `bytes`. */
-  private reserve(bytes: number): void {
-    const have = this.k.memory.buffer.byteLength;
-    if (bytes > have) this.k.memory.grow(Math.ceil((bytes - have) / PAGE));
+/**
+ * The kernel for two different groups (A ≠ B; they may share atoms) of one accumulator, in an
+ * orthorhombic periodic cell: B (nB atoms) is binned into wide columns by binWide and each A atom
+ * (nA) searches them (crossWide in wasm/rdf-kernel.ts), counting bit for bit what
+ * RdfAccumulator.countPairsOrthorhombic counts. aInB marks the A atoms that are in B too. The
+ * instance's memory is sized here for everything but the grid, which the first frame's cell
+ * sizes (and a larger cell, later, resizes).
+ */
+export class WasmCrossKernel {
+  private readonly k: KernelExports;
+  private readonly at: Record<'ion' | 'mask' | 'diff' | 'tally' | 'cnOfBin' | 'counts' | 'near' | 'nearBins' | 'posA' | 'aInB' | 'pos' | 'key' | 'frac' | 'wx' | 'wy' | 'wz' | 'grid', number>;
+  private gridBytes = 0;
+  /** Per-ion counts are 16-bit. */
+  private readonly narrow: boolean;
+  /** u64 words per ion of the mask of its nonzero CN bins. */
+  private readonly words: number;
+
+  private constructor(
+    mod: WebAssembly.Module,
+    private readonly nA: number,
+    private readonly nB: number,
+    aInB: Uint8Array,
+    private readonly bins: number,
+    private readonly stride: number,
+    private readonly cnLimit: number,
+    cnOfBin: Int32Array,
+    private readonly cnBins: number,
+    private readonly maxCn: number,
+  ) {
+    this.k = new WebAssembly.Instance(mod, {}).exports as unknown as KernelExports;
+    let p = align(this.k.heapBase());
+    const take = (bytes: number) => {
+      const at = p;
+      p = align(p + bytes);
+      return at;
+    };
+    this.words = Math.ceil(cnBins / 64);
+    // An ion's count in one CN bin is at most nB (one image of each B atom within r_max).
+    this.narrow = nB < 65536 && process.env.MDPOST_KERNEL !== 'wasm32';
+    this.at = {
+      ion: take((this.narrow ? 2 : 4) * nA * stride),
+      mask: take(8 * nA * this.words),
+      diff: take(4 * (maxCn + 1) * (cnBins + 1)),
+      tally: take(4 * (maxCn + 1) * cnBins),
+      cnOfBin: take(4 * cnOfBin.length),
+      counts: take(4 * (bins + 1)),
+      // Distances gathered for one A atom: at most one image of each B atom is under r_max.
+      near: take(8 * (nB + 1)),
+      nearBins: take(4 * (nB + 1)),
+      posA: take(24 * nA),
+      aInB: take(nA),
+      pos: take(24 * nB),
+      key: take(4 * nB),
+      frac: take(24 * nB),
+      // One slot more each: the two-lane loop loads a lane past a run's end (not counted).
+      wx: take(8 * (nB + 1)),
+      wy: take(8 * (nB + 1)),
+      wz: take(8 * (nB + 1)),
+      grid: p,
+    };
+    reserve(this.k.memory, p);
+    const buf = this.k.memory.buffer;
+    new Int32Array(buf, this.at.cnOfBin, cnOfBin.length).set(cnOfBin);
+    new Uint8Array(buf, this.at.aInB, nA).set(aInB);
   }
+
+  /** A kernel, or null when the WebAssembly build is not in use. */
+  static create(
+    nA: number, nB: number, aInB: Uint8Array, bins: number, stride: number, cnLimit: number, cnOfBin: Int32Array, cnBins: number, maxCn: number,
+  ): WasmCrossKernel | null {
+    const mod = kernelModule();
+    return mod ? new WasmCrossKernel(mod, nA, nB, aInB, bins, stride, cnLimit, cnOfBin, cnBins, maxCn) : null;
+  }
+
+  /**
+   * Count one frame's (A, B) pairs within `cut` (atoms `a` and `b`, indices into `positions`, xyz
+   * interleaved) on the columns of grid `g` (orthorhombic, periodic; only its shape is used),
+   * adding the pair histogram to frameCounts and each A atom's neighbours to its per-ion counts,
+   * which `tally` reads.
+   */
+  run(positions: Float64Array, a: Int32Array, b: Int32Array, g: CellGrid, cut: number, invDr: number, frameCounts: Float64Array): void {
+    const [na, nb, nc] = g.n;
+    const m = g.box.matrix;
+    const merge = WasmSelfKernel.merge(g, cut);
+    const nbw = Math.ceil(nb / merge);
+    const entries = (2 * Math.ceil(cut / (m[0] / na)) + 1) * (2 * Math.ceil(cut / (Math.min(nb - (nbw - 1) * merge, merge) * (m[4] / nb))) + 1);
+    const startAt = this.at.grid;
+    const runsAt = align(startAt + 4 * (na * nbw * nc + 2));
+    // A z-range crosses at most both faces: three runs per column.
+    const end = align(runsAt + 32 * 3 * entries);
+    if (end - startAt > this.gridBytes) {
+      reserve(this.k.memory, end);
+      this.gridBytes = end - startAt;
+    }
+    const buf = this.k.memory.buffer;
+    const at = this.at;
+    gather(positions, b, new Float64Array(buf, at.pos, 3 * this.nB));
+    gather(positions, a, new Float64Array(buf, at.posA, 3 * this.nA));
+    const counts = new Int32Array(buf, at.counts, this.bins + 1);
+    counts.fill(0);
+    const o = g.box.origin;
+    const inv = inverseMatrix(g.box);
+    this.k.binCross(this.nB, at.pos, o[0], o[1], o[2], inv[0], inv[4], inv[8], m[0], m[4], m[8], na, nb, nc, merge, at.key, startAt, at.frac, at.wx, at.wy, at.wz);
+    (this.narrow ? this.k.crossWide16 : this.k.crossWide32)(
+      na, nb, nc, merge, m[0], m[4], m[8], o[0], o[1], o[2], cut,
+      this.nA, at.posA, at.aInB, at.wx, at.wy, at.wz, startAt, runsAt,
+      at.near, at.nearBins, at.counts, at.ion, this.stride, at.cnOfBin, this.cnLimit, invDr, at.mask, this.words,
+    );
+    for (let i = 0; i <= this.bins; i++) frameCounts[i] += counts[i];
+  }
+
+  /** The coordination tally of the frame `run` counted, as WasmSelfKernel.tally. */
+  tally(): Int32Array {
+    const at = this.at;
+    const view = new Int32Array(this.k.memory.buffer, at.tally, (this.maxCn + 1) * this.cnBins);
+    view.fill(0);
+    (this.narrow ? this.k.tallyFrame16 : this.k.tallyFrame32)(this.nA, at.ion, this.stride, at.mask, this.words, this.cnBins, this.maxCn, at.diff, at.tally);
+    return view;
+  }
+}
+
+/** The positions of atoms `atoms` (xyz interleaved) into `out`, in list order. */
+function gather(positions: Float64Array, atoms: Int32Array, out: Float64Array): void {
+  const n = atoms.length;
+  for (let q = 0; q < n; q++) {
+    const i = 3 * atoms[q];
+    out[3 * q] = positions[i];
+    out[3 * q + 1] = positions[i + 1];
+    out[3 * q + 2] = positions[i + 2];
+  }
+}
+
+/** Grow `memory` to hold `bytes`. */
+function reserve(memory: WebAssembly.Memory, bytes: number): void {
+  const have = memory.buffer.byteLength;
+  if (bytes > have) memory.grow(Math.ceil((bytes - have) / PAGE));
 }
 
 function align(p: number): number {
