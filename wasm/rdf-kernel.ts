@@ -189,35 +189,39 @@ export function binWide(
 }
 
 /**
- * Bin a group's atoms (xyz interleaved at `pos`) for the cross search: as binWide, in an
+ * Bin the n atoms idx[q] of `pos` (xyz interleaved) for the cross search: as binWide, in an
  * orthorhombic cell (inv0, inv4, inv8 the diagonal of its inverse, lx, ly, lz of its matrix, by
  * the same float64 expressions less the products with its zero entries, which add nothing), into
  * wide cells ((ia·nbw + kb)·nc + ic), in list order within each. start (nbw·na·nc + 2 entries)
- * ends as the wide cells' first slots, start[w] … start[w + 1]; key (n) is scratch.
+ * ends as the wide cells' first slots, start[w] … start[w + 1]; key (n) and at (3n) are scratch;
+ * wideOf (nb) is left holding the wide column of each fine one.
  */
 export function binCross(
-  n: i32, pos: usize, ox: f64, oy: f64, oz: f64, inv0: f64, inv4: f64, inv8: f64, lx: f64, ly: f64, lz: f64,
-  na: i32, nb: i32, nc: i32, merge: i32, key: usize, start: usize, frac: usize, wx: usize, wy: usize, wz: usize,
+  n: i32, pos: usize, idx: usize, ox: f64, oy: f64, oz: f64, inv0: f64, inv4: f64, inv8: f64, lx: f64, ly: f64, lz: f64,
+  na: i32, nb: i32, nc: i32, merge: i32, key: usize, start: usize, at: usize, wx: usize, wy: usize, wz: usize, wideOf: usize,
 ): void {
   const nbw = (nb + merge - 1) / merge;
   const nkeys = na * nbw * nc;
   memory.fill(start, 0, <usize>(nkeys + 2) << 2);
+  // A table, not a division per atom.
+  for (let ib = 0; ib < nb; ib++) setI32(wideOf, ib, ib / merge);
   const fa = <f64>na, fb = <f64>nb, fc = <f64>nc;
   // Counts at start[k + 2]: summed, start[k + 1] is cell k's first slot, and, each placement
   // taking the next, its end once the atoms are placed.
   const cnt2 = start + 8;
   for (let q = 0; q < n; q++) {
-    let sa = (f64At(pos, 3 * q) - ox) * inv0, sb = (f64At(pos, 3 * q + 1) - oy) * inv4, sc = (f64At(pos, 3 * q + 2) - oz) * inv8;
+    const i = 3 * i32At(idx, q);
+    let sa = (f64At(pos, i) - ox) * inv0, sb = (f64At(pos, i + 1) - oy) * inv4, sc = (f64At(pos, i + 2) - oz) * inv8;
     sa -= Math.floor(sa);
     sb -= Math.floor(sb);
     sc -= Math.floor(sc);
     const ia = min(<i32>Math.floor(sa * fa), na - 1), ib = min(<i32>Math.floor(sb * fb), nb - 1), ic = min(<i32>Math.floor(sc * fc), nc - 1);
-    const k = (ia * nbw + ib / merge) * nc + ic;
+    const k = (ia * nbw + i32At(wideOf, ib)) * nc + ic;
     setI32(key, q, k);
     setI32(cnt2, k, i32At(cnt2, k) + 1);
-    setF64(frac, 3 * q, sa);
-    setF64(frac, 3 * q + 1, sb);
-    setF64(frac, 3 * q + 2, sc);
+    setF64(at, 3 * q, ox + sa * lx);
+    setF64(at, 3 * q + 1, oy + sb * ly);
+    setF64(at, 3 * q + 2, oz + sc * lz);
   }
   let run = 0;
   for (let k = 0; k < nkeys; k++) {
@@ -229,9 +233,9 @@ export function binCross(
     const k = i32At(key, q);
     const slot = i32At(next, k);
     setI32(next, k, slot + 1);
-    setF64(wx, slot, ox + f64At(frac, 3 * q) * lx);
-    setF64(wy, slot, oy + f64At(frac, 3 * q + 1) * ly);
-    setF64(wz, slot, oz + f64At(frac, 3 * q + 2) * lz);
+    setF64(wx, slot, f64At(at, 3 * q));
+    setF64(wy, slot, f64At(at, 3 * q + 1));
+    setF64(wz, slot, f64At(at, 3 * q + 2));
   }
 }
 
@@ -473,11 +477,6 @@ export function tallyFrame32(nIons: i32, ion: usize, stride: i32, mask: usize, w
   tally<i32>(nIons, ion, stride, mask, words, cnBins, maxCn, diff, tallyOut);
 }
 
-/** ⌊k / n⌋ for n > 0: the lattice shift of column k of a row of n (in a cell of few columns, beyond one). */
-@inline function floorDiv(k: i32, n: i32): i32 {
-  return k >= 0 ? k / n : -((n - 1 - k) / n);
-}
-
 /**
  * The histogram of countPairsOrthorhombic's binNeighbours for the k distances gathered for A atom
  * q: each is one ordered pair and a neighbour of q (its CN bin marked in q's mask). An atom of
@@ -523,12 +522,12 @@ export function tallyFrame32(nIons: i32, ion: usize, stride: i32, mask: usize, w
 
 /**
  * One frame of the search for the pairs of two groups (countPairsOrthorhombic in
- * src/analysis/rdf.ts), the B atoms binned by binWide. Each A atom (xyz interleaved at posA) is
+ * src/analysis/rdf.ts), the B atoms binned by binCross. Each A atom (pos[3·idxA[q]], xyz) is
  * wrapped into the cell as the JavaScript kernel wraps it; the wide columns within r_max of it
  * (its gap to each column's rectangle, a hair wider than the cells) are searched over the z-range
  * of the sphere there, two B atoms at a time in the lanes of an f64x2 vector. The runs of cells
  * of all its columns are listed first (`runs`, 32 bytes each), so that the distance loop does not
- * wait on their bounds.
+ * wait on their bounds. wideOf is binCross's table of wide columns.
  *
  * Counts equal the JavaScript kernel's bit for bit: each pair's d² is its expression
  * (b − (a − shift) per axis, a wrapped by floor, b as CellGrid.fill places it), and the columns
@@ -539,8 +538,8 @@ export function tallyFrame32(nIons: i32, ion: usize, stride: i32, mask: usize, w
  */
 @inline function crossWide<T>(
   na: i32, nb: i32, nc: i32, merge: i32, lx: f64, ly: f64, lz: f64, ox: f64, oy: f64, oz: f64, cut: f64,
-  nA: i32, posA: usize, aInB: usize,
-  bx: usize, by: usize, bz: usize, start: usize, runs: usize,
+  nA: i32, pos: usize, idxA: usize, aInB: usize,
+  bx: usize, by: usize, bz: usize, start: usize, wideOf: usize, runs: usize,
   near: usize, nearBins: usize,
   counts: usize, ion: usize, stride: i32, cnOfBin: usize, cnLimit: i32, invDr: f64, mask: usize, words: i32,
 ): void {
@@ -554,24 +553,25 @@ export function tallyFrame32(nIons: i32, ion: usize, stride: i32, mask: usize, w
   const rest = nb - (nbw - 1) * merge;
   const rb = <i32>Math.ceil(cut / (<f64>min(rest, merge) * cy));
   for (let q = 0; q < nA; q++) {
-    let x = f64At(posA, 3 * q) - ox, y = f64At(posA, 3 * q + 1) - oy, z = f64At(posA, 3 * q + 2) - oz;
+    const i = 3 * i32At(idxA, q);
+    let x = f64At(pos, i) - ox, y = f64At(pos, i + 1) - oy, z = f64At(pos, i + 2) - oz;
     x -= Math.floor(x / lx) * lx;
     y -= Math.floor(y / ly) * ly;
     z -= Math.floor(z / lz) * lz;
     const ia = min(na - 1, <i32>Math.floor(x / cx)), ib = min(nb - 1, <i32>Math.floor(y / cy));
     // ib is −1 for a y a hair below 0 (rounding): the wide column below.
-    const kb = ib >= 0 ? ib / merge : -1;
+    const kb = ib >= 0 ? i32At(wideOf, ib) : -1;
     const xo = x + ox, yo = y + oy, zo = z + oz;
     let nr = 0;
     for (let ka = ia - ra; ka <= ia + ra; ka++) {
       const gx = max(0.0, max(<f64>ka * cx - x, x - <f64>(ka + 1) * cx) - EDGE_A);
       const gx2 = gx * gx;
       if (gx2 >= rmax2) continue;
-      const wa = floorDiv(ka, na);
+      const wa: i32 = ka < 0 ? -1 : ka >= na ? 1 : 0;
       const x0 = xo - <f64>wa * lx;
       const colA = (ka - wa * na) * nbw;
       for (let kt = kb - rb; kt <= kb + rb; kt++) {
-        const wb = floorDiv(kt, nbw);
+        const wb: i32 = kt < 0 ? -1 : kt >= nbw ? 1 : 0;
         const kw = kt - wb * nbw;
         const tLo = <f64>(kw * merge) * cy + <f64>wb * ly, tHi = <f64>min(kw * merge + merge, nb) * cy + <f64>wb * ly;
         const gy = max(0.0, max(tLo - y, y - tHi) - EDGE_A);
@@ -630,22 +630,22 @@ export function tallyFrame32(nIons: i32, ion: usize, stride: i32, mask: usize, w
 
 export function crossWide16(
   na: i32, nb: i32, nc: i32, merge: i32, lx: f64, ly: f64, lz: f64, ox: f64, oy: f64, oz: f64, cut: f64,
-  nA: i32, posA: usize, aInB: usize,
-  bx: usize, by: usize, bz: usize, start: usize, runs: usize,
+  nA: i32, pos: usize, idxA: usize, aInB: usize,
+  bx: usize, by: usize, bz: usize, start: usize, wideOf: usize, runs: usize,
   near: usize, nearBins: usize,
   counts: usize, ion: usize, stride: i32, cnOfBin: usize, cnLimit: i32, invDr: f64, mask: usize, words: i32,
 ): void {
-  crossWide<u16>(na, nb, nc, merge, lx, ly, lz, ox, oy, oz, cut, nA, posA, aInB, bx, by, bz, start, runs,
+  crossWide<u16>(na, nb, nc, merge, lx, ly, lz, ox, oy, oz, cut, nA, pos, idxA, aInB, bx, by, bz, start, wideOf, runs,
     near, nearBins, counts, ion, stride, cnOfBin, cnLimit, invDr, mask, words);
 }
 
 export function crossWide32(
   na: i32, nb: i32, nc: i32, merge: i32, lx: f64, ly: f64, lz: f64, ox: f64, oy: f64, oz: f64, cut: f64,
-  nA: i32, posA: usize, aInB: usize,
-  bx: usize, by: usize, bz: usize, start: usize, runs: usize,
+  nA: i32, pos: usize, idxA: usize, aInB: usize,
+  bx: usize, by: usize, bz: usize, start: usize, wideOf: usize, runs: usize,
   near: usize, nearBins: usize,
   counts: usize, ion: usize, stride: i32, cnOfBin: usize, cnLimit: i32, invDr: f64, mask: usize, words: i32,
 ): void {
-  crossWide<i32>(na, nb, nc, merge, lx, ly, lz, ox, oy, oz, cut, nA, posA, aInB, bx, by, bz, start, runs,
+  crossWide<i32>(na, nb, nc, merge, lx, ly, lz, ox, oy, oz, cut, nA, pos, idxA, aInB, bx, by, bz, start, wideOf, runs,
     near, nearBins, counts, ion, stride, cnOfBin, cnLimit, invDr, mask, words);
 }

@@ -32,15 +32,15 @@ interface KernelExports {
   tallyFrame32: KernelExports['tallyFrame16'];
   crossWide16(
     na: number, nb: number, nc: number, merge: number, lx: number, ly: number, lz: number, ox: number, oy: number, oz: number, cut: number,
-    nA: number, posA: number, aInB: number,
-    bx: number, by: number, bz: number, start: number, runs: number,
+    nA: number, pos: number, idxA: number, aInB: number,
+    bx: number, by: number, bz: number, start: number, wideOf: number, runs: number,
     near: number, nearBins: number,
     counts: number, ion: number, stride: number, cnOfBin: number, cnLimit: number, invDr: number, mask: number, words: number,
   ): void;
   crossWide32: KernelExports['crossWide16'];
   binCross(
-    n: number, pos: number, ox: number, oy: number, oz: number, inv0: number, inv4: number, inv8: number, lx: number, ly: number, lz: number,
-    na: number, nb: number, nc: number, merge: number, key: number, start: number, frac: number, wx: number, wy: number, wz: number,
+    n: number, pos: number, idx: number, ox: number, oy: number, oz: number, inv0: number, inv4: number, inv8: number, lx: number, ly: number, lz: number,
+    na: number, nb: number, nc: number, merge: number, key: number, start: number, at: number, wx: number, wy: number, wz: number, wideOf: number,
   ): void;
 }
 
@@ -251,7 +251,10 @@ export class WasmSelfKernel {
  */
 export class WasmCrossKernel {
   private readonly k: KernelExports;
-  private readonly at: Record<'ion' | 'mask' | 'diff' | 'tally' | 'cnOfBin' | 'counts' | 'near' | 'nearBins' | 'posA' | 'aInB' | 'pos' | 'key' | 'frac' | 'wx' | 'wy' | 'wz' | 'grid', number>;
+  private readonly at: Record<'ion' | 'mask' | 'diff' | 'tally' | 'cnOfBin' | 'counts' | 'near' | 'nearBins' | 'idxA' | 'idxB' | 'aInB' | 'pos' | 'key' | 'frac' | 'wx' | 'wy' | 'wz' | 'grid', number>;
+  /** The positions copied are those of atoms first … last (the lowest and highest of either group). */
+  private readonly first: number;
+  private readonly last: number;
   private gridBytes = 0;
   /** Per-ion counts are 16-bit. */
   private readonly narrow: boolean;
@@ -260,8 +263,8 @@ export class WasmCrossKernel {
 
   private constructor(
     mod: WebAssembly.Module,
-    private readonly nA: number,
-    private readonly nB: number,
+    a: Int32Array,
+    b: Int32Array,
     aInB: Uint8Array,
     private readonly bins: number,
     private readonly stride: number,
@@ -277,6 +280,14 @@ export class WasmCrossKernel {
       p = align(p + bytes);
       return at;
     };
+    const nA = a.length, nB = b.length;
+    this.nA = nA;
+    this.nB = nB;
+    let first = Infinity, last = -1;
+    for (const i of a) (first = Math.min(first, i)), (last = Math.max(last, i));
+    for (const i of b) (first = Math.min(first, i)), (last = Math.max(last, i));
+    this.first = first;
+    this.last = last;
     this.words = Math.ceil(cnBins / 64);
     // An ion's count in one CN bin is at most nB (one image of each B atom within r_max).
     this.narrow = nB < 65536 && process.env.MDPOST_KERNEL !== 'wasm32';
@@ -290,9 +301,10 @@ export class WasmCrossKernel {
       // Distances gathered for one A atom: at most one image of each B atom is under r_max.
       near: take(8 * (nB + 1)),
       nearBins: take(4 * (nB + 1)),
-      posA: take(24 * nA),
+      idxA: take(4 * nA),
+      idxB: take(4 * nB),
       aInB: take(nA),
-      pos: take(24 * nB),
+      pos: take(24 * (last - first + 1)),
       key: take(4 * nB),
       frac: take(24 * nB),
       // One slot more each: the two-lane loop loads a lane past a run's end (not counted).
@@ -305,30 +317,52 @@ export class WasmCrossKernel {
     const buf = this.k.memory.buffer;
     new Int32Array(buf, this.at.cnOfBin, cnOfBin.length).set(cnOfBin);
     new Uint8Array(buf, this.at.aInB, nA).set(aInB);
+    new Int32Array(buf, this.at.idxA, nA).set(a.map((i) => i - first));
+    new Int32Array(buf, this.at.idxB, nB).set(b.map((i) => i - first));
   }
+
+  private readonly nA: number;
+  private readonly nB: number;
 
   /** A kernel, or null when the WebAssembly build is not in use. */
   static create(
-    nA: number, nB: number, aInB: Uint8Array, bins: number, stride: number, cnLimit: number, cnOfBin: Int32Array, cnBins: number, maxCn: number,
+    a: Int32Array, b: Int32Array, aInB: Uint8Array, bins: number, stride: number, cnLimit: number, cnOfBin: Int32Array, cnBins: number, maxCn: number,
   ): WasmCrossKernel | null {
-    const mod = kernelModule();
-    return mod ? new WasmCrossKernel(mod, nA, nB, aInB, bins, stride, cnLimit, cnOfBin, cnBins, maxCn) : null;
+    const mod = a.length > 0 && b.length > 0 ? kernelModule() : null;
+    return mod ? new WasmCrossKernel(mod, a, b, aInB, bins, stride, cnLimit, cnOfBin, cnBins, maxCn) : null;
   }
 
   /**
-   * Count one frame's (A, B) pairs within `cut` (atoms `a` and `b`, indices into `positions`, xyz
+   * Whether grid `g` (orthorhombic, periodic) suits the kernel for pairs within `cut`: the
+   * columns an A atom searches lie at most one cell's width away (a lattice shift of −1, 0 or 1
+   * along x and y; along z, r_max ≤ half the width sees to it). It does for every grid the
+   * accumulator makes (at least six columns along x and y with r_max at most half the width).
+   */
+  static fits(g: CellGrid, cut: number): boolean {
+    const [na, nb] = g.n;
+    const m = g.box.matrix;
+    const merge = WasmSelfKernel.merge(g, cut);
+    const nbw = Math.ceil(nb / merge);
+    const ra = Math.ceil(cut / (m[0] / na)), rb = Math.ceil(cut / (Math.min(nb - (nbw - 1) * merge, merge) * (m[4] / nb)));
+    return ra <= na - 1 && rb <= nbw - 1;
+  }
+
+  /**
+   * Count one frame's (A, B) pairs within `cut` (the groups' atoms of `positions`, xyz
    * interleaved) on the columns of grid `g` (orthorhombic, periodic; only its shape is used),
    * adding the pair histogram to frameCounts and each A atom's neighbours to its per-ion counts,
    * which `tally` reads.
    */
-  run(positions: Float64Array, a: Int32Array, b: Int32Array, g: CellGrid, cut: number, invDr: number, frameCounts: Float64Array): void {
+  run(positions: Float64Array, g: CellGrid, cut: number, invDr: number, frameCounts: Float64Array): void {
     const [na, nb, nc] = g.n;
     const m = g.box.matrix;
-    const merge = WasmSelfKernel.merge(g, cut);
+    const merge = (this as unknown as { xmerge?: number }).xmerge ?? WasmSelfKernel.merge(g, cut);
     const nbw = Math.ceil(nb / merge);
-    const entries = (2 * Math.ceil(cut / (m[0] / na)) + 1) * (2 * Math.ceil(cut / (Math.min(nb - (nbw - 1) * merge, merge) * (m[4] / nb))) + 1);
+    const ra = Math.ceil(cut / (m[0] / na)), rb = Math.ceil(cut / (Math.min(nb - (nbw - 1) * merge, merge) * (m[4] / nb)));
+    const entries = (2 * ra + 1) * (2 * rb + 1);
     const startAt = this.at.grid;
-    const runsAt = align(startAt + 4 * (na * nbw * nc + 2));
+    const wideOfAt = align(startAt + 4 * (na * nbw * nc + 2));
+    const runsAt = align(wideOfAt + 4 * nb);
     // A z-range crosses at most both faces: three runs per column.
     const end = align(runsAt + 32 * 3 * entries);
     if (end - startAt > this.gridBytes) {
@@ -337,16 +371,16 @@ export class WasmCrossKernel {
     }
     const buf = this.k.memory.buffer;
     const at = this.at;
-    gather(positions, b, new Float64Array(buf, at.pos, 3 * this.nB));
-    gather(positions, a, new Float64Array(buf, at.posA, 3 * this.nA));
+    // One copy of the atoms' span of positions (a memory copy): the kernel gathers the groups.
+    new Float64Array(buf, at.pos, 3 * (this.last - this.first + 1)).set(positions.subarray(3 * this.first, 3 * (this.last + 1)));
     const counts = new Int32Array(buf, at.counts, this.bins + 1);
     counts.fill(0);
     const o = g.box.origin;
     const inv = inverseMatrix(g.box);
-    this.k.binCross(this.nB, at.pos, o[0], o[1], o[2], inv[0], inv[4], inv[8], m[0], m[4], m[8], na, nb, nc, merge, at.key, startAt, at.frac, at.wx, at.wy, at.wz);
+    this.k.binCross(this.nB, at.pos, at.idxB, o[0], o[1], o[2], inv[0], inv[4], inv[8], m[0], m[4], m[8], na, nb, nc, merge, at.key, startAt, at.frac, at.wx, at.wy, at.wz, wideOfAt);
     (this.narrow ? this.k.crossWide16 : this.k.crossWide32)(
       na, nb, nc, merge, m[0], m[4], m[8], o[0], o[1], o[2], cut,
-      this.nA, at.posA, at.aInB, at.wx, at.wy, at.wz, startAt, runsAt,
+      this.nA, at.pos, at.idxA, at.aInB, at.wx, at.wy, at.wz, startAt, wideOfAt, runsAt,
       at.near, at.nearBins, at.counts, at.ion, this.stride, at.cnOfBin, this.cnLimit, invDr, at.mask, this.words,
     );
     for (let i = 0; i <= this.bins; i++) frameCounts[i] += counts[i];
@@ -359,17 +393,6 @@ export class WasmCrossKernel {
     view.fill(0);
     (this.narrow ? this.k.tallyFrame16 : this.k.tallyFrame32)(this.nA, at.ion, this.stride, at.mask, this.words, this.cnBins, this.maxCn, at.diff, at.tally);
     return view;
-  }
-}
-
-/** The positions of atoms `atoms` (xyz interleaved) into `out`, in list order. */
-function gather(positions: Float64Array, atoms: Int32Array, out: Float64Array): void {
-  const n = atoms.length;
-  for (let q = 0; q < n; q++) {
-    const i = 3 * atoms[q];
-    out[3 * q] = positions[i];
-    out[3 * q + 1] = positions[i + 1];
-    out[3 * q + 2] = positions[i + 2];
   }
 }
 

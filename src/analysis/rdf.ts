@@ -160,7 +160,7 @@ export class RdfAccumulator {
     this.near2 = new Float64Array(this.self ? b.length + 1 : 0);
     this.nearSlots2 = new Int32Array(this.self ? b.length + 1 : 0);
     this.wasm = this.self ? WasmSelfKernel.create(b.length, bins, this.ionStride, this.cnLimit, this.cnOfBin, this.state.cnBins, MAX_CN) : null;
-    this.wasmCross = this.self ? null : WasmCrossKernel.create(a.length, b.length, this.aInB, bins, this.ionStride, this.cnLimit, this.cnOfBin, this.state.cnBins, MAX_CN);
+    this.wasmCross = this.self ? null : WasmCrossKernel.create(a, b, this.aInB, bins, this.ionStride, this.cnLimit, this.cnOfBin, this.state.cnBins, MAX_CN);
     // The WebAssembly kernels keep their own per-ion counts: these wait for a frame they cannot take.
     if (this.wasm || this.wasmCross) this.ionCounts = new Int32Array(0);
   }
@@ -197,9 +197,9 @@ export class RdfAccumulator {
       if (this.wasm && this.stencilFits(this.columns)) {
         this.wasmFrame = this.wasm;
         this.wasm.run(positions, this.a, this.columns, rmax, st.bins / st.rmaxA, this.frameCounts);
-      } else if (this.wasmCross) {
+      } else if (this.wasmCross && WasmCrossKernel.fits(this.columns, rmax)) {
         this.wasmFrame = this.wasmCross;
-        this.wasmCross.run(positions, this.a, this.b, this.columns, rmax, st.bins / st.rmaxA, this.frameCounts);
+        this.wasmCross.run(positions, this.columns, rmax, st.bins / st.rmaxA, this.frameCounts);
       } else {
         this.jsIonCounts();
         // The self kernel's grid holds the A list, so that slots map to A indices.
