@@ -83,8 +83,9 @@ export function heapBase(): usize {
 }
 
 /**
- * This frame's per-ion coordination tally, as tallyIons in src/analysis/rdf.ts makes it: for
- * every ion and CN bin b, one more at tally[min(k, maxCn)·cnBins + b], k its neighbours up to b.
+ * This frame's per-ion coordination tally, as tallyIons in src/analysis/rdf.ts makes it but
+ * bin-major, as RdfState.cnHist is: tally[b·(maxCn + 1) + min(k, maxCn)] ions with k neighbours
+ * up to CN bin b (the tally is written, not added to).
  * An ion's count changes only at its nonzero CN bins, which the kernel marked in its mask (words
  * u64 per ion): each step adds a run of b to one k, kept as a difference along b in `diff`
  * ((maxCn + 1) rows of cnBins + 1) and summed at the end. Rows and masks are cleared as they are
@@ -115,12 +116,12 @@ export function heapBase(): usize {
       }
     }
   }
+  const w = maxCn + 1;
   for (let kk = 0; kk <= maxCn; kk++) {
     let run = 0;
     for (let b = 0; b < cnBins; b++) {
       run += i32At(diff, kk * w1 + b);
-      const t = kk * cnBins + b;
-      setI32(tally, t, i32At(tally, t) + run);
+      setI32(tally, b * w + kk, run);
     }
   }
 }
@@ -215,7 +216,8 @@ export function binCross(
     sa -= Math.floor(sa);
     sb -= Math.floor(sb);
     sc -= Math.floor(sc);
-    const ia = min(<i32>Math.floor(sa * fa), na - 1), ib = min(<i32>Math.floor(sb * fb), nb - 1), ic = min(<i32>Math.floor(sc * fc), nc - 1);
+    // sa, sb, sc ≥ 0: truncation is binWide's floor.
+    const ia = min(<i32>(sa * fa), na - 1), ib = min(<i32>(sb * fb), nb - 1), ic = min(<i32>(sc * fc), nc - 1);
     const k = (ia * nbw + i32At(wideOf, ib)) * nc + ic;
     setI32(key, q, k);
     setI32(cnt2, k, i32At(cnt2, k) + 1);

@@ -228,14 +228,13 @@ export class WasmSelfKernel {
   }
 
   /**
-   * The coordination tally of the frame `run` counted, k-major (tally[k·cnBins + b], as
-   * tallyIons makes it), read from and clearing the per-ion counts: a view of the instance's
-   * memory, for the caller to fold and clear.
+   * The coordination tally of the frame `run` counted, bin-major as RdfState.cnHist
+   * (tally[b·(maxCn + 1) + k]), read from and clearing the per-ion counts: a view of the
+   * instance's memory, for the caller to add, valid until the next call.
    */
   tally(): Int32Array {
     const at = this.at;
     const view = new Int32Array(this.k.memory.buffer, at.tally, (this.maxCn + 1) * this.cnBins);
-    view.fill(0);
     (this.narrow ? this.k.tallyFrame16 : this.k.tallyFrame32)(this.nAtoms, at.ion, this.stride, at.mask, this.words, this.cnBins, this.maxCn, at.diff, at.tally);
     return view;
   }
@@ -356,7 +355,7 @@ export class WasmCrossKernel {
   run(positions: Float64Array, g: CellGrid, cut: number, invDr: number, frameCounts: Float64Array): void {
     const [na, nb, nc] = g.n;
     const m = g.box.matrix;
-    const merge = (this as unknown as { xmerge?: number }).xmerge ?? WasmSelfKernel.merge(g, cut);
+    const merge = WasmSelfKernel.merge(g, cut);
     const nbw = Math.ceil(nb / merge);
     const ra = Math.ceil(cut / (m[0] / na)), rb = Math.ceil(cut / (Math.min(nb - (nbw - 1) * merge, merge) * (m[4] / nb)));
     const entries = (2 * ra + 1) * (2 * rb + 1);
@@ -390,7 +389,6 @@ export class WasmCrossKernel {
   tally(): Int32Array {
     const at = this.at;
     const view = new Int32Array(this.k.memory.buffer, at.tally, (this.maxCn + 1) * this.cnBins);
-    view.fill(0);
     (this.narrow ? this.k.tallyFrame16 : this.k.tallyFrame32)(this.nA, at.ion, this.stride, at.mask, this.words, this.cnBins, this.maxCn, at.diff, at.tally);
     return view;
   }

@@ -597,7 +597,9 @@ export class RdfAccumulator {
   private tallyCoordination(): void {
     const st = this.state;
     if (this.wasmFrame) {
-      foldTally(this.wasmFrame.tally(), st.cnHist, st.cnBins);
+      const tally = this.wasmFrame.tally();
+      const hist = st.cnHist;
+      for (let i = 0; i < hist.length; i++) hist[i] += tally[i];
       this.wasmFrame = null;
       return;
     }
