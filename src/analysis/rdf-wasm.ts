@@ -45,6 +45,9 @@ interface KernelExports {
 }
 
 let compiled: WebAssembly.Module | null | undefined;
+/** Pages of memory the module's data needs, and where its heap starts (bytes). */
+let minPages = 0;
+let heapStart = 0;
 
 /**
  * Where the kernel is: the build's dist/src/analysis/, whether this module runs from there, from
@@ -66,13 +69,106 @@ function kernelModule(): WebAssembly.Module | null {
   }
   if (bytes) {
     try {
-      compiled = new WebAssembly.Module(bytes);
+      const imported = withImportedMemory(bytes);
+      const mod = new WebAssembly.Module(imported.bytes);
+      minPages = imported.minPages;
+      heapStart = instantiate(mod, new WebAssembly.Memory({ initial: minPages })).heapBase();
+      compiled = mod;
     } catch (e) {
       why = `rdf-kernel.wasm does not compile here: ${(e as Error).message}`;
     }
   }
   if (!compiled && process.env.MDPOST_KERNEL === 'wasm') throw new Error(`MDPOST_KERNEL=wasm: ${why}`);
   return compiled;
+}
+
+/*
+ * Growing a WebAssembly.Memory detaches its ArrayBuffer, and the first ArrayBuffer ever detached
+ * in a thread invalidates V8's ArrayBufferDetaching protector: from then on every typed-array
+ * access of the thread is compiled with a check (the whole Na–O g(r) command, trajectory
+ * decoding included, measured 9% more CPU). So the kernels' memories are never grown: the module
+ * is given an imported memory in place of its own, each kernel makes its memory at the size it
+ * needs, and when a larger cell needs more it moves to a new, larger memory and instance.
+ */
+
+/**
+ * The module with its memory imported (env.memory) in place of its own definition, and the
+ * pages that definition asked for at least: the memory section is dropped and an import of a
+ * memory added (to the import section, or as a new one after the type section). A module that
+ * imports its memory already is returned as it is.
+ */
+function withImportedMemory(bytes: Uint8Array<ArrayBuffer>): { bytes: Uint8Array<ArrayBuffer>; minPages: number } {
+  const sections: { id: number; body: Uint8Array }[] = [];
+  let p = 8;
+  while (p < bytes.length) {
+    const id = bytes[p++];
+    const [size, q] = readLeb(bytes, p);
+    sections.push({ id, body: bytes.subarray(q, q + size) });
+    p = q + size;
+  }
+  const memory = sections.findIndex((x) => x.id === 5);
+  if (memory < 0) return { bytes, minPages: 0 };
+  // One memory: its limits (flags, then the minimum in pages).
+  const minPages = readLeb(sections[memory].body, 2)[0];
+  sections.splice(memory, 1);
+  const text = new TextEncoder();
+  const entry = [3, ...text.encode('env'), 6, ...text.encode('memory'), 2, 0, 0];
+  const imports = sections.findIndex((x) => x.id === 2);
+  if (imports >= 0) {
+    const [count, q] = readLeb(sections[imports].body, 0);
+    sections[imports] = { id: 2, body: Uint8Array.from([...leb(count + 1), ...sections[imports].body.subarray(q), ...entry]) };
+  } else {
+    const types = sections.findIndex((x) => x.id === 1);
+    sections.splice(types + 1, 0, { id: 2, body: Uint8Array.from([1, ...entry]) });
+  }
+  const parts = [bytes.subarray(0, 8), ...sections.flatMap((x) => [Uint8Array.of(x.id, ...leb(x.body.length)), x.body])];
+  const out = new Uint8Array(parts.reduce((n, x) => n + x.length, 0));
+  let o = 0;
+  for (const x of parts) {
+    out.set(x, o);
+    o += x.length;
+  }
+  return { bytes: out, minPages };
+}
+
+function readLeb(b: Uint8Array, p: number): [number, number] {
+  let v = 0;
+  for (let shift = 0; ; shift += 7) {
+    const x = b[p++];
+    v += (x & 0x7f) * 2 ** shift;
+    if (x < 0x80) return [v, p];
+  }
+}
+
+function leb(v: number): number[] {
+  const out: number[] = [];
+  do {
+    const x = v % 128;
+    v = Math.floor(v / 128);
+    out.push(v > 0 ? x | 0x80 : x);
+  } while (v > 0);
+  return out;
+}
+
+function instantiate(mod: WebAssembly.Module, memory: WebAssembly.Memory): KernelExports {
+  return new WebAssembly.Instance(mod, { env: { memory } }).exports as unknown as KernelExports;
+}
+
+/** An instance of the kernel module on a new memory of at least `bytes`. */
+function kernelInstance(mod: WebAssembly.Module, bytes: number): KernelExports {
+  return instantiate(mod, new WebAssembly.Memory({ initial: Math.max(minPages, Math.ceil(bytes / PAGE)) }));
+}
+
+/**
+ * `k`, or, when its memory holds fewer than `bytes`, an instance on a new memory of that size
+ * holding a copy of the old one's contents (the old memory is left as it was, not grown).
+ */
+function withRoom(mod: WebAssembly.Module, k: KernelExports, bytes: number): KernelExports {
+  const old = k.memory.buffer;
+  if (bytes <= old.byteLength) return k;
+  const next = kernelInstance(mod, bytes);
+  new Uint8Array(next.memory.buffer).set(new Uint8Array(old));
+  return next;
 }
 
 /** Whether the WebAssembly kernel is in use in this thread. */
@@ -97,7 +193,8 @@ const PAGE = 65536;
  * CN counts; cnOfBin maps the g(r) bins below cnLimit to CN bins).
  */
 export class WasmSelfKernel {
-  private readonly k: KernelExports;
+  private readonly mod: WebAssembly.Module;
+  private k: KernelExports;
   /** Byte offsets of the arrays in the instance's memory. */
   private readonly at: Record<'ion' | 'mask' | 'diff' | 'tally' | 'cnOfBin' | 'counts' | 'near' | 'slots' | 'nearBins' | 'partners' | 'pos' | 'key' | 'frac' | 'cell' | 'wx' | 'wy' | 'wz' | 'fib' | 'grid', number>;
   private gridBytes = 0;
@@ -116,8 +213,7 @@ export class WasmSelfKernel {
     private readonly cnBins: number,
     private readonly maxCn: number,
   ) {
-    this.k = new WebAssembly.Instance(mod, {}).exports as unknown as KernelExports;
-    let p = align(this.k.heapBase());
+    let p = align(heapStart);
     const take = (bytes: number) => {
       const at = p;
       p = align(p + bytes);
@@ -149,7 +245,8 @@ export class WasmSelfKernel {
       fib: take(4 * nAtoms),
       grid: p,
     };
-    reserve(this.k.memory, p);
+    this.mod = mod;
+    this.k = kernelInstance(mod, p);
     new Int32Array(this.k.memory.buffer, this.at.cnOfBin, cnOfBin.length).set(cnOfBin);
   }
 
@@ -197,7 +294,7 @@ export class WasmSelfKernel {
     // A z-range crosses at most both faces: three runs per stencil column.
     const end = align(runsAt + 32 * 3 * entries);
     if (end - cntAt > this.gridBytes) {
-      reserve(this.k.memory, end);
+      this.k = withRoom(this.mod, this.k, end);
       this.gridBytes = end - cntAt;
     }
     const buf = this.k.memory.buffer;
@@ -245,11 +342,12 @@ export class WasmSelfKernel {
  * orthorhombic periodic cell: B (nB atoms) is binned into wide columns by binWide and each A atom
  * (nA) searches them (crossWide in wasm/rdf-kernel.ts), counting bit for bit what
  * RdfAccumulator.countPairsOrthorhombic counts. aInB marks the A atoms that are in B too. The
- * instance's memory is sized here for everything but the grid, which the first frame's cell
- * sizes (and a larger cell, later, resizes).
+ * instance's memory is made here for everything but the grid, which the first frame's cell
+ * sizes (and a larger cell, later, resizes), moving to a new memory.
  */
 export class WasmCrossKernel {
-  private readonly k: KernelExports;
+  private readonly mod: WebAssembly.Module;
+  private k: KernelExports;
   private readonly at: Record<'ion' | 'mask' | 'diff' | 'tally' | 'cnOfBin' | 'counts' | 'near' | 'nearBins' | 'idxA' | 'idxB' | 'aInB' | 'pos' | 'key' | 'frac' | 'wx' | 'wy' | 'wz' | 'grid', number>;
   /** The positions copied are those of atoms first … last (the lowest and highest of either group). */
   private readonly first: number;
@@ -272,8 +370,7 @@ export class WasmCrossKernel {
     private readonly cnBins: number,
     private readonly maxCn: number,
   ) {
-    this.k = new WebAssembly.Instance(mod, {}).exports as unknown as KernelExports;
-    let p = align(this.k.heapBase());
+    let p = align(heapStart);
     const take = (bytes: number) => {
       const at = p;
       p = align(p + bytes);
@@ -312,7 +409,8 @@ export class WasmCrossKernel {
       wz: take(8 * (nB + 1)),
       grid: p,
     };
-    reserve(this.k.memory, p);
+    this.mod = mod;
+    this.k = kernelInstance(mod, p);
     const buf = this.k.memory.buffer;
     new Int32Array(buf, this.at.cnOfBin, cnOfBin.length).set(cnOfBin);
     new Uint8Array(buf, this.at.aInB, nA).set(aInB);
@@ -365,7 +463,7 @@ export class WasmCrossKernel {
     // A z-range crosses at most both faces: three runs per column.
     const end = align(runsAt + 32 * 3 * entries);
     if (end - startAt > this.gridBytes) {
-      reserve(this.k.memory, end);
+      this.k = withRoom(this.mod, this.k, end);
       this.gridBytes = end - startAt;
     }
     const buf = this.k.memory.buffer;
@@ -392,12 +490,6 @@ export class WasmCrossKernel {
     (this.narrow ? this.k.tallyFrame16 : this.k.tallyFrame32)(this.nA, at.ion, this.stride, at.mask, this.words, this.cnBins, this.maxCn, at.diff, at.tally);
     return view;
   }
-}
-
-/** Grow `memory` to hold `bytes`. */
-function reserve(memory: WebAssembly.Memory, bytes: number): void {
-  const have = memory.buffer.byteLength;
-  if (bytes > have) memory.grow(Math.ceil((bytes - have) / PAGE));
 }
 
 function align(p: number): number {

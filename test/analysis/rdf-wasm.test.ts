@@ -477,6 +477,28 @@ describe.skipIf(!WASM)('the WebAssembly g(r) kernel for two groups (A ≠ B)', (
     expectEqualStates(wasm, js);
   });
 
+  it('never grows a WebAssembly memory: no ArrayBuffer is detached (V8’s protector stays intact), cells growing included', () => {
+    const rdf = fileURLToPath(new URL('../../dist/src/analysis/rdf.js', import.meta.url));
+    const script = `
+      const { RdfAccumulator } = await import(${JSON.stringify(`file://${rdf}`)});
+      const n = 3000, a = Int32Array.from({ length: 40 }, (_, i) => 7 * i), b = Int32Array.from({ length: n }, (_, i) => i);
+      const accs = [new RdfAccumulator(a, b, 6, 200), new RdfAccumulator(b, b, 6, 200)];
+      for (const l of [20, 30, 45]) {
+        const pos = Float64Array.from({ length: 3 * n }, (_, k) => ((k * 7919) % 1000) / 1000 * l);
+        const box = { matrix: Float64Array.from([l, 0, 0, 0, l, 0, 0, 0, l]), origin: new Float64Array(3), pbc: [true, true, true] };
+        for (const acc of accs) acc.add(pos, box);
+      }
+      console.log(accs.map((acc) => acc.state.counts.reduce((s, x) => s + x, 0) > 0).join());
+    `;
+    const out = execFileSync(process.execPath, ['--trace-protector-invalidation', '--input-type=module', '-e', script], {
+      env: { ...process.env, MDPOST_KERNEL: 'wasm' },
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    expect(out).toContain('true,true');
+    expect(out).not.toContain('ArrayBufferDetaching');
+  });
+
   it('Na–O through the pipeline: the WebAssembly kernel in 2 workers gives the JavaScript kernel’s results', async () => {
     // A compressed file: the frames are all counted in the workers, which the variable sets up.
     const options = { rdf: ['Na,O', 'Na,all'], rmax: '10', stride: 5 };
