@@ -339,8 +339,9 @@ export class WasmSelfKernel {
 
 /**
  * The kernel for two different groups (A ≠ B; they may share atoms) of one accumulator, in an
- * orthorhombic periodic cell: B (nB atoms) is binned into wide columns by binWide and each A atom
- * (nA) searches them (crossWide in wasm/rdf-kernel.ts), counting bit for bit what
+ * orthorhombic periodic cell: B, the larger group as a rule, is binned into wide columns
+ * (binCross in wasm/rdf-kernel.ts) and each A atom searches them (crossWide), counting bit for
+ * bit what
  * RdfAccumulator.countPairsOrthorhombic counts. aInB marks the A atoms that are in B too. The
  * instance's memory is made here for everything but the grid, which the first frame's cell
  * sizes (and a larger cell, later, resizes), moving to a new memory.
@@ -348,7 +349,9 @@ export class WasmSelfKernel {
 export class WasmCrossKernel {
   private readonly mod: WebAssembly.Module;
   private k: KernelExports;
-  private readonly at: Record<'ion' | 'mask' | 'diff' | 'tally' | 'cnOfBin' | 'counts' | 'near' | 'nearBins' | 'idxA' | 'idxB' | 'aInB' | 'pos' | 'key' | 'frac' | 'wx' | 'wy' | 'wz' | 'grid', number>;
+  private readonly at: Record<'ion' | 'mask' | 'diff' | 'tally' | 'cnOfBin' | 'counts' | 'near' | 'nearBins' | 'idxA' | 'idxB' | 'aInB' | 'pos' | 'key' | 'placed' | 'wx' | 'wy' | 'wz' | 'grid', number>;
+  private readonly nA: number;
+  private readonly nB: number;
   /** The positions copied are those of atoms first … last (the lowest and highest of either group). */
   private readonly first: number;
   private readonly last: number;
@@ -402,7 +405,7 @@ export class WasmCrossKernel {
       aInB: take(nA),
       pos: take(24 * (last - first + 1)),
       key: take(4 * nB),
-      frac: take(24 * nB),
+      placed: take(24 * nB),
       // One slot more each: the two-lane loop loads a lane past a run's end (not counted).
       wx: take(8 * (nB + 1)),
       wy: take(8 * (nB + 1)),
@@ -417,9 +420,6 @@ export class WasmCrossKernel {
     new Int32Array(buf, this.at.idxA, nA).set(a.map((i) => i - first));
     new Int32Array(buf, this.at.idxB, nB).set(b.map((i) => i - first));
   }
-
-  private readonly nA: number;
-  private readonly nB: number;
 
   /** A kernel, or null when the WebAssembly build is not in use. */
   static create(
@@ -436,12 +436,22 @@ export class WasmCrossKernel {
    * accumulator makes (at least six columns along x and y with r_max at most half the width).
    */
   static fits(g: CellGrid, cut: number): boolean {
+    const { nbw, ra, rb } = WasmCrossKernel.shape(g, cut);
+    return ra <= g.n[0] - 1 && rb <= nbw - 1;
+  }
+
+  /**
+   * The wide columns of grid `g` for pairs within `cut`: fine columns merged along y (as the self
+   * kernel merges them), how many along y, and how many columns an A atom may reach along x
+   * (fine) and y (wide; the narrowest bounds it).
+   */
+  private static shape(g: CellGrid, cut: number): { merge: number; nbw: number; ra: number; rb: number } {
     const [na, nb] = g.n;
     const m = g.box.matrix;
     const merge = WasmSelfKernel.merge(g, cut);
     const nbw = Math.ceil(nb / merge);
     const ra = Math.ceil(cut / (m[0] / na)), rb = Math.ceil(cut / (Math.min(nb - (nbw - 1) * merge, merge) * (m[4] / nb)));
-    return ra <= na - 1 && rb <= nbw - 1;
+    return { merge, nbw, ra, rb };
   }
 
   /**
@@ -453,9 +463,7 @@ export class WasmCrossKernel {
   run(positions: Float64Array, g: CellGrid, cut: number, invDr: number, frameCounts: Float64Array): void {
     const [na, nb, nc] = g.n;
     const m = g.box.matrix;
-    const merge = WasmSelfKernel.merge(g, cut);
-    const nbw = Math.ceil(nb / merge);
-    const ra = Math.ceil(cut / (m[0] / na)), rb = Math.ceil(cut / (Math.min(nb - (nbw - 1) * merge, merge) * (m[4] / nb)));
+    const { merge, nbw, ra, rb } = WasmCrossKernel.shape(g, cut);
     const entries = (2 * ra + 1) * (2 * rb + 1);
     const startAt = this.at.grid;
     const wideOfAt = align(startAt + 4 * (na * nbw * nc + 2));
@@ -474,7 +482,7 @@ export class WasmCrossKernel {
     counts.fill(0);
     const o = g.box.origin;
     const inv = inverseMatrix(g.box);
-    this.k.binCross(this.nB, at.pos, at.idxB, o[0], o[1], o[2], inv[0], inv[4], inv[8], m[0], m[4], m[8], na, nb, nc, merge, at.key, startAt, at.frac, at.wx, at.wy, at.wz, wideOfAt);
+    this.k.binCross(this.nB, at.pos, at.idxB, o[0], o[1], o[2], inv[0], inv[4], inv[8], m[0], m[4], m[8], na, nb, nc, merge, at.key, startAt, at.placed, at.wx, at.wy, at.wz, wideOfAt);
     (this.narrow ? this.k.crossWide16 : this.k.crossWide32)(
       na, nb, nc, merge, m[0], m[4], m[8], o[0], o[1], o[2], cut,
       this.nA, at.pos, at.idxA, at.aInB, at.wx, at.wy, at.wz, startAt, wideOfAt, runsAt,
