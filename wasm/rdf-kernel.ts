@@ -1,7 +1,9 @@
 /**
- * The g(r) pair kernel for a group with itself in an orthorhombic cell, compiled to WebAssembly
- * (AssemblyScript; `npm run build` writes dist/src/analysis/rdf-kernel.wasm, which
- * src/analysis/rdf-wasm.ts loads). It stands in for RdfAccumulator.countPairsSelfStencil in
+ * The g(r) pair kernels of an orthorhombic periodic cell, compiled to WebAssembly (AssemblyScript;
+ * `npm run build` writes dist/src/analysis/rdf-kernel.wasm, which src/analysis/rdf-wasm.ts loads,
+ * giving it an imported memory). For two groups, binCross and crossWide stand in for
+ * RdfAccumulator.countPairsOrthorhombic (see crossWide). For a group with itself, the kernel
+ * stands in for RdfAccumulator.countPairsSelfStencil in
  * src/analysis/rdf.ts and its histogramming, on arrays that the caller places in this module's
  * memory (byte offsets below), and counts bit for bit the same (see selfWide). It searches four
  * atoms at a time in f64x2 lanes over wider columns, so that the work per run of cells (its

@@ -5,8 +5,9 @@ import { inverseMatrix } from '../model/box.js';
 import type { CellGrid } from '../model/cell-grid.js';
 
 /**
- * The WebAssembly build of the self kernel (wasm/rdf-kernel.ts, compiled by `npm run build` to
- * dist/src/analysis/rdf-kernel.wasm), loaded once per thread. Each kernel has its own instance,
+ * The WebAssembly build of the orthorhombic kernels, for a group with itself and for two groups
+ * (wasm/rdf-kernel.ts, compiled by `npm run build` to dist/src/analysis/rdf-kernel.wasm), loaded
+ * once per thread. Each kernel has its own instance,
  * whose memory holds the atoms, the gather buffers and the frame's outputs. Without the file (the
  * sources run before a build) or WebAssembly SIMD, or with MDPOST_KERNEL=js, there is none and
  * the JavaScript kernel runs: the two count bit for bit the same. MDPOST_KERNEL=wasm makes its
