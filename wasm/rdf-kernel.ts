@@ -1,7 +1,9 @@
 /**
- * The g(r) pair kernel for a group with itself in an orthorhombic cell, compiled to WebAssembly
- * (AssemblyScript; `npm run build` writes dist/src/analysis/rdf-kernel.wasm, which
- * src/analysis/rdf-wasm.ts loads). It stands in for RdfAccumulator.countPairsSelfStencil in
+ * The g(r) pair kernels of an orthorhombic periodic cell, compiled to WebAssembly (AssemblyScript;
+ * `npm run build` writes dist/src/analysis/rdf-kernel.wasm, which src/analysis/rdf-wasm.ts loads,
+ * giving it an imported memory). For two groups, binCross and crossWide stand in for
+ * RdfAccumulator.countPairsOrthorhombic (see crossWide). For a group with itself, the kernel
+ * stands in for RdfAccumulator.countPairsSelfStencil in
  * src/analysis/rdf.ts and its histogramming, on arrays that the caller places in this module's
  * memory (byte offsets below), and counts bit for bit the same (see selfWide). It searches four
  * atoms at a time in f64x2 lanes over wider columns, so that the work per run of cells (its
@@ -83,8 +85,9 @@ export function heapBase(): usize {
 }
 
 /**
- * This frame's per-ion coordination tally, as tallyIons in src/analysis/rdf.ts makes it: for
- * every ion and CN bin b, one more at tally[min(k, maxCn)·cnBins + b], k its neighbours up to b.
+ * This frame's per-ion coordination tally, as tallyIons in src/analysis/rdf.ts makes it but
+ * bin-major, as RdfState.cnHist is: tally[b·(maxCn + 1) + min(k, maxCn)] ions with k neighbours
+ * up to CN bin b (the tally is written, not added to).
  * An ion's count changes only at its nonzero CN bins, which the kernel marked in its mask (words
  * u64 per ion): each step adds a run of b to one k, kept as a difference along b in `diff`
  * ((maxCn + 1) rows of cnBins + 1) and summed at the end. Rows and masks are cleared as they are
@@ -115,12 +118,12 @@ export function heapBase(): usize {
       }
     }
   }
+  const w = maxCn + 1;
   for (let kk = 0; kk <= maxCn; kk++) {
     let run = 0;
     for (let b = 0; b < cnBins; b++) {
       run += i32At(diff, kk * w1 + b);
-      const t = kk * cnBins + b;
-      setI32(tally, t, i32At(tally, t) + run);
+      setI32(tally, b * w + kk, run);
     }
   }
 }
@@ -185,6 +188,89 @@ export function binWide(
     setF64(wy, slot, o1 + sa * m1 + sb * m4 + sc * m7);
     setF64(wz, slot, o2 + sa * m2 + sb * m5 + sc * m8);
     setI32(fib, slot, min(<i32>Math.floor(sb * <f64>nb), nb - 1));
+  }
+}
+
+/**
+ * Bin the n atoms idx[q] of `pos` (xyz interleaved) for the cross search: as binWide, in an
+ * orthorhombic cell (inv0, inv4, inv8 the diagonal of its inverse, lx, ly, lz of its matrix, by
+ * the same float64 expressions less the products with its zero entries, which add nothing), into
+ * wide cells ((ia·nbw + kb)·nc + ic), in list order within each. start (nbw·na·nc + 2 entries)
+ * ends as the wide cells' first slots, start[w] … start[w + 1]; key (n) and at (3n) are scratch;
+ * wideOf (nb) is left holding the wide column of each fine one.
+ */
+export function binCross(
+  n: i32, pos: usize, idx: usize, ox: f64, oy: f64, oz: f64, inv0: f64, inv4: f64, inv8: f64, lx: f64, ly: f64, lz: f64,
+  na: i32, nb: i32, nc: i32, merge: i32, key: usize, start: usize, at: usize, wx: usize, wy: usize, wz: usize, wideOf: usize,
+): void {
+  const nbw = (nb + merge - 1) / merge;
+  const nkeys = na * nbw * nc;
+  memory.fill(start, 0, <usize>(nkeys + 2) << 2);
+  // A table, not a division per atom.
+  for (let ib = 0; ib < nb; ib++) setI32(wideOf, ib, ib / merge);
+  const fa = <f64>na, fb = <f64>nb, fc = <f64>nc;
+  // Counts at start[k + 2]: summed, start[k + 1] is cell k's first slot, and, each placement
+  // taking the next, its end once the atoms are placed.
+  const cnt2 = start + 8;
+  // Two atoms at a time in f64x2 lanes (the same operations, lane by lane); positions kept
+  // axis by axis in `at` (x at at, y at at + 8n, z at at + 16n) for the placing pass.
+  const atx = at, aty = at + (<usize>n << 3), atz = at + (<usize>n << 4);
+  const o0 = f64x2.splat(ox), o1 = f64x2.splat(oy), o2 = f64x2.splat(oz);
+  const v0 = f64x2.splat(inv0), v4 = f64x2.splat(inv4), v8 = f64x2.splat(inv8);
+  const fav = f64x2.splat(fa), fbv = f64x2.splat(fb), fcv = f64x2.splat(fc);
+  const lxv = f64x2.splat(lx), lyv = f64x2.splat(ly), lzv = f64x2.splat(lz);
+  const na1 = i32x4.splat(na - 1), nb1 = i32x4.splat(nb - 1), nc1 = i32x4.splat(nc - 1);
+  let q = 0;
+  for (; q + 1 < n; q += 2) {
+    const i = 3 * i32At(idx, q), j = 3 * i32At(idx, q + 1);
+    const px = f64x2.replace_lane(v128.load64_splat(pos + (<usize>i << 3)), 1, f64At(pos, j));
+    const py = f64x2.replace_lane(v128.load64_splat(pos + (<usize>(i + 1) << 3)), 1, f64At(pos, j + 1));
+    const pz = f64x2.replace_lane(v128.load64_splat(pos + (<usize>(i + 2) << 3)), 1, f64At(pos, j + 2));
+    let sa = f64x2.mul(f64x2.sub(px, o0), v0), sb = f64x2.mul(f64x2.sub(py, o1), v4), sc = f64x2.mul(f64x2.sub(pz, o2), v8);
+    sa = f64x2.sub(sa, f64x2.floor(sa));
+    sb = f64x2.sub(sb, f64x2.floor(sb));
+    sc = f64x2.sub(sc, f64x2.floor(sc));
+    const ia = i32x4.min_s(i32x4.trunc_sat_f64x2_s_zero(f64x2.mul(sa, fav)), na1);
+    const ib = i32x4.min_s(i32x4.trunc_sat_f64x2_s_zero(f64x2.mul(sb, fbv)), nb1);
+    const ic = i32x4.min_s(i32x4.trunc_sat_f64x2_s_zero(f64x2.mul(sc, fcv)), nc1);
+    const k0 = (i32x4.extract_lane(ia, 0) * nbw + i32At(wideOf, i32x4.extract_lane(ib, 0))) * nc + i32x4.extract_lane(ic, 0);
+    const k1 = (i32x4.extract_lane(ia, 1) * nbw + i32At(wideOf, i32x4.extract_lane(ib, 1))) * nc + i32x4.extract_lane(ic, 1);
+    setI32(key, q, k0);
+    setI32(cnt2, k0, i32At(cnt2, k0) + 1);
+    setI32(key, q + 1, k1);
+    setI32(cnt2, k1, i32At(cnt2, k1) + 1);
+    const o = <usize>q << 3;
+    v128.store(atx + o, f64x2.add(o0, f64x2.mul(sa, lxv)));
+    v128.store(aty + o, f64x2.add(o1, f64x2.mul(sb, lyv)));
+    v128.store(atz + o, f64x2.add(o2, f64x2.mul(sc, lzv)));
+  }
+  if (q < n) {
+    const i = 3 * i32At(idx, q);
+    let sa = (f64At(pos, i) - ox) * inv0, sb = (f64At(pos, i + 1) - oy) * inv4, sc = (f64At(pos, i + 2) - oz) * inv8;
+    sa -= Math.floor(sa);
+    sb -= Math.floor(sb);
+    sc -= Math.floor(sc);
+    const ia = min(<i32>(sa * fa), na - 1), ib = min(<i32>(sb * fb), nb - 1), ic = min(<i32>(sc * fc), nc - 1);
+    const k = (ia * nbw + i32At(wideOf, ib)) * nc + ic;
+    setI32(key, q, k);
+    setI32(cnt2, k, i32At(cnt2, k) + 1);
+    setF64(atx, q, ox + sa * lx);
+    setF64(aty, q, oy + sb * ly);
+    setF64(atz, q, oz + sc * lz);
+  }
+  let run = 0;
+  for (let k = 0; k < nkeys; k++) {
+    run += i32At(cnt2, k);
+    setI32(cnt2, k, run);
+  }
+  const next = start + 4;
+  for (let q = 0; q < n; q++) {
+    const k = i32At(key, q);
+    const slot = i32At(next, k);
+    setI32(next, k, slot + 1);
+    setF64(wx, slot, f64At(atx, q));
+    setF64(wy, slot, f64At(aty, q));
+    setF64(wz, slot, f64At(atz, q));
   }
 }
 
@@ -424,4 +510,177 @@ export function tallyFrame16(nIons: i32, ion: usize, stride: i32, mask: usize, w
 
 export function tallyFrame32(nIons: i32, ion: usize, stride: i32, mask: usize, words: i32, cnBins: i32, maxCn: i32, diff: usize, tallyOut: usize): void {
   tally<i32>(nIons, ion, stride, mask, words, cnBins, maxCn, diff, tallyOut);
+}
+
+/**
+ * The histogram of countPairsOrthorhombic's binNeighbours for the k distances gathered for A atom
+ * q: each is one ordered pair and a neighbour of q (its CN bin marked in q's mask). An atom of
+ * both groups met itself (at distance 0, once) and is not its own neighbour (dropSelfPair).
+ */
+@inline function binNeighbours<T>(
+  q: i32, k: i32, near: usize, nearBins: usize, counts: usize, ion: usize, stride: i32,
+  cnOfBin: usize, cnLimit: i32, invDr: f64, mask: usize, words: i32, inB: bool,
+): void {
+  let m = 0;
+  let j = 0;
+  const inv = f64x2.splat(invDr);
+  for (; j + 1 < k; j += 2) {
+    const b = i32x4.trunc_sat_f64x2_s_zero(f64x2.mul(f64x2.sqrt(v128.load(near + (<usize>j << 3))), inv));
+    const b0 = i32x4.extract_lane(b, 0), b1 = i32x4.extract_lane(b, 1);
+    setI32(counts, b0, i32At(counts, b0) + 1);
+    setI32(nearBins, m, b0);
+    m += <i32>(b0 < cnLimit);
+    setI32(counts, b1, i32At(counts, b1) + 1);
+    setI32(nearBins, m, b1);
+    m += <i32>(b1 < cnLimit);
+  }
+  if (j < k) {
+    const bin = <i32>(Math.sqrt(f64At(near, j)) * invDr);
+    setI32(counts, bin, i32At(counts, bin) + 1);
+    setI32(nearBins, m, bin);
+    m += <i32>(bin < cnLimit);
+  }
+  const row = q * stride;
+  const own = mask + ((<usize>q * <usize>words) << 3);
+  for (let j = 0; j < m; j++) {
+    const c = i32At(cnOfBin, i32At(nearBins, j));
+    bump<T>(ion, row + c);
+    const w = own + (<usize>(c >> 6) << 3);
+    store<u64>(w, load<u64>(w) | (<u64>1 << <u64>(c & 63)));
+  }
+  if (inB) {
+    setI32(counts, 0, i32At(counts, 0) - 1);
+    const p = ion + (<usize>row << alignof<T>());
+    store<T>(p, load<T>(p) - 1);
+  }
+}
+
+/**
+ * One frame of the search for the pairs of two groups (countPairsOrthorhombic in
+ * src/analysis/rdf.ts), the B atoms binned by binCross. Each A atom (pos[3·idxA[q]], xyz) is
+ * wrapped into the cell as the JavaScript kernel wraps it; the wide columns within r_max of it
+ * (its gap to each column's rectangle, a hair wider than the cells) are searched over the z-range
+ * of the sphere there, two B atoms at a time in the lanes of an f64x2 vector. The runs of cells
+ * of all its columns are listed first (`runs`, 32 bytes each), so that the distance loop does not
+ * wait on their bounds. wideOf is binCross's table of wide columns.
+ *
+ * Counts equal the JavaScript kernel's bit for bit: each pair's d² is its expression
+ * (b − (a − shift) per axis, a wrapped by floor, b as CellGrid.fill places it), and the columns
+ * and z-ranges searched here hold every B image it counts, with margins (EDGE_A) far above the
+ * rounding of either assignment to cells. A column may be met under two lattice shifts (in small
+ * cells); at most one image of a B atom is within r_max ≤ half the cell's width, as there.
+ * aInB (a byte per A atom) marks the atoms in both groups.
+ */
+@inline function crossWide<T>(
+  na: i32, nb: i32, nc: i32, merge: i32, lx: f64, ly: f64, lz: f64, ox: f64, oy: f64, oz: f64, cut: f64,
+  nA: i32, pos: usize, idxA: usize, aInB: usize,
+  bx: usize, by: usize, bz: usize, start: usize, wideOf: usize, runs: usize,
+  near: usize, nearBins: usize,
+  counts: usize, ion: usize, stride: i32, cnOfBin: usize, cnLimit: i32, invDr: f64, mask: usize, words: i32,
+): void {
+  const rmax2 = cut * cut;
+  const rr = f64x2.splat(rmax2);
+  const perCz = <f64>nc / lz;
+  const nbw = (nb + merge - 1) / merge;
+  const cx = lx / <f64>na, cy = ly / <f64>nb;
+  const ra = <i32>Math.ceil(cut / cx);
+  // The narrowest wide column bounds how many can lie within r_max along y.
+  const rest = nb - (nbw - 1) * merge;
+  const rb = <i32>Math.ceil(cut / (<f64>min(rest, merge) * cy));
+  for (let q = 0; q < nA; q++) {
+    const i = 3 * i32At(idxA, q);
+    let x = f64At(pos, i) - ox, y = f64At(pos, i + 1) - oy, z = f64At(pos, i + 2) - oz;
+    x -= Math.floor(x / lx) * lx;
+    y -= Math.floor(y / ly) * ly;
+    z -= Math.floor(z / lz) * lz;
+    const ia = min(na - 1, <i32>Math.floor(x / cx)), ib = min(nb - 1, <i32>Math.floor(y / cy));
+    // ib is −1 for a y a hair below 0 (rounding): the wide column below.
+    const kb = ib >= 0 ? i32At(wideOf, ib) : -1;
+    const xo = x + ox, yo = y + oy, zo = z + oz;
+    let nr = 0;
+    for (let ka = ia - ra; ka <= ia + ra; ka++) {
+      const gx = max(0.0, max(<f64>ka * cx - x, x - <f64>(ka + 1) * cx) - EDGE_A);
+      const gx2 = gx * gx;
+      if (gx2 >= rmax2) continue;
+      const wa: i32 = ka < 0 ? -1 : ka >= na ? 1 : 0;
+      const x0 = xo - <f64>wa * lx;
+      const colA = (ka - wa * na) * nbw;
+      for (let kt = kb - rb; kt <= kb + rb; kt++) {
+        const wb: i32 = kt < 0 ? -1 : kt >= nbw ? 1 : 0;
+        const kw = kt - wb * nbw;
+        const tLo = <f64>(kw * merge) * cy + <f64>wb * ly, tHi = <f64>min(kw * merge + merge, nb) * cy + <f64>wb * ly;
+        const gy = max(0.0, max(tLo - y, y - tHi) - EDGE_A);
+        const h2 = rmax2 - (gx2 + gy * gy);
+        if (h2 <= 0) continue;
+        const h = Math.sqrt(h2) + EDGE_A;
+        const y0 = yo - <f64>wb * ly;
+        const col = (colA + kw) * nc;
+        let c0 = <i32>Math.floor((z - h) * perCz);
+        const c1 = <i32>Math.floor((z + h) * perCz);
+        while (c0 <= c1) {
+          const wc: i32 = c0 < 0 ? -1 : c0 >= nc ? 1 : 0;
+          const runEnd = min(c1, (wc + 1) * nc - 1);
+          const t0 = i32At(start, col + c0 - wc * nc), t1 = i32At(start, col + runEnd - wc * nc + 1);
+          if (t0 < t1) {
+            const rec = runs + (<usize>nr << 5);
+            store<i32>(rec, t0);
+            store<i32>(rec + 4, t1);
+            store<f64>(rec + 8, x0);
+            store<f64>(rec + 16, y0);
+            store<f64>(rec + 24, zo - <f64>wc * lz);
+            nr++;
+          }
+          c0 = runEnd + 1;
+        }
+      }
+    }
+    let k = 0;
+    for (let r = 0; r < nr; r++) {
+      const rec = runs + (<usize>r << 5);
+      const t0 = load<i32>(rec), t1 = load<i32>(rec + 4);
+      const x0 = v128.load64_splat(rec + 8), y0 = v128.load64_splat(rec + 16), z0 = v128.load64_splat(rec + 24);
+      let t = t0;
+      for (; t + 1 < t1; t += 2) {
+        const o = <usize>t << 3;
+        const dx = f64x2.sub(v128.load(bx + o), x0), dy = f64x2.sub(v128.load(by + o), y0), dz = f64x2.sub(v128.load(bz + o), z0);
+        const d2 = f64x2.add(f64x2.add(f64x2.mul(dx, dx), f64x2.mul(dy, dy)), f64x2.mul(dz, dz));
+        const u = i64x2.bitmask(f64x2.lt(d2, rr));
+        v128.store_lane<f64>(near + (<usize>k << 3), d2, 0);
+        k += u & 1;
+        v128.store_lane<f64>(near + (<usize>k << 3), d2, 1);
+        k += u >> 1;
+      }
+      if (t < t1) {
+        const dx = f64At(bx, t) - f64x2.extract_lane(x0, 0), dy = f64At(by, t) - f64x2.extract_lane(y0, 0), dz = f64At(bz, t) - f64x2.extract_lane(z0, 0);
+        const d2 = dx * dx + dy * dy + dz * dz;
+        setF64(near, k, d2);
+        k += <i32>(d2 < rmax2);
+      }
+    }
+    binNeighbours<T>(q, k, near, nearBins, counts, ion, stride, cnOfBin, cnLimit, invDr, mask, words, load<u8>(aInB + <usize>q) != 0);
+  }
+}
+
+/* Per-ion counts of the cross search: 16-bit when B has fewer than 65 536 atoms, else 32-bit. */
+
+export function crossWide16(
+  na: i32, nb: i32, nc: i32, merge: i32, lx: f64, ly: f64, lz: f64, ox: f64, oy: f64, oz: f64, cut: f64,
+  nA: i32, pos: usize, idxA: usize, aInB: usize,
+  bx: usize, by: usize, bz: usize, start: usize, wideOf: usize, runs: usize,
+  near: usize, nearBins: usize,
+  counts: usize, ion: usize, stride: i32, cnOfBin: usize, cnLimit: i32, invDr: f64, mask: usize, words: i32,
+): void {
+  crossWide<u16>(na, nb, nc, merge, lx, ly, lz, ox, oy, oz, cut, nA, pos, idxA, aInB, bx, by, bz, start, wideOf, runs,
+    near, nearBins, counts, ion, stride, cnOfBin, cnLimit, invDr, mask, words);
+}
+
+export function crossWide32(
+  na: i32, nb: i32, nc: i32, merge: i32, lx: f64, ly: f64, lz: f64, ox: f64, oy: f64, oz: f64, cut: f64,
+  nA: i32, pos: usize, idxA: usize, aInB: usize,
+  bx: usize, by: usize, bz: usize, start: usize, wideOf: usize, runs: usize,
+  near: usize, nearBins: usize,
+  counts: usize, ion: usize, stride: i32, cnOfBin: usize, cnLimit: i32, invDr: f64, mask: usize, words: i32,
+): void {
+  crossWide<i32>(na, nb, nc, merge, lx, ly, lz, ox, oy, oz, cut, nA, pos, idxA, aInB, bx, by, bz, start, wideOf, runs,
+    near, nearBins, counts, ion, stride, cnOfBin, cnLimit, invDr, mask, words);
 }

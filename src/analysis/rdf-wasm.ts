@@ -5,8 +5,9 @@ import { inverseMatrix } from '../model/box.js';
 import type { CellGrid } from '../model/cell-grid.js';
 
 /**
- * The WebAssembly build of the self kernel (wasm/rdf-kernel.ts, compiled by `npm run build` to
- * dist/src/analysis/rdf-kernel.wasm), loaded once per thread. Each kernel has its own instance,
+ * The WebAssembly build of the orthorhombic kernels, for a group with itself and for two groups
+ * (wasm/rdf-kernel.ts, compiled by `npm run build` to dist/src/analysis/rdf-kernel.wasm), loaded
+ * once per thread. Each kernel has its own instance,
  * whose memory holds the atoms, the gather buffers and the frame's outputs. Without the file (the
  * sources run before a build) or WebAssembly SIMD, or with MDPOST_KERNEL=js, there is none and
  * the JavaScript kernel runs: the two count bit for bit the same. MDPOST_KERNEL=wasm makes its
@@ -30,9 +31,24 @@ interface KernelExports {
   selfWide32: KernelExports['selfWide16'];
   tallyFrame16(nIons: number, ion: number, stride: number, mask: number, words: number, cnBins: number, maxCn: number, diff: number, tally: number): void;
   tallyFrame32: KernelExports['tallyFrame16'];
+  crossWide16(
+    na: number, nb: number, nc: number, merge: number, lx: number, ly: number, lz: number, ox: number, oy: number, oz: number, cut: number,
+    nA: number, pos: number, idxA: number, aInB: number,
+    bx: number, by: number, bz: number, start: number, wideOf: number, runs: number,
+    near: number, nearBins: number,
+    counts: number, ion: number, stride: number, cnOfBin: number, cnLimit: number, invDr: number, mask: number, words: number,
+  ): void;
+  crossWide32: KernelExports['crossWide16'];
+  binCross(
+    n: number, pos: number, idx: number, ox: number, oy: number, oz: number, inv0: number, inv4: number, inv8: number, lx: number, ly: number, lz: number,
+    na: number, nb: number, nc: number, merge: number, key: number, start: number, at: number, wx: number, wy: number, wz: number, wideOf: number,
+  ): void;
 }
 
 let compiled: WebAssembly.Module | null | undefined;
+/** Pages of memory the module's data needs, and where its heap starts (bytes). */
+let minPages = 0;
+let heapStart = 0;
 
 /**
  * Where the kernel is: the build's dist/src/analysis/, whether this module runs from there, from
@@ -54,13 +70,106 @@ function kernelModule(): WebAssembly.Module | null {
   }
   if (bytes) {
     try {
-      compiled = new WebAssembly.Module(bytes);
+      const imported = withImportedMemory(bytes);
+      const mod = new WebAssembly.Module(imported.bytes);
+      minPages = imported.minPages;
+      heapStart = instantiate(mod, new WebAssembly.Memory({ initial: minPages })).heapBase();
+      compiled = mod;
     } catch (e) {
       why = `rdf-kernel.wasm does not compile here: ${(e as Error).message}`;
     }
   }
   if (!compiled && process.env.MDPOST_KERNEL === 'wasm') throw new Error(`MDPOST_KERNEL=wasm: ${why}`);
   return compiled;
+}
+
+/*
+ * Growing a WebAssembly.Memory detaches its ArrayBuffer, and the first ArrayBuffer ever detached
+ * in a thread invalidates V8's ArrayBufferDetaching protector: from then on every typed-array
+ * access of the thread is compiled with a check (the whole Na–O g(r) command, trajectory
+ * decoding included, measured 9% more CPU). So the kernels' memories are never grown: the module
+ * is given an imported memory in place of its own, each kernel makes its memory at the size it
+ * needs, and when a larger cell needs more it moves to a new, larger memory and instance.
+ */
+
+/**
+ * The module with its memory imported (env.memory) in place of its own definition, and the
+ * pages that definition asked for at least: the memory section is dropped and an import of a
+ * memory added (to the import section, or as a new one after the type section). A module that
+ * imports its memory already is returned as it is.
+ */
+function withImportedMemory(bytes: Uint8Array<ArrayBuffer>): { bytes: Uint8Array<ArrayBuffer>; minPages: number } {
+  const sections: { id: number; body: Uint8Array }[] = [];
+  let p = 8;
+  while (p < bytes.length) {
+    const id = bytes[p++];
+    const [size, q] = readLeb(bytes, p);
+    sections.push({ id, body: bytes.subarray(q, q + size) });
+    p = q + size;
+  }
+  const memory = sections.findIndex((x) => x.id === 5);
+  if (memory < 0) return { bytes, minPages: 0 };
+  // One memory: its limits (flags, then the minimum in pages).
+  const minPages = readLeb(sections[memory].body, 2)[0];
+  sections.splice(memory, 1);
+  const text = new TextEncoder();
+  const entry = [3, ...text.encode('env'), 6, ...text.encode('memory'), 2, 0, 0];
+  const imports = sections.findIndex((x) => x.id === 2);
+  if (imports >= 0) {
+    const [count, q] = readLeb(sections[imports].body, 0);
+    sections[imports] = { id: 2, body: Uint8Array.from([...leb(count + 1), ...sections[imports].body.subarray(q), ...entry]) };
+  } else {
+    const types = sections.findIndex((x) => x.id === 1);
+    sections.splice(types + 1, 0, { id: 2, body: Uint8Array.from([1, ...entry]) });
+  }
+  const parts = [bytes.subarray(0, 8), ...sections.flatMap((x) => [Uint8Array.of(x.id, ...leb(x.body.length)), x.body])];
+  const out = new Uint8Array(parts.reduce((n, x) => n + x.length, 0));
+  let o = 0;
+  for (const x of parts) {
+    out.set(x, o);
+    o += x.length;
+  }
+  return { bytes: out, minPages };
+}
+
+function readLeb(b: Uint8Array, p: number): [number, number] {
+  let v = 0;
+  for (let shift = 0; ; shift += 7) {
+    const x = b[p++];
+    v += (x & 0x7f) * 2 ** shift;
+    if (x < 0x80) return [v, p];
+  }
+}
+
+function leb(v: number): number[] {
+  const out: number[] = [];
+  do {
+    const x = v % 128;
+    v = Math.floor(v / 128);
+    out.push(v > 0 ? x | 0x80 : x);
+  } while (v > 0);
+  return out;
+}
+
+function instantiate(mod: WebAssembly.Module, memory: WebAssembly.Memory): KernelExports {
+  return new WebAssembly.Instance(mod, { env: { memory } }).exports as unknown as KernelExports;
+}
+
+/** An instance of the kernel module on a new memory of at least `bytes`. */
+function kernelInstance(mod: WebAssembly.Module, bytes: number): KernelExports {
+  return instantiate(mod, new WebAssembly.Memory({ initial: Math.max(minPages, Math.ceil(bytes / PAGE)) }));
+}
+
+/**
+ * `k`, or, when its memory holds fewer than `bytes`, an instance on a new memory of that size
+ * holding a copy of the old one's contents (the old memory is left as it was, not grown).
+ */
+function withRoom(mod: WebAssembly.Module, k: KernelExports, bytes: number): KernelExports {
+  const old = k.memory.buffer;
+  if (bytes <= old.byteLength) return k;
+  const next = kernelInstance(mod, bytes);
+  new Uint8Array(next.memory.buffer).set(new Uint8Array(old));
+  return next;
 }
 
 /** Whether the WebAssembly kernel is in use in this thread. */
@@ -85,7 +194,8 @@ const PAGE = 65536;
  * CN counts; cnOfBin maps the g(r) bins below cnLimit to CN bins).
  */
 export class WasmSelfKernel {
-  private readonly k: KernelExports;
+  private readonly mod: WebAssembly.Module;
+  private k: KernelExports;
   /** Byte offsets of the arrays in the instance's memory. */
   private readonly at: Record<'ion' | 'mask' | 'diff' | 'tally' | 'cnOfBin' | 'counts' | 'near' | 'slots' | 'nearBins' | 'partners' | 'pos' | 'key' | 'frac' | 'cell' | 'wx' | 'wy' | 'wz' | 'fib' | 'grid', number>;
   private gridBytes = 0;
@@ -104,8 +214,7 @@ export class WasmSelfKernel {
     private readonly cnBins: number,
     private readonly maxCn: number,
   ) {
-    this.k = new WebAssembly.Instance(mod, {}).exports as unknown as KernelExports;
-    let p = align(this.k.heapBase());
+    let p = align(heapStart);
     const take = (bytes: number) => {
       const at = p;
       p = align(p + bytes);
@@ -137,7 +246,8 @@ export class WasmSelfKernel {
       fib: take(4 * nAtoms),
       grid: p,
     };
-    this.reserve(p);
+    this.mod = mod;
+    this.k = kernelInstance(mod, p);
     new Int32Array(this.k.memory.buffer, this.at.cnOfBin, cnOfBin.length).set(cnOfBin);
   }
 
@@ -185,7 +295,7 @@ export class WasmSelfKernel {
     // A z-range crosses at most both faces: three runs per stencil column.
     const end = align(runsAt + 32 * 3 * entries);
     if (end - cntAt > this.gridBytes) {
-      this.reserve(end);
+      this.k = withRoom(this.mod, this.k, end);
       this.gridBytes = end - cntAt;
     }
     const buf = this.k.memory.buffer;
@@ -216,22 +326,178 @@ export class WasmSelfKernel {
   }
 
   /**
-   * The coordination tally of the frame `run` counted, k-major (tally[k·cnBins + b], as
-   * tallyIons makes it), read from and clearing the per-ion counts: a view of the instance's
-   * memory, for the caller to fold and clear.
+   * The coordination tally of the frame `run` counted, bin-major as RdfState.cnHist
+   * (tally[b·(maxCn + 1) + k]), read from and clearing the per-ion counts: a view of the
+   * instance's memory, for the caller to add, valid until the next call.
    */
   tally(): Int32Array {
     const at = this.at;
     const view = new Int32Array(this.k.memory.buffer, at.tally, (this.maxCn + 1) * this.cnBins);
-    view.fill(0);
     (this.narrow ? this.k.tallyFrame16 : this.k.tallyFrame32)(this.nAtoms, at.ion, this.stride, at.mask, this.words, this.cnBins, this.maxCn, at.diff, at.tally);
     return view;
   }
+}
 
-  /** Grow the memory to hold `bytes`. */
-  private reserve(bytes: number): void {
-    const have = this.k.memory.buffer.byteLength;
-    if (bytes > have) this.k.memory.grow(Math.ceil((bytes - have) / PAGE));
+/**
+ * The kernel for two different groups (A ≠ B; they may share atoms) of one accumulator, in an
+ * orthorhombic periodic cell: B, the larger group as a rule, is binned into wide columns
+ * (binCross in wasm/rdf-kernel.ts) and each A atom searches them (crossWide), counting bit for
+ * bit what
+ * RdfAccumulator.countPairsOrthorhombic counts. aInB marks the A atoms that are in B too. The
+ * instance's memory is made here for everything but the grid, which the first frame's cell
+ * sizes (and a larger cell, later, resizes), moving to a new memory.
+ */
+export class WasmCrossKernel {
+  private readonly mod: WebAssembly.Module;
+  private k: KernelExports;
+  private readonly at: Record<'ion' | 'mask' | 'diff' | 'tally' | 'cnOfBin' | 'counts' | 'near' | 'nearBins' | 'idxA' | 'idxB' | 'aInB' | 'pos' | 'key' | 'placed' | 'wx' | 'wy' | 'wz' | 'grid', number>;
+  private readonly nA: number;
+  private readonly nB: number;
+  /** The positions copied are those of atoms first … last (the lowest and highest of either group). */
+  private readonly first: number;
+  private readonly last: number;
+  private gridBytes = 0;
+  /** Per-ion counts are 16-bit. */
+  private readonly narrow: boolean;
+  /** u64 words per ion of the mask of its nonzero CN bins. */
+  private readonly words: number;
+
+  private constructor(
+    mod: WebAssembly.Module,
+    a: Int32Array,
+    b: Int32Array,
+    aInB: Uint8Array,
+    private readonly bins: number,
+    private readonly stride: number,
+    private readonly cnLimit: number,
+    cnOfBin: Int32Array,
+    private readonly cnBins: number,
+    private readonly maxCn: number,
+  ) {
+    let p = align(heapStart);
+    const take = (bytes: number) => {
+      const at = p;
+      p = align(p + bytes);
+      return at;
+    };
+    const nA = a.length, nB = b.length;
+    this.nA = nA;
+    this.nB = nB;
+    let first = Infinity, last = -1;
+    for (const i of a) (first = Math.min(first, i)), (last = Math.max(last, i));
+    for (const i of b) (first = Math.min(first, i)), (last = Math.max(last, i));
+    this.first = first;
+    this.last = last;
+    this.words = Math.ceil(cnBins / 64);
+    // An ion's count in one CN bin is at most nB (one image of each B atom within r_max).
+    this.narrow = nB < 65536 && process.env.MDPOST_KERNEL !== 'wasm32';
+    this.at = {
+      ion: take((this.narrow ? 2 : 4) * nA * stride),
+      mask: take(8 * nA * this.words),
+      diff: take(4 * (maxCn + 1) * (cnBins + 1)),
+      tally: take(4 * (maxCn + 1) * cnBins),
+      cnOfBin: take(4 * cnOfBin.length),
+      counts: take(4 * (bins + 1)),
+      // Distances gathered for one A atom: at most one image of each B atom is under r_max.
+      near: take(8 * (nB + 1)),
+      nearBins: take(4 * (nB + 1)),
+      idxA: take(4 * nA),
+      idxB: take(4 * nB),
+      aInB: take(nA),
+      pos: take(24 * (last - first + 1)),
+      key: take(4 * nB),
+      placed: take(24 * nB),
+      // One slot more each: the two-lane loop loads a lane past a run's end (not counted).
+      wx: take(8 * (nB + 1)),
+      wy: take(8 * (nB + 1)),
+      wz: take(8 * (nB + 1)),
+      grid: p,
+    };
+    this.mod = mod;
+    this.k = kernelInstance(mod, p);
+    const buf = this.k.memory.buffer;
+    new Int32Array(buf, this.at.cnOfBin, cnOfBin.length).set(cnOfBin);
+    new Uint8Array(buf, this.at.aInB, nA).set(aInB);
+    new Int32Array(buf, this.at.idxA, nA).set(a.map((i) => i - first));
+    new Int32Array(buf, this.at.idxB, nB).set(b.map((i) => i - first));
+  }
+
+  /** A kernel, or null when the WebAssembly build is not in use. */
+  static create(
+    a: Int32Array, b: Int32Array, aInB: Uint8Array, bins: number, stride: number, cnLimit: number, cnOfBin: Int32Array, cnBins: number, maxCn: number,
+  ): WasmCrossKernel | null {
+    const mod = a.length > 0 && b.length > 0 ? kernelModule() : null;
+    return mod ? new WasmCrossKernel(mod, a, b, aInB, bins, stride, cnLimit, cnOfBin, cnBins, maxCn) : null;
+  }
+
+  /**
+   * Whether grid `g` (orthorhombic, periodic) suits the kernel for pairs within `cut`: the
+   * columns an A atom searches lie at most one cell's width away (a lattice shift of −1, 0 or 1
+   * along x and y; along z, r_max ≤ half the width sees to it). It does for every grid the
+   * accumulator makes (at least six columns along x and y with r_max at most half the width).
+   */
+  static fits(g: CellGrid, cut: number): boolean {
+    const { nbw, ra, rb } = WasmCrossKernel.shape(g, cut);
+    return ra <= g.n[0] - 1 && rb <= nbw - 1;
+  }
+
+  /**
+   * The wide columns of grid `g` for pairs within `cut`: fine columns merged along y (as the self
+   * kernel merges them), how many along y, and how many columns an A atom may reach along x
+   * (fine) and y (wide; the narrowest bounds it).
+   */
+  private static shape(g: CellGrid, cut: number): { merge: number; nbw: number; ra: number; rb: number } {
+    const [na, nb] = g.n;
+    const m = g.box.matrix;
+    const merge = WasmSelfKernel.merge(g, cut);
+    const nbw = Math.ceil(nb / merge);
+    const ra = Math.ceil(cut / (m[0] / na)), rb = Math.ceil(cut / (Math.min(nb - (nbw - 1) * merge, merge) * (m[4] / nb)));
+    return { merge, nbw, ra, rb };
+  }
+
+  /**
+   * Count one frame's (A, B) pairs within `cut` (the groups' atoms of `positions`, xyz
+   * interleaved) on the columns of grid `g` (orthorhombic, periodic; only its shape is used),
+   * adding the pair histogram to frameCounts and each A atom's neighbours to its per-ion counts,
+   * which `tally` reads.
+   */
+  run(positions: Float64Array, g: CellGrid, cut: number, invDr: number, frameCounts: Float64Array): void {
+    const [na, nb, nc] = g.n;
+    const m = g.box.matrix;
+    const { merge, nbw, ra, rb } = WasmCrossKernel.shape(g, cut);
+    const entries = (2 * ra + 1) * (2 * rb + 1);
+    const startAt = this.at.grid;
+    const wideOfAt = align(startAt + 4 * (na * nbw * nc + 2));
+    const runsAt = align(wideOfAt + 4 * nb);
+    // A z-range crosses at most both faces: three runs per column.
+    const end = align(runsAt + 32 * 3 * entries);
+    if (end - startAt > this.gridBytes) {
+      this.k = withRoom(this.mod, this.k, end);
+      this.gridBytes = end - startAt;
+    }
+    const buf = this.k.memory.buffer;
+    const at = this.at;
+    // One copy of the atoms' span of positions (a memory copy): the kernel gathers the groups.
+    new Float64Array(buf, at.pos, 3 * (this.last - this.first + 1)).set(positions.subarray(3 * this.first, 3 * (this.last + 1)));
+    const counts = new Int32Array(buf, at.counts, this.bins + 1);
+    counts.fill(0);
+    const o = g.box.origin;
+    const inv = inverseMatrix(g.box);
+    this.k.binCross(this.nB, at.pos, at.idxB, o[0], o[1], o[2], inv[0], inv[4], inv[8], m[0], m[4], m[8], na, nb, nc, merge, at.key, startAt, at.placed, at.wx, at.wy, at.wz, wideOfAt);
+    (this.narrow ? this.k.crossWide16 : this.k.crossWide32)(
+      na, nb, nc, merge, m[0], m[4], m[8], o[0], o[1], o[2], cut,
+      this.nA, at.pos, at.idxA, at.aInB, at.wx, at.wy, at.wz, startAt, wideOfAt, runsAt,
+      at.near, at.nearBins, at.counts, at.ion, this.stride, at.cnOfBin, this.cnLimit, invDr, at.mask, this.words,
+    );
+    for (let i = 0; i <= this.bins; i++) frameCounts[i] += counts[i];
+  }
+
+  /** The coordination tally of the frame `run` counted, as WasmSelfKernel.tally. */
+  tally(): Int32Array {
+    const at = this.at;
+    const view = new Int32Array(this.k.memory.buffer, at.tally, (this.maxCn + 1) * this.cnBins);
+    (this.narrow ? this.k.tallyFrame16 : this.k.tallyFrame32)(this.nA, at.ion, this.stride, at.mask, this.words, this.cnBins, this.maxCn, at.diff, at.tally);
+    return view;
   }
 }
 

@@ -1,6 +1,6 @@
 import { boxVolume, isOrthorhombic, perpendicularWidths, sameCell, type Box } from '../model/box.js';
 import { CellGrid } from '../model/cell-grid.js';
-import { WasmSelfKernel } from './rdf-wasm.js';
+import { WasmCrossKernel, WasmSelfKernel } from './rdf-wasm.js';
 
 /**
  * The partial radial distribution function g_AB(r) as a mergeable accumulator. Its state is what
@@ -160,8 +160,9 @@ export class RdfAccumulator {
     this.near2 = new Float64Array(this.self ? b.length + 1 : 0);
     this.nearSlots2 = new Int32Array(this.self ? b.length + 1 : 0);
     this.wasm = this.self ? WasmSelfKernel.create(b.length, bins, this.ionStride, this.cnLimit, this.cnOfBin, this.state.cnBins, MAX_CN) : null;
-    // The WebAssembly kernel keeps its own per-ion counts: these wait for a frame it cannot take.
-    if (this.wasm) this.ionCounts = new Int32Array(0);
+    this.wasmCross = this.self ? null : WasmCrossKernel.create(a, b, this.aInB, bins, this.ionStride, this.cnLimit, this.cnOfBin, this.state.cnBins, MAX_CN);
+    // The WebAssembly kernels keep their own per-ion counts: these wait for a frame they cannot take.
+    if (this.wasm || this.wasmCross) this.ionCounts = new Int32Array(0);
   }
 
   /** The per-ion counts of the JavaScript kernels, made when first needed. */
@@ -171,8 +172,10 @@ export class RdfAccumulator {
 
   /** The WebAssembly build of the self stencil kernel, when it is in use (see rdf-wasm.ts). */
   private readonly wasm: WasmSelfKernel | null;
-  /** This frame was counted by the WebAssembly kernel, which tallies its coordination too. */
-  private wasmFrame = false;
+  /** The WebAssembly build of the orthorhombic kernel for two groups, when it is in use. */
+  private readonly wasmCross: WasmCrossKernel | null;
+  /** The WebAssembly kernel that counted this frame, which tallies its coordination too. */
+  private wasmFrame: WasmSelfKernel | WasmCrossKernel | null = null;
 
   /**
    * Fold in one frame (any positions: they are wrapped into the cell here). Pairs are counted up
@@ -190,10 +193,13 @@ export class RdfAccumulator {
         this.columns = new CellGrid(box, rmax, COLUMN_SUBDIVISION);
         this.columnsCut = rmax;
       }
-      this.wasmFrame = this.self && this.wasm !== null && this.stencilFits(this.columns);
-      if (this.wasmFrame) {
-        // The WebAssembly kernel bins the atoms itself, on the grid's columns.
-        this.wasm!.run(positions, this.a, this.columns, rmax, st.bins / st.rmaxA, this.frameCounts);
+      // The WebAssembly kernels bin the atoms themselves, on the grid's columns.
+      if (this.wasm && this.stencilFits(this.columns)) {
+        this.wasmFrame = this.wasm;
+        this.wasm.run(positions, this.a, this.columns, rmax, st.bins / st.rmaxA, this.frameCounts);
+      } else if (this.wasmCross && WasmCrossKernel.fits(this.columns, rmax)) {
+        this.wasmFrame = this.wasmCross;
+        this.wasmCross.run(positions, this.columns, rmax, st.bins / st.rmaxA, this.frameCounts);
       } else {
         this.jsIonCounts();
         // The self kernel's grid holds the A list, so that slots map to A indices.
@@ -591,8 +597,10 @@ export class RdfAccumulator {
   private tallyCoordination(): void {
     const st = this.state;
     if (this.wasmFrame) {
-      this.wasmFrame = false;
-      foldTally(this.wasm!.tally(), st.cnHist, st.cnBins);
+      const tally = this.wasmFrame.tally();
+      const hist = st.cnHist;
+      for (let i = 0; i < hist.length; i++) hist[i] += tally[i];
+      this.wasmFrame = null;
       return;
     }
     // Below the frame's nearest pair every ion has no neighbours: those CN bins need no per-ion look.

@@ -2,10 +2,11 @@ import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { RdfAccumulator } from '../../src/analysis/rdf.js';
-import { WasmSelfKernel, wasmKernelAvailable } from '../../src/analysis/rdf-wasm.js';
+import { MAX_CN, RdfAccumulator } from '../../src/analysis/rdf.js';
+import { WasmCrossKernel, WasmSelfKernel, wasmKernelAvailable } from '../../src/analysis/rdf-wasm.js';
 import { TrajectoryReader } from '../../src/io/reader.js';
 import { orthorhombicBox, type Box } from '../../src/model/box.js';
+import { CellGrid } from '../../src/model/cell-grid.js';
 import { tempFile } from '../support/io.js';
 import { NAFSI_DUMP } from '../support/nafsi.js';
 import { bruteRdf } from '../support/rdf-brute.js';
@@ -41,6 +42,7 @@ interface Liquid {
   frames: Float64Array[];
   box: Box;
   oxygens: Int32Array;
+  elements?: string[];
 }
 
 /** The first frames of the shipped NaFSI–water dump (1304 atoms, 23.8 Å cell; 444 O of water and FSI). */
@@ -55,7 +57,7 @@ async function nafsiFrames(n: number): Promise<Liquid> {
   }
   const elements = reader.topology!.elements!;
   const oxygens = Int32Array.from(elements.flatMap((e, i) => (e === 'O' ? [i] : [])));
-  return { frames, box: box!, oxygens };
+  return { frames, box: box!, oxygens, elements };
 }
 
 /** The liquid repeated r × r × r times: a bigger cell of the same structure (its origin kept). */
@@ -245,5 +247,266 @@ describe.skipIf(!WASM)('the WebAssembly g(r) kernel for a group with itself', ()
     const two = await resultJson(plain, options, fine(2, 200_000));
     vi.unstubAllEnvs();
     expectSame(one, two, '2 workers');
+  });
+});
+
+/** 0 … n−1 in a seeded random order. */
+function scrambled(n: number, u: () => number): Int32Array {
+  const a = Int32Array.from({ length: n }, (_, i) => i);
+  for (let i = n - 1; i > 0; i--) {
+    const j = Math.floor(u() * (i + 1));
+    [a[i], a[j]] = [a[j], a[i]];
+  }
+  return a;
+}
+
+/** An accumulator of two groups that counts with the JavaScript kernel only. */
+function jsCross(a: Int32Array, b: Int32Array, rmax: number, bins: number): RdfAccumulator {
+  const acc = new RdfAccumulator(a, b, rmax, bins);
+  (acc as unknown as { wasmCross: unknown }).wasmCross = null;
+  return acc;
+}
+
+/** The two accumulators, fed the same frames; the WebAssembly one must have run on every frame. */
+function crossPair(a: Int32Array, b: Int32Array, rmax: number, bins: number, frames: Float64Array[], box: Box | ((f: number) => Box)) {
+  const runs = vi.spyOn(WasmCrossKernel.prototype, 'run');
+  const wasm = new RdfAccumulator(a, b, rmax, bins);
+  const js = jsCross(a, b, rmax, bins);
+  frames.forEach((p, f) => {
+    const cell = typeof box === 'function' ? box(f) : box;
+    wasm.add(p, cell);
+    js.add(p, cell);
+  });
+  expect(runs).toHaveBeenCalledTimes(frames.length);
+  runs.mockRestore();
+  return { wasm, js };
+}
+
+const total = (acc: RdfAccumulator) => acc.state.counts.reduce((s, x) => s + x, 0);
+
+/** Ordered (A, B) pairs of distinct atoms by the minimum image (the one image under r_max ≤ half the cell), and the per-ion histogram. */
+function bruteCross(pos: Float64Array, a: Int32Array, b: Int32Array, l: number[], rmax: number, bins: number, cnStep: number, cnBins: number) {
+  const counts = new Float64Array(bins);
+  const cnHist = new Float64Array(cnBins * (MAX_CN + 1));
+  for (const i of a) {
+    const binsOf: number[] = [];
+    for (const j of b) {
+      if (j === i) continue;
+      let d2 = 0;
+      for (let d = 0; d < 3; d++) {
+        let x = pos[3 * j + d] - pos[3 * i + d];
+        x -= Math.round(x / l[d]) * l[d];
+        d2 += x * x;
+      }
+      if (d2 < rmax * rmax) binsOf.push(Math.floor((Math.sqrt(d2) * bins) / rmax));
+    }
+    for (const bin of binsOf) counts[bin]++;
+    for (let c = 0; c < cnBins; c++) cnHist[c * (MAX_CN + 1) + Math.min(binsOf.filter((x) => x < (c + 1) * cnStep).length, MAX_CN)]++;
+  }
+  return { counts, cnHist };
+}
+
+describe.skipIf(!WASM)('the WebAssembly g(r) kernel for two groups (A ≠ B)', () => {
+  let liquid: Liquid;
+  let elements: string[];
+  beforeAll(async () => {
+    liquid = await nafsiFrames(3);
+    elements = liquid.elements!;
+  });
+  afterEach(() => {
+    vi.restoreAllMocks();
+  });
+
+  const atomsOf = (pred: (e: string) => boolean, copies = 1, n = elements.length) =>
+    Int32Array.from({ length: copies * elements.length }, (_, i) => i).filter((i) => pred(elements[i % n]));
+
+  /*
+   * Cells of several shapes, r_max up to exactly half the narrowest width; atoms partly outside
+   * the cell and some several cells away; groups disjoint, nested (A ⊂ B, as Na with all atoms),
+   * overlapping in part, and of one atom.
+   */
+  const cells: [string, number[], number[], number][] = [
+    ['cube of 20 Å, r_max 10 Å (half the cell)', [20, 20, 20], [0, 0, 0], 10],
+    ['cube of 20 Å, r_max a hair under half the cell', [20, 20, 20], [-3.5, 1.25, 7], 10 * (1 - 2 ** -40)],
+    ['47.6 × 31.3 × 25.1 Å, r_max 12.55 Å (half the narrowest)', [47.6, 31.3, 25.1], [2, -1, 0.5], 12.55],
+    ['47.6 × 31.3 × 25.1 Å, r_max 6 Å', [47.6, 31.3, 25.1], [0, 0, 0], 6],
+    ['13 × 14 × 15 Å, r_max 5.2 Å', [13, 14, 15], [-6.5, -7, -7.5], 5.2],
+    ['60 × 40 × 50 Å, r_max 10 Å', [60, 40, 50], [0, 0, 0], 10],
+  ];
+  const groups: [string, (n: number, u: () => number) => [Int32Array, Int32Array]][] = [
+    ['disjoint groups (40 and the rest)', (n) => [Int32Array.from({ length: 40 }, (_, i) => n - 1 - 3 * i), Int32Array.from({ length: n - 120 }, (_, i) => i)]],
+    ['A inside B (as Na with all atoms)', (n) => [Int32Array.from({ length: 30 }, (_, i) => 7 * i + 3), Int32Array.from({ length: n }, (_, i) => i)]],
+    ['groups overlapping in part (B lists them scrambled)', (n, u) => [Int32Array.from({ length: n / 2 }, (_, i) => 2 * i), scrambled(n, u).slice(0, Math.floor(0.7 * n))]],
+    ['an A of one atom', (n) => [Int32Array.of(n >> 1), Int32Array.from({ length: n - 1 }, (_, i) => (i >= n >> 1 ? i + 1 : i))]],
+    ['a B of one atom, in A too', (n) => [Int32Array.from({ length: n }, (_, i) => i), Int32Array.of(5)]],
+  ];
+  const combos = cells.flatMap(([cn, l, o, rmax], c) => groups.map(([gn, g], k) => [`${cn}; ${gn}`, l, o, rmax, g, 100 * c + k] as const));
+  it.each(combos)('random atoms, %s: counts and CN histograms equal the JavaScript kernel’s', (_name, l, o, rmax, group, seed) => {
+    const u = uniform(seed + 1);
+    const n = 1200;
+    const [a, b] = group(n, u);
+    const box = orthorhombicBox(l[0], l[1], l[2], o);
+    const frames = [0, 1, 2].map((f) =>
+      Float64Array.from({ length: 3 * n }, (_, k) => o[k % 3] + (f === 2 && k % 7 === 0 ? 6 * u() - 3 : 1.4 * u() - 0.2) * l[k % 3]),
+    );
+    const { wasm, js } = crossPair(a, b, rmax, 250, frames, box);
+    expect(total(js)).toBeGreaterThan(a.length > 1 && b.length > 1 ? 1000 : 3);
+    expectEqualStates(wasm, js);
+  });
+
+  it('random atoms against brute force (A partly in B)', () => {
+    const u = uniform(11);
+    const l = [31, 27, 29];
+    const n = 900;
+    const pos = Float64Array.from({ length: 3 * n }, (_, k) => (1.4 * u() - 0.2) * l[k % 3]);
+    const a = Int32Array.from({ length: 150 }, (_, i) => 6 * i);
+    const b = Int32Array.from({ length: n / 2 }, (_, i) => 2 * i + (i % 3 === 1 ? 1 : 0));
+    const rmax = 9, bins = 300;
+    const runs = vi.spyOn(WasmCrossKernel.prototype, 'run');
+    const acc = new RdfAccumulator(a, b, rmax, bins);
+    acc.add(pos, orthorhombicBox(l[0], l[1], l[2]));
+    expect(runs).toHaveBeenCalledTimes(1);
+    const st = acc.state;
+    expect(st.overlap).toBeGreaterThan(10);
+    const { counts, cnHist } = bruteCross(pos, a, b, l, rmax, bins, st.cnStep, st.cnBins);
+    expect(counts.reduce((s, x) => s + x, 0)).toBeGreaterThan(10_000);
+    expect(Array.from(st.counts)).toEqual(Array.from(counts));
+    expect(Array.from(st.cnHist)).toEqual(Array.from(cnHist));
+  });
+
+  /*
+   * Atoms exactly on the faces of the grid's columns and cells and of the periodic cell (a cell
+   * of 32 Å, so that wrapping moves no bit), and pairs exactly r_max apart — across faces too —
+   * which are not counted (d² < r_max²), next to pairs a hair closer, which are.
+   */
+  it.each([
+    ['r_max 8 Å', 8],
+    ['r_max 16 Å (half the cell)', 16],
+  ])('atoms on cell faces, pairs exactly r_max apart, %s', (_name, rmax) => {
+    const L = 32;
+    const box = orthorhombicBox(L, L, L);
+    const g = new CellGrid(box, rmax, [3, 3, 12]);
+    const face = g.n.map((k) => L / k);
+    const u = uniform(rmax);
+    const coord = (d: number) => {
+      const r = u();
+      if (r < 0.4) return Math.floor(u() * (g.n[d] + 1)) * face[d];
+      if (r < 0.7) return Math.floor(u() * L);
+      if (r < 0.8) return [0, L, -0, -L, 2 * L][Math.floor(u() * 5)];
+      return u() * L;
+    };
+    const pts: number[] = [];
+    for (let i = 0; i < 300; i++) pts.push(coord(0), coord(1), coord(2));
+    // Pairs exactly r_max apart along each axis, through the faces at 0 and L too, and a hair closer.
+    const pairs: number[][] = [
+      [0, 0, 0, rmax, 0, 0], [L - rmax / 2, 3, 5, rmax / 2, 3, 5], [4, 0, 7, 4, L - rmax, 7], [1, 2, L, 1, 2, rmax],
+      [face[0], face[1], 0, face[0], face[1] + rmax, 0], [5, 5, 5, 5, 5, 5 + rmax * (1 - 2 ** -50)], [0, 0, 0, 0, 0, L - rmax],
+    ];
+    const a: number[] = [], b: number[] = [];
+    for (let i = 0; i < 300; i++) (i % 4 === 0 ? a : b).push(i);
+    for (const p of pairs) {
+      a.push(pts.length / 3);
+      pts.push(p[0], p[1], p[2]);
+      b.push(pts.length / 3);
+      pts.push(p[3], p[4], p[5]);
+    }
+    const A = Int32Array.from(a), B = Int32Array.from(b);
+    const pos = Float64Array.from(pts);
+    const { wasm, js } = crossPair(A, B, rmax, 200, [pos], box);
+    // The pairs exactly r_max apart, and not the one a hair closer, are left out.
+    const only = (k: number) => {
+      const acc = jsCross(Int32Array.of(0), Int32Array.of(1), rmax, 200);
+      acc.add(Float64Array.from(pairs[k]), box);
+      return total(acc);
+    };
+    expect(pairs.map((_, k) => only(k))).toEqual([0, 0, 0, 0, 0, 1, 0]);
+    expect(total(js)).toBeGreaterThan(1000);
+    expectEqualStates(wasm, js);
+  });
+
+  it('the NaFSI–water dump: Na–O, Na with every atom, and O with the atoms of water, equal the JavaScript kernel’s', () => {
+    for (const [a, b, rmax] of [
+      [atomsOf((e) => e === 'Na'), atomsOf((e) => e === 'O'), 10],
+      [atomsOf((e) => e === 'Na'), atomsOf(() => true), 11.9],
+      [atomsOf((e) => e === 'O'), atomsOf((e) => e === 'O' || e === 'H'), 6],
+    ] as const) {
+      const { wasm, js } = crossPair(a, b, rmax, 500, liquid.frames, liquid.box);
+      expect(total(js)).toBeGreaterThan(5000);
+      expectEqualStates(wasm, js);
+    }
+  });
+
+  it('the dump repeated 2 × 2 × 2 (47.6 Å), Na–O with r_max 10 Å, and with 32-bit per-ion counts', () => {
+    const l = replicate(liquid, 2);
+    const n = elements.length;
+    const na = Int32Array.from({ length: 8 * n }, (_, i) => i).filter((i) => elements[i % n] === 'Na');
+    const { wasm, js } = crossPair(na, l.oxygens, 10, 500, l.frames, l.box);
+    expect(total(js)).toBeGreaterThan(40_000);
+    expectEqualStates(wasm, js);
+    vi.stubEnv('MDPOST_KERNEL', 'wasm32');
+    const wide = new RdfAccumulator(na, l.oxygens, 10, 500);
+    vi.unstubAllEnvs();
+    for (const p of l.frames) wide.add(p, l.box);
+    expectEqualStates(wide, js);
+  });
+
+  it('a cell that changes every frame (NpT): a new grid each frame, the memory sized at the first', () => {
+    const l = replicate(liquid, 2);
+    const n = elements.length;
+    const na = Int32Array.from({ length: 8 * n }, (_, i) => i).filter((i) => elements[i % n] === 'Na');
+    const scale = (f: number) => [0.94, 1, 0.97][f];
+    const frames = l.frames.map((p, f) => p.map((x) => x * scale(f)));
+    const { wasm, js } = crossPair(na, l.oxygens, 10, 500, frames, (f) => ({ ...l.box, matrix: Float64Array.from(l.box.matrix, (x) => x * scale(f)) }));
+    expectEqualStates(wasm, js);
+  });
+
+  it('cells it does not take — triclinic, not periodic along z — go to the JavaScript kernel', () => {
+    const runs = vi.spyOn(WasmCrossKernel.prototype, 'run');
+    const l = liquid;
+    const a = atomsOf((e) => e === 'Na'), b = atomsOf((e) => e === 'O');
+    const wasm = new RdfAccumulator(a, b, 8, 400);
+    const js = jsCross(a, b, 8, 400);
+    const m = l.box.matrix;
+    const tilted: Box = { ...l.box, matrix: Float64Array.from([m[0], 0, 0, 2, m[4], 0, 1, -1.5, m[8]]) };
+    const slab: Box = { ...l.box, pbc: [true, true, false] };
+    for (const [p, box] of [[l.frames[0], tilted], [l.frames[1], slab]] as const) {
+      wasm.add(p, box);
+      js.add(p, box);
+    }
+    expect(runs).not.toHaveBeenCalled();
+    expectEqualStates(wasm, js);
+  });
+
+  it('never grows a WebAssembly memory: no ArrayBuffer is detached (V8’s protector stays intact), cells growing included', () => {
+    const rdf = fileURLToPath(new URL('../../dist/src/analysis/rdf.js', import.meta.url));
+    const script = `
+      const { RdfAccumulator } = await import(${JSON.stringify(`file://${rdf}`)});
+      const n = 3000, a = Int32Array.from({ length: 40 }, (_, i) => 7 * i), b = Int32Array.from({ length: n }, (_, i) => i);
+      const accs = [new RdfAccumulator(a, b, 6, 200), new RdfAccumulator(b, b, 6, 200)];
+      for (const l of [20, 30, 45]) {
+        const pos = Float64Array.from({ length: 3 * n }, (_, k) => ((k * 7919) % 1000) / 1000 * l);
+        const box = { matrix: Float64Array.from([l, 0, 0, 0, l, 0, 0, 0, l]), origin: new Float64Array(3), pbc: [true, true, true] };
+        for (const acc of accs) acc.add(pos, box);
+      }
+      console.log(accs.map((acc) => acc.state.counts.reduce((s, x) => s + x, 0) > 0).join());
+    `;
+    const out = execFileSync(process.execPath, ['--trace-protector-invalidation', '--input-type=module', '-e', script], {
+      env: { ...process.env, MDPOST_KERNEL: 'wasm' },
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    expect(out).toContain('true,true');
+    expect(out).not.toContain('ArrayBufferDetaching');
+  });
+
+  it('Na–O through the pipeline: the WebAssembly kernel in 2 workers gives the JavaScript kernel’s results', async () => {
+    // A compressed file: the frames are all counted in the workers, which the variable sets up.
+    const options = { rdf: ['Na,O', 'Na,all'], rmax: '10', stride: 5 };
+    vi.stubEnv('MDPOST_KERNEL', 'js');
+    const js = await resultJson(NAFSI_DUMP, options, fine(2, 200_000));
+    vi.stubEnv('MDPOST_KERNEL', 'wasm');
+    const wasm = await resultJson(NAFSI_DUMP, options, fine(2, 200_000));
+    vi.unstubAllEnvs();
+    expectSame(js, wasm, 'wasm');
   });
 });
