@@ -9,7 +9,7 @@ import { orthorhombicBox, type Box } from '../../src/model/box.js';
 import { CellGrid } from '../../src/model/cell-grid.js';
 import { tempFile } from '../support/io.js';
 import { NAFSI_DUMP } from '../support/nafsi.js';
-import { bruteRdf } from '../support/rdf-brute.js';
+import { bruteRdf, neighbourDistances } from '../support/rdf-brute.js';
 import { uniform } from '../support/random.js';
 import { expectSame, fine, resultJson } from '../support/workers.js';
 
@@ -289,17 +289,7 @@ function bruteCross(pos: Float64Array, a: Int32Array, b: Int32Array, l: number[]
   const counts = new Float64Array(bins);
   const cnHist = new Float64Array(cnBins * (MAX_CN + 1));
   for (const i of a) {
-    const binsOf: number[] = [];
-    for (const j of b) {
-      if (j === i) continue;
-      let d2 = 0;
-      for (let d = 0; d < 3; d++) {
-        let x = pos[3 * j + d] - pos[3 * i + d];
-        x -= Math.round(x / l[d]) * l[d];
-        d2 += x * x;
-      }
-      if (d2 < rmax * rmax) binsOf.push(Math.floor((Math.sqrt(d2) * bins) / rmax));
-    }
+    const binsOf = neighbourDistances(pos, i, b, l, rmax).map((d) => Math.floor((d * bins) / rmax));
     for (const bin of binsOf) counts[bin]++;
     for (let c = 0; c < cnBins; c++) cnHist[c * (MAX_CN + 1) + Math.min(binsOf.filter((x) => x < (c + 1) * cnStep).length, MAX_CN)]++;
   }

@@ -1,7 +1,7 @@
 import { MAX_CN } from '../../src/analysis/rdf.js';
 
 /** Every distance under r_max from atom i to the other atoms of `group` (minimum image, orthorhombic). */
-function neighbourDistances(pos: Float64Array, i: number, group: Int32Array, l: number[], rmax: number): number[] {
+export function neighbourDistances(pos: Float64Array, i: number, group: Int32Array, l: number[], rmax: number): number[] {
   const r: number[] = [];
   for (const j of group) {
     if (j === i) continue;
