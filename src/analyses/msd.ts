@@ -7,7 +7,7 @@ import { addMultiTau, emptyMultiTau, mergeMultiTau, multiTauCurve, MULTI_TAU_POI
 import { StepSeries, type Steps } from '../analysis/step-series.js';
 import { InputError } from '../model/errors.js';
 import { parseTimePs } from '../model/units.js';
-import { type Analysis, type Join, type Parallel } from '../pipeline/contract.js';
+import { concatAtoms, type Analysis, type Join, type Parallel } from '../pipeline/contract.js';
 import { elementSummary } from '../pipeline/plan.js';
 import { ionKind, type IonKind } from '../select/ions.js';
 import { particlePositions, particlesOf, type ParticleDef } from '../select/particles.js';
@@ -183,8 +183,8 @@ export const msdAnalysis: Analysis<MsdConfig, MsdPrepared, MsdState, MsdResult[]
   },
 
   needsUnwrapped: () => true,
-  unwrappedAtoms: (p) => Int32Array.from(new Set(p.series.flatMap((s) => Array.from(s.def.member)))),
-  readAtoms: (p) => Int32Array.from(new Set(p.series.flatMap((s) => Array.from(s.def.member)))),
+  unwrappedAtoms: (p) => concatAtoms(p.series.map((s) => s.def.member)),
+  readAtoms: (p) => concatAtoms(p.series.map((s) => s.def.member)),
 
   create(p) {
     return { chunks: p.series.map(() => []), multiTau: p.series.map(() => null), float32: false, scratch: p.series.map((s) => new Float64Array(3 * s.def.count)) };

@@ -4,7 +4,7 @@ import { finishRdf, SHELL_METHOD, SMOOTHING_A, type CnDistribution, type RdfResu
 import { InputError } from '../model/errors.js';
 import { parsePositiveInt } from '../model/parse-options.js';
 import { parseLengthA } from '../model/units.js';
-import { FrameProblem, type Analysis } from '../pipeline/contract.js';
+import { concatAtoms, FrameProblem, type Analysis } from '../pipeline/contract.js';
 import { escapeHtml as e, formatNumber as f, slug } from '../report/format.js';
 import { array, maybe, num, numOrNull, nums, object, str, strs, type Json } from '../report/json-check.js';
 
@@ -102,7 +102,7 @@ export const rdfAnalysis: Analysis<RdfConfig, RdfPrepared, RdfAccumulator[], Rdf
   },
 
   needsUnwrapped: () => false,
-  readAtoms: (p) => Int32Array.from(new Set(p.pairs.flatMap((r) => [...r.atomsA, ...r.atomsB]))),
+  readAtoms: (p) => concatAtoms(p.pairs.flatMap((r) => [r.atomsA, r.atomsB])),
 
   create: (p) => p.pairs.map((r) => new RdfAccumulator(r.atomsA, r.atomsB, p.rmaxA, p.bins)),
 

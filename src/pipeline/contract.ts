@@ -52,13 +52,14 @@ export interface Analysis<Config = unknown, Prepared = unknown, State = unknown,
   needsUnwrapped(prepared: Prepared): boolean;
   /**
    * The atoms whose unwrapped positions `add` reads (the rest may be stale): unwrapping a few
-   * ions of a large box then costs a few ions' worth. Absent, or null: all atoms.
+   * ions of a large box then costs a few ions' worth. In any order, repeats allowed (the plan
+   * joins the lists of all analyses). Absent, or null: all atoms.
    */
   unwrappedAtoms?(prepared: Prepared): Int32Array | null;
   /**
    * The atoms whose positions (wrapped or unwrapped) `add` reads; a reader may leave the others'
-   * positions stale (an XTC then decodes only the parts of its frames that hold them). Absent, or
-   * null: all atoms.
+   * positions stale (an XTC then decodes only the parts of its frames that hold them). In any
+   * order, repeats allowed. Absent, or null: all atoms.
    */
   readAtoms?(prepared: Prepared): Int32Array | null;
   create(prepared: Prepared): State;
@@ -236,4 +237,15 @@ export function makeRegistry(analyses: readonly Analysis[]): AnalysisRegistry {
     byKey.set(a.key, a);
   }
   return { all: analyses, get: (key) => byKey.get(key) };
+}
+
+/** The atoms of several lists in one (for readAtoms and unwrappedAtoms, which allow repeats). */
+export function concatAtoms(lists: readonly Int32Array[]): Int32Array {
+  const out = new Int32Array(lists.reduce((n, l) => n + l.length, 0));
+  let at = 0;
+  for (const l of lists) {
+    out.set(l, at);
+    at += l.length;
+  }
+  return out;
 }

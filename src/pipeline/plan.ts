@@ -113,21 +113,22 @@ export async function makePlan(spec: AnalysisSpec, registry: AnalysisRegistry): 
   const analyses: Plan['analyses'] = [];
   let needsUnwrapped = false;
   let needsTime = false;
-  let unwrapAtoms: Set<number> | null = new Set();
-  let readAtoms: Set<number> | null = new Set();
+  // The atoms each analysis reads and unwraps (null once one needs all): joined below.
+  let unwrapLists: Int32Array[] | null = [];
+  let readLists: Int32Array[] | null = [];
   for (const a of registry.all) {
     if (!(a.key in spec.analyses)) continue;
     const prepared = await a.prepare(spec.analyses[a.key], context);
     analyses.push({ key: a.key, prepared });
     trace(`plan: ${a.key} prepared`);
     const reads = a.readAtoms?.(prepared) ?? null;
-    if (reads === null) readAtoms = null;
-    else if (readAtoms) for (const i of reads) readAtoms.add(i);
+    if (reads === null) readLists = null;
+    else readLists?.push(reads);
     if (a.needsUnwrapped(prepared)) {
       needsUnwrapped = true;
       const atoms = a.unwrappedAtoms?.(prepared) ?? null;
-      if (atoms === null) unwrapAtoms = null;
-      else if (unwrapAtoms) for (const i of atoms) unwrapAtoms.add(i);
+      if (atoms === null) unwrapLists = null;
+      else unwrapLists?.push(atoms);
     }
     needsTime ||= a.needsTime === true;
   }
@@ -157,9 +158,9 @@ export async function makePlan(spec: AnalysisSpec, registry: AnalysisRegistry): 
     rangeFirst: fr.range?.[0] ?? 0,
     rangeEnd: fr.range?.[1] ?? null,
     needsUnwrapped,
-    unwrapAtoms: needsUnwrapped && unwrapAtoms ? Int32Array.from([...unwrapAtoms].sort((x, y) => x - y)) : null,
+    unwrapAtoms: needsUnwrapped && unwrapLists ? atomUnion(top.natoms, unwrapLists) : null,
     // The unwrapper reads the atoms it unwraps (all when that is null).
-    readAtoms: readAtoms && (!needsUnwrapped || unwrapAtoms) ? Int32Array.from([...readAtoms, ...(needsUnwrapped ? unwrapAtoms! : [])].sort((x, y) => x - y)).filter((x, k, all) => k === 0 || all[k - 1] !== x) : null,
+    readAtoms: readLists && (!needsUnwrapped || unwrapLists) ? atomUnion(top.natoms, needsUnwrapped ? [...readLists, ...unwrapLists!] : readLists) : null,
     needsTime,
     analyses,
     molecules: mols ? { count: (mols as Molecules).count, source: (mols as Molecules).source } : null,
@@ -167,6 +168,25 @@ export async function makePlan(spec: AnalysisSpec, registry: AnalysisRegistry): 
     framing: { format: format.name, natoms: top.natoms, ...framingExtra },
     notes,
   };
+}
+
+/**
+ * The atoms of any of `lists` (indices below natoms, repeats allowed), ascending, each once: by a
+ * mark per atom, which in the plan's cold code is several times cheaper than sets and sorting.
+ */
+export function atomUnion(natoms: number, lists: readonly ArrayLike<number>[]): Int32Array {
+  const mark = new Uint8Array(natoms);
+  let count = 0;
+  for (const list of lists) {
+    for (let k = 0; k < list.length; k++) {
+      const i = list[k];
+      count += 1 - mark[i];
+      mark[i] = 1;
+    }
+  }
+  const out = new Int32Array(count);
+  for (let i = 0, q = 0; q < count; i++) if (mark[i] === 1) out[q++] = i;
+  return out;
 }
 
 /**
