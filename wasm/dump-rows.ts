@@ -172,31 +172,73 @@ export function parsedRows(): i32 {
   return p;
 }
 
+/** What a column is read as (the second table parseRows builds from the roles). */
+const AS_SKIP: u32 = 0;
+const AS_NUMBER: u32 = 1;
+const AS_INTEGER: u32 = 2;
+const AS_ID: u32 = 3;
+
 /**
  * Parse `n` rows of the `ncols` columns whose roles are at `roles`, from `start`; `end` is the
  * end of the rows given (a 0 byte there). Returns the position after the last row, or -1 to
  * give up (failAt says where). Targets are laid out as the fields of RowTargets (pos and img
  * three per row). With `sparse`, `want` (wantLen bytes, by atom id) is the table of
  * CompiledRows: a row whose id has 1 is stepped over once its id is read; the indices of the
- * rows parsed go to `parsed`.
+ * rows parsed go to `parsed`. `cols` is scratch for 12 bytes per column.
+ *
+ * Each column becomes (how to read it, where its value for row 0 goes, bytes between rows), so
+ * that one copy of the number and integer readers serves every column: a small function, which
+ * V8 compiles in a few milliseconds per thread, baseline and optimised.
  */
 export function parseRows(
   roles: usize, ncols: i32, start: usize, end: usize, n: i32,
   pos: usize, img: usize, id: usize, type: usize, mol: usize, mass: usize, charge: usize,
-  sparse: i32, want: usize, wantLen: i32, parsed: usize,
+  sparse: i32, want: usize, wantLen: i32, parsed: usize, cols: usize,
 ): isize {
+  for (let k: i32 = 0; k < ncols; k++) {
+    const role: u32 = load<u8>(roles + <usize>k);
+    let how = AS_SKIP;
+    let at: usize = 0;
+    let stride: usize = 0;
+    if (role == X || role == Y || role == Z) {
+      how = AS_NUMBER;
+      at = pos + (<usize>(role - X) << 3);
+      stride = 24;
+    } else if (role == MASS || role == CHARGE) {
+      how = AS_NUMBER;
+      at = role == MASS ? mass : charge;
+      stride = 8;
+    } else if (role == IMAGE_X || role == IMAGE_Y || role == IMAGE_Z) {
+      how = AS_INTEGER;
+      at = img + (<usize>(role - IMAGE_X) << 2);
+      stride = 12;
+    } else if (role == TYPE || role == MOL) {
+      how = AS_INTEGER;
+      at = role == TYPE ? type : mol;
+      stride = 4;
+    } else if (role == ID) {
+      how = AS_ID;
+      at = id;
+      stride = 4;
+    }
+    // Element labels and atomic numbers are skipped: the first frame, which collects them,
+    // takes the caller's generic loop.
+    const d = cols + <usize>k * 12;
+    store<u32>(d, how);
+    store<u32>(d + 4, <u32>at);
+    store<u32>(d + 8, <u32>stride);
+  }
   let p = start;
   let prev: i64 = i64.MIN_VALUE;
   let asc: i32 = 1;
   let unknownSeen: i32 = 0;
   let np: i32 = 0;
   let longestSeen: usize = 0;
+  const colsEnd = cols + <usize>ncols * 12;
   for (let i: i32 = 0; i < n; i++) {
     const rowStart = p;
-    const j3 = <usize>(3 * i);
-    const i1 = <usize>i;
     let stepped = false;
-    for (let k: i32 = 0; k < ncols; k++) {
+    for (let d = cols; d < colsEnd; d += 12) {
       let c: u32 = load<u8>(p);
       while (c == 32) c = load<u8>(++p);
       if (c <= 32) {
@@ -204,31 +246,17 @@ export function parseRows(
         longest = <i32>longestSeen;
         return -1;
       }
-      const role: u32 = load<u8>(roles + <usize>k);
-      if (role == SKIP) {
+      const how = load<u32>(d);
+      if (how == AS_SKIP) {
         while (c > 32) c = load<u8>(++p);
         continue;
       }
-      switch (role) {
-        case X:
-          p = number(p, c, pos + (j3 << 3));
-          break;
-        case Y:
-          p = number(p, c, pos + ((j3 + 1) << 3));
-          break;
-        case Z:
-          p = number(p, c, pos + ((j3 + 2) << 3));
-          break;
-        case MASS:
-          p = number(p, c, mass + (i1 << 3));
-          break;
-        case CHARGE:
-          p = number(p, c, charge + (i1 << 3));
-          break;
-        case ID: {
-          const at = id + (i1 << 2);
-          p = integer(p, c, at);
-          if (p == 0) break;
+      const at = <usize>load<u32>(d + 4) + <usize>i * <usize>load<u32>(d + 8);
+      if (how == AS_NUMBER) {
+        p = number(p, c, at);
+      } else {
+        p = integer(p, c, at);
+        if (p != 0 && how == AS_ID) {
           const v = load<i32>(at);
           if (<i64>v <= prev) asc = 0;
           prev = v;
@@ -236,30 +264,11 @@ export function parseRows(
             const w: u32 = <u32>v < <u32>wantLen ? <u32>load<u8>(want + <usize>v) : 0;
             if (w == 1) {
               stepped = true;
-              k = ncols;
-            } else if (w == 0) unknownSeen++;
+              break;
+            }
+            if (w == 0) unknownSeen++;
           }
-          break;
         }
-        case TYPE:
-          p = integer(p, c, type + (i1 << 2));
-          break;
-        case MOL:
-          p = integer(p, c, mol + (i1 << 2));
-          break;
-        case IMAGE_X:
-          p = integer(p, c, img + (j3 << 2));
-          break;
-        case IMAGE_Y:
-          p = integer(p, c, img + ((j3 + 1) << 2));
-          break;
-        case IMAGE_Z:
-          p = integer(p, c, img + ((j3 + 2) << 2));
-          break;
-        default:
-          // Element labels and atomic numbers are not read here (the first frame, which
-          // collects them, takes the generic loop).
-          while (c > 32) c = load<u8>(++p);
       }
       if (p == 0) {
         longest = <i32>longestSeen;

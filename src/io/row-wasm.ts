@@ -29,7 +29,7 @@ interface RowExports {
   parseRows(
     roles: number, ncols: number, start: number, end: number, n: number,
     pos: number, img: number, id: number, type: number, mol: number, mass: number, charge: number,
-    sparse: number, want: number, wantLen: number, parsed: number,
+    sparse: number, want: number, wantLen: number, parsed: number, cols: number,
   ): number;
 }
 
@@ -148,6 +148,7 @@ function plan(roles: readonly Role[]): Plan {
 /** Where the arrays of one call lie in the instance's memory (byte offsets). */
 interface Layout {
   roles: number;
+  cols: number;
   want: number;
   pos: number;
   img: number;
@@ -204,6 +205,7 @@ export class WasmRows {
     };
     return {
       roles: take(ncols),
+      cols: take(12 * ncols),
       want: take(wantLen),
       pos: take(24 * n),
       img: take(12 * n),
@@ -243,7 +245,7 @@ export class WasmRows {
       r = this.k.parseRows(
         at.roles, pl.ncols, at.rows, at.rows + copy, n,
         at.pos, at.img, at.id, at.type, at.mol, at.mass, at.charge,
-        sparse ? 1 : 0, at.want, wantLen, at.parsed,
+        sparse ? 1 : 0, at.want, wantLen, at.parsed, at.cols,
       );
       if (r >= 0 || copy === available || this.k.failAt() < at.rows + copy) break;
       // The rows ran past what was copied: copy more (twice as much) and parse them again.
