@@ -35,6 +35,8 @@ const POW10: StaticArray<f64> = [
   1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
 ];
 
+// The state of a parse, carried from one call to the next (see begin).
+let previousId: i64 = i64.MIN_VALUE;
 let ascending: i32 = 1;
 let unknown: i32 = 0;
 let failedAt: usize = 0;
@@ -46,12 +48,26 @@ export function heapBase(): usize {
   return __heap_base;
 }
 
-/** Whether every id of the last successful call was larger than the one before. */
+/**
+ * Start a parse, which parseRows may then read in several calls, a range of rows each: a call
+ * runs its loop in the code V8 has for it when it starts, and the optimised code, compiled in
+ * the background once the baseline code has run a while, only serves the calls after. In parts,
+ * a thread's first frame runs at full speed after its first few thousand rows.
+ */
+export function begin(): void {
+  previousId = i64.MIN_VALUE;
+  ascending = 1;
+  unknown = 0;
+  longest = 0;
+  wantedRows = 0;
+}
+
+/** Whether every id of the parse was larger than the one before. */
 export function idsAscending(): i32 {
   return ascending;
 }
 
-/** Ids the last successful sparse call met that its table did not know. */
+/** Ids the sparse parse met that its table did not know. */
 export function unknownIds(): i32 {
   return unknown;
 }
@@ -61,12 +77,12 @@ export function failAt(): usize {
   return failedAt;
 }
 
-/** The longest row (bytes, with its line end) of the last call, as far as it read. */
+/** The longest row (bytes, with its line end) of the parse, as far as it read. */
 export function longestRow(): i32 {
   return longest;
 }
 
-/** How many row indices the last successful sparse call wrote to its `parsed` list. */
+/** How many row indices the sparse parse wrote to its `parsed` list. */
 export function parsedRows(): i32 {
   return wantedRows;
 }
@@ -179,9 +195,9 @@ const AS_INTEGER: u32 = 2;
 const AS_ID: u32 = 3;
 
 /**
- * Parse `n` rows of the `ncols` columns whose roles are at `roles`, from `start`; `end` is the
- * end of the rows given (a 0 byte there). Returns the position after the last row, or -1 to
- * give up (failAt says where). Targets are laid out as the fields of RowTargets (pos and img
+ * Parse rows i0 to i1 - 1 of the `ncols` columns whose roles are at `roles`, from `start`; `end`
+ * is the end of the rows given (a 0 byte there). Returns the position after the last row, or -1
+ * to give up (failAt says where). Targets are laid out as the fields of RowTargets (pos and img
  * three per row). With `sparse`, `want` (wantLen bytes, by atom id) is the table of
  * CompiledRows: a row whose id has 1 is stepped over once its id is read; the indices of the
  * rows parsed go to `parsed`. `cols` is scratch for 12 bytes per column.
@@ -191,7 +207,7 @@ const AS_ID: u32 = 3;
  * V8 compiles in a few milliseconds per thread, baseline and optimised.
  */
 export function parseRows(
-  roles: usize, ncols: i32, start: usize, end: usize, n: i32,
+  roles: usize, ncols: i32, start: usize, end: usize, i0: i32, i1: i32,
   pos: usize, img: usize, id: usize, type: usize, mol: usize, mass: usize, charge: usize,
   sparse: i32, want: usize, wantLen: i32, parsed: usize, cols: usize,
 ): isize {
@@ -229,13 +245,13 @@ export function parseRows(
     store<u32>(d + 8, <u32>stride);
   }
   let p = start;
-  let prev: i64 = i64.MIN_VALUE;
-  let asc: i32 = 1;
-  let unknownSeen: i32 = 0;
-  let np: i32 = 0;
-  let longestSeen: usize = 0;
+  let prev = previousId;
+  let asc = ascending;
+  let unknownSeen = unknown;
+  let np = wantedRows;
+  let longestSeen = <usize>longest;
   const colsEnd = cols + <usize>ncols * 12;
-  for (let i: i32 = 0; i < n; i++) {
+  for (let i = i0; i < i1; i++) {
     const rowStart = p;
     let stepped = false;
     for (let d = cols; d < colsEnd; d += 12) {
@@ -304,6 +320,7 @@ export function parseRows(
     }
     if (p - rowStart > longestSeen) longestSeen = p - rowStart;
   }
+  previousId = prev;
   ascending = asc;
   unknown = unknownSeen;
   wantedRows = np;

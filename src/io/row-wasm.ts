@@ -21,13 +21,14 @@ import { lastCall, type CompiledRows, type RowTargets } from './row-compiler.js'
 
 interface RowExports {
   heapBase(): number;
+  begin(): void;
   idsAscending(): number;
   unknownIds(): number;
   failAt(): number;
   longestRow(): number;
   parsedRows(): number;
   parseRows(
-    roles: number, ncols: number, start: number, end: number, n: number,
+    roles: number, ncols: number, start: number, end: number, i0: number, i1: number,
     pos: number, img: number, id: number, type: number, mol: number, mass: number, charge: number,
     sparse: number, want: number, wantLen: number, parsed: number, cols: number,
   ): number;
@@ -35,10 +36,16 @@ interface RowExports {
 
 const WASM_FILE = 'dist/src/io/dump-rows.wasm';
 const PAGE = 65536;
-/** Bytes per row assumed before any row was seen. */
-const FIRST_ROW_BYTES = 96;
+/** Bytes per row assumed before any row was seen (rows of a typical dump take 40–60). */
+const FIRST_ROW_BYTES = 64;
 /** Bytes copied beyond n times the longest row. */
 const SLACK = 256;
+/**
+ * Rows per call of the parser: V8 runs a thread's first calls in baseline code and the rest in
+ * optimised code once it has compiled it in the background, so a first frame in parts is
+ * read at full speed after its first parts.
+ */
+const PART_ROWS = 4096;
 /** After the 0 that ends the rows: line feeds are searched 16 bytes at a time. */
 const TAIL = 32;
 
@@ -182,12 +189,13 @@ export class WasmRows {
   /** Bytes copied into the instance's memory by the last call. */
   lastCopyBytes = 0;
 
-  constructor(private readonly mod: WebAssembly.Module, bytesPerRowGuess = FIRST_ROW_BYTES) {
-    this.firstGuess = bytesPerRowGuess;
+  constructor(
+    private readonly mod: WebAssembly.Module,
+    private readonly firstGuess = FIRST_ROW_BYTES,
+    private readonly partRows = PART_ROWS,
+  ) {
     this.instantiate(4 * PAGE);
   }
-
-  private readonly firstGuess: number;
 
   private instantiate(bytes: number): void {
     this.memory = new WebAssembly.Memory({ initial: Math.ceil(bytes / PAGE) });
@@ -242,11 +250,15 @@ export class WasmRows {
     let copied = copy;
     let r: number;
     for (;;) {
-      r = this.k.parseRows(
-        at.roles, pl.ncols, at.rows, at.rows + copy, n,
-        at.pos, at.img, at.id, at.type, at.mol, at.mass, at.charge,
-        sparse ? 1 : 0, at.want, wantLen, at.parsed, at.cols,
-      );
+      this.k.begin();
+      r = at.rows;
+      for (let i0 = 0; i0 < n && r >= 0; i0 += this.partRows) {
+        r = this.k.parseRows(
+          at.roles, pl.ncols, r, at.rows + copy, i0, Math.min(n, i0 + this.partRows),
+          at.pos, at.img, at.id, at.type, at.mol, at.mass, at.charge,
+          sparse ? 1 : 0, at.want, wantLen, at.parsed, at.cols,
+        );
+      }
       if (r >= 0 || copy === available || this.k.failAt() < at.rows + copy) break;
       // The rows ran past what was copied: copy more (twice as much) and parse them again.
       this.extendedCopies++;
@@ -351,11 +363,14 @@ export function wasmRowsFor(roles: readonly Role[], sparse = false): CompiledRow
   return fn;
 }
 
-/** A parser of its own, for tests and benchmarks (a first guess of bytes per row to try short copies). */
-export function newWasmRows(bytesPerRowGuess?: number): { rows: WasmRows; forRoles: (roles: readonly Role[], sparse: boolean) => CompiledRows } | null {
+/**
+ * A parser of its own, for tests and benchmarks: a first guess of bytes per row (small, to make
+ * copies run out) and rows per call (small, to read frames in many parts).
+ */
+export function newWasmRows(bytesPerRowGuess?: number, partRows?: number): { rows: WasmRows; forRoles: (roles: readonly Role[], sparse: boolean) => CompiledRows } | null {
   const mod = rowModule();
   if (!mod) return null;
-  const rows = new WasmRows(mod, bytesPerRowGuess);
+  const rows = new WasmRows(mod, bytesPerRowGuess, partRows);
   return {
     rows,
     forRoles: (roles, sparse) => {

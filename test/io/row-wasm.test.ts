@@ -17,8 +17,11 @@ import { newWasmRows } from '../../src/io/row-wasm.js';
 
 const made = newWasmRows();
 if (!made) throw new Error('dump-rows.wasm is not built (npm run build makes it)');
-/** Parsers whose first copy is short (8 bytes a row), so that copies run out and are extended. */
-const short = newWasmRows(8)!;
+/**
+ * A parser whose first copy is short (8 bytes a row), so that copies run out and are extended,
+ * and which reads rows three to a call, so that every state carried from call to call is tested.
+ */
+const short = newWasmRows(8, 3)!;
 
 const ROLES = [Role.Id, Role.Type, Role.Element, Role.X, Role.Y, Role.Z, Role.ImageX, Role.ImageY, Role.ImageZ];
 
@@ -67,7 +70,7 @@ let succeeded = 0;
 function expectSame(roles: Role[], b: Buffer, start: number, end: number, n: number, want?: Uint8Array, what = ''): Outcome {
   const sparse = want !== undefined;
   const js = runOne(compileRows(roles, sparse), b, start, end, n, want);
-  for (const [name, w] of [['wasm', made!], ['wasm, short copies', short]] as const) {
+  for (const [name, w] of [['wasm', made!], ['wasm, short copies, 3 rows a call', short]] as const) {
     const got = runOne(w.forRoles(roles, sparse), b, start, end, n, want);
     const label = `${what} ${name} ${sparse ? 'sparse' : 'full'} [${roles.join(',')}]`;
     expect(got.next, label).toBe(js.next);
