@@ -204,6 +204,51 @@ describe('the WebAssembly row parser reads as the JavaScript one', () => {
   });
 });
 
+describe('the WebAssembly row parser at the edges of the exact path', () => {
+  // Each token alone in a row, as a coordinate, an image flag and an id: the JavaScript parser
+  // reads some exactly and gives up on the others; the WebAssembly one must draw the same line.
+  const TOKENS = [
+    '1e22', '1e23', '1.5e23', '15e21', '1e-22', '1e-23', '0.1e-21', '100e-24', '1E+22', '1e+023', '1e0022',
+    '9007199254740991', '9007199254740992', '900719925474099.1', '900719925474099.2e1', '0.0000000000000000000009',
+    '12345678901234567890', '18446744073709551617', '18446744073709551616e-5', '0000000000000000000001.5',
+    '1e', '1e+', '1e-', '1.e5', '.e5', '.', '-.5', '+.5e-1', '5.', '-0', '+0', '-0.0', '1e400', '1e401', '1e0400', '1e-400',
+    '999999999', '1000000000', '-999999999', '0999999999', '2147483647', '+-1', '--1', '1-', '1+1', '1.5.', '0x1', 'nan',
+  ];
+
+  it.each(TOKENS.map((t) => [t]))('%s', (token) => {
+    const layouts: [Role[], string][] = [
+      [[Role.Id, Role.X, Role.Y, Role.Z], `1 ${token} 2 3\n`],
+      [[Role.Id, Role.X, Role.Y, Role.Z, Role.ImageX, Role.ImageY, Role.ImageZ], `1 1 2 3 0 ${token} 0\n`],
+      [[Role.Id, Role.X, Role.Y, Role.Z], `${token} 1 2 3\n`],
+    ];
+    for (const [roles, text] of layouts) {
+      const { b, start, end } = bufferOf(text);
+      expectSame(roles, b, start, end, 1, undefined, token);
+      expectSame(roles, b, start, end, 1, new Uint8Array([0, 2, 1]), token);
+    }
+  });
+});
+
+describe('the WebAssembly row parser never reads past the rows given', () => {
+  it('a row cut by the end of the rows gives up, though line feeds of earlier calls lie just beyond in its memory', () => {
+    const w = newWasmRows()!;
+    const row = '1 1 O 1 2 3 0 0 0\n';
+    const rows = (n: number) => Array.from({ length: n }, (_, i) => row.replace(/^1/, String(i + 1))).join('');
+    // Twelve rows copied, eight read: the memory holds rows beyond those the next calls are given.
+    const full = bufferOf(rows(12));
+    expect(w.forRoles(ROLES, false)(full.b, full.start, full.end, 8, targets(8))).toBe(full.start + 8 * row.length);
+    // The same rows, the last one without its line feed (and, for the sparse parser, stepped over).
+    const cut = bufferOf(rows(8).slice(0, -1));
+    for (const [sparse, want] of [[false, undefined], [true, new Uint8Array(9).fill(2).fill(1, 8)]] as const) {
+      expect(w.forRoles(ROLES, sparse)(cut.b, cut.start, cut.end, 8, targets(8), want)).toBe(-1);
+      expect(compileRows(ROLES, sparse)(cut.b, cut.start, cut.end, 8, targets(8), want)).toBe(-1);
+      // Cut in the middle of an extra column, whose end the parser searches for.
+      const extra = bufferOf(rows(8).slice(0, -1) + ' extra');
+      expect(w.forRoles(ROLES, sparse)(extra.b, extra.start, extra.end, 8, targets(8), want)).toBe(-1);
+    }
+  });
+});
+
 /** The row blocks of a LAMMPS dump or an XYZ file: start, count and roles of each frame. */
 function* rowBlocks(text: string): Generator<{ start: number; n: number; roles: Role[] }> {
   if (text.startsWith('ITEM:')) {
