@@ -35,6 +35,8 @@ interface RowExports {
 }
 
 const WASM_FILE = 'dist/src/io/dump-rows.wasm';
+/** The arguments of RowExports.parseRows. */
+const PARSE_ROWS_ARGS = 18;
 const PAGE = 65536;
 /** Bytes per row assumed before any row was seen (rows of a typical dump take 40–60). */
 const FIRST_ROW_BYTES = 64;
@@ -66,6 +68,12 @@ function rowModule(): WebAssembly.Module | null {
   if (bytes) {
     try {
       compiled = new WebAssembly.Module(bytes);
+      // A build of another version of wasm/dump-rows.ts would be called with the wrong arguments.
+      const k = new WebAssembly.Instance(compiled, { env: { memory: new WebAssembly.Memory({ initial: 1 }) } }).exports as Partial<Record<keyof RowExports, unknown>>;
+      if (typeof k.begin !== 'function' || typeof k.parseRows !== 'function' || k.parseRows.length !== PARSE_ROWS_ARGS) {
+        compiled = null;
+        why = 'dump-rows.wasm is of another version than this code (npm run build makes it)';
+      }
     } catch (e) {
       why = `dump-rows.wasm does not compile here: ${(e as Error).message}`;
     }

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
@@ -6,7 +7,9 @@ import { AtomRows } from '../../src/io/atom-rows.js';
 import { Role } from '../../src/io/atom-role.js';
 import { planColumns } from '../../src/io/lammps-dump.js';
 import { compileRows, lastCall, primingRows, wordsOf, type CompiledRows } from '../../src/io/row-compiler.js';
-import { newWasmRows } from '../../src/io/row-wasm.js';
+import { newWasmRows, wasmRowsAvailable } from '../../src/io/row-wasm.js';
+import { REPO, tempFile } from '../support/io.js';
+import { NAFSI_DUMP, NAFSI_XYZ } from '../support/nafsi.js';
 
 /**
  * The WebAssembly row parser must read exactly as the generated JavaScript parser does: the same
@@ -346,5 +349,29 @@ describe('copying the rows into the instance', () => {
     expect(parse(l.b, l.start, l.end, 100, t)).toBe(l.end);
     expect(rows.rows.extendedCopies).toBeGreaterThan(0);
     expect(t.pos[299]).toBe(3.5);
+  });
+});
+
+describe('the command line with either parser', () => {
+  it('the WebAssembly parser is in use where it is built', () => {
+    expect(wasmRowsAvailable()).toBe(true);
+  });
+
+  // MDPOST_ROWS chooses the parser of a process: the same document either way, from the sparse
+  // reading of MSD frames and the full reading of g(r) frames.
+  it.each([
+    ['the shipped LAMMPS dump', NAFSI_DUMP, ['--msd', 'Na', '--rdf', 'Na,O']],
+    ['the shipped XYZ', NAFSI_XYZ, ['--box', '23.795186 23.795186 23.795186', '--dt', '0.5', '--msd', 'Na', '--rdf', 'Na,O']],
+  ])('%s: MDPOST_ROWS=js and MDPOST_ROWS=wasm write the same results', (_what, file, args) => {
+    const docs = (['js', 'wasm'] as const).map((rows) => {
+      const out = tempFile(`rows-${rows}.json`, '');
+      const r = spawnSync(process.execPath, [join(REPO, 'bin/mdpost.js'), 'analyze', file, ...args, '--workers', '1', '--json', out], {
+        encoding: 'utf8',
+        env: { ...process.env, MDPOST_NO_PROGRESS: '1', MDPOST_ROWS: rows },
+      });
+      expect(r.status, r.stderr).toBe(0);
+      return JSON.parse(readFileSync(out, 'utf8')) as unknown;
+    });
+    expect(docs[1]).toEqual(docs[0]);
   });
 });
