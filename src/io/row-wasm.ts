@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { packageRoot } from '../package-files.js';
 import { Role } from './atom-role.js';
-import { lastCall, type CompiledRows, type RowTargets } from './row-compiler.js';
+import { compileRows, lastCall, wordsOf, type CompiledRows, type RowTargets } from './row-compiler.js';
 
 /**
  * The WebAssembly row parser (wasm/dump-rows.ts, compiled by `npm run build` to
@@ -50,6 +50,10 @@ const SLACK = 256;
 const PART_ROWS = 4096;
 /** After the 0 that ends the rows: line feeds are searched 16 bytes at a time. */
 const TAIL = 32;
+/** The most memory an instance may have: 32-bit offsets. */
+const MAX_MEMORY = 2 ** 32 - PAGE;
+/** What WasmRows.parse returns for a frame it cannot hold: the JavaScript parser reads it. */
+const TOO_LARGE = -2;
 
 let compiled: WebAssembly.Module | null | undefined;
 
@@ -201,6 +205,7 @@ export class WasmRows {
     private readonly mod: WebAssembly.Module,
     private readonly firstGuess = FIRST_ROW_BYTES,
     private readonly partRows = PART_ROWS,
+    private readonly maxBytes = MAX_MEMORY,
   ) {
     this.instantiate(4 * PAGE);
   }
@@ -236,20 +241,31 @@ export class WasmRows {
     };
   }
 
-  /** A memory of at least `bytes`: a new, larger one (never grown in place, see above). */
-  private reserve(bytes: number): void {
-    if (bytes <= this.bytes.length) return;
-    this.instantiate(Math.max(bytes, Math.ceil(this.bytes.length * 1.5)));
+  /**
+   * A memory of at least `bytes`: a new, larger one (never grown in place, see above); false when
+   * there can be none that large.
+   */
+  private reserve(bytes: number): boolean {
+    if (bytes <= this.bytes.length) return true;
+    if (bytes > this.maxBytes) return false;
+    try {
+      this.instantiate(Math.min(this.maxBytes, Math.max(bytes, Math.ceil(this.bytes.length * 1.5))));
+    } catch {
+      // Not that much memory to be had: keep the instance that fits smaller frames.
+      return false;
+    }
+    return true;
   }
 
-  /** The CompiledRows contract, for the layout `plan`. */
+  /** The CompiledRows contract, for the layout `plan`; TOO_LARGE when the frame does not fit in memory. */
   parse(pl: Plan, b: Buffer, start: number, end: number, n: number, t: RowTargets, want: Uint8Array | undefined): number {
+    this.lastCopyBytes = 0;
     const available = end - start;
     const sparse = want !== undefined;
     const wantLen = sparse ? want.length : 0;
     let copy = Math.min(available, n * (this.longest > 0 ? this.longest : this.firstGuess) + SLACK);
     let at = this.layout(pl.ncols, n, wantLen, copy);
-    this.reserve(at.end);
+    if (!this.reserve(at.end)) return TOO_LARGE;
     let mem = this.bytes;
     mem.set(pl.roles, at.roles);
     if (sparse) mem.set(want, at.want);
@@ -273,7 +289,7 @@ export class WasmRows {
       const more = Math.min(available, 2 * copy);
       const next = this.layout(pl.ncols, n, wantLen, more);
       if (next.end > mem.length) {
-        this.reserve(next.end);
+        if (!this.reserve(next.end)) return TOO_LARGE;
         mem = this.bytes;
         mem.set(pl.roles, next.roles);
         if (sparse) mem.set(want, next.want);
@@ -363,27 +379,29 @@ export function wasmRowsFor(roles: readonly Role[], sparse = false): CompiledRow
   const key = `${roles.join(',')}${sparse ? ' sparse' : ''}`;
   let fn = cache.get(key);
   if (!fn) {
-    const pl = plan(roles);
-    const w = parser;
-    fn = sparse ? (b, start, end, n, t, want) => w.parse(pl, b, start, end, n, t, want) : (b, start, end, n, t) => w.parse(pl, b, start, end, n, t, undefined);
+    fn = bind(parser, roles, sparse);
     cache.set(key, fn);
   }
   return fn;
 }
 
+/** The CompiledRows of `w` for `roles`, which hands frames too large for its memory to the JavaScript parser. */
+function bind(w: WasmRows, roles: readonly Role[], sparse: boolean): CompiledRows {
+  const pl = plan(roles);
+  return (b, start, end, n, t, want) => {
+    const r = w.parse(pl, b, start, end, n, t, sparse ? want : undefined);
+    return r !== TOO_LARGE ? r : compileRows(roles, sparse)(b, start, end, n, t, want, sparse ? wordsOf(b) : undefined);
+  };
+}
+
 /**
  * A parser of its own, for tests and benchmarks: a first guess of bytes per row (small, to make
- * copies run out) and rows per call (small, to read frames in many parts).
+ * copies run out), rows per call (small, to read frames in many parts) and the most memory it
+ * may take (small, to see frames beyond it go to the JavaScript parser).
  */
-export function newWasmRows(bytesPerRowGuess?: number, partRows?: number): { rows: WasmRows; forRoles: (roles: readonly Role[], sparse: boolean) => CompiledRows } | null {
+export function newWasmRows(o: { bytesPerRowGuess?: number; partRows?: number; maxBytes?: number } = {}): { rows: WasmRows; forRoles: (roles: readonly Role[], sparse: boolean) => CompiledRows } | null {
   const mod = rowModule();
   if (!mod) return null;
-  const rows = new WasmRows(mod, bytesPerRowGuess, partRows);
-  return {
-    rows,
-    forRoles: (roles, sparse) => {
-      const pl = plan(roles);
-      return sparse ? (b, start, end, n, t, want) => rows.parse(pl, b, start, end, n, t, want) : (b, start, end, n, t) => rows.parse(pl, b, start, end, n, t, undefined);
-    },
-  };
+  const rows = new WasmRows(mod, o.bytesPerRowGuess, o.partRows, o.maxBytes);
+  return { rows, forRoles: (roles, sparse) => bind(rows, roles, sparse) };
 }

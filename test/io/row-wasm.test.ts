@@ -24,7 +24,7 @@ if (!made) throw new Error('dump-rows.wasm is not built (npm run build makes it)
  * A parser whose first copy is short (8 bytes a row), so that copies run out and are extended,
  * and which reads rows three to a call, so that every state carried from call to call is tested.
  */
-const short = newWasmRows(8, 3)!;
+const short = newWasmRows({ bytesPerRowGuess: 8, partRows: 3 })!;
 
 const ROLES = [Role.Id, Role.Type, Role.Element, Role.X, Role.Y, Role.Z, Role.ImageX, Role.ImageY, Role.ImageZ];
 
@@ -349,6 +349,21 @@ describe('copying the rows into the instance', () => {
     expect(parse(l.b, l.start, l.end, 100, t)).toBe(l.end);
     expect(rows.rows.extendedCopies).toBeGreaterThan(0);
     expect(t.pos[299]).toBe(3.5);
+  });
+
+  it('a frame too large for the memory it may have is read by the JavaScript parser, alike', () => {
+    const small = newWasmRows({ maxBytes: 8 * 65536 })!;
+    const text = '1 1 Na 1.5 -2.5 3e-1 0 0 1\n'.repeat(20_000);
+    const { b, start, end } = bufferOf(text);
+    for (const sparse of [false, true]) {
+      const want = sparse ? new Uint8Array([0, 2]) : undefined;
+      const got = targets(20_000), js = targets(20_000);
+      expect(small.forRoles(ROLES, sparse)(b, start, end, 20_000, got, want)).toBe(end);
+      expect(compileRows(ROLES, sparse)(b, start, end, 20_000, js, want)).toBe(end);
+      expect(bytes(got.pos).equals(bytes(js.pos))).toBe(true);
+      expect(got.img[59_999]).toBe(1);
+    }
+    expect(small.rows.lastCopyBytes).toBe(0);
   });
 });
 
