@@ -284,8 +284,11 @@ function* rowBlocks(text: string): Generator<{ start: number; n: number; roles: 
     }
     yield { start: commentEnd + 1, n, roles };
     p = commentEnd + 1;
-    for (let i = 0; i < n && p >= 0; i++) p = text.indexOf('\n', p) + 1;
-    if (p <= 0) return;
+    for (let i = 0; i < n; i++) {
+      const eol = text.indexOf('\n', p);
+      if (eol < 0) return; // a last frame cut short
+      p = eol + 1;
+    }
   }
 }
 
