@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join, sep } from 'node:path';
+import { basename, dirname, join, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /**
@@ -29,4 +29,24 @@ export function packageVersion(): string {
 /** Whether this module runs from the bundle (dist/bundle/) rather than tsc's dist/src/. */
 export function runsBundled(): boolean {
   return fileURLToPath(import.meta.url).includes(`${sep}dist${sep}bundle${sep}`);
+}
+
+/**
+ * A WebAssembly module of the build (`file`, e.g. dist/src/io/dump-rows.wasm), compiled by
+ * `compile` (which may check or rewrite the bytes, and throws to refuse them), or, when there is
+ * none, why: not built (the sources run before a build), or not compiling here.
+ */
+export function builtWasmModule(file: string, compile = (bytes: Uint8Array<ArrayBuffer>) => new WebAssembly.Module(bytes)): WebAssembly.Module | string {
+  const name = basename(file);
+  let bytes: Uint8Array<ArrayBuffer>;
+  try {
+    bytes = new Uint8Array(readFileSync(join(packageRoot(), file)));
+  } catch {
+    return `${name} not found (npm run build makes it)`;
+  }
+  try {
+    return compile(bytes);
+  } catch (e) {
+    return `${name} does not compile here: ${(e as Error).message}`;
+  }
 }

@@ -1,6 +1,4 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { packageRoot } from '../package-files.js';
+import { builtWasmModule } from '../package-files.js';
 import { inverseMatrix } from '../model/box.js';
 import type { CellGrid } from '../model/cell-grid.js';
 
@@ -61,26 +59,18 @@ function kernelModule(): WebAssembly.Module | null {
   if (compiled !== undefined) return compiled;
   compiled = null;
   if (process.env.MDPOST_KERNEL === 'js') return null;
-  let why = 'rdf-kernel.wasm not found (npm run build makes it)';
-  let bytes: Uint8Array<ArrayBuffer> | null = null;
-  try {
-    bytes = new Uint8Array(readFileSync(join(packageRoot(), KERNEL_FILE)));
-  } catch {
-    // Not built: the JavaScript kernel.
+  const built = builtWasmModule(KERNEL_FILE, (bytes) => {
+    const imported = withImportedMemory(bytes);
+    const mod = new WebAssembly.Module(imported.bytes);
+    minPages = imported.minPages;
+    heapStart = instantiate(mod, new WebAssembly.Memory({ initial: minPages })).heapBase();
+    return mod;
+  });
+  if (typeof built === 'string') {
+    if (process.env.MDPOST_KERNEL === 'wasm') throw new Error(`MDPOST_KERNEL=wasm: ${built}`);
+    return null;
   }
-  if (bytes) {
-    try {
-      const imported = withImportedMemory(bytes);
-      const mod = new WebAssembly.Module(imported.bytes);
-      minPages = imported.minPages;
-      heapStart = instantiate(mod, new WebAssembly.Memory({ initial: minPages })).heapBase();
-      compiled = mod;
-    } catch (e) {
-      why = `rdf-kernel.wasm does not compile here: ${(e as Error).message}`;
-    }
-  }
-  if (!compiled && process.env.MDPOST_KERNEL === 'wasm') throw new Error(`MDPOST_KERNEL=wasm: ${why}`);
-  return compiled;
+  return (compiled = built);
 }
 
 /*
@@ -214,12 +204,8 @@ export class WasmSelfKernel {
     private readonly cnBins: number,
     private readonly maxCn: number,
   ) {
-    let p = align(heapStart);
-    const take = (bytes: number) => {
-      const at = p;
-      p = align(p + bytes);
-      return at;
-    };
+    const heap = heapLayout();
+    const take = heap.take;
     const n1 = nAtoms + 1;
     this.words = Math.ceil(cnBins / 64);
     // 16-bit per-ion counts when no count can reach 65 536 (see wasm/rdf-kernel.ts);
@@ -244,10 +230,10 @@ export class WasmSelfKernel {
       wy: take(8 * nAtoms),
       wz: take(8 * nAtoms),
       fib: take(4 * nAtoms),
-      grid: p,
+      grid: heap.end(),
     };
     this.mod = mod;
-    this.k = kernelInstance(mod, p);
+    this.k = kernelInstance(mod, this.at.grid);
     new Int32Array(this.k.memory.buffer, this.at.cnOfBin, cnOfBin.length).set(cnOfBin);
   }
 
@@ -374,12 +360,8 @@ export class WasmCrossKernel {
     private readonly cnBins: number,
     private readonly maxCn: number,
   ) {
-    let p = align(heapStart);
-    const take = (bytes: number) => {
-      const at = p;
-      p = align(p + bytes);
-      return at;
-    };
+    const heap = heapLayout();
+    const take = heap.take;
     const nA = a.length, nB = b.length;
     this.nA = nA;
     this.nB = nB;
@@ -411,10 +393,10 @@ export class WasmCrossKernel {
       wx: take(8 * (nB + 1)),
       wy: take(8 * (nB + 1)),
       wz: take(8 * (nB + 1)),
-      grid: p,
+      grid: heap.end(),
     };
     this.mod = mod;
-    this.k = kernelInstance(mod, p);
+    this.k = kernelInstance(mod, this.at.grid);
     const buf = this.k.memory.buffer;
     new Int32Array(buf, this.at.cnOfBin, cnOfBin.length).set(cnOfBin);
     new Uint8Array(buf, this.at.aInB, nA).set(aInB);
@@ -499,6 +481,19 @@ export class WasmCrossKernel {
     (this.narrow ? this.k.tallyFrame16 : this.k.tallyFrame32)(this.nA, at.ion, this.stride, at.mask, this.words, this.cnBins, this.maxCn, at.diff, at.tally);
     return view;
   }
+}
+
+/** Arrays laid out one after another from the module's heap start, each aligned: `take(bytes)` gives the next one's offset, `end()` where the last ends. */
+function heapLayout(): { take: (bytes: number) => number; end: () => number } {
+  let p = align(heapStart);
+  return {
+    take: (bytes) => {
+      const at = p;
+      p = align(p + bytes);
+      return at;
+    },
+    end: () => p,
+  };
 }
 
 function align(p: number): number {

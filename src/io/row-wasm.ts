@@ -1,6 +1,4 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { packageRoot } from '../package-files.js';
+import { builtWasmModule } from '../package-files.js';
 import { Role } from './atom-role.js';
 import { compileRows, lastCall, wordsOf, type CompiledRows, type RowTargets } from './row-compiler.js';
 
@@ -62,28 +60,20 @@ function rowModule(): WebAssembly.Module | null {
   if (compiled !== undefined) return compiled;
   compiled = null;
   if (process.env.MDPOST_ROWS === 'js') return null;
-  let why = 'dump-rows.wasm not found (npm run build makes it)';
-  let bytes: Uint8Array<ArrayBuffer> | null = null;
-  try {
-    bytes = new Uint8Array(readFileSync(join(packageRoot(), WASM_FILE)));
-  } catch {
-    // Not built: the JavaScript parser.
-  }
-  if (bytes) {
-    try {
-      compiled = new WebAssembly.Module(bytes);
-      // A build of another version of wasm/dump-rows.ts would be called with the wrong arguments.
-      const k = new WebAssembly.Instance(compiled, { env: { memory: new WebAssembly.Memory({ initial: 1 }) } }).exports as Partial<Record<keyof RowExports, unknown>>;
-      if (typeof k.begin !== 'function' || typeof k.parseRows !== 'function' || k.parseRows.length !== PARSE_ROWS_ARGS) {
-        compiled = null;
-        why = 'dump-rows.wasm is of another version than this code (npm run build makes it)';
-      }
-    } catch (e) {
-      why = `dump-rows.wasm does not compile here: ${(e as Error).message}`;
+  const built = builtWasmModule(WASM_FILE, (bytes) => {
+    const mod = new WebAssembly.Module(bytes);
+    // A build of another version of wasm/dump-rows.ts would be called with the wrong arguments.
+    const k = new WebAssembly.Instance(mod, { env: { memory: new WebAssembly.Memory({ initial: 1 }) } }).exports as Partial<Record<keyof RowExports, unknown>>;
+    if (typeof k.begin !== 'function' || typeof k.parseRows !== 'function' || k.parseRows.length !== PARSE_ROWS_ARGS) {
+      throw new Error('it is of another version than this code (npm run build makes it)');
     }
+    return mod;
+  });
+  if (typeof built === 'string') {
+    if (process.env.MDPOST_ROWS === 'wasm') throw new Error(`MDPOST_ROWS=wasm: ${built}`);
+    return null;
   }
-  if (!compiled && process.env.MDPOST_ROWS === 'wasm') throw new Error(`MDPOST_ROWS=wasm: ${why}`);
-  return compiled;
+  return (compiled = built);
 }
 
 /** Whether the WebAssembly row parser is in use in this thread. */

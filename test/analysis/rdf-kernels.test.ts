@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { RdfAccumulator } from '../../src/analysis/rdf.js';
 import { orthorhombicBox, type Box } from '../../src/model/box.js';
 import { bruteRdf as brute } from '../support/rdf-brute.js';
-import { uniform } from '../support/random.js';
+import { scrambled, uniform } from '../support/random.js';
 
 /**
  * The kernels for a group with itself (each unordered pair visited once, per-ion counts kept by
@@ -23,15 +23,6 @@ function latticeFrame(n: number, l: number[], u: () => number): Float64Array {
     const index = d === 0 ? site % 6 : d === 1 ? Math.floor(site / 6) % 6 : Math.floor(site / 36);
     return (index * l[d]) / 6 + 0.4 * u() - 0.2;
   });
-}
-
-function scrambled(n: number, u: () => number): Int32Array {
-  const a = Int32Array.from({ length: n }, (_, i) => i);
-  for (let i = n - 1; i > 0; i--) {
-    const j = Math.floor(u() * (i + 1));
-    [a[i], a[j]] = [a[j], a[i]];
-  }
-  return a;
 }
 
 describe('g(r) of a group with itself equals brute force (pair counts and per-ion coordination)', () => {

@@ -10,7 +10,7 @@ import { CellGrid } from '../../src/model/cell-grid.js';
 import { tempFile } from '../support/io.js';
 import { NAFSI_DUMP } from '../support/nafsi.js';
 import { bruteRdf, neighbourDistances } from '../support/rdf-brute.js';
-import { uniform } from '../support/random.js';
+import { scrambled, uniform } from '../support/random.js';
 import { expectSame, fine, resultJson } from '../support/workers.js';
 
 /**
@@ -249,16 +249,6 @@ describe.skipIf(!WASM)('the WebAssembly g(r) kernel for a group with itself', ()
     expectSame(one, two, '2 workers');
   });
 });
-
-/** 0 … n−1 in a seeded random order. */
-function scrambled(n: number, u: () => number): Int32Array {
-  const a = Int32Array.from({ length: n }, (_, i) => i);
-  for (let i = n - 1; i > 0; i--) {
-    const j = Math.floor(u() * (i + 1));
-    [a[i], a[j]] = [a[j], a[i]];
-  }
-  return a;
-}
 
 /** An accumulator of two groups that counts with the JavaScript kernel only. */
 function jsCross(a: Int32Array, b: Int32Array, rmax: number, bins: number): RdfAccumulator {

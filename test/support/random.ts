@@ -30,3 +30,13 @@ export function gaussian(seed: number): () => number {
     return x * f;
   };
 }
+
+/** 0 … n−1 in a seeded random order (Fisher–Yates with `u`). */
+export function scrambled(n: number, u: () => number): Int32Array {
+  const a = Int32Array.from({ length: n }, (_, i) => i);
+  for (let i = n - 1; i > 0; i--) {
+    const j = Math.floor(u() * (i + 1));
+    [a[i], a[j]] = [a[j], a[i]];
+  }
+  return a;
+}

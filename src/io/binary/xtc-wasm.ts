@@ -1,6 +1,4 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { packageRoot } from '../../package-files.js';
+import { builtWasmModule } from '../../package-files.js';
 
 /**
  * The WebAssembly build of the XTC bit-stream decoder (wasm/xtc-decoder.ts, compiled by
@@ -41,23 +39,12 @@ let heap: Heap | undefined;
 /** The compiled decoder module, or null when it is not built or cannot compile here. */
 function decoderModule(): WebAssembly.Module | null {
   if (compiled !== undefined) return compiled;
-  compiled = null;
-  let why = 'xtc-decoder.wasm not found (npm run build makes it)';
-  let bytes: Uint8Array<ArrayBuffer> | null = null;
-  try {
-    bytes = new Uint8Array(readFileSync(join(packageRoot(), DECODER_FILE)));
-  } catch {
-    // Not built: the JavaScript decoder.
+  const built = builtWasmModule(DECODER_FILE);
+  if (typeof built === 'string') {
+    unavailable = built;
+    return (compiled = null);
   }
-  if (bytes) {
-    try {
-      compiled = new WebAssembly.Module(bytes);
-    } catch (e) {
-      why = `xtc-decoder.wasm does not compile here: ${(e as Error).message}`;
-    }
-  }
-  if (!compiled) unavailable = why;
-  return compiled;
+  return (compiled = built);
 }
 let unavailable = '';
 
