@@ -18,6 +18,8 @@ const SKIP: u32 = 0;
 const ID: u32 = 1;
 const TYPE: u32 = 2;
 const MOL: u32 = 3;
+const ELEMENT: u32 = 4;
+const ATOMIC_NUMBER: u32 = 5;
 const MASS: u32 = 6;
 const X: u32 = 7;
 const Y: u32 = 8;
@@ -42,6 +44,10 @@ let unknown: i32 = 0;
 let failedAt: usize = 0;
 let longest: i32 = 0;
 let wantedRows: i32 = 0;
+/** The distinct labels of the parse, each as its bytes (at most 8) in a u64, in order of appearance. */
+let labelCount: i32 = 0;
+/** Labels of a frame with more kinds than this (or longer) are left to the caller's generic loop. */
+const MAX_LABELS: i32 = 64;
 
 /** Where the caller may start placing its arrays. */
 export function heapBase(): usize {
@@ -60,6 +66,7 @@ export function begin(): void {
   unknown = 0;
   longest = 0;
   wantedRows = 0;
+  labelCount = 0;
 }
 
 /** Whether every id of the parse was larger than the one before. */
@@ -80,6 +87,11 @@ export function failAt(): usize {
 /** The longest row (bytes, with its line end) of the parse, as far as it read. */
 export function longestRow(): i32 {
   return longest;
+}
+
+/** How many distinct labels the parse met (their keys are in the caller's label table). */
+export function labelsMet(): i32 {
+  return labelCount;
 }
 
 /** How many row indices the sparse parse wrote to its `parsed` list. */
@@ -191,6 +203,36 @@ const AS_SKIP: u32 = 0;
 const AS_NUMBER: u32 = 1;
 const AS_INTEGER: u32 = 2;
 const AS_ID: u32 = 3;
+const AS_LABEL: u32 = 4;
+
+/**
+ * The label whose first byte c (not a blank) is at p: its index in the table at `table` (u64
+ * keys: the label's bytes, little-endian, the rest zero), added there when new, stored at `at`;
+ * returns the position after it, or 0 to give up (a label longer than 8 bytes, or more than
+ * MAX_LABELS kinds). Reads 8 bytes from p: the rows are followed by a 0 and slack.
+ */
+@inline function label(p: usize, c: u32, at: usize, table: usize): usize {
+  const start = p;
+  while (c > 32) c = load<u8>(++p);
+  const len = p - start;
+  if (len > 8) {
+    failedAt = p;
+    return 0;
+  }
+  const key = len == 8 ? load<u64>(start) : load<u64>(start) & ((<u64>1 << (<u64>len << 3)) - 1);
+  let k: i32 = 0;
+  while (k < labelCount && load<u64>(table + (<usize>k << 3)) != key) k++;
+  if (k == labelCount) {
+    if (k == MAX_LABELS) {
+      failedAt = p;
+      return 0;
+    }
+    store<u64>(table + (<usize>k << 3), key);
+    labelCount++;
+  }
+  store<i32>(at, k);
+  return p;
+}
 
 /**
  * Parse rows i0 to i1 - 1 of the `ncols` columns whose roles are at `roles`, from `start`; `end`
@@ -207,7 +249,7 @@ const AS_ID: u32 = 3;
 export function parseRows(
   roles: usize, ncols: i32, start: usize, end: usize, i0: i32, i1: i32,
   pos: usize, img: usize, id: usize, type: usize, mol: usize, mass: usize, charge: usize,
-  sparse: i32, want: usize, wantLen: i32, parsed: usize, cols: usize,
+  sparse: i32, want: usize, wantLen: i32, parsed: usize, cols: usize, labels: usize, table: usize,
 ): isize {
   for (let k: i32 = 0; k < ncols; k++) {
     const role: u32 = load<u8>(roles + <usize>k);
@@ -234,9 +276,12 @@ export function parseRows(
       how = AS_ID;
       at = id;
       stride = 4;
+    } else if ((role == ELEMENT || role == ATOMIC_NUMBER) && labels != 0) {
+      // Collected as an index into the table of labels (the first frame's); else skipped.
+      how = AS_LABEL;
+      at = labels;
+      stride = 4;
     }
-    // Element labels and atomic numbers are skipped: the first frame, which collects them,
-    // takes the caller's generic loop.
     const d = cols + <usize>k * 12;
     store<u32>(d, how);
     store<u32>(d + 4, <u32>at);
@@ -268,6 +313,8 @@ export function parseRows(
       const at = <usize>load<u32>(d + 4) + <usize>i * <usize>load<u32>(d + 8);
       if (how == AS_NUMBER) {
         p = number(p, c, at);
+      } else if (how == AS_LABEL) {
+        p = label(p, c, at, table);
       } else {
         p = integer(p, c, at);
         if (p != 0 && how == AS_ID) {

@@ -1,7 +1,7 @@
 import { ParseError, quoteLine } from '../model/errors.js';
 import { Role } from './atom-role.js';
 import { compileRows, lastCall, wordsOf } from './row-compiler.js';
-import { wasmRowsFor } from './row-wasm.js';
+import { wasmLabelRowsFor, wasmRowsFor } from './row-wasm.js';
 import { NEED_MORE, TRUNCATED } from './byte-cursor.js';
 import { countLines } from './text-lines.js';
 import type { Scanner } from './scanner.js';
@@ -57,14 +57,19 @@ export function parseAtomRows(s: Scanner, rows: AtomRows, roles: Role[], names: 
   const n = rows.n;
   rows.skipped = false;
   rows.unknownIds = 0;
-  if (!collectLabels) {
-    // The WebAssembly parser when built (MDPOST_ROWS=js for the generated JavaScript one): both
-    // read and give up alike, but the WebAssembly one runs at full speed from its first row,
-    // where the JavaScript one costs each thread ~80 ms of optimising and slow first frames.
-    const wasm = wasmRowsFor(roles, want !== null);
-    const next = wasm
-      ? wasm(s.buf, s.pos, s.end, n, rows, want ?? undefined)
-      : compileRows(roles, want !== null)(s.buf, s.pos, s.end, n, rows, want ?? undefined, want ? wordsOf(s.buf) : undefined);
+  // The WebAssembly parser when built (MDPOST_ROWS=js for the generated JavaScript one): both
+  // read and give up alike, but the WebAssembly one runs at full speed from its first row,
+  // where the JavaScript one costs each thread ~80 ms of optimising and slow first frames. Only
+  // the WebAssembly one collects labels (the first frame's, read cold, where the generic loop
+  // took ~80 ms for 43 000 rows).
+  const labelled = collectLabels ? wasmLabelRowsFor(roles) : null;
+  if (!collectLabels || labelled) {
+    const wasm = labelled ? null : wasmRowsFor(roles, want !== null);
+    const next = labelled
+      ? labelled(s.buf, s.pos, s.end, n, rows)
+      : wasm
+        ? wasm(s.buf, s.pos, s.end, n, rows, want ?? undefined)
+        : compileRows(roles, want !== null)(s.buf, s.pos, s.end, n, rows, want ?? undefined, want ? wordsOf(s.buf) : undefined);
     if (next >= 0) {
       s.pos = next;
       s.line += n;

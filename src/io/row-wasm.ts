@@ -25,16 +25,19 @@ interface RowExports {
   failAt(): number;
   longestRow(): number;
   parsedRows(): number;
+  labelsMet(): number;
   parseRows(
     roles: number, ncols: number, start: number, end: number, i0: number, i1: number,
     pos: number, img: number, id: number, type: number, mol: number, mass: number, charge: number,
-    sparse: number, want: number, wantLen: number, parsed: number, cols: number,
+    sparse: number, want: number, wantLen: number, parsed: number, cols: number, labels: number, table: number,
   ): number;
 }
 
 const WASM_FILE = 'dist/src/io/dump-rows.wasm';
 /** The arguments of RowExports.parseRows. */
-const PARSE_ROWS_ARGS = 18;
+const PARSE_ROWS_ARGS = 20;
+/** Kinds of label a frame's labels may have for this parser to collect them (MAX_LABELS of wasm/dump-rows.ts). */
+const MAX_LABELS = 64;
 const PAGE = 65536;
 /** Bytes per row assumed before any row was seen (rows of a typical dump take 40–60). */
 const FIRST_ROW_BYTES = 64;
@@ -64,7 +67,7 @@ function rowModule(): WebAssembly.Module | null {
     const mod = new WebAssembly.Module(bytes);
     // A build of another version of wasm/dump-rows.ts would be called with the wrong arguments.
     const k = new WebAssembly.Instance(mod, { env: { memory: new WebAssembly.Memory({ initial: 1 }) } }).exports as Partial<Record<keyof RowExports, unknown>>;
-    if (typeof k.begin !== 'function' || typeof k.parseRows !== 'function' || k.parseRows.length !== PARSE_ROWS_ARGS) {
+    if (typeof k.begin !== 'function' || typeof k.labelsMet !== 'function' || typeof k.parseRows !== 'function' || k.parseRows.length !== PARSE_ROWS_ARGS) {
       throw new Error('it is of another version than this code (npm run build makes it)');
     }
     return mod;
@@ -167,6 +170,8 @@ interface Layout {
   mass: number;
   charge: number;
   parsed: number;
+  labels: number;
+  table: number;
   rows: number;
   /** The end of memory needed. */
   end: number;
@@ -226,6 +231,8 @@ export class WasmRows {
       mass: take(8 * n),
       charge: take(8 * n),
       parsed: take(4 * n),
+      labels: take(4 * n),
+      table: take(8 * MAX_LABELS),
       rows: take(rowBytes + TAIL),
       end: p,
     };
@@ -247,8 +254,13 @@ export class WasmRows {
     return true;
   }
 
-  /** The CompiledRows contract, for the layout `plan`; TOO_LARGE when the frame does not fit in memory. */
-  parse(pl: Plan, b: Buffer, start: number, end: number, n: number, t: RowTargets, want: Uint8Array | undefined): number {
+  /**
+   * The CompiledRows contract, for the layout `plan`; TOO_LARGE when the frame does not fit in
+   * memory. With `labels`, the element labels (or atomic numbers) of the rows go there too, as the
+   * generic loop collects them (a frame of more than MAX_LABELS kinds, or a label of more than 8
+   * bytes, gives -1).
+   */
+  parse(pl: Plan, b: Buffer, start: number, end: number, n: number, t: RowTargets, want: Uint8Array | undefined, labels: string[] | null = null): number {
     this.lastCopyBytes = 0;
     const available = end - start;
     const sparse = want !== undefined;
@@ -270,7 +282,7 @@ export class WasmRows {
         r = this.k.parseRows(
           at.roles, pl.ncols, r, at.rows + copy, i0, Math.min(n, i0 + this.partRows),
           at.pos, at.img, at.id, at.type, at.mol, at.mass, at.charge,
-          sparse ? 1 : 0, at.want, wantLen, at.parsed, at.cols,
+          sparse ? 1 : 0, at.want, wantLen, at.parsed, at.cols, labels ? at.labels : 0, at.table,
         );
       }
       if (r >= 0 || copy === available || this.k.failAt() < at.rows + copy) break;
@@ -298,9 +310,25 @@ export class WasmRows {
     if (longest > this.longest) this.longest = longest;
     if (r < 0) return -1;
     this.readBack(pl, this.memory.buffer, at, n, t, sparse);
+    if (labels) this.readLabels(at, n, labels);
     lastCall.idsAscending = this.k.idsAscending() !== 0;
     lastCall.unknownIds = sparse ? this.k.unknownIds() : 0;
     return start + (r - at.rows);
+  }
+
+  /** Each row's label, from the indices the parse wrote and its table of distinct labels. */
+  private readLabels(at: Layout, n: number, labels: string[]): void {
+    const buf = this.memory.buffer;
+    const keys = new Uint8Array(buf, at.table, 8 * this.k.labelsMet());
+    const kinds: string[] = [];
+    for (let k = 0; k < keys.length; k += 8) {
+      let len = 0;
+      while (len < 8 && keys[k + len] !== 0) len++;
+      kinds.push(Buffer.from(keys.buffer, keys.byteOffset + k, len).toString('latin1'));
+    }
+    const index = new Int32Array(buf, at.labels, n);
+    labels.length = n;
+    for (let i = 0; i < n; i++) labels[i] = kinds[index[i]];
   }
 
   /** Copy what the parse wrote to the caller's arrays, and nothing else. */
@@ -384,14 +412,51 @@ function bind(w: WasmRows, roles: readonly Role[], sparse: boolean): CompiledRow
   };
 }
 
+let labelCache: Map<string, LabelRows> | undefined;
+
+/** Rows of a layout read with their labels: the offset after them, or -1 (see CompiledRows). */
+export type LabelRows = (b: Buffer, start: number, end: number, n: number, t: RowTargets & { labels: string[] }) => number;
+
+/**
+ * The WebAssembly parser of rows of `roles` that also collects each row's label (the first
+ * frame's, for the topology), or null when the WebAssembly build is not in use. It gives up (-1)
+ * where the parser without labels does, and on more than 64 kinds of label or one longer than 8
+ * bytes; so does it on a frame too large for its memory.
+ */
+export function wasmLabelRowsFor(roles: readonly Role[]): LabelRows | null {
+  if (parser === undefined) wasmRowsFor(roles);
+  if (!parser) return null;
+  labelCache ??= new Map();
+  const key = roles.join(',');
+  let fn = labelCache.get(key);
+  if (!fn) {
+    fn = bindLabels(parser, roles);
+    labelCache.set(key, fn);
+  }
+  return fn;
+}
+
+/** The LabelRows of `w` for `roles`: a frame too large for its memory goes to the generic loop. */
+function bindLabels(w: WasmRows, roles: readonly Role[]): LabelRows {
+  const pl = plan(roles);
+  return (b, start, end, n, t) => {
+    const r = w.parse(pl, b, start, end, n, t, undefined, t.labels);
+    return r === TOO_LARGE ? -1 : r;
+  };
+}
+
 /**
  * A parser of its own, for tests and benchmarks: a first guess of bytes per row (small, to make
  * copies run out), rows per call (small, to read frames in many parts) and the most memory it
  * may take (small, to see frames beyond it go to the JavaScript parser).
  */
-export function newWasmRows(o: { bytesPerRowGuess?: number; partRows?: number; maxBytes?: number } = {}): { rows: WasmRows; forRoles: (roles: readonly Role[], sparse: boolean) => CompiledRows } | null {
+export function newWasmRows(o: { bytesPerRowGuess?: number; partRows?: number; maxBytes?: number } = {}): {
+  rows: WasmRows;
+  forRoles: (roles: readonly Role[], sparse: boolean) => CompiledRows;
+  withLabels: (roles: readonly Role[]) => LabelRows;
+} | null {
   const mod = rowModule();
   if (!mod) return null;
   const rows = new WasmRows(mod, o.bytesPerRowGuess, o.partRows, o.maxBytes);
-  return { rows, forRoles: (roles, sparse) => bind(rows, roles, sparse) };
+  return { rows, forRoles: (roles, sparse) => bind(rows, roles, sparse), withLabels: (roles) => bindLabels(rows, roles) };
 }

@@ -393,3 +393,73 @@ describe('the command line with either parser', () => {
     expect(docs[1]).toEqual(docs[0]);
   });
 });
+
+/**
+ * With labels (the first frame's, for the topology): the same decisions and numbers as the parse
+ * without them, and each row's label as the row's own token in that column — what the generic
+ * loop collects — or -1 on a label it does not intern.
+ */
+function expectLabels(roles: Role[], b: Buffer, start: number, end: number, n: number, what = ''): number {
+  const plain = runOne(made!.forRoles(roles, false), b, start, end, n, undefined);
+  const columns = roles.flatMap((r, k) => (r === Role.Element || r === Role.AtomicNumber ? [k] : []));
+  const text = b.toString('latin1', start, end);
+  for (const [name, w] of [['wasm', made!], ['wasm, short copies, 3 rows a call', short]] as const) {
+    const rows = targets(n);
+    rows.labels = [];
+    const next = w.withLabels(roles)(b, start, end, n, rows);
+    const label = `${what} ${name} [${roles.join(',')}]`;
+    expect(next, label).toBe(plain.next);
+    if (next < 0) continue;
+    for (const field of ['pos', 'img', 'id', 'type', 'mol', 'mass', 'charge'] as const) {
+      expect(bytes(rows[field]).equals(bytes(plain.rows[field])), `${label}: ${field}`).toBe(true);
+    }
+    // The row's tokens split at blanks; a later label column overwrites an earlier one, as in the generic loop.
+    const lines = text.split('\n');
+    const expected = Array.from({ length: n }, (_, i) => lines[i].trim().split(/ +/)[columns[columns.length - 1]]);
+    expect(rows.labels, label).toEqual(expected);
+  }
+  return plain.next;
+}
+
+describe('the WebAssembly row parser collecting labels', () => {
+  it('reads every dump fixture’s frames with their element labels as without, and each row’s label', () => {
+    let frames = 0;
+    for (const path of FIXTURES.filter((p) => /\.lammpstrj(\.gz)?$/.test(p))) {
+      let data = readFileSync(path);
+      if (path.endsWith('.gz')) data = gunzipSync(data);
+      const { b, end } = bufferOf(data);
+      const re = /ITEM: NUMBER OF ATOMS\s*\n\s*(\d+)[\s\S]*?ITEM: ATOMS([^\n]*)\n/g;
+      const text = data.toString('latin1');
+      for (let m = re.exec(text); m; m = re.exec(text)) {
+        const layout = planColumns(m[2], (what) => new Error(what));
+        if (!layout.roles.includes(Role.Element)) continue;
+        expectLabels(layout.roles, b, re.lastIndex, end, Number(m[1]), path);
+        frames++;
+      }
+    }
+    expect(frames).toBeGreaterThan(0);
+  });
+
+  it('labels of 1 to 8 bytes of any kind are read, the row’s last label column is kept, and CR or extra columns change nothing', () => {
+    const labels = ['H', 'Na', 'OW1', 'C_ar', 'Ow-12', 'Cl-ion', 'ABCDEFG', 'Zz~{}!é8', '11'];
+    const text = labels.map((l, i) => `${i + 1} ${l}  ${i}.5 -${i} 1e${i % 3}${i % 2 ? ' 7 extra' : ''}${i % 3 === 0 ? '\r' : ''}\n`).join('');
+    const { b, start, end } = bufferOf(text);
+    expect(expectLabels([Role.Id, Role.Element, Role.X, Role.Y, Role.Z], b, start, end, labels.length)).toBe(end);
+    // Two label columns: the atomic number after the element wins.
+    const two = bufferOf(labels.map((l, i) => `${i + 1} ${l} ${i + 3} 0 0 0\n`).join(''));
+    expect(expectLabels([Role.Id, Role.Element, Role.AtomicNumber, Role.X, Role.Y, Role.Z], two.b, two.start, two.end, labels.length)).toBe(two.end);
+  });
+
+  it('gives up on a label longer than 8 bytes and on more than 64 kinds of label', () => {
+    const roles = [Role.Id, Role.Element, Role.X, Role.Y, Role.Z];
+    const long = bufferOf('1 Na 0 0 0\n2 Chlorine1 0 0 0\n');
+    expect(made!.withLabels(roles)(long.b, long.start, long.end, 2, Object.assign(targets(2), { labels: [] as string[] }))).toBe(-1);
+    const kinds = (k: number) => bufferOf(Array.from({ length: k }, (_, i) => `${i + 1} L${i} 0 0 0\n`).join(''));
+    const ok = kinds(64);
+    expect(expectLabels(roles, ok.b, ok.start, ok.end, 64)).toBe(ok.end);
+    const many = kinds(65);
+    expect(made!.withLabels(roles)(many.b, many.start, many.end, 65, Object.assign(targets(65), { labels: [] as string[] }))).toBe(-1);
+    // Without labels the same rows are read.
+    expect(runOne(made!.forRoles(roles, false), many.b, many.start, many.end, 65, undefined).next).toBe(many.end);
+  });
+});
