@@ -147,7 +147,7 @@ export class RdfAccumulator {
     this.state = from ?? emptyRdfState(a.length, b.length, overlap, rmaxA, bins);
     this.ionStride = this.state.cnBins + 1;
     this.cnTally = new Int32Array((MAX_CN + 1) * this.state.cnBins);
-    this.ionCounts = new Int32Array(a.length * this.ionStride);
+    this.ionCounts = new Int32Array(0);
     const st = this.state;
     this.cnLimit = st.cnBins * st.cnStep;
     this.cnOfBin = Int32Array.from({ length: this.cnLimit }, (_, b) => Math.floor(b / st.cnStep));
@@ -159,10 +159,18 @@ export class RdfAccumulator {
     this.nearPartners = new Int32Array(this.self ? b.length + 1 : 0);
     this.near2 = new Float64Array(this.self ? b.length + 1 : 0);
     this.nearSlots2 = new Int32Array(this.self ? b.length + 1 : 0);
-    this.wasm = this.self ? WasmSelfKernel.create(b.length, bins, this.ionStride, this.cnLimit, this.cnOfBin, this.state.cnBins, MAX_CN) : null;
-    this.wasmCross = this.self ? null : WasmCrossKernel.create(a, b, this.aInB, bins, this.ionStride, this.cnLimit, this.cnOfBin, this.state.cnBins, MAX_CN);
-    // The WebAssembly kernels keep their own per-ion counts: these wait for a frame they cannot take.
-    if (this.wasm || this.wasmCross) this.ionCounts = new Int32Array(0);
+  }
+
+  /**
+   * The WebAssembly kernels, made at the first frame: an accumulator that only carries a state
+   * (decoded from a worker, or merged) never counts, and a kernel's memory takes 10–25 ms to make.
+   * They keep their own per-ion counts; the JavaScript kernels' wait for a frame they cannot take.
+   */
+  private wasmKernels(): void {
+    if (this.wasm !== undefined) return;
+    const st = this.state;
+    this.wasm = this.self ? WasmSelfKernel.create(this.b.length, st.bins, this.ionStride, this.cnLimit, this.cnOfBin, st.cnBins, MAX_CN) : null;
+    this.wasmCross = this.self ? null : WasmCrossKernel.create(this.a, this.b, this.aInB, st.bins, this.ionStride, this.cnLimit, this.cnOfBin, st.cnBins, MAX_CN);
   }
 
   /** The per-ion counts of the JavaScript kernels, made when first needed. */
@@ -170,10 +178,10 @@ export class RdfAccumulator {
     if (this.ionCounts.length === 0) this.ionCounts = new Int32Array(this.a.length * this.ionStride);
   }
 
-  /** The WebAssembly build of the self stencil kernel, when it is in use (see rdf-wasm.ts). */
-  private readonly wasm: WasmSelfKernel | null;
+  /** The WebAssembly build of the self stencil kernel, when it is in use (see rdf-wasm.ts; undefined: not made yet). */
+  private wasm: WasmSelfKernel | null | undefined;
   /** The WebAssembly build of the orthorhombic kernel for two groups, when it is in use. */
-  private readonly wasmCross: WasmCrossKernel | null;
+  private wasmCross: WasmCrossKernel | null = null;
   /** The WebAssembly kernel that counted this frame, which tallies its coordination too. */
   private wasmFrame: WasmSelfKernel | WasmCrossKernel | null = null;
 
@@ -194,6 +202,7 @@ export class RdfAccumulator {
         this.columnsCut = rmax;
       }
       // The WebAssembly kernels bin the atoms themselves, on the grid's columns.
+      this.wasmKernels();
       if (this.wasm && this.stencilFits(this.columns)) {
         this.wasmFrame = this.wasm;
         this.wasm.run(positions, this.a, this.columns, rmax, st.bins / st.rmaxA, this.frameCounts);

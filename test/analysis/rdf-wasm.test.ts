@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { MAX_CN, RdfAccumulator } from '../../src/analysis/rdf.js';
+import { MAX_CN, mergeRdfStates, RdfAccumulator } from '../../src/analysis/rdf.js';
 import { WasmCrossKernel, WasmSelfKernel, wasmKernelAvailable } from '../../src/analysis/rdf-wasm.js';
 import { TrajectoryReader } from '../../src/io/reader.js';
 import { orthorhombicBox, type Box } from '../../src/model/box.js';
@@ -253,7 +253,8 @@ describe.skipIf(!WASM)('the WebAssembly g(r) kernel for a group with itself', ()
 /** An accumulator of two groups that counts with the JavaScript kernel only. */
 function jsCross(a: Int32Array, b: Int32Array, rmax: number, bins: number): RdfAccumulator {
   const acc = new RdfAccumulator(a, b, rmax, bins);
-  (acc as unknown as { wasmCross: unknown }).wasmCross = null;
+  // Both kernels settled as absent, so that none is made at the first frame.
+  Object.assign(acc as unknown as { wasm: unknown; wasmCross: unknown }, { wasm: null, wasmCross: null });
   return acc;
 }
 
@@ -488,5 +489,25 @@ describe.skipIf(!WASM)('the WebAssembly g(r) kernel for two groups (A ≠ B)', (
     const wasm = await resultJson(NAFSI_DUMP, options, fine(2, 200_000));
     vi.unstubAllEnvs();
     expectSame(js, wasm, 'wasm');
+  });
+});
+
+describe.skipIf(!WASM)('when the WebAssembly kernels are made', () => {
+  it('at an accumulator’s first frame: one that only carries a state (decoded, merged) makes none', () => {
+    const made = vi.spyOn(WasmCrossKernel, 'create');
+    const madeSelf = vi.spyOn(WasmSelfKernel, 'create');
+    const a = Int32Array.of(0, 1), b = Int32Array.from({ length: 30 }, (_, i) => i + 2);
+    const first = new RdfAccumulator(a, b, 5, 50);
+    const merged = new RdfAccumulator(a, b, 5, 50, mergeRdfStates(first.state, first.state));
+    new RdfAccumulator(b, b, 5, 50);
+    expect(made).not.toHaveBeenCalled();
+    expect(madeSelf).not.toHaveBeenCalled();
+    const u = uniform(7);
+    const positions = Float64Array.from({ length: 3 * 32 }, () => 20 * u());
+    merged.add(positions, orthorhombicBox(20, 20, 20));
+    merged.add(positions, orthorhombicBox(20, 20, 20));
+    expect(made).toHaveBeenCalledTimes(1);
+    made.mockRestore();
+    madeSelf.mockRestore();
   });
 });
