@@ -10,6 +10,7 @@ import { compileRows, lastCall, primingRows, wordsOf, type CompiledRows } from '
 import { newWasmRows, wasmRowsAvailable } from '../../src/io/row-wasm.js';
 import { REPO, tempFile } from '../support/io.js';
 import { NAFSI_DUMP, NAFSI_XYZ } from '../support/nafsi.js';
+import { uniform } from '../support/random.js';
 
 /**
  * The WebAssembly row parser must read exactly as the generated JavaScript parser does: the same
@@ -108,16 +109,7 @@ function wantTable(maxId: number, rnd: () => number): Uint8Array {
   return want;
 }
 
-function random(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const random = uniform;
 
 describe('the WebAssembly row parser reads as the JavaScript one', () => {
   it('on the priming rows of every layout, full and sparse, from every start within a word', () => {
