@@ -45,7 +45,6 @@ interface KernelExports {
 
 let compiled: WebAssembly.Module | null | undefined;
 /** Pages of memory the module's data needs, and where its heap starts (bytes). */
-let minPages = 0;
 let heapStart = 0;
 
 /**
@@ -60,10 +59,9 @@ function kernelModule(): WebAssembly.Module | null {
   compiled = null;
   if (process.env.MDPOST_KERNEL === 'js') return null;
   const built = builtWasmModule(KERNEL_FILE, (bytes) => {
-    const imported = withImportedMemory(bytes);
-    const mod = new WebAssembly.Module(imported.bytes);
-    minPages = imported.minPages;
-    heapStart = instantiate(mod, new WebAssembly.Memory({ initial: minPages })).heapBase();
+    const mod = new WebAssembly.Module(bytes);
+    // The smallest instance says where the heap starts.
+    heapStart = instantiate(mod, new WebAssembly.Memory({ initial: 1 })).heapBase();
     return mod;
   });
   if (typeof built === 'string') {
@@ -78,68 +76,9 @@ function kernelModule(): WebAssembly.Module | null {
  * in a thread invalidates V8's ArrayBufferDetaching protector: from then on every typed-array
  * access of the thread is compiled with a check (the whole Na–O g(r) command, trajectory
  * decoding included, measured 9% more CPU). So the kernels' memories are never grown: the module
- * is given an imported memory in place of its own, each kernel makes its memory at the size it
+ * imports its memory (built with --importMemory), each kernel makes its memory at the size it
  * needs, and when a larger cell needs more it moves to a new, larger memory and instance.
  */
-
-/**
- * The module with its memory imported (env.memory) in place of its own definition, and the
- * pages that definition asked for at least: the memory section is dropped and an import of a
- * memory added (to the import section, or as a new one after the type section). A module that
- * imports its memory already is returned as it is.
- */
-function withImportedMemory(bytes: Uint8Array<ArrayBuffer>): { bytes: Uint8Array<ArrayBuffer>; minPages: number } {
-  const sections: { id: number; body: Uint8Array }[] = [];
-  let p = 8;
-  while (p < bytes.length) {
-    const id = bytes[p++];
-    const [size, q] = readLeb(bytes, p);
-    sections.push({ id, body: bytes.subarray(q, q + size) });
-    p = q + size;
-  }
-  const memory = sections.findIndex((x) => x.id === 5);
-  if (memory < 0) return { bytes, minPages: 0 };
-  // One memory: its limits (flags, then the minimum in pages).
-  const minPages = readLeb(sections[memory].body, 2)[0];
-  sections.splice(memory, 1);
-  const text = new TextEncoder();
-  const entry = [3, ...text.encode('env'), 6, ...text.encode('memory'), 2, 0, 0];
-  const imports = sections.findIndex((x) => x.id === 2);
-  if (imports >= 0) {
-    const [count, q] = readLeb(sections[imports].body, 0);
-    sections[imports] = { id: 2, body: Uint8Array.from([...leb(count + 1), ...sections[imports].body.subarray(q), ...entry]) };
-  } else {
-    const types = sections.findIndex((x) => x.id === 1);
-    sections.splice(types + 1, 0, { id: 2, body: Uint8Array.from([1, ...entry]) });
-  }
-  const parts = [bytes.subarray(0, 8), ...sections.flatMap((x) => [Uint8Array.of(x.id, ...leb(x.body.length)), x.body])];
-  const out = new Uint8Array(parts.reduce((n, x) => n + x.length, 0));
-  let o = 0;
-  for (const x of parts) {
-    out.set(x, o);
-    o += x.length;
-  }
-  return { bytes: out, minPages };
-}
-
-function readLeb(b: Uint8Array, p: number): [number, number] {
-  let v = 0;
-  for (let shift = 0; ; shift += 7) {
-    const x = b[p++];
-    v += (x & 0x7f) * 2 ** shift;
-    if (x < 0x80) return [v, p];
-  }
-}
-
-function leb(v: number): number[] {
-  const out: number[] = [];
-  do {
-    const x = v % 128;
-    v = Math.floor(v / 128);
-    out.push(v > 0 ? x | 0x80 : x);
-  } while (v > 0);
-  return out;
-}
 
 function instantiate(mod: WebAssembly.Module, memory: WebAssembly.Memory): KernelExports {
   return new WebAssembly.Instance(mod, { env: { memory } }).exports as unknown as KernelExports;
@@ -147,7 +86,7 @@ function instantiate(mod: WebAssembly.Module, memory: WebAssembly.Memory): Kerne
 
 /** An instance of the kernel module on a new memory of at least `bytes`. */
 function kernelInstance(mod: WebAssembly.Module, bytes: number): KernelExports {
-  return instantiate(mod, new WebAssembly.Memory({ initial: Math.max(minPages, Math.ceil(bytes / PAGE)) }));
+  return instantiate(mod, new WebAssembly.Memory({ initial: Math.max(1, Math.ceil(bytes / PAGE)) }));
 }
 
 /**
