@@ -381,18 +381,24 @@ function copy3<T extends Float64Array | Int32Array>(mask: number, to: T, from: T
   }
 }
 
-let parser: WasmRows | null | undefined;
+let shared: WasmRows | null | undefined;
 const cache = new Map<string, CompiledRows>();
+
+/** This thread's parser (one instance serves every layout), or null without the WebAssembly build. */
+function threadParser(): WasmRows | null {
+  if (shared === undefined) {
+    const mod = rowModule();
+    shared = mod ? new WasmRows(mod) : null;
+  }
+  return shared;
+}
 
 /**
  * The WebAssembly parser of rows of `roles`, with the CompiledRows contract (`words` is not
  * used), or null when the WebAssembly build is not in use.
  */
 export function wasmRowsFor(roles: readonly Role[], sparse = false): CompiledRows | null {
-  if (parser === undefined) {
-    const mod = rowModule();
-    parser = mod ? new WasmRows(mod) : null;
-  }
+  const parser = threadParser();
   if (parser === null) return null;
   const key = `${roles.join(',')}${sparse ? ' sparse' : ''}`;
   let fn = cache.get(key);
@@ -424,8 +430,8 @@ export type LabelRows = (b: Buffer, start: number, end: number, n: number, t: Ro
  * bytes; so does it on a frame too large for its memory.
  */
 export function wasmLabelRowsFor(roles: readonly Role[]): LabelRows | null {
-  if (parser === undefined) wasmRowsFor(roles);
-  if (!parser) return null;
+  const parser = threadParser();
+  if (parser === null) return null;
   labelCache ??= new Map();
   const key = roles.join(',');
   let fn = labelCache.get(key);
