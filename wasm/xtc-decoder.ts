@@ -94,6 +94,77 @@ const HIGH_OF_BYTES = memory.data<u64>([
   return n == 0 ? 0 : window(block, pos) >>> (64 - n);
 }
 
+/**
+ * Small triples of at most RECIPROCAL_LAST bits are split by multiplying with reciprocals, not
+ * dividing (a division occupies the divider for many cycles; small triples are most of the
+ * stream). For a divisor s and every n < 2^b: with L = bitlength(s), k = b + L and
+ * m = ⌈2^k / s⌉, the error e = m·s − 2^k is below s ≤ 2^L, so n·e < 2^k and
+ * ⌊n·m / 2^k⌋ = ⌊n / s⌋ (the fraction of n / s is at most 1 − 1/s, and n·m / 2^k exceeds n / s
+ * by n·e / (s·2^k) < 1/s); m < 2^(b+1) + 1, so n·m fits in 64 bits for b ≤ 31. Both quotients
+ * of a triple come straight from d: d / s, and d / s² (= ⌊⌊d / s⌋ / s⌋), so that neither waits
+ * for the other.
+ */
+const RECIPROCAL_LAST: i32 = 31;
+/**
+ * Per smallidx ≤ RECIPROCAL_LAST (s = magicints[smallidx]), u64 each: m and k for s, m and k
+ * for s², s³ (the triples' limit), and radixBytes's masks for smallidx bits (the full bytes, the
+ * shift and the mask of the last byte's bits).
+ */
+const SMALL = memory.data(64 * (RECIPROCAL_LAST + 1), 16);
+const M1 = 0, K1 = 8, M2 = 16, K2 = 24, LIMIT = 32, FULL = 40, REM_SHIFT = 48, REM = 56;
+
+/** m = ⌈2^k / s⌉ and k for numerators below 2^b, stored at `at`. */
+function putReciprocal(at: usize, s: u64, b: i32): void {
+  const k = <u64>(b + 64 - <i32>clz<u64>(s));
+  store<u64>(at, ((<u64>1 << k) - 1) / s + 1);
+  store<u64>(at, k, 8);
+}
+
+for (let idx = FIRSTIDX; idx <= RECIPROCAL_LAST; idx++) {
+  const s = <u64>magic(idx);
+  const at = SMALL + (<usize>idx << 6);
+  putReciprocal(at + M1, s, idx);
+  putReciprocal(at + M2, s * s, idx);
+  store<u64>(at + LIMIT, s * s * s);
+  const fullBits = <u64>((idx >>> 3) << 3);
+  store<u64>(at + FULL, (<u64>1 << fullBits) - 1);
+  store<u64>(at + REM_SHIFT, <u64>(8 - (idx & 7)));
+  store<u64>(at + REM, ((<u64>1 << <u64>(idx & 7)) - 1) << fullBits);
+}
+
+/** ⌊n / s⌋ by the reciprocal m, k (n < 2^b, for which they were made). */
+@inline function mulQuotient(n: u64, m: u64, k: u64): u64 {
+  return (n * m) >>> k;
+}
+
+/** For the tests: ⌊d / s⌋ (by s² with `square`) for s = magicints[smallidx], as the decoder has it. */
+export function testSmallQuotient(smallidx: i32, d: u32, square: bool): f64 {
+  const at = SMALL + (<usize>smallidx << 6) + (square ? M2 : M1);
+  return <f64>mulQuotient(<u64>d, load<u64>(at), load<u64>(at, 8));
+}
+
+/**
+ * ⌊n / s⌋ for 0 ≤ n < 2^LARGE_FLOAT_LAST and 1 ≤ s < 2^LARGE_FLOAT_LAST, `inv` = 1 / s
+ * (full coordinates: a division of 64 bits costs more): n times the reciprocal in double
+ * precision, rounded to an integer, less one when that is too much. n and s are exact as
+ * doubles; the product's relative error is at most ~2^-52, and n / s is below 2^51 (or s is 1,
+ * and the product exact), so the product is within ½ of n / s, and rounded to the nearest
+ * integer it is the quotient or one more. It is rounded by adding 2^52 (where doubles are the
+ * integers, so the sum's low bits are the integer): a conversion to an integer that saturates
+ * costs several instructions more.
+ */
+const LARGE_FLOAT_LAST: u32 = 52;
+const TWO52: f64 = 4503599627370496;
+@inline function floatQuotient(n: i64, s: i64, inv: f64): i64 {
+  const q = reinterpret<i64>(<f64>n * inv + TWO52) - reinterpret<i64>(TWO52);
+  return n - q * s < 0 ? q - 1 : q;
+}
+
+/** For the tests: ⌊n / s⌋ as the decoder has it for a full coordinate n and a divisor s (sz or sy·sz). */
+export function testLargeQuotient(n: f64, s: f64): f64 {
+  return <f64>floatQuotient(<i64>n, <i64>s, 1 / s);
+}
+
 /** Results of wide(): three integers. */
 let wx: u64 = 0;
 let wy: u64 = 0;
@@ -131,6 +202,72 @@ function wide(block: usize, pos: u64, n: u32, s0: u64, s1: u64, s2: u64): bool {
 }
 
 /**
+ * A full coordinate other than a mixed-radix number of at most LARGE_FLOAT_LAST bits (those the
+ * loop splits itself): three separate fields, or a longer number split by 64-bit or long
+ * division, at bit `pos`, into wx, wy, wz. False when it is outside the sizes.
+ */
+function largeByDivision(block: usize, pos: u64, sx: u64, sy: u64, sz: u64, bx: u32, by: u32, bz: u32, bitsize: u32, largeLimit: u64): bool {
+  if (bitsize == 0) {
+    const ux = field(block, pos, bx);
+    const uy = field(block, pos + bx, by);
+    const uz = field(block, pos + bx + by, bz);
+    if (ux >= sx || uy >= sy || uz >= sz) return false;
+    wx = ux;
+    wy = uy;
+    wz = uz;
+  } else if (bitsize <= 64) {
+    const value = radix64(block, pos, bitsize);
+    if (value >= largeLimit) return false;
+    const q = value / sz;
+    wz = value - q * sz;
+    wx = q / sy;
+    wy = q - wx * sy;
+  } else return wide(block, pos, bitsize, sx, sy, sz);
+  return true;
+}
+
+/** The bit position a failed step returns. */
+const NO_POS: u64 = -1;
+
+/**
+ * A run of `count` (≥ 1) small triples of more than RECIPROCAL_LAST bits, split by division,
+ * from bit `pos`, the full coordinate x, y, z before them; written from `at` (the first triple's
+ * atom, the full coordinate after it, then the others). Returns the bit after the run, or NO_POS
+ * when a triple is outside its range.
+ */
+function smallByDivision(block: usize, pos: u64, count: i32, smallidx: i32, at: usize, x: i64, y: i64, z: i64, scale: f64): u64 {
+  const size = <u64>magic(smallidx);
+  const smallnum = <i64>(size >> 1);
+  const smallLimit: u64 = smallidx <= 64 ? size * size * size : 0;
+  const smallBits = <u64>smallidx;
+  for (let k: i32 = 0; k < count; k++) {
+    let dx: i64, dy: i64, dz: i64;
+    if (smallidx <= 64) {
+      const d = radix64(block, pos, smallidx);
+      if (d >= smallLimit) return NO_POS;
+      const dq = d / size;
+      dz = d - dq * size;
+      dx = dq / size;
+      dy = dq - dx * size;
+    } else {
+      if (!wide(block, pos, smallidx, size, size, size)) return NO_POS;
+      dx = wx;
+      dy = wy;
+      dz = wz;
+    }
+    pos += smallBits;
+    x += dx - smallnum;
+    y += dy - smallnum;
+    z += dz - smallnum;
+    store<f64>(at, <f64>x * scale);
+    store<f64>(at, <f64>y * scale, 8);
+    store<f64>(at, <f64>z * scale, 16);
+    at += k == 0 ? 48 : 24;
+  }
+  return pos;
+}
+
+/**
  * Decode the compressed block at `block` (nbytes bytes, then PADDING zero bytes) of a frame of
  * `natoms` atoms into `out` (3·natoms f64: integer × scale). The header's fields as the
  * JavaScript decoder derives them: the minimum integer coordinate, the range sizes, and either
@@ -148,17 +285,41 @@ export function decode(
   minX: i32, minY: i32, minZ: i32, fsx: f64, fsy: f64, fsz: f64,
   bx: u32, by: u32, bz: u32, bitsize: u32, smallidx: i32, scale: f64,
 ): i32 {
-  const sx = <u64>fsx, sy = <u64>fsy, sz = <u64>fsz;
   if (smallidx < FIRSTIDX || smallidx >= LASTIDX) return BAD;
+  const sx = <u64>fsx, sy = <u64>fsy, sz = <u64>fsz;
   const separate = bitsize == 0;
   const largeBits: u64 = separate ? <u64>(bx + by + bz) : <u64>bitsize;
   // sx·sy·sz when bitsize ≤ 64 (each size < 2^24, product < 2^bitsize).
   const largeLimit: u64 = bitsize <= 64 ? sx * sy * sz : 0;
+  // radixBytes's masks for a full coordinate of at most LARGE_FLOAT_LAST bits.
+  const fullBits = <u64>((bitsize >>> 3) << 3);
+  const largeFull: u64 = bitsize <= LARGE_FLOAT_LAST ? (<u64>1 << fullBits) - 1 : 0;
+  const largeRem: u64 = bitsize <= LARGE_FLOAT_LAST ? ((<u64>1 << <u64>(bitsize & 7)) - 1) << fullBits : 0;
+  const largeRemShift = <u64>(8 - (bitsize & 7));
+  // The loop's invariants go in as parameters, made once: made in the loop, the compiler would
+  // make them again at every step that uses them. (Two calls keep the loop a function of its own.)
+  if (next != 0) {
+    return steps(block, nbytes, natoms, out, next, minX, minY, minZ, sx, sy, sz, 1 / fsz, 1 / (fsy * fsz),
+      largeBits, largeLimit, largeFull, largeRemShift, largeRem, bx, by, bz, bitsize, smallidx, scale);
+  }
+  return steps(block, nbytes, natoms, out, 0, minX, minY, minZ, sx, sy, sz, 1 / fsz, 1 / (fsy * fsz),
+    largeBits, largeLimit, largeFull, largeRemShift, largeRem, bx, by, bz, bitsize, smallidx, scale);
+}
+
+/** decode's loop over the steps of the stream. */
+function steps(
+  block: usize, nbytes: u32, natoms: i32, out: usize, next: usize,
+  minX: i64, minY: i64, minZ: i64, sx: u64, sy: u64, sz: u64, invSz: f64, invSyz: f64,
+  largeBits: u64, largeLimit: u64, largeFull: u64, largeRemShift: u64, largeRem: u64,
+  bx: u32, by: u32, bz: u32, bitsize: u32, smallidx: i32, scale: f64,
+): i32 {
   const endBits = <u64>nbytes << 3;
   const wanted = next != 0;
-  let sizesmall = magic(smallidx);
+  const largeFloat = bitsize != 0 && bitsize <= LARGE_FLOAT_LAST;
+  const syz = <i64>(sy * sz);
   let pos: u64 = 0;
   let run: i32 = 0;
+  let count: i32 = 0;
   let i: i32 = 0;
   while (i < natoms) {
     if (pos >= endBits) return BAD;
@@ -171,37 +332,29 @@ export function decode(
       const code = <i32>((g >>> 2) & 31);
       isSmaller = code % 3;
       run = code - isSmaller;
+      count = run / 3;
       isSmaller -= 1;
       pos += 6;
     } else pos += 1;
-    const count = run / 3;
     if (run != 0 && i + 1 + count > natoms) return BAD;
-    const smallBits = <u64>smallidx;
 
     if (wanted && load<i32>(next + (<usize>i << 2)) > i + count) {
       // No wanted atom in this step: over its small differences by their length alone.
-      pos += <u64>count * smallBits;
+      pos += <u64>count * <u64>smallidx;
       i += run == 0 ? 1 : count + 1;
     } else {
       // The full coordinate.
       let x: i64, y: i64, z: i64;
-      if (separate) {
-        const ux = field(block, start, bx);
-        const uy = field(block, start + bx, by);
-        const uz = field(block, start + bx + by, bz);
-        if (ux >= sx || uy >= sy || uz >= sz) return BAD;
-        x = ux;
-        y = uy;
-        z = uz;
-      } else if (bitsize <= 64) {
-        const value = radix64(block, start, bitsize);
-        if (value >= largeLimit) return BAD;
-        const q = value / sz;
+      if (largeFloat) {
+        const gl = groups(block, start);
+        const value = <i64>((gl & largeFull) | ((gl >>> largeRemShift) & largeRem));
+        if (<u64>value >= largeLimit) return BAD;
+        const q = floatQuotient(value, sz, invSz);
+        x = floatQuotient(value, syz, invSyz);
         z = value - q * sz;
-        x = q / sy;
         y = q - x * sy;
       } else {
-        if (!wide(block, start, bitsize, sx, sy, sz)) return BAD;
+        if (!largeByDivision(block, start, sx, sy, sz, bx, by, bz, bitsize, largeLimit)) return BAD;
         x = wx;
         y = wy;
         z = wz;
@@ -210,63 +363,51 @@ export function decode(
       y += minY;
       z += minZ;
 
+      const at = out + <usize>i * 24;
       if (run == 0) {
-        const q = out + <usize>i * 24;
-        store<f64>(q, <f64>x * scale);
-        store<f64>(q, <f64>y * scale, 8);
-        store<f64>(q, <f64>z * scale, 16);
+        store<f64>(at, <f64>x * scale);
+        store<f64>(at, <f64>y * scale, 8);
+        store<f64>(at, <f64>z * scale, 16);
         i++;
       } else {
-        const size = <u64>sizesmall;
-        const smallnum = <i64>(sizesmall >> 1);
-        const smallLimit: u64 = smallidx <= 64 ? size * size * size : 0;
-        let px = x, py = y, pz = z;
-        for (let k: i32 = 0; k < count; k++) {
-          let dx: i64, dy: i64, dz: i64;
-          if (smallidx <= 32) {
-            const d = <u32>radixBytes(groups(block, pos), smallidx);
-            if (<u64>d >= smallLimit) return BAD;
-            const s = <u32>sizesmall;
-            const dq = d / s;
-            dz = d - dq * s;
-            dx = dq / s;
-            dy = dq - <u32>dx * s;
-          } else if (smallidx <= 64) {
-            const d = radix64(block, pos, smallidx);
-            if (d >= smallLimit) return BAD;
-            const dq = d / size;
-            dz = d - dq * size;
-            dx = dq / size;
-            dy = dq - dx * size;
-          } else {
-            if (!wide(block, pos, smallidx, size, size, size)) return BAD;
-            dx = wx;
-            dy = wy;
-            dz = wz;
-          }
-          pos += smallBits;
-          const tx = px + dx - smallnum, ty = py + dy - smallnum, tz = pz + dz - smallnum;
-          const q = out + <usize>i * 24;
-          store<f64>(q, <f64>tx * scale);
-          store<f64>(q, <f64>ty * scale, 8);
-          store<f64>(q, <f64>tz * scale, 16);
-          if (k == 0) {
-            // The writer put the second atom first: the full coordinate belongs after.
-            store<f64>(q, <f64>x * scale, 24);
-            store<f64>(q, <f64>y * scale, 32);
-            store<f64>(q, <f64>z * scale, 40);
-            i += 2;
-          } else i++;
-          px = tx;
-          py = ty;
-          pz = tz;
+        // The writer put the second atom first: the full coordinate belongs after it.
+        store<f64>(at, <f64>x * scale, 24);
+        store<f64>(at, <f64>y * scale, 32);
+        store<f64>(at, <f64>z * scale, 40);
+        if (smallidx <= RECIPROCAL_LAST) {
+          const t = SMALL + (<usize>smallidx << 6);
+          const m1 = load<u64>(t, M1), k1 = load<u64>(t, K1), m2 = load<u64>(t, M2), k2 = load<u64>(t, K2);
+          const limit = load<u64>(t, LIMIT), full = load<u64>(t, FULL), remShift = load<u64>(t, REM_SHIFT), rem = load<u64>(t, REM);
+          const size = <i64>magic(smallidx);
+          const smallnum = size >> 1;
+          const smallBits = <u64>smallidx;
+          let to = at;
+          let k: i32 = 0;
+          do {
+            const gs = groups(block, pos);
+            const d = (gs & full) | ((gs >>> remShift) & rem);
+            if (d >= limit) return BAD;
+            const dq = <i64>mulQuotient(d, m1, k1);
+            const dx = <i64>mulQuotient(d, m2, k2);
+            pos += smallBits;
+            x += dx - smallnum;
+            y += dq - dx * size - smallnum;
+            z += <i64>d - dq * size - smallnum;
+            store<f64>(to, <f64>x * scale);
+            store<f64>(to, <f64>y * scale, 8);
+            store<f64>(to, <f64>z * scale, 16);
+            to += k == 0 ? 48 : 24;
+          } while (++k < count);
+        } else {
+          pos = smallByDivision(block, pos, count, smallidx, at, x, y, z, scale);
+          if (pos == NO_POS) return BAD;
         }
+        i += count + 1;
       }
     }
     if (isSmaller != 0) {
       smallidx += isSmaller;
       if (smallidx < FIRSTIDX || smallidx >= LASTIDX) return BAD;
-      sizesmall = magic(smallidx);
     }
   }
   if ((pos + 7) >>> 3 != <u64>nbytes) return BAD;

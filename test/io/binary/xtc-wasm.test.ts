@@ -299,6 +299,78 @@ describe.skipIf(!WASM)('the WebAssembly XTC decoder', () => {
     expect(wasmXtcAvailable()).toBe(true);
   });
 
+  describe('divides without dividing, exactly', () => {
+    interface QuotientExports {
+      testSmallQuotient(smallidx: number, d: number, square: boolean): number;
+      testLargeQuotient(n: number, s: number): number;
+    }
+    let k: QuotientExports;
+    beforeAll(() => {
+      const mod = new WebAssembly.Module(readFileSync(WASM_FILE));
+      k = new WebAssembly.Instance(mod, { env: { memory: new WebAssembly.Memory({ initial: 1 }) } }).exports as unknown as QuotientExports;
+    });
+
+    it('small triples of ≤ 31 bits: ⌊d / s⌋ and ⌊d / s²⌋ for every d where the quotient can first be wrong', () => {
+      // d·m / 2^k never falls below d / s (m ≥ 2^k / s) and, between two multiples of the
+      // divisor, is largest at the last one, k·s − 1: where it exceeds the next integer first.
+      // So checking d = j·s − 1 and j·s for every j with d < 2^smallidx checks every d;
+      // below 2^18 every d is checked as well.
+      const wrong: string[] = [];
+      let checked = 0;
+      for (let idx = 9; idx <= 31; idx++) {
+        const s = MAGICINTS[idx];
+        const end = 2 ** idx;
+        for (const [divisor, square] of [[s, false], [s * s, true]] as const) {
+          const check = (d: number) => {
+            checked++;
+            const q = k.testSmallQuotient(idx, d, square);
+            if (q !== Math.floor(d / divisor)) wrong.push(`smallidx ${idx}, ${d} / ${divisor}: ${q}`);
+          };
+          for (let d = 0; d < Math.min(end, 2 ** 18); d++) check(d);
+          for (let j = 1; j * divisor - 1 < end; j++) {
+            check(j * divisor - 1);
+            if (j * divisor < end) check(j * divisor);
+          }
+          for (let d = end - 1; d >= Math.max(0, end - 1000); d--) check(d);
+          if (wrong.length > 10) break;
+        }
+      }
+      expect(wrong.slice(0, 10)).toEqual([]);
+      expect(checked).toBeGreaterThan(10_000_000);
+    });
+
+    it('full coordinates of ≤ 52 bits: ⌊n / s⌋ by a reciprocal in double precision, against BigInt', () => {
+      const random = prng(52);
+      const wrong: string[] = [];
+      const top = 2n ** 52n;
+      // The divisors sz and sy·sz of the size classes, 1, small ones, powers of two and their
+      // neighbours, the largest for 52 bits, and random ones.
+      const divisors = new Set<number>([1, 2, 3, 7, 8, 255, 256, 257, 7822, 7827 * 7822, 140_000 * 160_000, 160_000, 2 ** 24 - 1, 2 ** 24, 2 ** 26 + 1, 2 ** 40 - 3, 2 ** 47, 2 ** 51 - 1]);
+      for (let t = 0; t < 200; t++) divisors.add(1 + Math.floor(random() * 2 ** (1 + Math.floor(random() * 50))));
+      let checked = 0;
+      for (const s of divisors) {
+        const S = BigInt(s);
+        const check = (N: bigint) => {
+          if (N < 0n || N >= top) return;
+          checked++;
+          const q = k.testLargeQuotient(Number(N), s);
+          if (BigInt(q) !== N / S) wrong.push(`${N} / ${s}: ${q}`);
+        };
+        const jTop = (top - 1n) / S;
+        // Around the multiples of s near the top (the largest errors), near zero, and at random.
+        for (let j = 0n; j < 300n; j++) {
+          for (const J of [jTop - j, j, BigInt(Math.floor(random() * Number(jTop)))]) {
+            for (const d of [-1n, 0n, 1n, S / 2n, S - 1n]) check(J * S + d);
+          }
+        }
+        for (let d = 0n; d < 300n; d++) check(top - 1n - d);
+        if (wrong.length > 10) break;
+      }
+      expect(wrong.slice(0, 10)).toEqual([]);
+      expect(checked).toBeGreaterThan(300_000);
+    });
+  });
+
   describe('gives the JavaScript decoder’s positions bit for bit', () => {
     const files = [
       ...readdirSync(join(FIXTURES, 'io/binary')).map((n) => join(FIXTURES, 'io/binary', n)),
