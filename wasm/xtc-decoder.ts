@@ -49,27 +49,24 @@ const BAD: i32 = 1;
   return bswap<u64>(load<u64>(block + <usize>(pos >>> 3))) << (pos & 7);
 }
 
-/** Per bit offset o: each byte's low 8 − o bits, and each byte's low o bits. */
+/** Per bit offset o: each byte's low o bits. */
 const LOW_OF_BYTES = memory.data<u64>([
-  0xffffffffffffffff, 0x7f7f7f7f7f7f7f7f, 0x3f3f3f3f3f3f3f3f, 0x1f1f1f1f1f1f1f1f,
-  0x0f0f0f0f0f0f0f0f, 0x0707070707070707, 0x0303030303030303, 0x0101010101010101,
-]);
-const HIGH_OF_BYTES = memory.data<u64>([
   0, 0x0101010101010101, 0x0303030303030303, 0x0707070707070707,
   0x0f0f0f0f0f0f0f0f, 0x1f1f1f1f1f1f1f1f, 0x3f3f3f3f3f3f3f3f, 0x7f7f7f7f7f7f7f7f,
 ]);
 
 /**
  * The stream's bytes from bit `pos` (its 8-bit groups, each most significant bit first) as the
- * bytes of a little-endian number; the low 7 are valid. Group k is the low 8 − o bits of block
- * byte k shifted up by the bit offset o, and the high o bits of byte k + 1 shifted down: both
- * done for all bytes at once on one little-endian load (no byte swap).
+ * bytes of a little-endian number; the low 7 are valid. Group k is block byte k shifted up by
+ * the bit offset o, in its high 8 − o bits, and the high o bits of byte k + 1 shifted down, in
+ * its low o bits: both done for all bytes at once on one little-endian load (no byte swap), and
+ * merged by the mask of each byte's low o bits.
  */
 @inline function groups(block: usize, pos: u64): u64 {
   const l = load<u64>(block + <usize>(pos >>> 3));
   const o = pos & 7;
-  const k = <usize>o << 3;
-  return ((l & load<u64>(LOW_OF_BYTES + k)) << o) | ((l >>> (16 - o)) & load<u64>(HIGH_OF_BYTES + k));
+  const up = l << o;
+  return up ^ ((up ^ (l >>> (16 - o))) & load<u64>(LOW_OF_BYTES + (<usize>o << 3)));
 }
 
 /**
@@ -97,50 +94,42 @@ const HIGH_OF_BYTES = memory.data<u64>([
 /**
  * Small triples of at most RECIPROCAL_LAST bits are split by multiplying with reciprocals, not
  * dividing (a division occupies the divider for many cycles; small triples are most of the
- * stream). For a divisor s and every n < 2^b: with L = bitlength(s), k = b + L and
- * m = ⌈2^k / s⌉, the error e = m·s − 2^k is below s ≤ 2^L, so n·e < 2^k and
- * ⌊n·m / 2^k⌋ = ⌊n / s⌋ (the fraction of n / s is at most 1 − 1/s, and n·m / 2^k exceeds n / s
- * by n·e / (s·2^k) < 1/s); m < 2^(b+1) + 1, so n·m fits in 64 bits for b ≤ 31. Both quotients
- * of a triple come straight from d: d / s, and d / s² (= ⌊⌊d / s⌋ / s⌋), so that neither waits
- * for the other.
+ * stream). For a divisor s, numerators n < 2^b and m = ⌈2^k / s⌉: the error e = m·s − 2^k is
+ * below s, and ⌊n·m / 2^k⌋ = ⌊n / s⌋ when n·e < 2^k (n / s = q + r/s with r ≤ s − 1, and
+ * n·m / 2^k exceeds it by n·e / (s·2^k)). For the triples of smallidx b ≤ 31, whose base s has
+ * 2^(b−1) ≤ s³ ≤ 2^b: with k = 42 for s, s·2^b ≤ 2^(4b/3) ≤ 2^42, and with k = 52 for s²,
+ * s²·2^b ≤ 2^(5b/3) ≤ 2^52, so every d < 2^b is divided exactly; and n·m < 2^(b+k)/s + 2^b ≤
+ * 2^63 + 2^31 fits in 64 bits. The shifts are constants (a shift by a variable costs more), and
+ * both quotients of a triple come straight from d: d / s, and d / s² (= ⌊⌊d / s⌋ / s⌋), so that
+ * neither waits for the other.
  */
 const RECIPROCAL_LAST: i32 = 31;
+const SHIFT_S: u64 = 42;
+const SHIFT_S2: u64 = 52;
 /**
- * Per smallidx ≤ RECIPROCAL_LAST (s = magicints[smallidx]), u64 each: m and k for s, m and k
- * for s², s³ (the triples' limit), and radixBytes's masks for smallidx bits (the full bytes, the
- * shift and the mask of the last byte's bits).
+ * Per smallidx ≤ RECIPROCAL_LAST (s = magicints[smallidx]), u64 each: the reciprocals of s and
+ * s², and radixBytes's masks for smallidx bits (the full bytes, the shift and the mask of the last
+ * byte's bits); zero for the indices above.
  */
-const SMALL = memory.data(64 * (RECIPROCAL_LAST + 1), 16);
-const M1 = 0, K1 = 8, M2 = 16, K2 = 24, LIMIT = 32, FULL = 40, REM_SHIFT = 48, REM = 56;
-
-/** m = ⌈2^k / s⌉ and k for numerators below 2^b, stored at `at`. */
-function putReciprocal(at: usize, s: u64, b: i32): void {
-  const k = <u64>(b + 64 - <i32>clz<u64>(s));
-  store<u64>(at, ((<u64>1 << k) - 1) / s + 1);
-  store<u64>(at, k, 8);
-}
+const SMALL = memory.data(64 * LASTIDX, 16);
+const M1 = 0, M2 = 8, FULL = 16, REM_SHIFT = 24, REM = 32;
 
 for (let idx = FIRSTIDX; idx <= RECIPROCAL_LAST; idx++) {
   const s = <u64>magic(idx);
   const at = SMALL + (<usize>idx << 6);
-  putReciprocal(at + M1, s, idx);
-  putReciprocal(at + M2, s * s, idx);
-  store<u64>(at + LIMIT, s * s * s);
+  // ⌈2^k / s⌉
+  store<u64>(at + M1, ((<u64>1 << SHIFT_S) - 1) / s + 1);
+  store<u64>(at + M2, ((<u64>1 << SHIFT_S2) - 1) / (s * s) + 1);
   const fullBits = <u64>((idx >>> 3) << 3);
   store<u64>(at + FULL, (<u64>1 << fullBits) - 1);
   store<u64>(at + REM_SHIFT, <u64>(8 - (idx & 7)));
   store<u64>(at + REM, ((<u64>1 << <u64>(idx & 7)) - 1) << fullBits);
 }
 
-/** ⌊n / s⌋ by the reciprocal m, k (n < 2^b, for which they were made). */
-@inline function mulQuotient(n: u64, m: u64, k: u64): u64 {
-  return (n * m) >>> k;
-}
-
 /** For the tests: ⌊d / s⌋ (by s² with `square`) for s = magicints[smallidx], as the decoder has it. */
 export function testSmallQuotient(smallidx: i32, d: u32, square: bool): f64 {
-  const at = SMALL + (<usize>smallidx << 6) + (square ? M2 : M1);
-  return <f64>mulQuotient(<u64>d, load<u64>(at), load<u64>(at, 8));
+  const at = SMALL + (<usize>smallidx << 6);
+  return <f64>(square ? (<u64>d * load<u64>(at, M2)) >>> SHIFT_S2 : (<u64>d * load<u64>(at, M1)) >>> SHIFT_S);
 }
 
 /**
@@ -299,24 +288,28 @@ export function decode(
   // The loop's invariants go in as parameters, made once: made in the loop, the compiler would
   // make them again at every step that uses them. (Two calls keep the loop a function of its own.)
   if (next != 0) {
-    return steps(block, nbytes, natoms, out, next, minX, minY, minZ, sx, sy, sz, 1 / fsz, 1 / (fsy * fsz),
+    return steps(block, nbytes, natoms, out, next, minX, minY, minZ, sx, sy, sz, <i64>(sy * sz), 1 / fsz, 1 / (fsy * fsz),
       largeBits, largeLimit, largeFull, largeRemShift, largeRem, bx, by, bz, bitsize, smallidx, scale);
   }
-  return steps(block, nbytes, natoms, out, 0, minX, minY, minZ, sx, sy, sz, 1 / fsz, 1 / (fsy * fsz),
+  return steps(block, nbytes, natoms, out, 0, minX, minY, minZ, sx, sy, sz, <i64>(sy * sz), 1 / fsz, 1 / (fsy * fsz),
     largeBits, largeLimit, largeFull, largeRemShift, largeRem, bx, by, bz, bitsize, smallidx, scale);
 }
 
 /** decode's loop over the steps of the stream. */
 function steps(
   block: usize, nbytes: u32, natoms: i32, out: usize, next: usize,
-  minX: i64, minY: i64, minZ: i64, sx: u64, sy: u64, sz: u64, invSz: f64, invSyz: f64,
+  minX: i64, minY: i64, minZ: i64, sx: u64, sy: u64, sz: u64, syz: i64, invSz: f64, invSyz: f64,
   largeBits: u64, largeLimit: u64, largeFull: u64, largeRemShift: u64, largeRem: u64,
   bx: u32, by: u32, bz: u32, bitsize: u32, smallidx: i32, scale: f64,
 ): i32 {
   const endBits = <u64>nbytes << 3;
   const wanted = next != 0;
   const largeFloat = bitsize != 0 && bitsize <= LARGE_FLOAT_LAST;
-  const syz = <i64>(sy * sz);
+  // What the small triples of the current index take (changed with it only).
+  let t = SMALL + (<usize>smallidx << 6);
+  let m1 = load<u64>(t, M1), m2 = load<u64>(t, M2);
+  let full = load<u64>(t, FULL), remShift = load<u64>(t, REM_SHIFT), rem = load<u64>(t, REM);
+  let size = <i64>magic(smallidx);
   let pos: u64 = 0;
   let run: i32 = 0;
   let count: i32 = 0;
@@ -375,24 +368,20 @@ function steps(
         store<f64>(at, <f64>y * scale, 32);
         store<f64>(at, <f64>z * scale, 40);
         if (smallidx <= RECIPROCAL_LAST) {
-          const t = SMALL + (<usize>smallidx << 6);
-          const m1 = load<u64>(t, M1), k1 = load<u64>(t, K1), m2 = load<u64>(t, M2), k2 = load<u64>(t, K2);
-          const limit = load<u64>(t, LIMIT), full = load<u64>(t, FULL), remShift = load<u64>(t, REM_SHIFT), rem = load<u64>(t, REM);
-          const size = <i64>magic(smallidx);
           const smallnum = size >> 1;
-          const smallBits = <u64>smallidx;
           let to = at;
           let k: i32 = 0;
           do {
             const gs = groups(block, pos);
-            const d = (gs & full) | ((gs >>> remShift) & rem);
-            if (d >= limit) return BAD;
-            const dq = <i64>mulQuotient(d, m1, k1);
-            const dx = <i64>mulQuotient(d, m2, k2);
-            pos += smallBits;
+            const d = <i64>((gs & full) | ((gs >>> remShift) & rem));
+            const dq = <i64>((<u64>d * m1) >>> SHIFT_S);
+            const dx = <i64>((<u64>d * m2) >>> SHIFT_S2);
+            // d < s³, as ⌊d / s²⌋ < s.
+            if (dx >= size) return BAD;
+            pos += <u64>smallidx;
             x += dx - smallnum;
             y += dq - dx * size - smallnum;
-            z += <i64>d - dq * size - smallnum;
+            z += d - dq * size - smallnum;
             store<f64>(to, <f64>x * scale);
             store<f64>(to, <f64>y * scale, 8);
             store<f64>(to, <f64>z * scale, 16);
@@ -408,6 +397,13 @@ function steps(
     if (isSmaller != 0) {
       smallidx += isSmaller;
       if (smallidx < FIRSTIDX || smallidx >= LASTIDX) return BAD;
+      t = SMALL + (<usize>smallidx << 6);
+      m1 = load<u64>(t, M1);
+      m2 = load<u64>(t, M2);
+      full = load<u64>(t, FULL);
+      remShift = load<u64>(t, REM_SHIFT);
+      rem = load<u64>(t, REM);
+      size = <i64>magic(smallidx);
     }
   }
   if ((pos + 7) >>> 3 != <u64>nbytes) return BAD;

@@ -163,7 +163,8 @@ function writeFrame(s: Synth, random: () => number, step = 0): Written {
   let i = 0;
   while (i < natoms) {
     // The corruption goes into the step at the tenth atom from the end (single atoms lead up to
-    // it); the stream ends after it.
+    // it); the stream ends after it, but for differences out of range, which go on to the last
+    // atom in a stream of the right length (so that only the range check can refuse it).
     const left = natoms - i;
     const bad = s.corrupt !== undefined && left <= 10;
     const approach = s.corrupt !== undefined && left <= 20;
@@ -192,7 +193,7 @@ function writeFrame(s: Synth, random: () => number, step = 0): Written {
         count = left;
         delta = 0;
       }
-      if (bad && s.corrupt === 'difference') count = 1;
+      if (bad && s.corrupt === 'difference') count = Math.min(1, left - 1);
       if (bad && s.corrupt === 'smallidx-down') delta = -1;
       if (bad && s.corrupt === 'smallidx-up') {
         delta = 1;
@@ -227,7 +228,7 @@ function writeFrame(s: Synth, random: () => number, step = 0): Written {
       }
     }
     smallidx += delta;
-    if (bad) break;
+    if (bad && s.corrupt !== 'difference') break;
   }
   const block = w.bytes();
   const magic = s.magic ?? 1995;
@@ -315,6 +316,16 @@ describe.skipIf(!WASM)('the WebAssembly XTC decoder', () => {
       // divisor, is largest at the last one, k·s − 1: where it exceeds the next integer first.
       // So checking d = j·s − 1 and j·s for every j with d < 2^smallidx checks every d;
       // below 2^18 every d is checked as well.
+      // That holds as long as d·m does not overflow 64 bits, and every d < 2^smallidx then
+      // divides exactly if (m·s − 2^k)·2^smallidx ≤ 2^k (m = ⌈2^k / s⌉, k = 42 for s, 52 for s²).
+      const bounds: string[] = [];
+      for (let idx = 9; idx <= 31; idx++) {
+        for (const [s, k] of [[BigInt(MAGICINTS[idx]), 42n], [BigInt(MAGICINTS[idx]) ** 2n, 52n]]) {
+          const m = (2n ** k + s - 1n) / s;
+          if ((2n ** BigInt(idx) - 1n) * m >= 2n ** 64n || (m * s - 2n ** k) * 2n ** BigInt(idx) > 2n ** k) bounds.push(`smallidx ${idx}, divisor ${s}`);
+        }
+      }
+      expect(bounds).toEqual([]);
       const wrong: string[] = [];
       let checked = 0;
       for (let idx = 9; idx <= 31; idx++) {
