@@ -133,25 +133,30 @@ export function testSmallQuotient(smallidx: i32, d: u32, square: bool): f64 {
 }
 
 /**
- * ⌊n / s⌋ for 0 ≤ n < 2^LARGE_FLOAT_LAST and 1 ≤ s < 2^LARGE_FLOAT_LAST, `inv` = 1 / s
- * (full coordinates: a division of 64 bits costs more): n times the reciprocal in double
- * precision, rounded to an integer, less one when that is too much. n and s are exact as
- * doubles; the product's relative error is at most ~2^-52, and n / s is below 2^51 (or s is 1,
- * and the product exact), so the product is within ½ of n / s, and rounded to the nearest
- * integer it is the quotient or one more. It is rounded by adding 2^52 (where doubles are the
- * integers, so the sum's low bits are the integer): a conversion to an integer that saturates
- * costs several instructions more.
+ * ⌊n / s⌋ or one more, for 0 ≤ n < 2^LARGE_FLOAT_LAST and 1 ≤ s < 2^LARGE_FLOAT_LAST, `inv` =
+ * 1 / s (full coordinates: a division of 64 bits costs more): n times the reciprocal in double
+ * precision, rounded to an integer (floatQuotient takes one off when the remainder comes out
+ * negative). n and s are exact as doubles; the product's relative error is at most ~2^-52, and
+ * n / s is below 2^51 (or s is 1, and the product exact), so the product is within ½ of n / s,
+ * and rounded to the nearest integer it is the quotient or one more. It is rounded by adding
+ * 2^52 (where doubles are the integers, so the sum's low bits are the integer): a conversion to
+ * an integer that saturates costs several instructions more.
  */
 const LARGE_FLOAT_LAST: u32 = 52;
 const TWO52: f64 = 4503599627370496;
+@inline function quotientOrOneMore(n: i64, inv: f64): i64 {
+  return reinterpret<i64>(<f64>n * inv + TWO52) - reinterpret<i64>(TWO52);
+}
+
+/** ⌊n / s⌋ (n, s and inv as for quotientOrOneMore). */
 @inline function floatQuotient(n: i64, s: i64, inv: f64): i64 {
-  const q = reinterpret<i64>(<f64>n * inv + TWO52) - reinterpret<i64>(TWO52);
+  const q = quotientOrOneMore(n, inv);
   return n - q * s < 0 ? q - 1 : q;
 }
 
-/** For the tests: ⌊n / s⌋ as the decoder has it for a full coordinate n and a divisor s (sz or sy·sz). */
+/** For the tests: what quotientOrOneMore gives for a full coordinate n and a divisor s (sz or sy·sz). */
 export function testLargeQuotient(n: f64, s: f64): f64 {
-  return <f64>floatQuotient(<i64>n, <i64>s, 1 / s);
+  return <f64>quotientOrOneMore(<i64>n, 1 / s);
 }
 
 /** Results of wide(): three integers. */
