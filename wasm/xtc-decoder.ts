@@ -69,6 +69,12 @@ const LOW_OF_BYTES = memory.data<u64>([
   return up ^ ((up ^ (l >>> (16 - o))) & load<u64>(LOW_OF_BYTES + (<usize>o << 3)));
 }
 
+/** The 8 bits of the stream from bit `pos`, most significant first. */
+@inline function bits8(block: usize, pos: u64): u32 {
+  const p = block + <usize>(pos >>> 3);
+  return (((<u32>load<u8>(p) << 8) | <u32>load<u8>(p, 1)) >>> (8 - <u32>(pos & 7))) & 0xff;
+}
+
 /**
  * The first n (≤ 56) bits of the groups g as a mixed-radix number: its bytes, least significant
  * first, each byte's bits most significant first, the last byte holding the n mod 8 remaining bits
@@ -323,8 +329,8 @@ function steps(
     if (pos >= endBits) return BAD;
     const start = pos;
     pos += largeBits;
-    // The run code: a flag bit, then (if set) 5 bits; the first group holds both.
-    const g = <u32>groups(block, pos) & 0xff;
+    // The run code: a flag bit, then (if set) 5 bits; the 8 bits from here hold both.
+    const g = bits8(block, pos);
     let isSmaller: i32 = 0;
     if (g >= 0x80) {
       const code = <i32>((g >>> 2) & 31);
@@ -374,9 +380,26 @@ function steps(
         store<f64>(at, <f64>z * scale, 40);
         if (smallidx <= RECIPROCAL_LAST) {
           const smallnum = size >> 1;
-          let to = at;
-          let k: i32 = 0;
-          do {
+          // The first triple written out of the loop (its atom comes before the full
+          // coordinate; the others after it, one by one), which measured ~4% faster than one loop
+          // over all with a select of the stride.
+          {
+            const gs = groups(block, pos);
+            const d = <i64>((gs & full) | ((gs >>> remShift) & rem));
+            const dq = <i64>((<u64>d * m1) >>> SHIFT_S);
+            const dx = <i64>((<u64>d * m2) >>> SHIFT_S2);
+            // d < s³, as ⌊d / s²⌋ < s.
+            if (dx >= size) return BAD;
+            pos += <u64>smallidx;
+            x += dx - smallnum;
+            y += dq - dx * size - smallnum;
+            z += d - dq * size - smallnum;
+            store<f64>(at, <f64>x * scale);
+            store<f64>(at, <f64>y * scale, 8);
+            store<f64>(at, <f64>z * scale, 16);
+          }
+          // The same for the others.
+          for (let to = at + 48, end = at + <usize>(count + 1) * 24; to < end; to += 24) {
             const gs = groups(block, pos);
             const d = <i64>((gs & full) | ((gs >>> remShift) & rem));
             const dq = <i64>((<u64>d * m1) >>> SHIFT_S);
@@ -390,8 +413,7 @@ function steps(
             store<f64>(to, <f64>x * scale);
             store<f64>(to, <f64>y * scale, 8);
             store<f64>(to, <f64>z * scale, 16);
-            to += k == 0 ? 48 : 24;
-          } while (++k < count);
+          }
         } else {
           pos = smallByDivision(block, pos, count, smallidx, at, x, y, z, scale);
           if (pos == NO_POS) return BAD;

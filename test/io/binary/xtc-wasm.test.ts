@@ -127,8 +127,11 @@ interface Synth {
   smallidx: [number, number];
   precision?: number;
   magic?: 1995 | 2023;
-  /** Break the stream: a run past the atom count, an index out of its range, a value out of its range. */
-  corrupt?: 'run' | 'smallidx-down' | 'smallidx-up' | 'coordinate' | 'difference';
+  /**
+   * Break the stream: a run past the atom count, an index out of its range, a value out of its
+   * range (a small difference: the first of its run, or the second).
+   */
+  corrupt?: 'run' | 'smallidx-down' | 'smallidx-up' | 'coordinate' | 'difference' | 'later-difference';
 }
 
 interface Written {
@@ -194,6 +197,7 @@ function writeFrame(s: Synth, random: () => number, step = 0): Written {
         delta = 0;
       }
       if (bad && s.corrupt === 'difference') count = Math.min(1, left - 1);
+      if (bad && s.corrupt === 'later-difference') count = Math.min(2, left - 1);
       if (bad && s.corrupt === 'smallidx-down') delta = -1;
       if (bad && s.corrupt === 'smallidx-up') {
         delta = 1;
@@ -218,7 +222,7 @@ function writeFrame(s: Synth, random: () => number, step = 0): Written {
       for (let k = 0; k < count; k++) {
         const d = [int(size), int(size), int(size)];
         // Past size³ but within the bits (where size³ < 2^smallidx).
-        if (bad && s.corrupt === 'difference') w.field((1n << BigInt(smallidx)) - 1n, smallidx);
+        if (bad && (s.corrupt === 'difference' || (s.corrupt === 'later-difference' && k === 1))) w.field((1n << BigInt(smallidx)) - 1n, smallidx);
         else w.radix((BigInt(d[0]) * BigInt(size) + BigInt(d[1])) * BigInt(size) + BigInt(d[2]), smallidx);
         const t = prev.map((p, c) => p + d[c] - smallnum);
         if (i < natoms) put(i, t);
@@ -228,7 +232,7 @@ function writeFrame(s: Synth, random: () => number, step = 0): Written {
       }
     }
     smallidx += delta;
-    if (bad && s.corrupt !== 'difference') break;
+    if (bad && s.corrupt !== 'difference' && s.corrupt !== 'later-difference') break;
   }
   const block = w.bytes();
   const magic = s.magic ?? 1995;
@@ -551,9 +555,10 @@ describe.skipIf(!WASM)('the WebAssembly XTC decoder', () => {
       ['the small-difference index above 72', 'smallidx-up', [72, 72], /small-difference index 73 outside 9…72/],
       ['a coordinate past its range', 'coordinate', [9, 14], /coordinate of atom \d+ outside the frame's range/],
       ['a small difference past its range', 'difference', [10, 10], /small difference of atom \d+ outside its range/],
+      ['a small difference past its range, not the first of its run', 'later-difference', [10, 10], /small difference of atom \d+ outside its range/],
     ] as const)('%s', (_name, corrupt, band, message) => {
       for (const k of [0, 1, 3, 5, 6, 7]) {
-        if (corrupt === 'difference' && k === 5) continue;
+        if ((corrupt === 'difference' || corrupt === 'later-difference') && k === 5) continue;
         const f = writeFrame({ natoms: 200, sizes: sizesOf(k), smallidx: [band[0], band[1]], corrupt }, prng(k + 5));
         expectSameError(f.bytes, message, `${LARGE[k][0]}`);
       }
