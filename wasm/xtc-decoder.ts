@@ -340,7 +340,8 @@ function steps(
       isSmaller -= 1;
       pos += 6;
     } else pos += 1;
-    if (run != 0 && i + 1 + count > natoms) return BAD;
+    // A run past the atom count (with no run, count is 0 and i < natoms).
+    if (i + 1 + count > natoms) return BAD;
 
     if (wanted && load<i32>(next + (<usize>i << 2)) > i + count) {
       // No wanted atom in this step: over its small differences by their length alone.
