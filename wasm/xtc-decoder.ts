@@ -16,7 +16,10 @@
  * triples, and the 8-byte window of a read).
  *
  * Integers are exact in i64/u64 (coordinates and differences are below 2^32 apart from the
- * mixed-radix numbers, which are below 2^72 and are split by long division over 32-bit limbs).
+ * mixed-radix numbers, which are below 2^72). The mixed-radix numbers are split without
+ * dividing where that is exact: small triples of ≤ 31 bits (nearly all of a stream) by integer
+ * reciprocals, full coordinates of ≤ 52 bits by reciprocals in double precision set right by
+ * their remainders; longer ones by 64-bit division, or long division over 32-bit limbs.
  */
 
 /** Where the caller may start placing its arrays. */
@@ -115,9 +118,9 @@ const SHIFT_S2: u64 = 52;
 /**
  * Per smallidx ≤ RECIPROCAL_LAST (s = magicints[smallidx]), u64 each: the reciprocals of s and
  * s², and radixBytes's masks for smallidx bits (the full bytes, the shift and the mask of the last
- * byte's bits); zero for the indices above.
+ * byte's bits).
  */
-const SMALL = memory.data(64 * LASTIDX, 16);
+const SMALL = memory.data(64 * (RECIPROCAL_LAST + 1), 16);
 const M1 = 0, M2 = 8, FULL = 16, REM_SHIFT = 24, REM = 32;
 
 for (let idx = FIRSTIDX; idx <= RECIPROCAL_LAST; idx++) {
@@ -316,8 +319,9 @@ function steps(
   const endBits = <u64>nbytes << 3;
   const wanted = next != 0;
   const largeFloat = bitsize != 0 && bitsize <= LARGE_FLOAT_LAST;
-  // What the small triples of the current index take (changed with it only).
-  let t = SMALL + (<usize>smallidx << 6);
+  // What the small triples of the current index take (changed with it only; the entry of
+  // RECIPROCAL_LAST, unused, for the indices above, which smallByDivision takes).
+  let t = SMALL + (<usize>min(smallidx, RECIPROCAL_LAST) << 6);
   let m1 = load<u64>(t, M1), m2 = load<u64>(t, M2);
   let full = load<u64>(t, FULL), remShift = load<u64>(t, REM_SHIFT), rem = load<u64>(t, REM);
   let size = <i64>magic(smallidx);
@@ -346,7 +350,7 @@ function steps(
     if (wanted && load<i32>(next + (<usize>i << 2)) > i + count) {
       // No wanted atom in this step: over its small differences by their length alone.
       pos += <u64>count * <u64>smallidx;
-      i += run == 0 ? 1 : count + 1;
+      i += count + 1;
     } else {
       // The full coordinate.
       let x: i64, y: i64, z: i64;
@@ -425,7 +429,7 @@ function steps(
     if (isSmaller != 0) {
       smallidx += isSmaller;
       if (smallidx < FIRSTIDX || smallidx >= LASTIDX) return BAD;
-      t = SMALL + (<usize>smallidx << 6);
+      t = SMALL + (<usize>min(smallidx, RECIPROCAL_LAST) << 6);
       m1 = load<u64>(t, M1);
       m2 = load<u64>(t, M2);
       full = load<u64>(t, FULL);
