@@ -92,11 +92,22 @@ function align(p: number): number {
 export function readGroAtoms(bytes: Uint8Array, start: number, natoms: number, width: number): GroAtoms | null {
   const gm = groModule();
   if (gm === null) return null;
-  // The first frame only: a GROMACS file's atom lines are all as long as its first.
+  // The first frame only: a GROMACS file's atom lines are all as long as its first (lines of
+  // other lengths run past the copy, and the rest of the file is copied).
   const firstEnd = bytes.indexOf(10, start);
   const lineBytes = firstEnd < 0 ? bytes.length - start : firstEnd + 1 - start;
-  const copy = Math.min(bytes.length - start, natoms * lineBytes + SLACK);
+  const rest = bytes.length - start;
+  const copy = Math.min(rest, natoms * lineBytes + SLACK);
+  let a = parseCopy(gm, bytes, start, copy, natoms, width);
+  if (a === 'ran out' && copy < rest) a = parseCopy(gm, bytes, start, rest, natoms, width);
+  return a === 'ran out' ? null : a;
+}
 
+/**
+ * The atom lines in the `copy` bytes from `start`, read by a new instance of the module; null when
+ * it gives up on them, 'ran out' when they run past the copy.
+ */
+function parseCopy(gm: GroModule, bytes: Uint8Array, start: number, copy: number, natoms: number, width: number): GroAtoms | 'ran out' | null {
   const maxKinds = Math.max(1, Math.min(natoms, MAX_KINDS));
   const slotBits = Math.max(4, 32 - Math.clz32(2 * maxKinds - 1));
   let p = align(gm.heapBase);
@@ -128,6 +139,7 @@ export function readGroAtoms(bytes: Uint8Array, start: number, natoms: number, w
     at.text, at.text + copy, natoms, width,
     at.resids, at.pairs, at.kinds, maxKinds, at.slots, slotBits, at.counts, at.order,
   );
+  if (r === -2) return 'ran out';
   if (r < 0) return null;
 
   const nkinds = k.kindsMet();

@@ -51,11 +51,14 @@ export function parseGro(text: string, file: string): TopologyData {
  * reads any file that module gives up on, and says what is wrong with it.
  */
 export function parseGroBytes(bytes: Uint8Array, file: string): TopologyData {
-  return fastGro(bytes, file) ?? parseGro(latin1(bytes, 0, bytes.length), file);
+  return parseGroFast(bytes, file) ?? parseGro(latin1(bytes, 0, bytes.length), file);
 }
 
-/** parseGroBytes by the WebAssembly reader of atom lines, or null to leave the file to parseGro. */
-function fastGro(bytes: Uint8Array, file: string): TopologyData | null {
+/**
+ * parseGroBytes by the WebAssembly reader of atom lines, or null to leave the file to parseGro
+ * (which every file with an error is left to).
+ */
+export function parseGroFast(bytes: Uint8Array, file: string): TopologyData | null {
   // The title, the atom count and the first atom line.
   let headEnd = 0;
   for (let k = 0; k < 3; k++) {
