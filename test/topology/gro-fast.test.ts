@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
@@ -5,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { wasmGroAvailable } from '../../src/topology/gro-wasm.js';
 import { parseGro, parseGroBytes, parseGroFast } from '../../src/topology/gro.js';
 import type { TopologyData } from '../../src/topology/topology-data.js';
-import { FIXTURES, HAVE_SHARED, REPO, SHARED } from '../support/io.js';
+import { FIXTURES, HAVE_SHARED, REPO, SHARED, tempFile } from '../support/io.js';
 import { uniform } from '../support/random.js';
 
 /**
@@ -274,5 +275,23 @@ describe('random files, well formed and broken: the same result or the same erro
       lines[k] = Array.from({ length: 44 }, (_, j) => (j >= 5 && j < 15 ? pick(['A', ' ', '1']) : pick([...' -.0123456789']))).join('');
       agree(gro(lines));
     }
+  });
+});
+
+describe('the command line with either reader', () => {
+  // MDPOST_ROWS=js turns the WebAssembly reader off in a process: the same document either way.
+  it('MDPOST_ROWS=js and MDPOST_ROWS=wasm write the same results from a .gro topology', () => {
+    const sim = join(FIXTURES, 'sim/gromacs-nacl-water');
+    const docs = (['js', 'wasm'] as const).map((rows) => {
+      const out = tempFile(`gro-${rows}.json`, '');
+      const args = ['analyze', join(sim, 'traj.xtc'), '--topology', join(sim, 'conf.gro.gz'), '--msd', 'Na', '--rdf', 'Na,O', '--workers', '1', '--json', out];
+      const r = spawnSync(process.execPath, [join(REPO, 'bin/mdpost.js'), ...args], {
+        encoding: 'utf8',
+        env: { ...process.env, MDPOST_NO_PROGRESS: '1', MDPOST_ROWS: rows },
+      });
+      expect(r.status, r.stderr).toBe(0);
+      return JSON.parse(readFileSync(out, 'utf8')) as Record<string, unknown>;
+    });
+    expect(docs[1]).toEqual(docs[0]);
   });
 });
