@@ -19,6 +19,7 @@ const KIND_BYTES: usize = 32;
 
 let kindCount: i32 = 0;
 let pairCount: i32 = 0;
+let runCount: i32 = 0;
 
 /** Where the caller may start placing its arrays. */
 export function heapBase(): usize {
@@ -28,6 +29,18 @@ export function heapBase(): usize {
 /** How many distinct kinds (name columns) the last parse met; their entries are in its kind table. */
 export function kindsMet(): i32 {
   return kindCount;
+}
+
+/** How many runs of atoms with one residue name the last parse found (their first atoms are in its `runs` list). */
+export function runsMet(): i32 {
+  return runCount;
+}
+
+/** The mass (f64) of each of n atoms, from its (kind, several) index in `pairs` and the masses of those in `table`, to `out`. */
+export function spreadMasses(pairs: usize, n: i32, table: usize, out: usize): void {
+  for (let i: i32 = 0; i < n; i++) {
+    store<f64>(out + (<usize>i << 3), load<f64>(table + (<usize>load<i32>(pairs + (<usize>i << 2)) << 3)));
+  }
 }
 
 /** How many distinct (kind, several) indices the last parse wrote; in order of first appearance in its `order` list. */
@@ -93,15 +106,17 @@ export function pairsMet(): i32 {
  * (kind, several) index to `pairs` (i32 each), kinds to `kinds` (KIND_BYTES each, at most
  * maxKinds) through the hash table `slots` (2^slotBits i32, zeroed), and each (kind, several)
  * index's atom count to `counts` and its order of first appearance to `order` (i32 each, 2 ×
- * maxKinds). Returns the position of the line after the atom lines (the box line), -1 for a line
+ * maxKinds), and the first atom of each run of atoms with one (trimmed) residue name to `runs`
+ * (i32 each). Returns the position of the line after the atom lines (the box line), -1 for a line
  * it does not accept (or more kinds than maxKinds), -2 when the lines run past end.
  */
 export function parseAtoms(
   start: usize, end: usize, natoms: i32, width: i32,
-  resids: usize, pairs: usize, kinds: usize, maxKinds: i32, slots: usize, slotBits: i32, counts: usize, order: usize,
+  resids: usize, pairs: usize, kinds: usize, maxKinds: i32, slots: usize, slotBits: i32, counts: usize, order: usize, runs: usize,
 ): isize {
   kindCount = 0;
   pairCount = 0;
+  runCount = 0;
   const w = <usize>width;
   const need: usize = 20 + 3 * w;
   if (need > 64) return -1;
@@ -187,6 +202,10 @@ export function parseAtoms(
     const resid = bytes5 == ridBytes ? rid : integer5(s);
     ridBytes = bytes5;
     const key = load<u64>(kinds + <usize>k * KIND_BYTES + 16);
+    if (i == 0 || key != rkey) {
+      store<i32>(runs + (<usize>runCount << 2), i);
+      runCount++;
+    }
     if (i > 0 && (resid != rid || key != rkey)) {
       closeResidue(r0, i, pairs, counts, order);
       r0 = i;

@@ -11,10 +11,12 @@ interface GroExports {
   heapBase(): number;
   kindsMet(): number;
   pairsMet(): number;
+  runsMet(): number;
   parseAtoms(
     start: number, end: number, natoms: number, width: number,
-    resids: number, pairs: number, kinds: number, maxKinds: number, slots: number, slotBits: number, counts: number, order: number,
+    resids: number, pairs: number, kinds: number, maxKinds: number, slots: number, slotBits: number, counts: number, order: number, runs: number,
   ): number;
+  spreadMasses(pairs: number, n: number, table: number, out: number): void;
 }
 
 /** What the atom lines say, as parseGro's plain path would read them. */
@@ -28,12 +30,16 @@ export interface GroAtoms {
   /** The (kind, several) indices that occur, in order of their first atom, and how many atoms each has. */
   order: Int32Array;
   counts: Int32Array;
+  /** The first atom of each run of atoms with one residue name. */
+  resnameRuns: Int32Array;
   /** Where the line after the atom lines (the box line) starts in the text. */
   boxStart: number;
+  /** Each atom's mass, from the masses of the (kind, several) indices (2 per kind). */
+  masses(pairMass: Float64Array): Float64Array;
 }
 
 const WASM_FILE = 'dist/src/topology/gro-atoms.wasm';
-const PARSE_ATOMS_ARGS = 12;
+const PARSE_ATOMS_ARGS = 13;
 const PAGE = 65536;
 /** Kinds (distinct name columns) beyond this are left to the plain path; a large biomolecular system has a few thousand. */
 const MAX_KINDS = 1 << 16;
@@ -61,7 +67,7 @@ function groModule(): GroModule | null {
   const built = builtWasmModule(WASM_FILE, (bytes) => {
     const mod = new WebAssembly.Module(bytes);
     const k = new WebAssembly.Instance(mod, { env: { memory: new WebAssembly.Memory({ initial: 1 }) } }).exports as Partial<Record<keyof GroExports, unknown>>;
-    if (typeof k.pairsMet !== 'function' || typeof k.heapBase !== 'function' || typeof k.parseAtoms !== 'function' || k.parseAtoms.length !== PARSE_ATOMS_ARGS) {
+    if (typeof k.pairsMet !== 'function' || typeof k.spreadMasses !== 'function' || typeof k.heapBase !== 'function' || typeof k.parseAtoms !== 'function' || k.parseAtoms.length !== PARSE_ATOMS_ARGS) {
       throw new Error('it is of another version than this code (npm run build makes it)');
     }
     heapBase = (k as GroExports).heapBase();
@@ -124,6 +130,9 @@ function parseCopy(gm: GroModule, bytes: Uint8Array, start: number, copy: number
     slots: take(4 << slotBits),
     counts: take(8 * maxKinds),
     order: take(8 * maxKinds),
+    runs: take(4 * natoms),
+    massTable: take(16 * maxKinds),
+    masses: take(8 * natoms),
   };
   if (p > 2 ** 32 - PAGE) return null;
   let memory: WebAssembly.Memory;
@@ -137,7 +146,7 @@ function parseCopy(gm: GroModule, bytes: Uint8Array, start: number, copy: number
   new Uint8Array(buf).set(bytes.subarray(start, start + copy), at.text);
   const r = k.parseAtoms(
     at.text, at.text + copy, natoms, width,
-    at.resids, at.pairs, at.kinds, maxKinds, at.slots, slotBits, at.counts, at.order,
+    at.resids, at.pairs, at.kinds, maxKinds, at.slots, slotBits, at.counts, at.order, at.runs,
   );
   if (r === -2) return 'ran out';
   if (r < 0) return null;
@@ -160,7 +169,13 @@ function parseCopy(gm: GroModule, bytes: Uint8Array, start: number, copy: number
     kindColumns,
     order,
     counts,
+    resnameRuns: new Int32Array(buf, at.runs, k.runsMet()).slice(),
     boxStart: start + (r - at.text),
+    masses(pairMass) {
+      new Float64Array(buf, at.massTable, pairMass.length).set(pairMass);
+      k.spreadMasses(at.pairs, natoms, at.massTable, at.masses);
+      return new Float64Array(buf, at.masses, natoms).slice();
+    },
   };
 }
 

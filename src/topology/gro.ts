@@ -102,12 +102,13 @@ export function parseGroFast(bytes: Uint8Array, file: string): TopologyData | nu
     if (el === null) unknown.set(name, (unknown.get(name) ?? 0) + a.counts[j]);
   }
   const names = new Array<string>(natoms);
-  const resnames = new Array<string>(natoms);
   const elements = new Array<string | null>(natoms);
-  const masses = new Float64Array(natoms);
-  for (let i = 0; i < natoms; i += PART) {
-    spread(a.pairs, i, Math.min(natoms, i + PART), pairName, names, pairResname, resnames, pairElement, elements, pairMass, masses);
-  }
+  for (let i = 0; i < natoms; i += PART) spread(a.pairs, i, Math.min(natoms, i + PART), pairName, names, pairElement, elements);
+  // Residue names come in long runs (a solvent's thousands of atoms): filled a run at a time.
+  const resnames = new Array<string>(natoms);
+  const runs = a.resnameRuns;
+  for (let r = 0; r < runs.length; r++) resnames.fill(pairResname[a.pairs[runs[r]]], runs[r], r + 1 < runs.length ? runs[r + 1] : natoms);
+  const masses = a.masses(pairMass);
   const atoms = { names, resnames, resids: a.resids, elements, masses, unknown };
   return groTopology(natoms, atoms, latin1(bytes, b, end), file, () => {
     const lines = new LineIndex(latin1(bytes, 0, end));
@@ -122,18 +123,12 @@ export function parseGroFast(bytes: Uint8Array, file: string): TopologyData | nu
  */
 const PART = 1024;
 
-/** The names, residue names, elements and masses of atoms i0 … i1 − 1, from those of their (kind, several) index. */
-function spread(
-  pairs: Int32Array, i0: number, i1: number,
-  pairName: string[], names: string[], pairResname: string[], resnames: string[],
-  pairElement: (string | null)[], elements: (string | null)[], pairMass: Float64Array, masses: Float64Array,
-): void {
+/** The names and elements of atoms i0 … i1 − 1, from those of their (kind, several) index. */
+function spread(pairs: Int32Array, i0: number, i1: number, pairName: string[], names: string[], pairElement: (string | null)[], elements: (string | null)[]): void {
   for (let i = i0; i < i1; i++) {
     const p = pairs[i];
     names[i] = pairName[p];
-    resnames[i] = pairResname[p];
     elements[i] = pairElement[p];
-    masses[i] = pairMass[p];
   }
 }
 
