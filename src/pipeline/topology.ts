@@ -97,15 +97,17 @@ async function readBytes(path: string): Promise<Buffer> {
   try {
     const chunks: Buffer[] = [];
     let total = 0;
+    // A plain file in one block of its size (a byte more, to see its end): no copy to join blocks.
+    const block = src.compressed ? 1 << 20 : Math.min(src.fileBytes, MAX_TOPOLOGY_BYTES) + 1;
     for (;;) {
-      const buf = Buffer.allocUnsafe(1 << 20);
+      const buf = Buffer.allocUnsafe(block);
       const n = await src.read(buf, 0, buf.length);
       if (n === 0) break;
       total += n;
       if (total > MAX_TOPOLOGY_BYTES) throw new InputError(`${path}: more than ${MAX_TOPOLOGY_BYTES >> 20} MB of text; mdpost reads topology files up to that size`);
       chunks.push(buf.subarray(0, n));
     }
-    return Buffer.concat(chunks, total);
+    return chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, total);
   } finally {
     await src.close();
   }
