@@ -11,7 +11,9 @@
  *
  * For each atom it writes the residue number and an index of its kind — its 10 bytes of residue
  * and atom name columns, interned by a hash of the bytes — times two, plus one when its residue
- * (a run of atoms with the same residue number and trimmed residue name) has several atoms.
+ * (a run of atoms with the same residue number and trimmed residue name) has several atoms; and
+ * where each run of one residue name starts. The caller then makes one string per kind, and
+ * spreadMasses writes each atom's mass from a table of two per kind.
  */
 
 /** Kind table, per kind (KIND_BYTES): name columns 1–8 (u64), 9–10 (u32), the trimmed residue name as a key (u64), its first line (u32). */
@@ -48,7 +50,7 @@ export function pairsMet(): i32 {
   return pairCount;
 }
 
-/** The integer of the 5 bytes at p, which isInteger has accepted. */
+/** The integer of the 5 bytes at p, which the line's check has accepted (` *-?\d+`). */
 @inline function integer5(p: usize): i32 {
   const end = p + 5;
   while (load<u8>(p) == 32) p++;
