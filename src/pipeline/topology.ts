@@ -5,7 +5,7 @@ import { atomicNumber, symbolOf } from '../model/elements.js';
 import { InputError } from '../model/errors.js';
 import type { Topology } from '../model/frame.js';
 import { findBonds } from '../select/molecules.js';
-import { parseGro } from '../topology/gro.js';
+import { parseGroBytes } from '../topology/gro.js';
 import { parseLammpsData } from '../topology/lammps-data.js';
 import { parsePdb } from '../topology/pdb.js';
 import { moleculesFromBonds, type TopologyData } from '../topology/topology-data.js';
@@ -76,35 +76,38 @@ export async function resolveTopology(req: TopologyRequest, fromTrajectory: Topo
 
 /** Read and parse a topology file (plain or gzip), its kind told by content, then by name. */
 export async function readTopologyFile(path: string): Promise<TopologyData> {
-  const text = await readText(path);
-  const kind = topologyKind(path, text);
+  const bytes = await readBytes(path);
+  const kind = topologyKind(path, bytes.toString('latin1', 0, 1 << 16));
   if (kind === null) {
     throw new InputError(`${path}: not a topology file mdpost reads (a LAMMPS data file with an "N atoms" header line, a GRO file, or a PDB file with ATOM/HETATM records)`);
   }
   switch (kind) {
     case 'lammps-data':
-      return parseLammpsData(text, path);
+      return parseLammpsData(bytes.toString('latin1'), path);
     case 'gro':
-      return parseGro(text, path);
+      return parseGroBytes(bytes, path);
     case 'pdb':
-      return parsePdb(text, path);
+      return parsePdb(bytes.toString('latin1'), path);
   }
 }
 
-async function readText(path: string): Promise<string> {
+/** A file's bytes (plain or gzip), which the parsers read as text of one character per byte (latin1). */
+async function readBytes(path: string): Promise<Buffer> {
   const src = await openByteSource(path);
   try {
     const chunks: Buffer[] = [];
     let total = 0;
+    // A plain file in one block of its size (a byte more, to see its end): no copy to join blocks.
+    const block = src.compressed ? 1 << 20 : Math.min(src.fileBytes, MAX_TOPOLOGY_BYTES) + 1;
     for (;;) {
-      const buf = Buffer.allocUnsafe(1 << 20);
+      const buf = Buffer.allocUnsafe(block);
       const n = await src.read(buf, 0, buf.length);
       if (n === 0) break;
       total += n;
       if (total > MAX_TOPOLOGY_BYTES) throw new InputError(`${path}: more than ${MAX_TOPOLOGY_BYTES >> 20} MB of text; mdpost reads topology files up to that size`);
       chunks.push(buf.subarray(0, n));
     }
-    return Buffer.concat(chunks, total).toString('latin1');
+    return chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, total);
   } finally {
     await src.close();
   }

@@ -7,6 +7,7 @@ import {
   residueSizes,
   topologyError,
 } from './topology-data.js';
+import { latin1, readGroAtoms } from './gro-wasm.js';
 
 const NM = 10; // Å per nm
 
@@ -22,9 +23,8 @@ const NM = 10; // Å per nm
 export function parseGro(text: string, file: string): TopologyData {
   const lines = new LineIndex(text);
   if (!lines.has(2)) throw topologyError(file, lines.count + 1, 'expected the number of atoms on line 2 of a .gro file');
-  const countText = lines.text(1).trim();
-  if (!/^\d+$/.test(countText)) throw topologyError(file, 2, `expected the number of atoms, found ${quote(lines.text(1))}`);
-  const natoms = Number(countText);
+  const natoms = atomCount(lines.text(1));
+  if (natoms < 0) throw topologyError(file, 2, `expected the number of atoms, found ${quote(lines.text(1))}`);
   if (!lines.has(natoms + 3)) {
     const have = Math.max(0, lines.count - 2);
     throw topologyError(
@@ -33,20 +33,135 @@ export function parseGro(text: string, file: string): TopologyData {
       `the file ends here: line 2 says ${natoms} atoms, ${have < natoms ? `and only ${have} atom lines follow it` : 'and the box line after them is missing'}`,
     );
   }
-
-  // Field width from the first atom line: GROMACS writes %{p+5}.{p}f, so the first decimal
-  // point is at column 24 and the next one a field width later.
   let width = 8;
   if (natoms > 0) {
-    const first = lines.text(2);
-    const p1 = first.indexOf('.', 20);
-    const p2 = p1 < 0 ? -1 : first.indexOf('.', p1 + 1);
-    if (p1 !== 24 || p2 < 0 || p2 - p1 < 6) {
-      throw topologyError(file, 3, `expected an atom line with x y z from column 21 (such as "%8.3f%8.3f%8.3f"), found ${quote(first)}`);
+    width = fieldWidth(lines.text(2));
+    if (width < 0) {
+      throw topologyError(file, 3, `expected an atom line with x y z from column 21 (such as "%8.3f%8.3f%8.3f"), found ${quote(lines.text(2))}`);
     }
-    width = p2 - p1;
   }
+  const atoms = plainAtoms(text, lines, natoms, width, file);
+  return groTopology(natoms, atoms, lines.text(natoms + 2), file, () => atomNumbers(lines, natoms, width, file));
+}
 
+/**
+ * parseGro of a file's bytes, each byte one character (latin1, as the topology reader decodes
+ * files). The atom lines of a file in GROMACS's own layout are read by a WebAssembly module
+ * (src/topology/gro-wasm.ts), which a topology read once per run needs to be fast; parseGro
+ * reads any file that module gives up on, and says what is wrong with it.
+ */
+export function parseGroBytes(bytes: Uint8Array, file: string): TopologyData {
+  return parseGroFast(bytes, file) ?? parseGro(latin1(bytes, 0, bytes.length), file);
+}
+
+/**
+ * parseGroBytes by the WebAssembly reader of atom lines, or null to leave the file to parseGro
+ * (which every file with an error is left to).
+ */
+export function parseGroFast(bytes: Uint8Array, file: string): TopologyData | null {
+  // The title, the atom count and the first atom line.
+  let headEnd = 0;
+  for (let k = 0; k < 3; k++) {
+    const nl = bytes.indexOf(10, headEnd);
+    if (nl < 0) return null;
+    headEnd = nl + 1;
+  }
+  const head = new LineIndex(latin1(bytes, 0, headEnd));
+  if (!head.has(3)) return null;
+  const natoms = atomCount(head.text(1));
+  const width = fieldWidth(head.text(2));
+  const start = head.start[2];
+  // An atom count the bytes cannot hold is parseGro's to report (and not to allocate for).
+  if (natoms <= 0 || width < 0 || natoms > (bytes.length - start) / (21 + 3 * width)) return null;
+  const a = readGroAtoms(bytes, start, natoms, width);
+  if (!a) return null;
+  // The box line, as LineIndex cuts it (a last line without a line feed counts unless empty).
+  const b = a.boxStart;
+  const nl = bytes.indexOf(10, b);
+  const stop = nl < 0 ? bytes.length : nl;
+  const end = stop > b && bytes[stop - 1] === 13 ? stop - 1 : stop;
+  if (nl < 0 && end <= b) return null;
+
+  // Per (kind, several) index: the names, and the element guessed as plainAtoms guesses it.
+  const npairs = 2 * a.kindColumns.length;
+  const pairName = new Array<string>(npairs);
+  const pairResname = new Array<string>(npairs);
+  const pairElement = new Array<string | null>(npairs);
+  const pairMass = new Float64Array(npairs);
+  const unknown = new Map<string, number>();
+  for (let j = 0; j < a.order.length; j++) {
+    const p = a.order[j];
+    const columns = a.kindColumns[p >> 1];
+    const resname = columns.slice(0, 5).trim();
+    const name = columns.slice(5, 10).trim();
+    const el = elementFromAtomName(name, { resname, residueSize: p & 1 ? 2 : 1 });
+    pairName[p] = name;
+    pairResname[p] = resname;
+    pairElement[p] = el;
+    pairMass[p] = massOfElement(el);
+    if (el === null) unknown.set(name, (unknown.get(name) ?? 0) + a.counts[j]);
+  }
+  const names = new Array<string>(natoms);
+  const elements = new Array<string | null>(natoms);
+  for (let i = 0; i < natoms; i += PART) spread(a.pairs, i, Math.min(natoms, i + PART), pairName, names, pairElement, elements);
+  // Residue names come in long runs (a solvent's thousands of atoms): filled a run at a time.
+  const resnames = new Array<string>(natoms);
+  const runs = a.resnameRuns;
+  for (let r = 0; r < runs.length; r++) resnames.fill(pairResname[a.pairs[runs[r]]], runs[r], r + 1 < runs.length ? runs[r + 1] : natoms);
+  const masses = a.masses(pairMass);
+  const atoms = { names, resnames, resids: a.resids, elements, masses, unknown };
+  return groTopology(natoms, atoms, latin1(bytes, b, end), file, () => {
+    const lines = new LineIndex(latin1(bytes, 0, end));
+    lines.has(natoms + 3);
+    return atomNumbers(lines, natoms, width, file);
+  });
+}
+
+/**
+ * Atoms per call of spread: V8 compiles a function called many times, where a long loop in a
+ * function called once runs in the interpreter to its end.
+ */
+const PART = 1024;
+
+/** The names and elements of atoms i0 … i1 − 1, from those of their (kind, several) index. */
+function spread(pairs: Int32Array, i0: number, i1: number, pairName: string[], names: string[], pairElement: (string | null)[], elements: (string | null)[]): void {
+  for (let i = i0; i < i1; i++) {
+    const p = pairs[i];
+    names[i] = pairName[p];
+    elements[i] = pairElement[p];
+  }
+}
+
+/** The atom count of line 2, or -1 when it is not one. */
+function atomCount(line: string): number {
+  const countText = line.trim();
+  return /^\d+$/.test(countText) ? Number(countText) : -1;
+}
+
+/**
+ * The width of the x y z fields, from the first atom line (-1 when it has no decimal points
+ * where GROMACS puts them): GROMACS writes %{p+5}.{p}f, so the first decimal point is at column
+ * 24 and the next one a field width later.
+ */
+function fieldWidth(first: string): number {
+  const p1 = first.indexOf('.', 20);
+  const p2 = p1 < 0 ? -1 : first.indexOf('.', p1 + 1);
+  return p1 !== 24 || p2 < 0 || p2 - p1 < 6 ? -1 : p2 - p1;
+}
+
+/** What the atom lines say: names, residues, and the elements and masses guessed from them. */
+interface AtomColumns {
+  names: string[];
+  resnames: string[];
+  resids: Int32Array;
+  elements: (string | null)[];
+  masses: Float64Array;
+  /** Atoms of each name that has no element, by name in order of the first such atom. */
+  unknown: Map<string, number>;
+}
+
+/** The atom lines, each read and checked (every error in an atom line is found here). */
+function plainAtoms(text: string, lines: LineIndex, natoms: number, width: number, file: string): AtomColumns {
   const names = new Array<string>(natoms);
   const resnames = new Array<string>(natoms);
   const resids = new Int32Array(natoms);
@@ -74,33 +189,6 @@ export function parseGro(text: string, file: string): TopologyData {
     plain.lastIndex = s;
     resids[i] = plain.test(text) ? Number(text.slice(s, s + 5)) : atomLine(text.slice(s, e), i, width, file).resid;
   }
-  // Every atom line has been checked; the atom numbers and coordinates are read when asked for
-  // (mdpost needs them only to check a topology file's bonds, and a .gro file has none).
-  let ids: Int32Array | null = null;
-  let positions: Float64Array | null = null;
-  const readNumbers = () => {
-    ids = new Int32Array(natoms);
-    positions = new Float64Array(3 * natoms);
-    for (let i = 0; i < natoms; i++) {
-      const r = atomLine(lines.text(i + 2), i, width, file);
-      ids[i] = r.id;
-      positions.set(r.xyzA, 3 * i);
-    }
-  };
-
-  const notes: string[] = [];
-  const boxLineNo = natoms + 3;
-  const boxLine = lines.text(natoms + 2);
-  const boxFields = boxLine.trim().split(/\s+/);
-  const v = boxFields.map(Number);
-  if ((v.length !== 3 && v.length !== 9) || v.some((x) => !Number.isFinite(x))) {
-    throw topologyError(file, boxLineNo, `expected the box line after ${natoms} atoms: 3 or 9 numbers (nm), found ${quote(boxLine)}`);
-  }
-  // v1(x) v2(y) v3(z) v1(y) v1(z) v2(x) v2(z) v3(x) v3(y)
-  const [v1x, v2y, v3z, v1y = 0, v1z = 0, v2x = 0, v2z = 0, v3x = 0, v3y = 0] = v;
-  const matrix = [v1x, v1y, v1z, v2x, v2y, v2z, v3x, v3y, v3z].map((x) => x * NM);
-  const box = v1x > 0 && v2y > 0 && v3z > 0 ? boxFromVectors(matrix) : null;
-  if (!box) notes.push('the box line has no cell (zero lengths): no periodic box');
 
   // Elements as elementsFromAtomNames guesses them (from the name, the residue name and whether
   // the residue is one atom or several), once per kind of atom and residue size.
@@ -121,6 +209,49 @@ export function parseGro(text: string, file: string): TopologyData {
     masses[i] = massOf.get(el)!;
     if (el === null) unknown.set(kind.name, (unknown.get(kind.name) ?? 0) + 1);
   }
+  return { names, resnames, resids, elements, masses, unknown };
+}
+
+/**
+ * The atom numbers and coordinates (Å) of the atom lines, which every path has checked before:
+ * read only when asked for (mdpost needs them only to check a topology file's bonds, and a .gro
+ * file has none).
+ */
+function atomNumbers(lines: LineIndex, natoms: number, width: number, file: string): { ids: Int32Array; positions: Float64Array } {
+  const ids = new Int32Array(natoms);
+  const positions = new Float64Array(3 * natoms);
+  for (let i = 0; i < natoms; i++) {
+    const r = atomLine(lines.text(i + 2), i, width, file);
+    ids[i] = r.id;
+    positions.set(r.xyzA, 3 * i);
+  }
+  return { ids, positions };
+}
+
+/** The topology of the atom lines read and the box line after them. */
+function groTopology(
+  natoms: number,
+  atoms: AtomColumns,
+  boxLine: string,
+  file: string,
+  readNumbers: () => { ids: Int32Array; positions: Float64Array },
+): TopologyData {
+  const { names, resnames, resids, elements, masses, unknown } = atoms;
+  let numbers: { ids: Int32Array; positions: Float64Array } | null = null;
+
+  const notes: string[] = [];
+  const boxLineNo = natoms + 3;
+  const boxFields = boxLine.trim().split(/\s+/);
+  const v = boxFields.map(Number);
+  if ((v.length !== 3 && v.length !== 9) || v.some((x) => !Number.isFinite(x))) {
+    throw topologyError(file, boxLineNo, `expected the box line after ${natoms} atoms: 3 or 9 numbers (nm), found ${quote(boxLine)}`);
+  }
+  // v1(x) v2(y) v3(z) v1(y) v1(z) v2(x) v2(z) v3(x) v3(y)
+  const [v1x, v2y, v3z, v1y = 0, v1z = 0, v2x = 0, v2z = 0, v3x = 0, v3y = 0] = v;
+  const matrix = [v1x, v1y, v1z, v2x, v2y, v2z, v3x, v3y, v3z].map((x) => x * NM);
+  const box = v1x > 0 && v2y > 0 && v3z > 0 ? boxFromVectors(matrix) : null;
+  if (!box) notes.push('the box line has no cell (zero lengths): no periodic box');
+
   const known = elements.some((e) => e !== null);
   if (unknown.size > 0) {
     notes.push(`no element for the names ${describeCounts(unknown)}: their mass is unknown (NaN)`);
@@ -143,13 +274,11 @@ export function parseGro(text: string, file: string): TopologyData {
     molIds: null,
     bonds: null,
     get ids(): Int32Array {
-      if (!ids) readNumbers();
-      return ids!;
+      return (numbers ??= readNumbers()).ids;
     },
     box,
     get positions(): Float64Array {
-      if (!positions) readNumbers();
-      return positions!;
+      return (numbers ??= readNumbers()).positions;
     },
     images: null,
     notes,
