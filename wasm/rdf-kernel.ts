@@ -524,9 +524,12 @@ export function tallyFrame32(nIons: i32, ion: usize, stride: i32, mask: usize, w
   let m = 0;
   let j = 0;
   const inv = f64x2.splat(invDr);
+  // ⌊√d² · invDr⌋ (non-negative, below 2³¹) is the low word of ⌊·⌋ + 2⁵², exactly: a floor and
+  // an add where a float-to-int conversion of two lanes takes several instructions.
+  const magic = f64x2.splat(4503599627370496.0);
   for (; j + 1 < k; j += 2) {
-    const b = i32x4.trunc_sat_f64x2_s_zero(f64x2.mul(f64x2.sqrt(v128.load(near + (<usize>j << 3))), inv));
-    const b0 = i32x4.extract_lane(b, 0), b1 = i32x4.extract_lane(b, 1);
+    const b = f64x2.add(f64x2.floor(f64x2.mul(f64x2.sqrt(v128.load(near + (<usize>j << 3))), inv)), magic);
+    const b0 = i32x4.extract_lane(b, 0), b1 = i32x4.extract_lane(b, 2);
     setI32(counts, b0, i32At(counts, b0) + 1);
     setI32(nearBins, m, b0);
     m += <i32>(b0 < cnLimit);
