@@ -192,23 +192,21 @@ export function binWide(
 }
 
 /**
- * Bin the n atoms idx[q] of `pos` (xyz interleaved) for the cross search: as binWide, in an
- * orthorhombic cell (inv0, inv4, inv8 the diagonal of its inverse, lx, ly, lz of its matrix, by
- * the same float64 expressions less the products with its zero entries, which add nothing), into
- * wide cells ((ia·nbw + kb)·nc + ic), in list order within each. start (nbw·na·nc + 2 entries)
- * ends as the wide cells' first slots, start[w] … start[w + 1]; key (n) and at (3n) are scratch;
- * wideOf (nb) is left holding the wide column of each fine one.
+ * Bin the n atoms idx[q] of `pos` (xyz interleaved) for the cross search into the cells of a grid
+ * of na × nb columns along z, each cut into nc cells ((ia·nb + ib)·nc + ic), in list order within
+ * a cell. The fractional coordinates, cells and wrapped positions are CellGrid.fill's
+ * (src/model/cell-grid.ts) in an orthorhombic cell (inv0, inv4, inv8 the diagonal of its inverse,
+ * lx, ly, lz of its matrix), by the same float64 expressions less the products with its zero
+ * entries, which add nothing: the positions (wx, wy, wz) are the JavaScript kernel's to the last
+ * bit. start (na·nb·nc + 2 entries) ends as the cells' first slots, start[c] … start[c + 1]; key
+ * (n) and at (3n) are scratch.
  */
 export function binCross(
   n: i32, pos: usize, idx: usize, ox: f64, oy: f64, oz: f64, inv0: f64, inv4: f64, inv8: f64, lx: f64, ly: f64, lz: f64,
-  na: i32, nb: i32, nc: i32, merge: i32, key: usize, start: usize, at: usize, wx: usize, wy: usize, wz: usize, wideOf: usize,
+  na: i32, nb: i32, nc: i32, key: usize, start: usize, at: usize, wx: usize, wy: usize, wz: usize,
 ): void {
-  const nbw = (nb + merge - 1) / merge;
-  const nkeys = na * nbw * nc;
+  const nkeys = na * nb * nc;
   memory.fill(start, 0, <usize>(nkeys + 2) << 2);
-  // A table, not a division per atom.
-  for (let ib = 0; ib < nb; ib++) setI32(wideOf, ib, ib / merge);
-  const fa = <f64>na, fb = <f64>nb, fc = <f64>nc;
   // Counts at start[k + 2]: summed, start[k + 1] is cell k's first slot, and, each placement
   // taking the next, its end once the atoms are placed.
   const cnt2 = start + 8;
@@ -217,9 +215,10 @@ export function binCross(
   const atx = at, aty = at + (<usize>n << 3), atz = at + (<usize>n << 4);
   const o0 = f64x2.splat(ox), o1 = f64x2.splat(oy), o2 = f64x2.splat(oz);
   const v0 = f64x2.splat(inv0), v4 = f64x2.splat(inv4), v8 = f64x2.splat(inv8);
-  const fav = f64x2.splat(fa), fbv = f64x2.splat(fb), fcv = f64x2.splat(fc);
+  const fav = f64x2.splat(<f64>na), fbv = f64x2.splat(<f64>nb), fcv = f64x2.splat(<f64>nc);
   const lxv = f64x2.splat(lx), lyv = f64x2.splat(ly), lzv = f64x2.splat(lz);
   const na1 = i32x4.splat(na - 1), nb1 = i32x4.splat(nb - 1), nc1 = i32x4.splat(nc - 1);
+  const nbv = i32x4.splat(nb), ncv = i32x4.splat(nc);
   let q = 0;
   for (; q + 1 < n; q += 2) {
     const i = 3 * i32At(idx, q), j = 3 * i32At(idx, q + 1);
@@ -233,11 +232,10 @@ export function binCross(
     const ia = i32x4.min_s(i32x4.trunc_sat_f64x2_s_zero(f64x2.mul(sa, fav)), na1);
     const ib = i32x4.min_s(i32x4.trunc_sat_f64x2_s_zero(f64x2.mul(sb, fbv)), nb1);
     const ic = i32x4.min_s(i32x4.trunc_sat_f64x2_s_zero(f64x2.mul(sc, fcv)), nc1);
-    const k0 = (i32x4.extract_lane(ia, 0) * nbw + i32At(wideOf, i32x4.extract_lane(ib, 0))) * nc + i32x4.extract_lane(ic, 0);
-    const k1 = (i32x4.extract_lane(ia, 1) * nbw + i32At(wideOf, i32x4.extract_lane(ib, 1))) * nc + i32x4.extract_lane(ic, 1);
-    setI32(key, q, k0);
+    const kv = i32x4.add(i32x4.mul(i32x4.add(i32x4.mul(ia, nbv), ib), ncv), ic);
+    const k0 = i32x4.extract_lane(kv, 0), k1 = i32x4.extract_lane(kv, 1);
+    v128.store_lane<i64>(key + (<usize>q << 2), kv, 0);
     setI32(cnt2, k0, i32At(cnt2, k0) + 1);
-    setI32(key, q + 1, k1);
     setI32(cnt2, k1, i32At(cnt2, k1) + 1);
     const o = <usize>q << 3;
     v128.store(atx + o, f64x2.add(o0, f64x2.mul(sa, lxv)));
@@ -250,8 +248,8 @@ export function binCross(
     sa -= Math.floor(sa);
     sb -= Math.floor(sb);
     sc -= Math.floor(sc);
-    const ia = min(<i32>(sa * fa), na - 1), ib = min(<i32>(sb * fb), nb - 1), ic = min(<i32>(sc * fc), nc - 1);
-    const k = (ia * nbw + i32At(wideOf, ib)) * nc + ic;
+    const ia = min(<i32>(sa * <f64>na), na - 1), ib = min(<i32>(sb * <f64>nb), nb - 1), ic = min(<i32>(sc * <f64>nc), nc - 1);
+    const k = (ia * nb + ib) * nc + ic;
     setI32(key, q, k);
     setI32(cnt2, k, i32At(cnt2, k) + 1);
     setF64(atx, q, ox + sa * lx);
@@ -268,9 +266,10 @@ export function binCross(
     const k = i32At(key, q);
     const slot = i32At(next, k);
     setI32(next, k, slot + 1);
-    setF64(wx, slot, f64At(atx, q));
-    setF64(wy, slot, f64At(aty, q));
-    setF64(wz, slot, f64At(atz, q));
+    const x = f64At(atx, q), y = f64At(aty, q), z = f64At(atz, q);
+    setF64(wx, slot, x);
+    setF64(wy, slot, y);
+    setF64(wz, slot, z);
   }
 }
 
@@ -353,6 +352,7 @@ export function binCross(
   const oxv = f64x2.splat(ox), oyv = f64x2.splat(oy), ozv = f64x2.splat(oz);
   const nbw = (nb + merge - 1) / merge;
   const cx = lx / <f64>na, cy = ly / <f64>nb;
+  const perCx = <f64>na / lx, perCy = <f64>nb / ly;
   const ra = <i32>Math.ceil(cut / cx);
   // The narrowest wide column bounds how many can lie within r_max along y.
   const rest = nb - (nbw - 1) * merge;
@@ -524,9 +524,12 @@ export function tallyFrame32(nIons: i32, ion: usize, stride: i32, mask: usize, w
   let m = 0;
   let j = 0;
   const inv = f64x2.splat(invDr);
+  // ⌊√d² · invDr⌋ (non-negative, below 2³¹) is the low word of ⌊·⌋ + 2⁵², exactly: a floor and
+  // an add where a float-to-int conversion of two lanes takes several instructions.
+  const magic = f64x2.splat(4503599627370496.0);
   for (; j + 1 < k; j += 2) {
-    const b = i32x4.trunc_sat_f64x2_s_zero(f64x2.mul(f64x2.sqrt(v128.load(near + (<usize>j << 3))), inv));
-    const b0 = i32x4.extract_lane(b, 0), b1 = i32x4.extract_lane(b, 1);
+    const b = f64x2.add(f64x2.floor(f64x2.mul(f64x2.sqrt(v128.load(near + (<usize>j << 3))), inv)), magic);
+    const b0 = i32x4.extract_lane(b, 0), b1 = i32x4.extract_lane(b, 2);
     setI32(counts, b0, i32At(counts, b0) + 1);
     setI32(nearBins, m, b0);
     m += <i32>(b0 < cnLimit);
@@ -555,14 +558,22 @@ export function tallyFrame32(nIons: i32, ion: usize, stride: i32, mask: usize, w
   }
 }
 
+/** The lattice shift of column k of n, for k in [−n, 2n). */
+@inline function shiftOf(k: i32, n: i32): i32 {
+  return k < 0 ? -1 : k >= n ? 1 : 0;
+}
+
 /**
  * One frame of the search for the pairs of two groups (countPairsOrthorhombic in
- * src/analysis/rdf.ts), the B atoms binned by binCross. Each A atom (pos[3·idxA[q]], xyz) is
- * wrapped into the cell as the JavaScript kernel wraps it; the wide columns within r_max of it
- * (its gap to each column's rectangle, a hair wider than the cells) are searched over the z-range
- * of the sphere there, two B atoms at a time in the lanes of an f64x2 vector. The runs of cells
- * of all its columns are listed first (`runs`, 32 bytes each), so that the distance loop does not
- * wait on their bounds. wideOf is binCross's table of wide columns.
+ * src/analysis/rdf.ts), the B atoms binned by binCross into columns at least r_max wide. Each A
+ * atom (pos[3·idxA[q]], xyz) is wrapped into the cell as the JavaScript kernel wraps it; the
+ * columns within r_max of it (at most three along x and along y: its gap to each column's
+ * rectangle, a hair wider than the column) are searched over the z-range of the sphere there,
+ * four B atoms at a time in the lanes of two f64x2 vectors. The runs of cells of all its columns
+ * are listed first (`runs`, 32 bytes each), so that the distance loop does not wait on their
+ * bounds. Columns this wide make few runs per atom (about nine), whose cost — finding the cells, a
+ * mispredicted loop exit — exceeded that of the three times as many distances they take (measured
+ * against columns of a third of r_max, merged by three along y, on liquid water).
  *
  * Counts equal the JavaScript kernel's bit for bit: each pair's d² is its expression
  * (b − (a − shift) per axis, a wrapped by floor, b as CellGrid.fill places it), and the columns
@@ -572,64 +583,58 @@ export function tallyFrame32(nIons: i32, ion: usize, stride: i32, mask: usize, w
  * aInB (a byte per A atom) marks the atoms in both groups.
  */
 @inline function crossWide<T>(
-  na: i32, nb: i32, nc: i32, merge: i32, lx: f64, ly: f64, lz: f64, ox: f64, oy: f64, oz: f64, cut: f64,
+  na: i32, nb: i32, nc: i32, lx: f64, ly: f64, lz: f64, ox: f64, oy: f64, oz: f64, cut: f64,
   nA: i32, pos: usize, idxA: usize, aInB: usize,
-  bx: usize, by: usize, bz: usize, start: usize, wideOf: usize, runs: usize,
+  bx: usize, by: usize, bz: usize, start: usize, runs: usize,
   near: usize, nearBins: usize,
   counts: usize, ion: usize, stride: i32, cnOfBin: usize, cnLimit: i32, invDr: f64, mask: usize, words: i32,
 ): void {
   const rmax2 = cut * cut;
+  const reach = cut + EDGE_A;
   const rr = f64x2.splat(rmax2);
   const perCz = <f64>nc / lz;
-  const nbw = (nb + merge - 1) / merge;
   const cx = lx / <f64>na, cy = ly / <f64>nb;
-  const ra = <i32>Math.ceil(cut / cx);
-  // The narrowest wide column bounds how many can lie within r_max along y.
-  const rest = nb - (nbw - 1) * merge;
-  const rb = <i32>Math.ceil(cut / (<f64>min(rest, merge) * cy));
+  const perCx = <f64>na / lx, perCy = <f64>nb / ly;
   for (let q = 0; q < nA; q++) {
     const i = 3 * i32At(idxA, q);
     let x = f64At(pos, i) - ox, y = f64At(pos, i + 1) - oy, z = f64At(pos, i + 2) - oz;
     x -= Math.floor(x / lx) * lx;
     y -= Math.floor(y / ly) * ly;
     z -= Math.floor(z / lz) * lz;
-    const ia = min(na - 1, <i32>Math.floor(x / cx)), ib = min(nb - 1, <i32>Math.floor(y / cy));
-    // ib is −1 for a y a hair below 0 (rounding): the wide column below.
-    const kb = ib >= 0 ? i32At(wideOf, ib) : -1;
+    // The columns within reach: at most three each way when they are r_max wide, four when a
+    // hair narrower (rounding); bounded, whatever the coordinates.
+    const ka0 = max(<i32>Math.floor((x - reach) * perCx), -na), ka1 = min(min(<i32>Math.floor((x + reach) * perCx), 2 * na - 1), ka0 + 3);
+    const kb0 = max(<i32>Math.floor((y - reach) * perCy), -nb), kb1 = min(min(<i32>Math.floor((y + reach) * perCy), 2 * nb - 1), kb0 + 3);
     const xo = x + ox, yo = y + oy, zo = z + oz;
     let nr = 0;
-    for (let ka = ia - ra; ka <= ia + ra; ka++) {
+    for (let ka = ka0; ka <= ka1; ka++) {
       const gx = max(0.0, max(<f64>ka * cx - x, x - <f64>(ka + 1) * cx) - EDGE_A);
       const gx2 = gx * gx;
       if (gx2 >= rmax2) continue;
-      const wa: i32 = ka < 0 ? -1 : ka >= na ? 1 : 0;
+      const wa = shiftOf(ka, na);
       const x0 = xo - <f64>wa * lx;
-      const colA = (ka - wa * na) * nbw;
-      for (let kt = kb - rb; kt <= kb + rb; kt++) {
-        const wb: i32 = kt < 0 ? -1 : kt >= nbw ? 1 : 0;
-        const kw = kt - wb * nbw;
-        const tLo = <f64>(kw * merge) * cy + <f64>wb * ly, tHi = <f64>min(kw * merge + merge, nb) * cy + <f64>wb * ly;
-        const gy = max(0.0, max(tLo - y, y - tHi) - EDGE_A);
+      const colA = (ka - wa * na) * nb;
+      for (let kb = kb0; kb <= kb1; kb++) {
+        const gy = max(0.0, max(<f64>kb * cy - y, y - <f64>(kb + 1) * cy) - EDGE_A);
         const h2 = rmax2 - (gx2 + gy * gy);
         if (h2 <= 0) continue;
         const h = Math.sqrt(h2) + EDGE_A;
+        const wb = shiftOf(kb, nb);
         const y0 = yo - <f64>wb * ly;
-        const col = (colA + kw) * nc;
-        let c0 = <i32>Math.floor((z - h) * perCz);
-        const c1 = <i32>Math.floor((z + h) * perCz);
+        const col = (colA + kb - wb * nb) * nc;
+        let c0 = max(<i32>Math.floor((z - h) * perCz), -nc);
+        const c1 = min(<i32>Math.floor((z + h) * perCz), 2 * nc - 1);
         while (c0 <= c1) {
           const wc: i32 = c0 < 0 ? -1 : c0 >= nc ? 1 : 0;
           const runEnd = min(c1, (wc + 1) * nc - 1);
           const t0 = i32At(start, col + c0 - wc * nc), t1 = i32At(start, col + runEnd - wc * nc + 1);
-          if (t0 < t1) {
-            const rec = runs + (<usize>nr << 5);
-            store<i32>(rec, t0);
-            store<i32>(rec + 4, t1);
-            store<f64>(rec + 8, x0);
-            store<f64>(rec + 16, y0);
-            store<f64>(rec + 24, zo - <f64>wc * lz);
-            nr++;
-          }
+          const rec = runs + (<usize>nr << 5);
+          store<i32>(rec, t0);
+          store<i32>(rec + 4, t1);
+          store<f64>(rec + 8, x0);
+          store<f64>(rec + 16, y0);
+          store<f64>(rec + 24, zo - <f64>wc * lz);
+          nr += <i32>(t0 < t1);
           c0 = runEnd + 1;
         }
       }
@@ -639,22 +644,23 @@ export function tallyFrame32(nIons: i32, ion: usize, stride: i32, mask: usize, w
       const rec = runs + (<usize>r << 5);
       const t0 = load<i32>(rec), t1 = load<i32>(rec + 4);
       const x0 = v128.load64_splat(rec + 8), y0 = v128.load64_splat(rec + 16), z0 = v128.load64_splat(rec + 24);
-      let t = t0;
-      for (; t + 1 < t1; t += 2) {
+      // Four at a time; at the run's end, lanes past it (t ≥ t1) are not kept.
+      for (let t = t0; t < t1; t += 4) {
         const o = <usize>t << 3;
-        const dx = f64x2.sub(v128.load(bx + o), x0), dy = f64x2.sub(v128.load(by + o), y0), dz = f64x2.sub(v128.load(bz + o), z0);
-        const d2 = f64x2.add(f64x2.add(f64x2.mul(dx, dx), f64x2.mul(dy, dy)), f64x2.mul(dz, dz));
-        const u = i64x2.bitmask(f64x2.lt(d2, rr));
-        v128.store_lane<f64>(near + (<usize>k << 3), d2, 0);
+        const dxa = f64x2.sub(v128.load(bx + o), x0), dya = f64x2.sub(v128.load(by + o), y0), dza = f64x2.sub(v128.load(bz + o), z0);
+        const dxb = f64x2.sub(v128.load(bx + o + 16), x0), dyb = f64x2.sub(v128.load(by + o + 16), y0), dzb = f64x2.sub(v128.load(bz + o + 16), z0);
+        const d2a = f64x2.add(f64x2.add(f64x2.mul(dxa, dxa), f64x2.mul(dya, dya)), f64x2.mul(dza, dza));
+        const d2b = f64x2.add(f64x2.add(f64x2.mul(dxb, dxb), f64x2.mul(dyb, dyb)), f64x2.mul(dzb, dzb));
+        const left = t1 - t;
+        const u = (i64x2.bitmask(f64x2.lt(d2a, rr)) | (i64x2.bitmask(f64x2.lt(d2b, rr)) << 2)) & ((1 << min(left, 4)) - 1);
+        v128.store_lane<f64>(near + (<usize>k << 3), d2a, 0);
         k += u & 1;
-        v128.store_lane<f64>(near + (<usize>k << 3), d2, 1);
-        k += u >> 1;
-      }
-      if (t < t1) {
-        const dx = f64At(bx, t) - f64x2.extract_lane(x0, 0), dy = f64At(by, t) - f64x2.extract_lane(y0, 0), dz = f64At(bz, t) - f64x2.extract_lane(z0, 0);
-        const d2 = dx * dx + dy * dy + dz * dz;
-        setF64(near, k, d2);
-        k += <i32>(d2 < rmax2);
+        v128.store_lane<f64>(near + (<usize>k << 3), d2a, 1);
+        k += (u >> 1) & 1;
+        v128.store_lane<f64>(near + (<usize>k << 3), d2b, 0);
+        k += (u >> 2) & 1;
+        v128.store_lane<f64>(near + (<usize>k << 3), d2b, 1);
+        k += u >> 3;
       }
     }
     binNeighbours<T>(q, k, near, nearBins, counts, ion, stride, cnOfBin, cnLimit, invDr, mask, words, load<u8>(aInB + <usize>q) != 0);
@@ -664,23 +670,23 @@ export function tallyFrame32(nIons: i32, ion: usize, stride: i32, mask: usize, w
 /* Per-ion counts of the cross search: 16-bit when B has fewer than 65 536 atoms, else 32-bit. */
 
 export function crossWide16(
-  na: i32, nb: i32, nc: i32, merge: i32, lx: f64, ly: f64, lz: f64, ox: f64, oy: f64, oz: f64, cut: f64,
+  na: i32, nb: i32, nc: i32, lx: f64, ly: f64, lz: f64, ox: f64, oy: f64, oz: f64, cut: f64,
   nA: i32, pos: usize, idxA: usize, aInB: usize,
-  bx: usize, by: usize, bz: usize, start: usize, wideOf: usize, runs: usize,
+  bx: usize, by: usize, bz: usize, start: usize, runs: usize,
   near: usize, nearBins: usize,
   counts: usize, ion: usize, stride: i32, cnOfBin: usize, cnLimit: i32, invDr: f64, mask: usize, words: i32,
 ): void {
-  crossWide<u16>(na, nb, nc, merge, lx, ly, lz, ox, oy, oz, cut, nA, pos, idxA, aInB, bx, by, bz, start, wideOf, runs,
+  crossWide<u16>(na, nb, nc, lx, ly, lz, ox, oy, oz, cut, nA, pos, idxA, aInB, bx, by, bz, start, runs,
     near, nearBins, counts, ion, stride, cnOfBin, cnLimit, invDr, mask, words);
 }
 
 export function crossWide32(
-  na: i32, nb: i32, nc: i32, merge: i32, lx: f64, ly: f64, lz: f64, ox: f64, oy: f64, oz: f64, cut: f64,
+  na: i32, nb: i32, nc: i32, lx: f64, ly: f64, lz: f64, ox: f64, oy: f64, oz: f64, cut: f64,
   nA: i32, pos: usize, idxA: usize, aInB: usize,
-  bx: usize, by: usize, bz: usize, start: usize, wideOf: usize, runs: usize,
+  bx: usize, by: usize, bz: usize, start: usize, runs: usize,
   near: usize, nearBins: usize,
   counts: usize, ion: usize, stride: i32, cnOfBin: usize, cnLimit: i32, invDr: f64, mask: usize, words: i32,
 ): void {
-  crossWide<i32>(na, nb, nc, merge, lx, ly, lz, ox, oy, oz, cut, nA, pos, idxA, aInB, bx, by, bz, start, wideOf, runs,
+  crossWide<i32>(na, nb, nc, lx, ly, lz, ox, oy, oz, cut, nA, pos, idxA, aInB, bx, by, bz, start, runs,
     near, nearBins, counts, ion, stride, cnOfBin, cnLimit, invDr, mask, words);
 }

@@ -30,16 +30,16 @@ interface KernelExports {
   tallyFrame16(nIons: number, ion: number, stride: number, mask: number, words: number, cnBins: number, maxCn: number, diff: number, tally: number): void;
   tallyFrame32: KernelExports['tallyFrame16'];
   crossWide16(
-    na: number, nb: number, nc: number, merge: number, lx: number, ly: number, lz: number, ox: number, oy: number, oz: number, cut: number,
+    na: number, nb: number, nc: number, lx: number, ly: number, lz: number, ox: number, oy: number, oz: number, cut: number,
     nA: number, pos: number, idxA: number, aInB: number,
-    bx: number, by: number, bz: number, start: number, wideOf: number, runs: number,
+    bx: number, by: number, bz: number, start: number, runs: number,
     near: number, nearBins: number,
     counts: number, ion: number, stride: number, cnOfBin: number, cnLimit: number, invDr: number, mask: number, words: number,
   ): void;
   crossWide32: KernelExports['crossWide16'];
   binCross(
     n: number, pos: number, idx: number, ox: number, oy: number, oz: number, inv0: number, inv4: number, inv8: number, lx: number, ly: number, lz: number,
-    na: number, nb: number, nc: number, merge: number, key: number, start: number, at: number, wx: number, wy: number, wz: number, wideOf: number,
+    na: number, nb: number, nc: number, key: number, start: number, at: number, wx: number, wy: number, wz: number,
   ): void;
 }
 
@@ -265,17 +265,17 @@ export class WasmSelfKernel {
 
 /**
  * The kernel for two different groups (A ≠ B; they may share atoms) of one accumulator, in an
- * orthorhombic periodic cell: B, the larger group as a rule, is binned into wide columns
- * (binCross in wasm/rdf-kernel.ts) and each A atom searches them (crossWide), counting bit for
- * bit what
- * RdfAccumulator.countPairsOrthorhombic counts. aInB marks the A atoms that are in B too. The
- * instance's memory is made here for everything but the grid, which the first frame's cell
- * sizes (and a larger cell, later, resizes), moving to a new memory.
+ * orthorhombic periodic cell: B, the larger group as a rule, is binned into columns at least r_max
+ * wide, cut finely along z (binCross in wasm/rdf-kernel.ts), and each A atom searches the few
+ * columns around it (crossWide), counting bit for bit what RdfAccumulator.countPairsOrthorhombic
+ * counts. aInB marks the A atoms that are in B too. The instance's memory is made here for
+ * everything but the grid, which the first frame's cell sizes (and a larger cell, later,
+ * resizes), moving to a new memory.
  */
 export class WasmCrossKernel {
   private readonly mod: WebAssembly.Module;
   private k: KernelExports;
-  private readonly at: Record<'ion' | 'mask' | 'diff' | 'tally' | 'cnOfBin' | 'counts' | 'near' | 'nearBins' | 'idxA' | 'idxB' | 'aInB' | 'pos' | 'key' | 'placed' | 'wx' | 'wy' | 'wz' | 'grid', number>;
+  private readonly at: Record<'ion' | 'mask' | 'diff' | 'tally' | 'cnOfBin' | 'counts' | 'near' | 'nearBins' | 'idxA' | 'idxB' | 'aInB' | 'pos' | 'key' | 'placed' | 'wx' | 'wy' | 'wz' | 'runs' | 'grid', number>;
   private readonly nA: number;
   private readonly nB: number;
   /** The positions copied are those of atoms first … last (the lowest and highest of either group). */
@@ -328,10 +328,11 @@ export class WasmCrossKernel {
       pos: take(24 * (last - first + 1)),
       key: take(4 * nB),
       placed: take(24 * nB),
-      // One slot more each: the two-lane loop loads a lane past a run's end (not counted).
-      wx: take(8 * (nB + 1)),
-      wy: take(8 * (nB + 1)),
-      wz: take(8 * (nB + 1)),
+      // Three slots more each: the search loads up to three lanes past a run's end (not kept).
+      wx: take(8 * (nB + 3)),
+      wy: take(8 * (nB + 3)),
+      wz: take(8 * (nB + 3)),
+      runs: take(32 * MAX_RUNS),
       grid: heap.end(),
     };
     this.mod = mod;
@@ -352,46 +353,43 @@ export class WasmCrossKernel {
   }
 
   /**
-   * Whether grid `g` (orthorhombic, periodic) suits the kernel for pairs within `cut`: the
-   * columns an A atom searches lie at most one cell's width away (a lattice shift of −1, 0 or 1
-   * along x and y; along z, r_max ≤ half the width sees to it). It does for every grid the
-   * accumulator makes (at least six columns along x and y with r_max at most half the width).
+   * Whether grid `g`'s cell (orthorhombic, periodic) suits the kernel for pairs within `cut`: at
+   * most half its width, so that at most one image of a B atom is within reach, as the
+   * JavaScript kernel assumes. The kernel makes its own columns; the grid's are not used.
    */
   static fits(g: CellGrid, cut: number): boolean {
-    const { nbw, ra, rb } = WasmCrossKernel.shape(g, cut);
-    return ra <= g.n[0] - 1 && rb <= nbw - 1;
+    const m = g.box.matrix;
+    return 2 * cut <= Math.min(m[0], m[4], m[8]);
   }
 
   /**
-   * The wide columns of grid `g` for pairs within `cut`: fine columns merged along y (as the self
-   * kernel merges them), how many along y, and how many columns an A atom may reach along x
-   * (fine) and y (wide; the narrowest bounds it).
+   * The kernel's grid for `nB` atoms in an orthorhombic cell of edges lx, ly, lz (Å), pairs within
+   * `cut`: columns at least r_max wide (na × nb), each cut into nc cells along z, about
+   * Z_CELLS_PER_CUT per r_max; fewer, in a large cell with a short r_max, so that the cells stay
+   * within a few per atom (wider columns and taller cells only make more atoms to look at).
    */
-  private static shape(g: CellGrid, cut: number): { merge: number; nbw: number; ra: number; rb: number } {
-    const [na, nb] = g.n;
-    const m = g.box.matrix;
-    const merge = WasmSelfKernel.merge(g, cut);
-    const nbw = Math.ceil(nb / merge);
-    const ra = Math.ceil(cut / (m[0] / na)), rb = Math.ceil(cut / (Math.min(nb - (nbw - 1) * merge, merge) * (m[4] / nb)));
-    return { merge, nbw, ra, rb };
+  static grid(lx: number, ly: number, lz: number, cut: number, nB: number): [number, number, number] {
+    let na = Math.max(1, Math.floor(lx / cut)), nb = Math.max(1, Math.floor(ly / cut));
+    let nc = Math.max(1, Math.floor((lz / cut) * Z_CELLS_PER_CUT));
+    const most = 4 * nB + 4096;
+    while (na * nb * nc > most && nc > 1) nc = Math.ceil(nc / 2);
+    while (na * nb * nc > most) {
+      if (na >= nb) na = Math.ceil(na / 2);
+      else nb = Math.ceil(nb / 2);
+    }
+    return [na, nb, nc];
   }
 
   /**
    * Count one frame's (A, B) pairs within `cut` (the groups' atoms of `positions`, xyz
-   * interleaved) on the columns of grid `g` (orthorhombic, periodic; only its shape is used),
-   * adding the pair histogram to frameCounts and each A atom's neighbours to its per-ion counts,
-   * which `tally` reads.
+   * interleaved) in grid `g`'s cell (orthorhombic, periodic, fitting), adding the pair histogram
+   * to frameCounts and each A atom's neighbours to its per-ion counts, which `tally` reads.
    */
   run(positions: Float64Array, g: CellGrid, cut: number, invDr: number, frameCounts: Float64Array): void {
-    const [na, nb, nc] = g.n;
-    const m = g.box.matrix;
-    const { merge, nbw, ra, rb } = WasmCrossKernel.shape(g, cut);
-    const entries = (2 * ra + 1) * (2 * rb + 1);
+    const m = g.box.matrix, o = g.box.origin;
+    const [na, nb, nc] = WasmCrossKernel.grid(m[0], m[4], m[8], cut, this.nB);
     const startAt = this.at.grid;
-    const wideOfAt = align(startAt + 4 * (na * nbw * nc + 2));
-    const runsAt = align(wideOfAt + 4 * nb);
-    // A z-range crosses at most both faces: three runs per column.
-    const end = align(runsAt + 32 * 3 * entries);
+    const end = align(startAt + 4 * (na * nb * nc + 2));
     if (end - startAt > this.gridBytes) {
       this.k = withRoom(this.mod, this.k, end);
       this.gridBytes = end - startAt;
@@ -402,12 +400,14 @@ export class WasmCrossKernel {
     new Float64Array(buf, at.pos, 3 * (this.last - this.first + 1)).set(positions.subarray(3 * this.first, 3 * (this.last + 1)));
     const counts = new Int32Array(buf, at.counts, this.bins + 1);
     counts.fill(0);
-    const o = g.box.origin;
     const inv = inverseMatrix(g.box);
-    this.k.binCross(this.nB, at.pos, at.idxB, o[0], o[1], o[2], inv[0], inv[4], inv[8], m[0], m[4], m[8], na, nb, nc, merge, at.key, startAt, at.placed, at.wx, at.wy, at.wz, wideOfAt);
+    this.k.binCross(
+      this.nB, at.pos, at.idxB, o[0], o[1], o[2], inv[0], inv[4], inv[8], m[0], m[4], m[8],
+      na, nb, nc, at.key, startAt, at.placed, at.wx, at.wy, at.wz,
+    );
     (this.narrow ? this.k.crossWide16 : this.k.crossWide32)(
-      na, nb, nc, merge, m[0], m[4], m[8], o[0], o[1], o[2], cut,
-      this.nA, at.pos, at.idxA, at.aInB, at.wx, at.wy, at.wz, startAt, wideOfAt, runsAt,
+      na, nb, nc, m[0], m[4], m[8], o[0], o[1], o[2], cut,
+      this.nA, at.pos, at.idxA, at.aInB, at.wx, at.wy, at.wz, startAt, at.runs,
       at.near, at.nearBins, at.counts, at.ion, this.stride, at.cnOfBin, this.cnLimit, invDr, at.mask, this.words,
     );
     for (let i = 0; i <= this.bins; i++) frameCounts[i] += counts[i];
@@ -421,6 +421,16 @@ export class WasmCrossKernel {
     return view;
   }
 }
+
+/**
+ * Cells per r_max along z of the cross kernel's columns: the z-range of a column is cut to about
+ * a twelfth of r_max, as the JavaScript kernel's cells (on the water benchmark, 8 and 18 measured
+ * no better, within the noise; finer cuts take hardly fewer atoms: ~438 against ~450 per Na).
+ */
+const Z_CELLS_PER_CUT = 12;
+
+/** Runs of cells one A atom searches, at most: four columns each way (see crossWide), each run crossing both z faces. */
+const MAX_RUNS = 4 * 4 * 3;
 
 /** Arrays laid out one after another from the module's heap start, each aligned: `take(bytes)` gives the next one's offset, `end()` where the last ends. */
 function heapLayout(): { take: (bytes: number) => number; end: () => number } {

@@ -313,6 +313,8 @@ describe.skipIf(!WASM)('the WebAssembly g(r) kernel for two groups (A ≠ B)', (
     ['47.6 × 31.3 × 25.1 Å, r_max 6 Å', [47.6, 31.3, 25.1], [0, 0, 0], 6],
     ['13 × 14 × 15 Å, r_max 5.2 Å', [13, 14, 15], [-6.5, -7, -7.5], 5.2],
     ['60 × 40 × 50 Å, r_max 10 Å', [60, 40, 50], [0, 0, 0], 10],
+    ['cube of 30 Å, r_max 10 Å (the kernel’s columns exactly r_max wide)', [30, 30, 30], [0, 0, 0], 10],
+    ['cube of 30 Å, r_max a hair over 10 Å (columns a hair over r_max wide: two, not three)', [30, 30, 30], [0, 0, 0], 10 * (1 + 2 ** -40)],
   ];
   const groups: [string, (n: number, u: () => number) => [Int32Array, Int32Array]][] = [
     ['disjoint groups (40 and the rest)', (n) => [Int32Array.from({ length: 40 }, (_, i) => n - 1 - 3 * i), Int32Array.from({ length: n - 120 }, (_, i) => i)]],
@@ -368,10 +370,13 @@ describe.skipIf(!WASM)('the WebAssembly g(r) kernel for two groups (A ≠ B)', (
     const box = orthorhombicBox(L, L, L);
     const g = new CellGrid(box, rmax, [3, 3, 12]);
     const face = g.n.map((k) => L / k);
+    // The WebAssembly kernel's own cells: columns at least r_max wide, cut along z.
+    const own = WasmCrossKernel.grid(L, L, L, rmax, 250);
     const u = uniform(rmax);
     const coord = (d: number) => {
       const r = u();
-      if (r < 0.4) return Math.floor(u() * (g.n[d] + 1)) * face[d];
+      if (r < 0.2) return Math.floor(u() * (g.n[d] + 1)) * face[d];
+      if (r < 0.4) return (Math.floor(u() * (own[d] + 1)) * L) / own[d];
       if (r < 0.7) return Math.floor(u() * L);
       if (r < 0.8) return [0, L, -0, -L, 2 * L][Math.floor(u() * 5)];
       return u() * L;
@@ -379,9 +384,11 @@ describe.skipIf(!WASM)('the WebAssembly g(r) kernel for two groups (A ≠ B)', (
     const pts: number[] = [];
     for (let i = 0; i < 300; i++) pts.push(coord(0), coord(1), coord(2));
     // Pairs exactly r_max apart along each axis, through the faces at 0 and L too, and a hair closer.
+    const c = L / own[0];
     const pairs: number[][] = [
       [0, 0, 0, rmax, 0, 0], [L - rmax / 2, 3, 5, rmax / 2, 3, 5], [4, 0, 7, 4, L - rmax, 7], [1, 2, L, 1, 2, rmax],
       [face[0], face[1], 0, face[0], face[1] + rmax, 0], [5, 5, 5, 5, 5, 5 + rmax * (1 - 2 ** -50)], [0, 0, 0, 0, 0, L - rmax],
+      [c, c, 1, c + rmax, c, 1], [c, 2, c, c, 2, c - rmax],
     ];
     const a: number[] = [], b: number[] = [];
     for (let i = 0; i < 300; i++) (i % 4 === 0 ? a : b).push(i);
@@ -400,8 +407,43 @@ describe.skipIf(!WASM)('the WebAssembly g(r) kernel for two groups (A ≠ B)', (
       acc.add(Float64Array.from(pairs[k]), box);
       return total(acc);
     };
-    expect(pairs.map((_, k) => only(k))).toEqual([0, 0, 0, 0, 0, 1, 0]);
+    expect(pairs.map((_, k) => only(k))).toEqual([0, 0, 0, 0, 0, 1, 0, 0, 0]);
     expect(total(js)).toBeGreaterThan(1000);
+    expectEqualStates(wasm, js);
+  });
+
+  it('makes its own grid: columns at least r_max wide, about twelve cells per r_max along z, at most 4·n_B + 4096 cells', () => {
+    for (const [l, cut, nB] of [
+      [[76.8, 76.8, 76.8], 10, 14_119],
+      [[20, 20, 20], 10, 10],
+      [[30, 30, 30], 10, 100],
+      [[47.6, 31.3, 25.1], 12.55, 5000],
+      [[90, 90, 60], 1.5, 40],
+      [[200, 200, 100], 2.5, 300],
+      [[400, 300, 200], 0.5, 1],
+    ] as const) {
+      const n = WasmCrossKernel.grid(l[0], l[1], l[2], cut, nB);
+      for (let d = 0; d < 3; d++) expect(Number.isInteger(n[d]) && n[d] >= 1).toBe(true);
+      expect(l[0] / n[0]).toBeGreaterThanOrEqual(cut);
+      expect(l[1] / n[1]).toBeGreaterThanOrEqual(cut);
+      expect(n[0] * n[1] * n[2]).toBeLessThanOrEqual(4 * nB + 4096);
+    }
+    expect(WasmCrossKernel.grid(76.8, 76.8, 76.8, 10, 14_119)).toEqual([7, 7, 92]);
+    // Capped by the atoms: z cut coarser first, then the columns widened.
+    expect(WasmCrossKernel.grid(90, 90, 60, 1.5, 40)).toEqual([60, 60, 1]);
+    expect(WasmCrossKernel.grid(200, 200, 100, 2.5, 300)).toEqual([40, 80, 1]);
+  });
+
+  it('a large cell with a short r_max (columns two r_max wide, one cell along z): equal the JavaScript kernel’s', () => {
+    // A dense cluster around the cell's corner, so that pairs cross every periodic face.
+    const l = [200, 200, 100], o = [1, 2, 3];
+    const u = uniform(29);
+    const n = 500;
+    const frames = [0, 1].map(() => Float64Array.from({ length: 3 * n }, (_, k) => o[k % 3] + 12 * u() - 6 + (k % 3 === 0 && k % 2 === 0 ? l[0] : 0)));
+    const a = Int32Array.from({ length: 200 }, (_, i) => i), b = Int32Array.from({ length: 300 }, (_, i) => 200 + i);
+    expect(WasmCrossKernel.grid(l[0], l[1], l[2], 2.5, b.length)).toEqual([40, 80, 1]);
+    const { wasm, js } = crossPair(a, b, 2.5, 100, frames, orthorhombicBox(l[0], l[1], l[2], o));
+    expect(total(js)).toBeGreaterThan(2000);
     expectEqualStates(wasm, js);
   });
 
