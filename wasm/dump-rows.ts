@@ -13,6 +13,8 @@
  * on what lies there), the output arrays and, for a sparse parse, the table of wanted ids.
  */
 
+import { lineFeed } from './line-feed';
+
 // Role values (src/io/atom-role.ts; a const enum there, so repeated here).
 const SKIP: u32 = 0;
 const ID: u32 = 1;
@@ -97,20 +99,6 @@ export function labelsMet(): i32 {
 /** How many row indices the sparse parse wrote to its `parsed` list. */
 export function parsedRows(): i32 {
   return wantedRows;
-}
-
-/**
- * The first line feed at or after p, 16 bytes at a time, if it lies before end; else a position
- * at or past end (which callers take as "none"). Reads up to 15 bytes past end.
- */
-@inline function lineFeed(p: usize, end: usize): usize {
-  const lf = i8x16.splat(10);
-  while (p < end) {
-    const bits = i8x16.bitmask(i8x16.eq(v128.load(p), lf));
-    if (bits != 0) return p + <usize>ctz(bits);
-    p += 16;
-  }
-  return end;
 }
 
 /**

@@ -16,6 +16,8 @@
  * spreadMasses writes each atom's mass from a table of two per kind.
  */
 
+import { lineFeed } from './line-feed';
+
 /** Kind table, per kind (KIND_BYTES): name columns 1–8 (u64), 9–10 (u32), the trimmed residue name as a key (u64), its first line (u32). */
 const KIND_BYTES: usize = 32;
 
@@ -72,20 +74,6 @@ export function pairsMet(): i32 {
 /** Bit k set where byte k of v is c. */
 @inline function equal(v: v128, c: i32): u64 {
   return <u64>i8x16.bitmask(i8x16.eq(v, i8x16.splat(<i8>c)));
-}
-
-/**
- * The first line feed at or after p, 16 bytes at a time, if it lies before end; else a position
- * at or past end. Reads up to 15 bytes past end.
- */
-@inline function lineFeed(p: usize, end: usize): usize {
-  const lf = i8x16.splat(10);
-  while (p < end) {
-    const bits = i8x16.bitmask(i8x16.eq(v128.load(p), lf));
-    if (bits != 0) return p + <usize>ctz(bits);
-    p += 16;
-  }
-  return end;
 }
 
 /**
