@@ -86,8 +86,9 @@ function pow2AtLeast(n: number): number {
 /**
  * stepMsdSums (src/analysis/msd.ts) by the WebAssembly module: the per-axis MSD sums over
  * particles [from, to) of a series stored as steps (frames × particles × 3, row 0 zero), less
- * `drift` (frames × 3) when given. Null when the module is not in use or its memory cannot be
- * had; the JavaScript path then runs.
+ * `drift` (frames × 3) when given, a block of particles of about `blockBytes` of steps (at
+ * least MIN_BLOCK particles) at a time. Null when the module is not in use or its memory cannot
+ * be had; the JavaScript path then runs.
  */
 export function wasmStepMsdSums(
   steps: Float64Array | Float32Array,
@@ -96,6 +97,7 @@ export function wasmStepMsdSums(
   to: number,
   frames: number,
   drift: Float64Array | null,
+  blockBytes = BLOCK_BYTES,
 ): WasmMsdSums | null {
   const fm = fftModule();
   if (fm === null || frames < 1 || to <= from) return null;
@@ -103,7 +105,7 @@ export function wasmStepMsdSums(
   const f32 = steps instanceof Float32Array;
   const elt = f32 ? 4 : 8;
   const stride = 3 * particles;
-  const fit = Math.floor(BLOCK_BYTES / (3 * elt * frames));
+  const fit = Math.floor(blockBytes / (3 * elt * frames));
   const block = Math.min(to - from, Math.max(MIN_BLOCK, fit));
 
   let p = align(fm.heapBase);
