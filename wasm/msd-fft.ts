@@ -16,13 +16,14 @@
  * back in order once per axis and transformed again.
  *
  * Arrays are at byte offsets the caller chooses in the memory it gives the module:
- *   tw     N/2 twiddles e^{−2πij/N}, 32 bytes each: (cos, cos, −sin, sin) — see cmul
- *   rev    N i32: bit reversal of log2 N bits
- *   z      N complex (f64x2): the transform's buffer
- *   power  3 × N f64: Σ |Z|² per axis, bit-reversed order
- *   s1     3 × frames f64: Σ S1(m)·(N − m) per axis, then the result
- *   drift  3 × frames f64: the reference point's position per frame, when subtracted
- *   steps  frames × width f32 or f64: the block's steps (row 0 zero, row t the step into frame t)
+ *   tw       N/2 twiddles e^{−2πij/N}, 32 bytes each: (cos, cos, −sin, sin) — see cmul
+ *   rev      N i32: bit reversal of log2 N bits
+ *   z        N complex (f64x2): the transform's buffer
+ *   power    3 × N f64: Σ |Z|² per axis, bit-reversed order
+ *   squares  3 × frames f64: Σ x(k)² of the centred series per axis (S1 is made of them)
+ *   out      3 × frames f64: the sums
+ *   drift    3 × frames f64: the reference point's position per frame, when subtracted
+ *   steps    frames × width f32 or f64: the block's steps (row 0 zero, row t the step into frame t)
  */
 
 /** Where the caller may start placing its arrays. */
@@ -52,17 +53,24 @@ export function prepare(n: i32, tw: usize, rev: usize): void {
   return f64x2.add(f64x2.mul(t, v128.load(tw)), f64x2.mul(v128.shuffle<f64>(t, t, 1, 0), v128.load(tw, 16)));
 }
 
+/** t·(−i) for t = (re, im): (im, −re). */
+@inline function timesMinusI(t: v128): v128 {
+  return f64x2.mul(v128.shuffle<f64>(t, t, 1, 0), f64x2(1, -1));
+}
+
 @inline function zAt(z: usize, i: i32): usize {
   return z + (<usize>i << 4);
 }
 
-/**
- * The stages of the transform of n points in z after the first (half-size n/4 down to 1):
- * the first differs with the input (see transformPadded, transformFull).
- */
-function laterStages(z: usize, n: i32, tw: usize): void {
+/** The sum of a vector's two lanes. */
+@inline function lanes(v: v128): f64 {
+  return f64x2.extract_lane(v, 0) + f64x2.extract_lane(v, 1);
+}
+
+/** The stages of half-size n/4 down to 4 of the transform of n points in z (the first and the last two are apart). */
+function middleStages(z: usize, n: i32, tw: usize): void {
   let shift = 1;
-  for (let h = n >> 2; h >= 2; h >>= 1) {
+  for (let h = n >> 2; h >= 4; h >>= 1) {
     for (let g = 0; g < n; g += h << 1) {
       for (let j = 0; j < h; j++) {
         const pa = zAt(z, g + j), pb = zAt(z, g + j + h);
@@ -73,35 +81,33 @@ function laterStages(z: usize, n: i32, tw: usize): void {
     }
     shift++;
   }
-  // Half-size 1: the twiddle is 1.
-  for (let g = 0; g < n; g += 2) {
-    const pa = zAt(z, g), pb = zAt(z, g + 1);
-    const a = v128.load(pa), b = v128.load(pb);
-    v128.store(pa, f64x2.add(a, b));
-    v128.store(pb, f64x2.sub(a, b));
-  }
 }
 
-/** The transform of n points of which only the first `len` (≤ n/2) may be nonzero; those beyond `len` need not be cleared. */
-function transformPadded(z: usize, n: i32, len: i32, tw: usize): void {
-  const h = n >> 1;
-  // The first stage's second inputs are all zero.
-  for (let j = 0; j < len; j++) v128.store(zAt(z, j + h), cmul(v128.load(zAt(z, j)), tw + (<usize>j << 5)));
-  memory.fill(zAt(z, len), 0, <usize>(h - len) << 4);
-  memory.fill(zAt(z, h + len), 0, <usize>(h - len) << 4);
-  laterStages(z, n, tw);
-}
-
-/** The transform of n points. */
-function transformFull(z: usize, n: i32, tw: usize): void {
-  const h = n >> 1;
-  for (let j = 0; j < h; j++) {
-    const pa = zAt(z, j), pb = zAt(z, j + h);
-    const a = v128.load(pa), b = v128.load(pb);
-    v128.store(pa, f64x2.add(a, b));
-    v128.store(pb, cmul(f64x2.sub(a, b), tw + (<usize>j << 5)));
+/**
+ * The last two stages (half-sizes 2 and 1, twiddles 1 and −i: no products) of the transform of
+ * n points in z, four points at a time; toPower: |Z|² of the results added to power[0…n)
+ * instead of the results stored.
+ */
+@inline function lastStages(z: usize, n: i32, toPower: bool, power: usize): void {
+  for (let g = 0; g < n; g += 4) {
+    const p = zAt(z, g);
+    const a0 = v128.load(p), a1 = v128.load(p, 16), a2 = v128.load(p, 32), a3 = v128.load(p, 48);
+    const b0 = f64x2.add(a0, a2), b2 = f64x2.sub(a0, a2);
+    const b1 = f64x2.add(a1, a3), b3 = timesMinusI(f64x2.sub(a1, a3));
+    const c0 = f64x2.add(b0, b1), c1 = f64x2.sub(b0, b1), c2 = f64x2.add(b2, b3), c3 = f64x2.sub(b2, b3);
+    if (toPower) {
+      const s0 = f64x2.mul(c0, c0), s1 = f64x2.mul(c1, c1), s2 = f64x2.mul(c2, c2), s3 = f64x2.mul(c3, c3);
+      // (|c0|², |c1|²) and (|c2|², |c3|²)
+      const q = power + (<usize>g << 3);
+      v128.store(q, f64x2.add(v128.load(q), f64x2.add(v128.shuffle<f64>(s0, s1, 0, 2), v128.shuffle<f64>(s0, s1, 1, 3))));
+      v128.store(q, f64x2.add(v128.load(q, 16), f64x2.add(v128.shuffle<f64>(s2, s3, 0, 2), v128.shuffle<f64>(s2, s3, 1, 3))), 16);
+    } else {
+      v128.store(p, c0);
+      v128.store(p, c1, 16);
+      v128.store(p, c2, 32);
+      v128.store(p, c3, 48);
+    }
   }
-  laterStages(z, n, tw);
 }
 
 /**
@@ -113,10 +119,10 @@ function transformFull(z: usize, n: i32, tw: usize): void {
 }
 
 /**
- * Writes the pair of series (columns c1 and c2 of the block's steps, rebuilt into positions and
- * centred) into z as x₁ + i·x₂ and adds their S1 terms into s1; c2 < 0: x₂ is zero.
+ * Writes the pair of series (columns c1 and c2 of the block's steps, rebuilt into positions)
+ * into z as x₁ + i·x₂ and returns their means; c2 < 0: x₂ is zero.
  */
-function gatherPair<T>(steps: usize, width: i32, frames: i32, c1: i32, c2: i32, drift: usize, axis: i32, z: usize, s1: usize): void {
+@inline function gatherPair<T>(steps: usize, width: i32, frames: i32, c1: i32, c2: i32, drift: usize, axis: i32, z: usize): v128 {
   const two = c2 >= 0;
   const d = two ? c2 : c1;
   let x1 = 0.0, x2 = 0.0;
@@ -135,73 +141,78 @@ function gatherPair<T>(steps: usize, width: i32, frames: i32, c1: i32, c2: i32, 
     sum = f64x2.add(sum, v);
   }
   const mean = f64x2.div(sum, f64x2.splat(<f64>frames));
-  let q = f64x2.splat(0);
-  for (let k = 0; k < frames; k++) {
-    const p = zAt(z, k);
-    const c = f64x2.sub(v128.load(p), mean);
-    v128.store(p, c);
-    q = f64x2.add(q, f64x2.mul(f64x2.splat(2), f64x2.mul(c, c)));
-  }
-  // S1: a running sum of squares, one term off each end per lag.
-  for (let m = 0; m < frames; m++) {
-    if (m > 0) {
-      const head = v128.load(zAt(z, m - 1)), tail = v128.load(zAt(z, frames - m));
-      q = f64x2.sub(q, f64x2.add(f64x2.mul(head, head), f64x2.mul(tail, tail)));
-    }
-    const p = s1 + (<usize>m << 3);
-    store<f64>(p, load<f64>(p) + f64x2.extract_lane(q, 0) + f64x2.extract_lane(q, 1));
-  }
+  return two ? mean : f64x2.replace_lane(mean, 1, 0.0);
 }
 
-/** power[i] += |z[i]|², i < n. */
-function addPower(z: usize, n: i32, power: usize): void {
-  for (let i = 0; i < n; i += 2) {
-    const a = v128.load(zAt(z, i)), b = v128.load(zAt(z, i + 1));
-    const a2 = f64x2.mul(a, a), b2 = f64x2.mul(b, b);
-    // (|z_i|², |z_{i+1}|²)
-    const s = f64x2.add(v128.shuffle<f64>(a2, b2, 0, 2), v128.shuffle<f64>(a2, b2, 1, 3));
-    const p = power + (<usize>i << 3);
-    v128.store(p, f64x2.add(v128.load(p), s));
+/**
+ * The transform of the n points of z whose first `frames` (≤ n/2) are the pair of series less
+ * `mean` and the rest zero, its |Z|² added to power; the squares of the centred series added to
+ * squares[0…frames) (S1 is made of them in finish).
+ */
+function transformPair(z: usize, n: i32, frames: i32, mean: v128, tw: usize, power: usize, squares: usize): void {
+  const h = n >> 1;
+  // The first stage, whose second inputs are all zero, centres the series as it goes.
+  for (let j = 0; j < frames; j++) {
+    const p = zAt(z, j);
+    const c = f64x2.sub(v128.load(p), mean);
+    v128.store(p, c);
+    v128.store(zAt(z, j + h), cmul(c, tw + (<usize>j << 5)));
+    const q = squares + (<usize>j << 3);
+    store<f64>(q, load<f64>(q) + lanes(f64x2.mul(c, c)));
   }
+  memory.fill(zAt(z, frames), 0, <usize>(h - frames) << 4);
+  memory.fill(zAt(z, h + frames), 0, <usize>(h - frames) << 4);
+  middleStages(z, n, tw);
+  lastStages(z, n, true, power);
 }
 
 /**
  * Adds a block of `count` particles (width = 3·count columns of steps, frames rows; f32: the
- * steps are f32, else f64) to the per-axis sums of the transform of n points: their S1 terms
- * to s1, their power spectra to power. drift: 0, or 3 × frames positions to subtract.
+ * steps are f32, else f64) to the per-axis sums of the transform of n points (a power of two
+ * ≥ 8 and ≥ 2·frames): their power spectra to power, the squares of their centred series to
+ * squares. drift: 0, or 3 × frames positions to subtract.
  */
-export function addBlock(steps: usize, f32: bool, count: i32, frames: i32, drift: usize, n: i32, tw: usize, z: usize, power: usize, s1: usize): void {
+export function addBlock(steps: usize, f32: bool, count: i32, frames: i32, drift: usize, n: i32, tw: usize, z: usize, power: usize, squares: usize): void {
   const width = 3 * count;
   for (let q = 0; q < count; q += 2) {
     for (let axis = 0; axis < 3; axis++) {
       const c1 = 3 * q + axis, c2 = q + 1 < count ? c1 + 3 : -1;
-      const s1a = s1 + (<usize>(axis * frames) << 3);
-      if (f32) gatherPair<f32>(steps, width, frames, c1, c2, drift, axis, z, s1a);
-      else gatherPair<f64>(steps, width, frames, c1, c2, drift, axis, z, s1a);
-      transformPadded(z, n, frames, tw);
-      addPower(z, n, power + (<usize>(axis * n) << 3));
+      const mean = f32 ? gatherPair<f32>(steps, width, frames, c1, c2, drift, axis, z) : gatherPair<f64>(steps, width, frames, c1, c2, drift, axis, z);
+      transformPair(z, n, frames, mean, tw, power + (<usize>(axis * n) << 3), squares + (<usize>(axis * frames) << 3));
     }
   }
 }
 
 /**
- * The sums: for each axis, Σ MSD(m) = (Σ S1(m) − 2·Σ S2(m))/(frames − m) written over s1, where
- * the autocorrelation sum is the inverse transform of the summed power: the power put back in
- * natural order is transformed forward (its real part is the same for a real input).
+ * The sums, into out (3 × frames): for each axis, Σ MSD(m) = (Σ S1(m) − 2·Σ S2(m))/(frames − m).
+ * S1(m)·(frames − m) = Σ_k [x(k)² + x(k+m)²] is 2·Σ x² less one square off each end per lag; the
+ * autocorrelation sum is the inverse transform of the summed power: the power, put back in
+ * natural order, transformed forward (its real part is the same for a real input).
  */
-export function finish(frames: i32, n: i32, tw: usize, rev: usize, z: usize, power: usize, s1: usize): void {
+export function finish(frames: i32, n: i32, tw: usize, rev: usize, z: usize, power: usize, squares: usize, out: usize): void {
   const scale = 2.0 / <f64>n;
+  const h = n >> 1;
   for (let axis = 0; axis < 3; axis++) {
     const pw = power + (<usize>(axis * n) << 3);
     for (let k = 0; k < n; k++) {
       v128.store(zAt(z, k), f64x2.replace_lane(f64x2.splat(0), 0, load<f64>(pw + (<usize>load<i32>(rev + (<usize>k << 2)) << 3))));
     }
-    transformFull(z, n, tw);
-    const s1a = s1 + (<usize>(axis * frames) << 3);
+    for (let j = 0; j < h; j++) {
+      const pa = zAt(z, j), pb = zAt(z, j + h);
+      const a = v128.load(pa), b = v128.load(pb);
+      v128.store(pa, f64x2.add(a, b));
+      v128.store(pb, cmul(f64x2.sub(a, b), tw + (<usize>j << 5)));
+    }
+    middleStages(z, n, tw);
+    lastStages(z, n, false, 0);
+    const sq = squares + (<usize>(axis * frames) << 3), o = out + (<usize>(axis * frames) << 3);
+    let total = 0.0;
+    for (let k = 0; k < frames; k++) total += load<f64>(sq + (<usize>k << 3));
+    total *= 2;
     for (let m = 0; m < frames; m++) {
+      if (m > 0) total -= load<f64>(sq + (<usize>(m - 1) << 3)) + load<f64>(sq + (<usize>(frames - m) << 3));
       const corr = load<f64>(zAt(z, load<i32>(rev + (<usize>m << 2))));
-      const p = s1a + (<usize>m << 3);
-      store<f64>(p, (load<f64>(p) - scale * corr) / <f64>(frames - m));
+      store<f64>(o + (<usize>m << 3), (total - scale * corr) / <f64>(frames - m));
     }
   }
 }

@@ -22,12 +22,13 @@ export interface WasmMsdSums {
 interface MsdFftExports {
   heapBase(): number;
   prepare(n: number, tw: number, rev: number): void;
-  addBlock(steps: number, f32: number, count: number, frames: number, drift: number, n: number, tw: number, z: number, power: number, s1: number): void;
-  finish(frames: number, n: number, tw: number, rev: number, z: number, power: number, s1: number): void;
+  addBlock(steps: number, f32: number, count: number, frames: number, drift: number, n: number, tw: number, z: number, power: number, squares: number): void;
+  finish(frames: number, n: number, tw: number, rev: number, z: number, power: number, squares: number, out: number): void;
 }
 
 const WASM_FILE = 'dist/src/analysis/msd-fft.wasm';
 const ADD_BLOCK_ARGS = 10;
+const FINISH_ARGS = 8;
 const PAGE = 65536;
 
 /**
@@ -54,7 +55,7 @@ function fftModule(): MsdFftModule | null {
   const built = builtWasmModule(WASM_FILE, (bytes) => {
     const mod = new WebAssembly.Module(bytes);
     const k = new WebAssembly.Instance(mod, { env: { memory: new WebAssembly.Memory({ initial: 1 }) } }).exports as Partial<Record<keyof MsdFftExports, unknown>>;
-    if (typeof k.heapBase !== 'function' || typeof k.prepare !== 'function' || typeof k.finish !== 'function' || typeof k.addBlock !== 'function' || k.addBlock.length !== ADD_BLOCK_ARGS) {
+    if (typeof k.heapBase !== 'function' || typeof k.prepare !== 'function' || typeof k.finish !== 'function' || k.finish.length !== FINISH_ARGS || typeof k.addBlock !== 'function' || k.addBlock.length !== ADD_BLOCK_ARGS) {
       throw new Error('it is of another version than this code (npm run build makes it)');
     }
     heapBase = (k as MsdFftExports).heapBase();
@@ -76,9 +77,9 @@ function align(p: number): number {
   return (p + 15) & ~15;
 }
 
-/** Smallest power of two ≥ n and ≥ 4 (the transform size of SeriesMsdSum). */
+/** Smallest power of two ≥ n and ≥ 8 (the module's smallest transform). */
 function pow2AtLeast(n: number): number {
-  let p = 4;
+  let p = 8;
   while (p < n) p *= 2;
   return p;
 }
@@ -119,7 +120,8 @@ export function wasmStepMsdSums(
     rev: take(4 * n),
     z: take(16 * n),
     power: take(24 * n),
-    s1: take(24 * frames),
+    squares: take(24 * frames),
+    out: take(24 * frames),
     drift: drift ? take(24 * frames) : 0,
     steps: take(3 * block * frames * elt),
   };
@@ -142,9 +144,9 @@ export function wasmStepMsdSums(
     if (width === stride) view.set(steps.subarray(0, frames * stride));
     // Row 0 (all zero) is not read.
     else for (let t = 1; t < frames; t++) view.set(steps.subarray(t * stride + 3 * p0, t * stride + 3 * p0 + width), t * width);
-    k.addBlock(at.steps, f32 ? 1 : 0, count, frames, at.drift, n, at.tw, at.z, at.power, at.s1);
+    k.addBlock(at.steps, f32 ? 1 : 0, count, frames, at.drift, n, at.tw, at.z, at.power, at.squares);
   }
-  k.finish(frames, n, at.tw, at.rev, at.z, at.power, at.s1);
-  const sums = new Float64Array(buf, at.s1, 3 * frames);
+  k.finish(frames, n, at.tw, at.rev, at.z, at.power, at.squares, at.out);
+  const sums = new Float64Array(buf, at.out, 3 * frames);
   return { x: sums.slice(0, frames), y: sums.slice(frames, 2 * frames), z: sums.slice(2 * frames), particles: to - from };
 }
