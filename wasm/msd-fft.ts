@@ -69,17 +69,21 @@ export function prepare(n: i32, tw: usize, rev: usize): void {
 
 /** The stages of half-size n/4 down to 4 of the transform of n points in z (the first and the last two are apart). */
 function middleStages(z: usize, n: i32, tw: usize): void {
-  let shift = 1;
+  const end = zAt(z, n);
+  let step: usize = 64;
   for (let h = n >> 2; h >= 4; h >>= 1) {
-    for (let g = 0; g < n; g += h << 1) {
-      for (let j = 0; j < h; j++) {
-        const pa = zAt(z, g + j), pb = zAt(z, g + j + h);
+    const hb = <usize>h << 4;
+    for (let g = z; g < end; g += hb << 1) {
+      let w = tw;
+      for (let pa = g, last = g + hb; pa < last; pa += 16) {
+        const pb = pa + hb;
         const a = v128.load(pa), b = v128.load(pb);
         v128.store(pa, f64x2.add(a, b));
-        v128.store(pb, cmul(f64x2.sub(a, b), tw + (<usize>(j << shift) << 5)));
+        v128.store(pb, cmul(f64x2.sub(a, b), w));
+        w += step;
       }
     }
-    shift++;
+    step <<= 1;
   }
 }
 
@@ -118,50 +122,67 @@ function middleStages(z: usize, n: i32, tw: usize): void {
   return <f64>load<T>(steps + (<usize>i << alignof<T>()));
 }
 
+/** The steps of columns c1 and c2 in a row (at `row`) as an f64x2. */
+@inline function stepPair<T>(row: usize, c1: usize, c2: usize): v128 {
+  if (sizeof<T>() == 8) return f64x2.replace_lane(v128.load64_splat(row + c1), 1, load<f64>(row + c2));
+  return f64x2.promote_low_f32x4(f32x4.replace_lane(v128.load32_splat(row + c1), 1, load<f32>(row + c2)));
+}
+
 /**
  * Writes the pair of series (columns c1 and c2 of the block's steps, rebuilt into positions)
- * into z as x₁ + i·x₂ and returns their means; c2 < 0: x₂ is zero.
+ * into z as x₁ + i·x₂ and returns their means.
  */
 @inline function gatherPair<T>(steps: usize, width: i32, frames: i32, c1: i32, c2: i32, drift: usize, axis: i32, z: usize): v128 {
-  const two = c2 >= 0;
-  const d = two ? c2 : c1;
-  let x1 = 0.0, x2 = 0.0;
-  let sum = f64x2.splat(0);
-  const d0 = drift ? load<f64>(drift + (<usize>axis << 3)) : 0.0;
-  for (let k = 0; k < frames; k++) {
-    if (k > 0) {
-      const row = k * width;
-      x1 += stepAt<T>(steps, row + c1);
-      x2 += stepAt<T>(steps, row + d);
+  const rowBytes = <usize>width << alignof<T>();
+  const o1 = <usize>c1 << alignof<T>(), o2 = <usize>c2 << alignof<T>();
+  const end = zAt(z, frames);
+  let x = f64x2.splat(0);
+  let sum = x;
+  let row = steps;
+  v128.store(z, x);
+  if (drift) {
+    const d0 = f64x2.splat(load<f64>(drift + (<usize>axis << 3)));
+    let d = drift + (<usize>axis << 3);
+    for (let p = z + 16; p < end; p += 16) {
+      row += rowBytes;
+      d += 24;
+      x = f64x2.add(x, stepPair<T>(row, o1, o2));
+      const v = f64x2.sub(x, f64x2.sub(v128.load64_splat(d), d0));
+      v128.store(p, v);
+      sum = f64x2.add(sum, v);
     }
-    let v = f64x2.replace_lane(f64x2.splat(x1), 1, x2);
-    if (drift) v = f64x2.sub(v, f64x2.splat(load<f64>(drift + (<usize>(3 * k + axis) << 3)) - d0));
-    if (!two) v = f64x2.replace_lane(v, 1, 0.0);
-    v128.store(zAt(z, k), v);
-    sum = f64x2.add(sum, v);
+  } else {
+    for (let p = z + 16; p < end; p += 16) {
+      row += rowBytes;
+      x = f64x2.add(x, stepPair<T>(row, o1, o2));
+      v128.store(p, x);
+      sum = f64x2.add(sum, x);
+    }
   }
-  const mean = f64x2.div(sum, f64x2.splat(<f64>frames));
-  return two ? mean : f64x2.replace_lane(mean, 1, 0.0);
+  return f64x2.div(sum, f64x2.splat(<f64>frames));
 }
 
 /**
  * The transform of the n points of z whose first `frames` (≤ n/2) are the pair of series less
- * `mean` and the rest zero, its |Z|² added to power; the squares of the centred series added to
- * squares[0…frames) (S1 is made of them in finish).
+ * `mean` (and where `keep` is zero, zero) and the rest zero, its |Z|² added to power; the
+ * squares of the centred series added to squares[0…frames) (S1 is made of them in finish).
  */
-function transformPair(z: usize, n: i32, frames: i32, mean: v128, tw: usize, power: usize, squares: usize): void {
+function transformPair(z: usize, n: i32, frames: i32, mean: v128, keep: v128, tw: usize, power: usize, squares: usize): void {
   const h = n >> 1;
+  const hb = <usize>h << 4;
+  const end = zAt(z, frames);
   // The first stage, whose second inputs are all zero, centres the series as it goes.
-  for (let j = 0; j < frames; j++) {
-    const p = zAt(z, j);
-    const c = f64x2.sub(v128.load(p), mean);
+  let w = tw, q = squares;
+  for (let p = z; p < end; p += 16) {
+    const c = v128.and(f64x2.sub(v128.load(p), mean), keep);
     v128.store(p, c);
-    v128.store(zAt(z, j + h), cmul(c, tw + (<usize>j << 5)));
-    const q = squares + (<usize>j << 3);
+    v128.store(p + hb, cmul(c, w));
     store<f64>(q, load<f64>(q) + lanes(f64x2.mul(c, c)));
+    w += 32;
+    q += 8;
   }
-  memory.fill(zAt(z, frames), 0, <usize>(h - frames) << 4);
-  memory.fill(zAt(z, h + frames), 0, <usize>(h - frames) << 4);
+  memory.fill(end, 0, <usize>(h - frames) << 4);
+  memory.fill(end + hb, 0, <usize>(h - frames) << 4);
   middleStages(z, n, tw);
   lastStages(z, n, true, power);
 }
@@ -174,11 +195,14 @@ function transformPair(z: usize, n: i32, frames: i32, mean: v128, tw: usize, pow
  */
 export function addBlock(steps: usize, f32: bool, count: i32, frames: i32, drift: usize, n: i32, tw: usize, z: usize, power: usize, squares: usize): void {
   const width = 3 * count;
+  const both = i64x2.splat(-1), first = i64x2(-1, 0);
   for (let q = 0; q < count; q += 2) {
     for (let axis = 0; axis < 3; axis++) {
-      const c1 = 3 * q + axis, c2 = q + 1 < count ? c1 + 3 : -1;
+      // A particle without a partner is read twice and its second copy masked off.
+      const two = q + 1 < count;
+      const c1 = 3 * q + axis, c2 = two ? c1 + 3 : c1;
       const mean = f32 ? gatherPair<f32>(steps, width, frames, c1, c2, drift, axis, z) : gatherPair<f64>(steps, width, frames, c1, c2, drift, axis, z);
-      transformPair(z, n, frames, mean, tw, power + (<usize>(axis * n) << 3), squares + (<usize>(axis * frames) << 3));
+      transformPair(z, n, frames, mean, two ? both : first, tw, power + (<usize>(axis * n) << 3), squares + (<usize>(axis * frames) << 3));
     }
   }
 }
