@@ -7,7 +7,7 @@
  * autocorrelation of the zero-padded, centred series (Calandrini et al., J. Chim. Phys. 2011),
  * here with its own transform, so it agrees to rounding, not bit for bit.
  *
- * The transform is a complex radix-2 decimation in frequency (natural order in, bit-reversed
+ * The transform is a complex radix-2/4 decimation in frequency (natural order in, bit-reversed
  * out), one complex number per f64x2 vector. Two particles' series of one axis share a transform
  * as its real and imaginary parts, z = x₁ + i·x₂. What is summed needs no unpacking and no
  * reordering: Σ_k |X₁(k)|² e^{iθk} + Σ_k |X₂(k)|² e^{iθk} = Re Σ_k |Z(k)|² e^{iθk} (|X₁|² + |X₂|²
@@ -16,7 +16,7 @@
  * back in order once per axis and transformed again.
  *
  * Arrays are at byte offsets the caller chooses in the memory it gives the module:
- *   tw       N/2 twiddles e^{−2πij/N}, 32 bytes each: (cos, cos, −sin, sin) — see cmul
+ *   tw       3N/4 twiddles e^{−2πij/N}, 32 bytes each: (cos, cos, −sin, sin) — see cmul
  *   rev      N i32: bit reversal of log2 N bits
  *   z        N complex (f64x2): the transform's buffer
  *   power    3 × N f64: Σ |Z|² per axis, bit-reversed order
@@ -31,10 +31,10 @@ export function heapBase(): usize {
   return __heap_base;
 }
 
-/** The twiddles and the bit-reversal table of a transform of n points (a power of two ≥ 4). */
+/** The twiddles (3n/4: a radix-4 step reaches w³) and the bit-reversal table of a transform of n points (a power of two ≥ 8). */
 export function prepare(n: i32, tw: usize, rev: usize): void {
-  const half = n >> 1;
-  for (let j = 0; j < half; j++) {
+  const count = (3 * n) >> 2;
+  for (let j = 0; j < count; j++) {
     const a = (-2.0 * Math.PI * <f64>j) / <f64>n;
     const c = Math.cos(a), s = Math.sin(a);
     const p = tw + (<usize>j << 5);
@@ -67,23 +67,48 @@ export function prepare(n: i32, tw: usize, rev: usize): void {
   return f64x2.extract_lane(v, 0) + f64x2.extract_lane(v, 1);
 }
 
-/** The stages of half-size n/4 down to 4 of the transform of n points in z (the first and the last two are apart). */
+/**
+ * The stages of half-size n/4 down to 4 of the transform of n points in z (the first and the
+ * last two are apart), two at a time where they can be: a radix-4 step is the radix-2 stages of
+ * half-sizes 2q and q fused, with twiddles w = e^{−iπj/2q}, w² and w³ (w at j + q is −i·w),
+ * half the loads and stores and three products for four.
+ */
 function middleStages(z: usize, n: i32, tw: usize): void {
   const end = zAt(z, n);
-  let step: usize = 64;
-  for (let h = n >> 2; h >= 4; h >>= 1) {
-    const hb = <usize>h << 4;
-    for (let g = z; g < end; g += hb << 1) {
+  let h = n >> 2;
+  for (; h >= 8; h >>= 2) {
+    const q = h >> 1;
+    const qb = <usize>q << 4;
+    // Bytes between the twiddles of consecutive j: index j·n/2h.
+    const step = <usize>(n / h) << 4;
+    for (let g = z; g < end; g += qb << 2) {
+      let w1 = tw, w2 = tw, w3 = tw;
+      for (let p = g, last = g + qb; p < last; p += 16) {
+        const a0 = v128.load(p), a1 = v128.load(p + qb), a2 = v128.load(p + 2 * qb), a3 = v128.load(p + 3 * qb);
+        const t0 = f64x2.add(a0, a2), t1 = f64x2.sub(a0, a2);
+        const t2 = f64x2.add(a1, a3), t3 = timesMinusI(f64x2.sub(a1, a3));
+        v128.store(p, f64x2.add(t0, t2));
+        v128.store(p + qb, cmul(f64x2.sub(t0, t2), w2));
+        v128.store(p + 2 * qb, cmul(f64x2.add(t1, t3), w1));
+        v128.store(p + 3 * qb, cmul(f64x2.sub(t1, t3), w3));
+        w1 += step;
+        w2 += step << 1;
+        w3 += step * 3;
+      }
+    }
+  }
+  if (h == 4) {
+    // One radix-2 stage left: twiddle index j·n/8.
+    const step = <usize>n << 2;
+    for (let g = z; g < end; g += 128) {
       let w = tw;
-      for (let pa = g, last = g + hb; pa < last; pa += 16) {
-        const pb = pa + hb;
-        const a = v128.load(pa), b = v128.load(pb);
+      for (let pa = g, last = g + 64; pa < last; pa += 16) {
+        const a = v128.load(pa), b = v128.load(pa + 64);
         v128.store(pa, f64x2.add(a, b));
-        v128.store(pb, cmul(f64x2.sub(a, b), w));
+        v128.store(pa + 64, cmul(f64x2.sub(a, b), w));
         w += step;
       }
     }
-    step <<= 1;
   }
 }
 

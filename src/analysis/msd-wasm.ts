@@ -116,7 +116,7 @@ export function wasmStepMsdSums(
     return at;
   };
   const at = {
-    tw: take(16 * n),
+    tw: take(24 * n),
     rev: take(4 * n),
     z: take(16 * n),
     power: take(24 * n),
