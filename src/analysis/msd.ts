@@ -1,5 +1,6 @@
 import { withRoom } from '../model/grow.js';
 import { SeriesMsdSum } from './fft-msd.js';
+import { wasmStepMsdSums } from './msd-wasm.js';
 
 /**
  * The MSD's state: every particle's unwrapped position at every frame — all time origins need
@@ -138,8 +139,15 @@ export function msdSums(
  * msdSums over a series stored as steps between frames (StepSeries: row 0 zero, row t
  * the step into frame t), rebuilt into positions in float64 as it is copied out; `drift`
  * (frames × 3, the reference point's position, Å) is subtracted from every particle when given.
+ * By the WebAssembly module when it is in use (src/analysis/msd-wasm.ts: a run's one call
+ * would otherwise run cold JavaScript), else by stepMsdSumsJs; the two agree to rounding.
  */
 export function stepMsdSums(steps: Float64Array | Float32Array, particles: number, from: number, to: number, frames: number, drift: Float64Array | null): MsdSums {
+  return wasmStepMsdSums(steps, particles, from, to, frames, drift) ?? stepMsdSumsJs(steps, particles, from, to, frames, drift);
+}
+
+/** stepMsdSums in JavaScript, with SeriesMsdSum: the specification of the WebAssembly module. */
+export function stepMsdSumsJs(steps: Float64Array | Float32Array, particles: number, from: number, to: number, frames: number, drift: Float64Array | null): MsdSums {
   const sums = [new SeriesMsdSum(frames), new SeriesMsdSum(frames), new SeriesMsdSum(frames)];
   const stride = 3 * particles;
   const block = Math.max(1, Math.min(to - from, TRANSPOSE_BLOCK));
