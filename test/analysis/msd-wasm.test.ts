@@ -7,6 +7,7 @@ import { stepMsdSums, stepMsdSumsJs, type MsdSums } from '../../src/analysis/msd
 import { wasmMsdAvailable, wasmStepMsdSums } from '../../src/analysis/msd-wasm.js';
 import { REPO } from '../support/io.js';
 import { gaussian } from '../support/random.js';
+import { hideBuiltWasm } from '../support/hide-wasm.js';
 
 /**
  * The WebAssembly MSD sums (wasm/msd-fft.ts, loaded by msd-wasm.ts) against the JavaScript path
@@ -170,15 +171,7 @@ describe('without the WebAssembly build', () => {
   });
 
   it('stepMsdSums runs the JavaScript path; MDPOST_FFT=wasm makes the absence an error', async () => {
-    vi.resetModules();
-    vi.doMock('node:fs', async (original) => {
-      const fs = await original<typeof import('node:fs')>();
-      const readFileSync = ((path: string, ...rest: unknown[]) => {
-        if (String(path).endsWith('msd-fft.wasm')) throw Object.assign(new Error('ENOENT'), { code: 'ENOENT' });
-        return (fs.readFileSync as (...a: unknown[]) => unknown)(path, ...rest);
-      }) as typeof fs.readFileSync;
-      return { ...fs, default: { ...fs, readFileSync }, readFileSync };
-    });
+    hideBuiltWasm('msd-fft.wasm');
     const loader = await import('../../src/analysis/msd-wasm.js');
     const msd = await import('../../src/analysis/msd.js');
     const w = walks(5, 40, false, false, 9);

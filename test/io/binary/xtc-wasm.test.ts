@@ -7,6 +7,7 @@ import { createXtcFrame, readXtcFrame, xtcAtomCount, xtcWantedAtoms } from '../.
 import { WasmXtcDecoder, wasmXtcAvailable } from '../../../src/io/binary/xtc-wasm.js';
 import { FIXTURES, REPO, SHARED, tempFile } from '../../support/io.js';
 import { prng } from './reference.js';
+import { hideBuiltWasm } from '../../support/hide-wasm.js';
 
 /**
  * The WebAssembly decoder of XTC coordinates (wasm/xtc-decoder.ts, loaded by xtc-wasm.ts)
@@ -644,15 +645,7 @@ describe('without the WebAssembly build', () => {
   });
 
   it('the JavaScript decoder runs; MDPOST_XTC=wasm makes the absence an error', async () => {
-    vi.resetModules();
-    vi.doMock('node:fs', async (original) => {
-      const fs = await original<typeof import('node:fs')>();
-      const readFileSync = ((path: string, ...rest: unknown[]) => {
-        if (String(path).endsWith('xtc-decoder.wasm')) throw Object.assign(new Error('ENOENT'), { code: 'ENOENT' });
-        return (fs.readFileSync as (...a: unknown[]) => unknown)(path, ...rest);
-      }) as typeof fs.readFileSync;
-      return { ...fs, default: { ...fs, readFileSync }, readFileSync };
-    });
+    hideBuiltWasm('xtc-decoder.wasm');
     const loader = await import('../../../src/io/binary/xtc-wasm.js');
     const xtc = await import('../../../src/io/binary/xtc.js');
     expect(loader.wasmXtcAvailable()).toBe(false);
