@@ -1,5 +1,3 @@
-import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, renameSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { directSeriesMsd } from '../../src/analysis/fft-msd.js';
@@ -7,7 +5,7 @@ import { stepMsdSums, stepMsdSumsJs, type MsdSums } from '../../src/analysis/msd
 import { wasmMsdAvailable, wasmStepMsdSums } from '../../src/analysis/msd-wasm.js';
 import { REPO } from '../support/io.js';
 import { gaussian } from '../support/random.js';
-import { hideBuiltWasm } from '../support/hide-wasm.js';
+import { ensureWasmBuilt, hideBuiltWasm } from '../support/built-wasm.js';
 
 /**
  * The WebAssembly MSD sums (wasm/msd-fft.ts, loaded by msd-wasm.ts) against the JavaScript path
@@ -27,24 +25,9 @@ import { hideBuiltWasm } from '../support/hide-wasm.js';
 
 const WASM = process.env.MDPOST_FFT !== 'js';
 const WASM_FILE = join(REPO, 'dist/src/analysis/msd-fft.wasm');
-const WASM_SOURCE = join(REPO, 'wasm/msd-fft.ts');
 const VS_DIRECT = 1e-14;
 const VS_JS = 3e-15;
 
-/** Compile the module as `npm run build:wasm` does, unless the build's file is newer than its source. */
-function ensureBuilt(): void {
-  if (existsSync(WASM_FILE) && statSync(WASM_FILE).mtimeMs >= statSync(WASM_SOURCE).mtimeMs) return;
-  const script = (JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts['build:wasm'];
-  const command = script.split('&&').map((s) => s.trim()).find((s) => s.startsWith('asc wasm/msd-fft.ts'));
-  if (!command) throw new Error('package.json build:wasm does not compile wasm/msd-fft.ts');
-  const args = command.split(/\s+/).slice(1);
-  // Written beside and renamed, so that no other test reads half a file.
-  const out = args.indexOf('-o');
-  const temp = `${WASM_FILE}.${process.pid}.tmp`;
-  args[out + 1] = temp;
-  execFileSync(join(REPO, 'node_modules/.bin/asc'), args, { cwd: REPO, stdio: 'pipe' });
-  renameSync(temp, WASM_FILE);
-}
 
 interface Walks {
   steps: Float64Array | Float32Array;
@@ -91,7 +74,7 @@ function difference(a: MsdSums, b: MsdSums): number {
 
 describe.skipIf(!WASM)('the MSD sums by the WebAssembly module', () => {
   beforeAll(() => {
-    ensureBuilt();
+    ensureWasmBuilt('msd-fft', WASM_FILE);
     expect(wasmMsdAvailable()).toBe(true);
   });
 

@@ -1,5 +1,5 @@
-import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, renameSync, statSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { NEED_MORE, xdrCursor } from '../../../src/io/binary/xdr.js';
@@ -7,7 +7,7 @@ import { createXtcFrame, readXtcFrame, xtcAtomCount, xtcWantedAtoms } from '../.
 import { WasmXtcDecoder, wasmXtcAvailable } from '../../../src/io/binary/xtc-wasm.js';
 import { FIXTURES, REPO, SHARED, tempFile } from '../../support/io.js';
 import { prng } from './reference.js';
-import { hideBuiltWasm } from '../../support/hide-wasm.js';
+import { ensureWasmBuilt, hideBuiltWasm } from '../../support/built-wasm.js';
 
 /**
  * The WebAssembly decoder of XTC coordinates (wasm/xtc-decoder.ts, loaded by xtc-wasm.ts)
@@ -22,22 +22,7 @@ import { hideBuiltWasm } from '../../support/hide-wasm.js';
 
 const WASM = process.env.MDPOST_XTC !== 'js';
 const WASM_FILE = join(REPO, 'dist/src/io/binary/xtc-decoder.wasm');
-const WASM_SOURCE = join(REPO, 'wasm/xtc-decoder.ts');
 
-/** Compile the decoder as `npm run build:wasm` does, unless the build's file is newer than its source. */
-function ensureBuilt(): void {
-  if (existsSync(WASM_FILE) && statSync(WASM_FILE).mtimeMs >= statSync(WASM_SOURCE).mtimeMs) return;
-  const script = (JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts['build:wasm'];
-  const command = script.split('&&').map((s) => s.trim()).find((s) => s.startsWith('asc wasm/xtc-decoder.ts'));
-  if (!command) throw new Error('package.json build:wasm does not compile wasm/xtc-decoder.ts');
-  const args = command.split(/\s+/).slice(1);
-  // Written beside and renamed, so that no other test reads half a file.
-  const out = args.indexOf('-o');
-  const temp = `${WASM_FILE}.${process.pid}.tmp`;
-  args[out + 1] = temp;
-  execFileSync(join(REPO, 'node_modules/.bin/asc'), args, { cwd: REPO, stdio: 'pipe' });
-  renameSync(temp, WASM_FILE);
-}
 
 type Mode = 'js' | 'wasm';
 
@@ -294,7 +279,7 @@ const SMALL: [number, number][] = [
 
 describe.skipIf(!WASM)('the WebAssembly XTC decoder', () => {
   beforeAll(() => {
-    ensureBuilt();
+    ensureWasmBuilt('xtc-decoder', WASM_FILE);
   });
   afterEach(() => {
     vi.restoreAllMocks();
