@@ -315,21 +315,11 @@ function combinedMasses(top: Float64Array | null, traj: Float64Array | null, ele
   if (!top && !traj && !elements) return null;
   // The topology file's masses as they are, filled in where it has none.
   const m = top ? top.slice() : new Float64Array(n).fill(NaN);
-  // Atoms come in runs of one element: its mass is looked up once per run.
-  let lastElement: string | null = null;
-  let lastMass = NaN;
   for (let i = 0; i < n; i++) {
     if (m[i] > 0) continue;
     let v = m[i];
     if (!(v > 0) && traj) v = traj[i];
-    if (!(v > 0) && elements) {
-      const el = elements[i];
-      if (el !== lastElement) {
-        lastElement = el;
-        lastMass = massOfElement(el);
-      }
-      v = lastMass;
-    }
+    if (!(v > 0) && elements) v = massOfElement(elements[i]);
     m[i] = v;
   }
   return m;
@@ -396,14 +386,9 @@ function guessedPairs(names: readonly string[], elements: readonly string[], gue
   const seen = new Map<string, Set<string>>();
   const symbol = new Map<string, boolean>();
   const pairs: [string, string][] = [];
-  // The pair of the atom before is settled: runs of alike atoms (a molecule's repeats) skip ahead.
-  let lastName: string | null = null, lastElement: string | null = null;
   for (let i = 0; i < names.length; i++) {
     const name = names[i], el = elements[i];
     if ((guessedOnly && guessedOnly[i] !== 1) || name === el) continue;
-    if (name === lastName && el === lastElement) continue;
-    lastName = name;
-    lastElement = el;
     let withName = seen.get(name);
     if (withName?.has(el)) continue;
     let isSymbol = symbol.get(el);
