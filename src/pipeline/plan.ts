@@ -53,8 +53,8 @@ export interface Plan {
 }
 
 /**
- * Read buffer for the first frames only: two frames of 40 000 atoms fit (a frame that does not
- * fit is parsed again from its start once the buffer has grown).
+ * Read buffer for the first frames of a text file, at most: two frames of 40 000 atoms fit (a
+ * frame that does not fit is parsed again from its start once the buffer has grown).
  */
 const HEAD_BUFFER_BYTES = 4 << 20;
 
@@ -196,7 +196,7 @@ export function atomUnion(natoms: number, lists: readonly ArrayLike<number>[]): 
  * start-up) is entered again where the second frame begins; the others read both in full.
  */
 async function readHead(spec: AnalysisSpec): Promise<{ reader: TrajectoryReader; head: Frame[] }> {
-  // A smaller first read than the 16 MB a long read takes.
+  // A smaller first read of text than the 16 MB a long read takes.
   const options: OpenOptions = { ...readerOptions(spec.read), bufferBytes: HEAD_BUFFER_BYTES };
   const reader = await TrajectoryReader.open(spec.file, options);
   const stampsAlone = reader.readsStampsOnly;

@@ -1,6 +1,8 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { TrajectoryReader } from '../../src/io/reader.js';
+import { cloneFrame, type Frame } from '../../src/model/frame.js';
 import { HAVE_SHARED, FIXTURES, readAll, shared, tempFile } from '../support/io.js';
 
 /**
@@ -54,5 +56,43 @@ describe('memory does not grow with the length of the file', () => {
     expect(reader.bufferBytes).toBe(1 << 20);
     // Frames of about one size: each refill comes before a frame, none inside one.
     expect(reader.framesReparsed).toBe(0);
+  });
+});
+
+/**
+ * A finished pass leaves its read buffer to the next pass of the thread (a new buffer costs its
+ * page faults); a pass still reading keeps its own, whatever other passes run meanwhile.
+ */
+describe.each([
+  ['text', join(FIXTURES, 'io/lammps/ortho-mixed.lammpstrj'), join(FIXTURES, 'io/lammps/tri.atom')],
+  ['binary', join(FIXTURES, 'io/binary/water-nacl.xtc'), join(FIXTURES, 'io/binary/mda.xtc')],
+])('passes in one thread share a read buffer only one after another (%s)', (_kind, file, other) => {
+  const expectSame = (got: Frame[], want: Frame[]) => {
+    expect(got.length).toBe(want.length);
+    for (let k = 0; k < want.length; k++) {
+      expect(got[k].step).toBe(want[k].step);
+      expect(got[k].positions).toEqual(want[k].positions);
+    }
+  };
+
+  it('a pass interrupted by whole passes of another file reads what it reads alone', async () => {
+    const alone = (await readAll(file)).frames;
+    const reader = await TrajectoryReader.open(file);
+    const got: Frame[] = [];
+    for await (const f of reader.frames()) {
+      got.push(cloneFrame(f));
+      // Finished passes in between give their buffers back while this one still reads.
+      await readAll(other);
+      await readAll(other, { bufferBytes: 997 });
+    }
+    expect(got.length).toBeGreaterThan(1);
+    expectSame(got, alone);
+  });
+
+  it('a pass stopped after one frame leaves nothing behind for the next', async () => {
+    const alone = (await readAll(other)).frames;
+    const first = await TrajectoryReader.open(file);
+    for await (const f of first.frames()) if (f.index === 0) break;
+    expectSame((await readAll(other)).frames, alone);
   });
 });
