@@ -60,7 +60,8 @@ function readCache(bundleFile, id) {
  * `cacheUsed` says whether it did.
  */
 function loadBundle(bundleFile) {
-  const source = readFileSync(bundleFile, 'utf8');
+  // The bundles are pure ASCII (scripts/bundle.mjs): latin1 gives the string UTF-8 would, undecoded.
+  const source = readFileSync(bundleFile, 'latin1');
   const cachedData = readCache(bundleFile, idOf(source));
   const script = compile(bundleFile, source, cachedData);
   const exports = run(script, bundleFile);
@@ -72,7 +73,7 @@ function loadBundle(bundleFile) {
  * start runs after it), then write the code cache of everything compiled so far.
  */
 async function writeCodeCache(bundleFile, warm) {
-  const source = readFileSync(bundleFile, 'utf8');
+  const source = readFileSync(bundleFile, 'latin1');
   const id = idOf(source);
   if (id === null) throw new Error(`${bundleFile} has no build id`);
   const script = compile(bundleFile, source, undefined);

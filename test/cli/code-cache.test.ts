@@ -68,6 +68,14 @@ describe('the bundles start from their code caches', () => {
     expect([version.code, version.stdout, version.loads]).toEqual([0, `${JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')).version}\n`, [{ thread: false, cached: true }]]);
   });
 
+  it('the bundles are pure ASCII, as the loader reads them (latin1), and still print non-ASCII text', () => {
+    for (const name of ['mdpost', 'task']) {
+      const bytes = readFileSync(join(REPO, `dist/bundle/${name}.cjs`));
+      expect(bytes.findIndex((b) => b > 0x7f), name).toBe(-1);
+    }
+    expect(reference.stdout).toMatch(/Å²\/ps/);
+  });
+
   it('caches of another V8 version are refused, and the bundles are compiled and run the same', () => {
     const root = builtCopy();
     for (const name of ['mdpost', 'task']) {
