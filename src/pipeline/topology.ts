@@ -4,6 +4,7 @@ import { massOfElement } from '../model/atom-names.js';
 import { atomicNumber, symbolOf } from '../model/elements.js';
 import { InputError } from '../model/errors.js';
 import type { Topology } from '../model/frame.js';
+import { setAtomKinds, type AtomKinds } from '../model/topology.js';
 import { findBonds } from '../select/molecules.js';
 import { parseGroBytes } from '../topology/gro.js';
 import { parseLammpsData } from '../topology/lammps-data.js';
@@ -187,6 +188,11 @@ export function combineTopology(traj: Topology, data: TopologyData, files: { tra
   };
   if (traj.elements) sameOrder(traj.elements, kindOf, n, files);
 
+  // The topology file's kinds of atom, when each atom's name, residue name and element here are
+  // its kind's: the file names elements, the trajectory none, and the names are the file's.
+  const fileKinds = data.kinds && data.elements && !traj.elements && data.names && names === data.names ? data.kinds : null;
+  const kinds = fileKinds && kindsWithSiteLabels(fileKinds);
+
   // Elements: the topology file's, the trajectory's where the file has none, else a site label.
   let elements: string[] | null = null;
   let filledFromTrajectory = 0;
@@ -224,7 +230,8 @@ export function combineTopology(traj: Topology, data: TopologyData, files: { tra
     notes.push(`the topology file and the trajectory disagree on elements: ${list.join('; ')}; the topology file's elements are used`);
   }
 
-  const masses = combinedMasses(data.masses, traj.masses, elements, n);
+  // Where each kind's mass is the file's, the file's masses as they are: no pass over the atoms.
+  const masses = kinds && data.masses && !traj.masses && sameMasses(fileKinds!, kinds) ? data.masses.slice() : combinedMasses(data.masses, traj.masses, elements, n);
   const molIds = data.molIds ?? traj.molIds;
   const molIdsFrom = data.molIds ? 'topology file' : traj.molIds ? 'trajectory' : null;
   const bonds = data.bonds && data.bonds.length > 0 ? completeBonds(data, elements, T, notes) : null;
@@ -246,7 +253,9 @@ export function combineTopology(traj: Topology, data: TopologyData, files: { tra
     bonds,
   };
 
-  const guessed = elements && data.elementSource !== 'file' ? guessedOf(data, elements) : [];
+  if (kinds) setAtomKinds(topology, kinds);
+
+  const guessed = elements && data.elementSource !== 'file' ? (kinds ? guessedPairsOfKinds(kinds) : guessedOf(data, elements)) : [];
   let elementsFrom: string;
   if (!data.elements) {
     elementsFrom = traj.elements ? `the trajectory (${T} gives none)` : `none: neither ${T} nor the trajectory names elements`;
@@ -309,6 +318,26 @@ function sameOrder(trajElements: readonly string[], kindOf: (i: number) => strin
       );
     }
   }
+}
+
+/**
+ * The kinds with the elements combineTopology gives their atoms when the trajectory names none
+ * (a site label where the file has no element), and the masses it gives them.
+ */
+function kindsWithSiteLabels(kinds: AtomKinds): AtomKinds {
+  const elements = kinds.elements.slice();
+  const masses = kinds.masses.slice();
+  for (const p of kinds.order) {
+    if (elements[p] === null) elements[p] = siteLabel(kinds.names[p]);
+    if (!(masses[p] > 0)) masses[p] = massOfElement(elements[p]);
+  }
+  return { ...kinds, elements, masses };
+}
+
+/** Whether every kind has the same mass in both (NaN the same as NaN). */
+function sameMasses(a: AtomKinds, b: AtomKinds): boolean {
+  for (const p of a.order) if (!Object.is(a.masses[p], b.masses[p])) return false;
+  return true;
 }
 
 function combinedMasses(top: Float64Array | null, traj: Float64Array | null, elements: string[] | null, n: number): Float64Array | null {
@@ -399,6 +428,17 @@ function guessedPairs(names: readonly string[], elements: readonly string[], gue
     pairs.push([name, el]);
   }
   return pairs;
+}
+
+/** guessedPairs of a topology's atoms, from their kinds (in order of first atom, as the atoms'). */
+function guessedPairsOfKinds(kinds: AtomKinds): [string, string][] {
+  const names: string[] = [];
+  const elements: string[] = [];
+  for (const p of kinds.order) {
+    names.push(kinds.names[p]);
+    elements.push(kinds.elements[p]!);
+  }
+  return guessedPairs(names, elements);
 }
 
 function pairList(pairs: [string, string][], max = 16): string {

@@ -17,6 +17,7 @@ interface GroExports {
     resids: number, pairs: number, kinds: number, maxKinds: number, slots: number, slotBits: number, counts: number, order: number, runs: number,
   ): number;
   spreadMasses(pairs: number, n: number, table: number, out: number): void;
+  atomsOfPairs(pairs: number, n: number, hit: number, out: number): number;
 }
 
 /** What the atom lines say, as parseGro's plain path would read them. */
@@ -36,6 +37,8 @@ export interface GroAtoms {
   boxStart: number;
   /** Each atom's mass, from the masses of the (kind, several) indices (2 per kind). */
   masses(pairMass: Float64Array): Float64Array;
+  /** The atoms, ascending, whose (kind, several) index is marked 1 in `hit` (0 elsewhere; 2 per kind). */
+  atomsOf(hit: Uint8Array): Int32Array;
 }
 
 const WASM_FILE = 'dist/src/topology/gro-atoms.wasm';
@@ -67,7 +70,7 @@ function groModule(): GroModule | null {
   const built = builtWasmModule(WASM_FILE, (bytes) => {
     const mod = new WebAssembly.Module(bytes);
     const k = new WebAssembly.Instance(mod, { env: { memory: new WebAssembly.Memory({ initial: 1 }) } }).exports as Partial<Record<keyof GroExports, unknown>>;
-    if (typeof k.pairsMet !== 'function' || typeof k.spreadMasses !== 'function' || typeof k.heapBase !== 'function' || typeof k.parseAtoms !== 'function' || k.parseAtoms.length !== PARSE_ATOMS_ARGS) {
+    if (typeof k.pairsMet !== 'function' || typeof k.spreadMasses !== 'function' || typeof k.atomsOfPairs !== 'function' || typeof k.heapBase !== 'function' || typeof k.parseAtoms !== 'function' || k.parseAtoms.length !== PARSE_ATOMS_ARGS) {
       throw new Error('it is of another version than this code (npm run build makes it)');
     }
     heapBase = (k as GroExports).heapBase();
@@ -133,6 +136,8 @@ function parseCopy(gm: GroModule, bytes: Uint8Array, start: number, copy: number
     runs: take(4 * natoms),
     massTable: take(16 * maxKinds),
     masses: take(8 * natoms),
+    hit: take(2 * maxKinds),
+    selected: take(4 * natoms),
   };
   if (p > 2 ** 32 - PAGE) return null;
   let memory: WebAssembly.Memory;
@@ -175,6 +180,13 @@ function parseCopy(gm: GroModule, bytes: Uint8Array, start: number, copy: number
       new Float64Array(buf, at.massTable, pairMass.length).set(pairMass);
       k.spreadMasses(at.pairs, natoms, at.massTable, at.masses);
       return new Float64Array(buf, at.masses, natoms).slice();
+    },
+    atomsOf(hit) {
+      const marks = new Uint8Array(buf, at.hit, 2 * nkinds);
+      marks.fill(0);
+      marks.set(hit.subarray(0, marks.length));
+      const count = k.atomsOfPairs(at.pairs, natoms, at.hit, at.selected);
+      return new Int32Array(buf, at.selected, count).slice();
     },
   };
 }

@@ -1,5 +1,6 @@
 import { elementFromAtomName, massOfElement } from '../model/atom-names.js';
 import { boxFromVectors } from '../model/box.js';
+import { setKindScan, type AtomKinds } from '../model/topology.js';
 import {
   type TopologyData,
   describeCounts,
@@ -109,7 +110,9 @@ export function parseGroFast(bytes: Uint8Array, file: string): TopologyData | nu
   const runs = a.resnameRuns;
   for (let r = 0; r < runs.length; r++) resnames.fill(pairResname[a.pairs[runs[r]]], runs[r], r + 1 < runs.length ? runs[r + 1] : natoms);
   const masses = a.masses(pairMass);
-  const atoms = { names, resnames, resids: a.resids, elements, masses, unknown };
+  const kinds: AtomKinds = { ofAtom: a.pairs, order: a.order, names: pairName, resnames: pairResname, elements: pairElement, masses: pairMass };
+  setKindScan(a.pairs, (hit) => a.atomsOf(hit));
+  const atoms = { names, resnames, resids: a.resids, elements, masses, unknown, kinds };
   return groTopology(natoms, atoms, latin1(bytes, b, end), file, () => {
     const lines = new LineIndex(latin1(bytes, 0, end));
     lines.has(natoms + 3);
@@ -158,6 +161,11 @@ interface AtomColumns {
   masses: Float64Array;
   /** Atoms of each name that has no element, by name in order of the first such atom. */
   unknown: Map<string, number>;
+  /**
+   * Each atom's kind: its name columns (in order of first appearance) times two, plus one when its
+   * residue has several atoms — the two things its element is guessed from.
+   */
+  kinds: AtomKinds;
 }
 
 /** The atom lines, each read and checked (every error in an atom line is found here). */
@@ -197,19 +205,34 @@ function plainAtoms(text: string, lines: LineIndex, natoms: number, width: numbe
   const masses = new Float64Array(natoms);
   const massOf = new Map<string | null, number>();
   const unknown = new Map<string, number>();
+  const npairs = 2 * kinds.length;
+  const ofAtom = new Int32Array(natoms);
+  const order: number[] = [];
+  const pairName = new Array<string>(npairs);
+  const pairResname = new Array<string>(npairs);
+  const pairElement = new Array<string | null>(npairs);
+  const pairMass = new Float64Array(npairs);
   for (let i = 0; i < natoms; i++) {
     const kind = kinds[atomKinds[i]];
     const several = sizes[i] === 1 ? 0 : 1;
+    const p = 2 * atomKinds[i] + several;
     let el = kind.element[several];
     if (el === undefined) {
       el = kind.element[several] = elementFromAtomName(kind.name, { resname: kind.resname, residueSize: sizes[i] });
       if (!massOf.has(el)) massOf.set(el, massOfElement(el));
+      order.push(p);
+      pairName[p] = kind.name;
+      pairResname[p] = kind.resname;
+      pairElement[p] = el;
+      pairMass[p] = massOf.get(el)!;
     }
+    ofAtom[i] = p;
     elements[i] = el;
     masses[i] = massOf.get(el)!;
     if (el === null) unknown.set(kind.name, (unknown.get(kind.name) ?? 0) + 1);
   }
-  return { names, resnames, resids, elements, masses, unknown };
+  const pairs: AtomKinds = { ofAtom, order: Int32Array.from(order), names: pairName, resnames: pairResname, elements: pairElement, masses: pairMass };
+  return { names, resnames, resids, elements, masses, unknown, kinds: pairs };
 }
 
 /**
@@ -236,7 +259,7 @@ function groTopology(
   file: string,
   readNumbers: () => { ids: Int32Array; positions: Float64Array },
 ): TopologyData {
-  const { names, resnames, resids, elements, masses, unknown } = atoms;
+  const { names, resnames, resids, elements, masses, unknown, kinds } = atoms;
   let numbers: { ids: Int32Array; positions: Float64Array } | null = null;
 
   const notes: string[] = [];
@@ -282,6 +305,7 @@ function groTopology(
     },
     images: null,
     notes,
+    kinds,
   };
 }
 
