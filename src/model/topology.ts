@@ -49,30 +49,61 @@ export interface AtomKinds {
   masses: Float64Array;
 }
 
-/** A topology's kinds, and the per-atom arrays they describe (each the very array of the topology). */
-interface KindsOfTopology {
-  kinds: AtomKinds;
-  names: readonly string[] | null;
-  resnames: readonly string[] | null;
-  elements: readonly string[] | null;
-}
+const topologyKinds = new WeakMap<Topology, AtomKinds>();
 
-const topologyKinds = new WeakMap<Topology, KindsOfTopology>();
+/** The per-atom arrays of a topology that its kinds tell, each made when first read. */
+export interface KindedArrays {
+  names: () => string[] | null;
+  resnames: () => string[] | null;
+  elements: () => string[] | null;
+}
 
 /**
- * Record that each atom's name, residue name and element in `top` are those of its kind in `kinds`
- * (kinds.elements holding the topology's own elements, with no null). A topology is not changed
- * once made; should one of those arrays be replaced, the kinds are no longer used.
+ * A topology whose atoms' names, residue names and elements are those of their kinds in `kinds`
+ * (kinds.elements holding the topology's own elements, none null; residue names null exactly
+ * when kinds.resnames is null; names never null): those arrays are made when first read
+ * (a run whose selections are answered by kind never makes them), and selections use the kinds
+ * until one of them is replaced. A topology's arrays are not changed in place once it is made.
  */
-export function setAtomKinds(top: Topology, kinds: AtomKinds): void {
-  topologyKinds.set(top, { kinds, names: top.names, resnames: top.resnames, elements: top.elements });
+export function kindedTopology(fields: Omit<Topology, keyof KindedArrays>, arrays: KindedArrays, kinds: AtomKinds): Topology {
+  const top = { ...fields } as Topology;
+  for (const key of ['names', 'resnames', 'elements'] as const) {
+    let value: string[] | null | undefined;
+    Object.defineProperty(top, key, {
+      enumerable: true,
+      configurable: true,
+      get: () => (value === undefined ? (value = arrays[key]()) : value),
+      set: (v: string[] | null) => {
+        value = v;
+        topologyKinds.delete(top);
+      },
+    });
+  }
+  topologyKinds.set(top, kinds);
+  return top;
 }
 
-/** The kinds recorded for a topology by setAtomKinds, or null. */
+/** The kinds of a topology made by kindedTopology, while its arrays are those of the kinds; otherwise null. */
 export function atomKindsOf(top: Topology): AtomKinds | null {
-  const k = topologyKinds.get(top);
-  if (!k || k.names !== top.names || k.resnames !== top.resnames || k.elements !== top.elements || k.kinds.ofAtom.length !== top.natoms) return null;
-  return k.kinds;
+  return topologyKinds.get(top) ?? null;
+}
+
+/**
+ * Atoms per call of perAtom's loop: V8 compiles a function called many times, where a long loop
+ * in a function called once runs in the interpreter to its end.
+ */
+const PART = 1024;
+
+/** Each atom's value of its kind, from one value per kind. */
+export function perAtom<T>(kinds: AtomKinds, perKind: readonly T[]): T[] {
+  const of = kinds.ofAtom;
+  const out = new Array<T>(of.length);
+  for (let i = 0; i < of.length; i += PART) spread(of, i, Math.min(of.length, i + PART), perKind, out);
+  return out;
+}
+
+function spread<T>(of: Int32Array, i0: number, i1: number, perKind: readonly T[], out: T[]): void {
+  for (let i = i0; i < i1; i++) out[i] = perKind[of[i]];
 }
 
 /** A faster scan of a kind array (a reader's WebAssembly code): the atoms whose kind is marked in `hit`. */

@@ -4,7 +4,7 @@ import { massOfElement } from '../model/atom-names.js';
 import { atomicNumber, symbolOf } from '../model/elements.js';
 import { InputError } from '../model/errors.js';
 import type { Topology } from '../model/frame.js';
-import { setAtomKinds, type AtomKinds } from '../model/topology.js';
+import { kindedTopology, perAtom, type AtomKinds } from '../model/topology.js';
 import { findBonds } from '../select/molecules.js';
 import { parseGroBytes } from '../topology/gro.js';
 import { parseLammpsData } from '../topology/lammps-data.js';
@@ -176,7 +176,13 @@ export function combineTopology(traj: Topology, data: TopologyData, files: { tra
   sameAtomByAtom(traj.ids, data.format === 'lammps-data' ? data.ids : null, 'atom id', files);
   sameAtomByAtom(traj.types, data.types, 'atom type', files);
 
-  const names = data.names ?? namesOfTypes(data) ?? traj.names;
+  // The topology file's kinds of atom, when each atom's name, residue name and element here are
+  // its kind's: the file names elements (and, having kinds, names) and the trajectory none. Then
+  // nothing below passes over the atoms: the per-atom names and elements are made if read.
+  const fileKinds = data.kinds && !traj.elements && data.kinds.order.some((p) => data.kinds!.elements[p] !== null) ? data.kinds : null;
+  const kinds = fileKinds && kindsWithSiteLabels(fileKinds);
+  const namesOf = () => data.names ?? namesOfTypes(data) ?? traj.names;
+  const names = kinds ? null : namesOf();
   // A kind of atom of the topology file: its name in its residue, or its LAMMPS type.
   const kindOf = (i: number): string | null => {
     if (data.names) return data.resnames ? `${data.names[i]} (${data.resnames[i]})` : data.names[i];
@@ -188,16 +194,15 @@ export function combineTopology(traj: Topology, data: TopologyData, files: { tra
   };
   if (traj.elements) sameOrder(traj.elements, kindOf, n, files);
 
-  // The topology file's kinds of atom, when each atom's name, residue name and element here are
-  // its kind's: the file names elements, the trajectory none, and the names are the file's.
-  const fileKinds = data.kinds && data.elements && !traj.elements && data.names && names === data.names ? data.kinds : null;
-  const kinds = fileKinds && kindsWithSiteLabels(fileKinds);
-
   // Elements: the topology file's, the trajectory's where the file has none, else a site label.
   let elements: string[] | null = null;
   let filledFromTrajectory = 0;
   const conflicts = new Map<string, { count: number; kind: string | null }>();
-  if (data.elements && !traj.elements && !data.elements.includes(null)) {
+  let elementsOfKinds: string[] | undefined;
+  const elementsOf = () => (kinds ? (elementsOfKinds ??= perAtom(kinds, kinds.elements as string[])) : elements);
+  if (kinds) {
+    // Made from the kinds when read.
+  } else if (data.elements && !traj.elements && !data.elements.includes(null)) {
     // Every atom's from the topology file (an XTC, DCD or TRR names none): one copy, not a pass
     // in the plan's cold code.
     elements = data.elements.slice() as string[];
@@ -231,33 +236,37 @@ export function combineTopology(traj: Topology, data: TopologyData, files: { tra
   }
 
   // Where each kind's mass is the file's, the file's masses as they are: no pass over the atoms.
-  const masses = kinds && data.masses && !traj.masses && sameMasses(fileKinds!, kinds) ? data.masses.slice() : combinedMasses(data.masses, traj.masses, elements, n);
+  const masses = kinds && data.masses && !traj.masses && sameMasses(fileKinds!, kinds) ? data.masses.slice() : combinedMasses(data.masses, traj.masses, elementsOf(), n);
   const molIds = data.molIds ?? traj.molIds;
   const molIdsFrom = data.molIds ? 'topology file' : traj.molIds ? 'trajectory' : null;
-  const bonds = data.bonds && data.bonds.length > 0 ? completeBonds(data, elements, T, notes) : null;
+  const bonds = data.bonds && data.bonds.length > 0 ? completeBonds(data, elementsOf(), T, notes) : null;
   if (bonds && molIds && !samePartition(molIds, moleculesFromBonds(n, bonds))) {
     notes.push(`the molecule ids of ${molIdsFrom === 'topology file' ? T : F} group the atoms differently from the bonds of ${T}: molecules follow the bonds ("mol N" selects by the ids)`);
   }
 
-  const topology: Topology = {
+  const fields = {
     natoms: n,
-    elements,
     types: data.types ?? traj.types,
     ids: traj.ids ?? (data.format === 'lammps-data' ? data.ids : null),
     molIds,
     masses,
-    names,
-    resnames: data.resnames,
     resids: data.resids,
     charges: data.charges ?? traj.charges,
     bonds,
   };
+  const topology: Topology = kinds
+    ? kindedTopology(fields, { names: namesOf, resnames: () => data.resnames, elements: () => elementsOf() }, kinds)
+    : { natoms: n, elements, types: fields.types, ids: fields.ids, molIds, masses, names, resnames: data.resnames, resids: data.resids, charges: fields.charges, bonds };
 
-  if (kinds) setAtomKinds(topology, kinds);
-
-  const guessed = elements && data.elementSource !== 'file' ? (kinds ? guessedPairsOfKinds(kinds) : guessedOf(data, elements)) : [];
+  const guessed = kinds
+    ? data.elementSource !== 'file'
+      ? guessedPairsOfKinds(kinds)
+      : []
+    : elements && data.elementSource !== 'file'
+      ? guessedOf(data, elements)
+      : [];
   let elementsFrom: string;
-  if (!data.elements) {
+  if (!kinds && !data.elements) {
     elementsFrom = traj.elements ? `the trajectory (${T} gives none)` : `none: neither ${T} nor the trajectory names elements`;
   } else {
     const how =

@@ -319,23 +319,22 @@ function inRanges(v: number, ranges: [number, number][]): boolean {
 /**
  * Whether a selection depends only on what a topology's kinds tell (element, name, residue name),
  * and the topology has what each of its terms asks for (otherwise the general evaluation says
- * what is missing).
+ * what is missing). A topology with kinds has names and elements, and residue names when its
+ * kinds do: this is told without reading its per-atom arrays, which are made when first read.
  */
-function byKind(node: SelectionNode, top: Topology, kinds: AtomKinds): boolean {
+function byKind(node: SelectionNode, kinds: AtomKinds): boolean {
   switch (node.op) {
     case 'all':
-      return true;
     case 'element':
-      return top.elements !== null;
     case 'name':
-      return top.names !== null;
+      return true;
     case 'resname':
-      return top.resnames !== null && kinds.resnames !== null;
+      return kinds.resnames !== null;
     case 'not':
-      return byKind(node.arg, top, kinds);
+      return byKind(node.arg, kinds);
     case 'and':
     case 'or':
-      return node.args.every((a) => byKind(a, top, kinds));
+      return node.args.every((a) => byKind(a, kinds));
     default:
       return false;
   }
@@ -391,7 +390,7 @@ export function select(text: string, ctx: SelectionContext): Selection {
   // Terms of elements and names, on a topology whose atoms come in kinds: once per kind, then one
   // scan of the atoms' kinds (an empty result is the general evaluation's, which says what there is).
   const kinds = atomKindsOf(top);
-  if (kinds && byKind(tree, top, kinds)) {
+  if (kinds && byKind(tree, kinds)) {
     const atoms = atomsOfKinds(kinds, kindsTaken(tree, kinds));
     if (atoms.length > 0) return { text, atoms, kind: 'atoms', molecules: null };
   }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Topology } from '../../src/model/frame.js';
-import { atomKindsOf, atomsOfKinds, elementsFromLabels, emptyTopology, type AtomKinds } from '../../src/model/topology.js';
+import { atomKindsOf, atomsOfKinds, elementsFromLabels, emptyTopology, kindedTopology, perAtom, type AtomKinds } from '../../src/model/topology.js';
 import { combineTopology, type ResolvedTopology } from '../../src/pipeline/topology.js';
 import { select, type SelectionContext } from '../../src/select/selection.js';
 import { wasmGroAvailable } from '../../src/topology/gro-wasm.js';
@@ -117,6 +117,31 @@ describe('selections by kind give what the general evaluation gives', () => {
     top.elements = top.elements!.map((e) => (e === 'Na' ? 'K' : e));
     expect(atomKindsOf(top)).toBeNull();
     expect(agree('K', top)).toEqual({ atoms: [4, 14, 15], kind: 'atoms', molecules: null });
+  });
+
+  it('reads no per-atom array: they are made only when something reads them, once', () => {
+    const data = parseGroBytes(Buffer.from(text, 'latin1'), 'conf.gro');
+    const kinds = data.kinds!;
+    const made: string[] = [];
+    const { names: _n, resnames: _r, elements: _e, ...fields } = emptyTopology(data.natoms);
+    const top = kindedTopology(
+      { ...fields, masses: data.masses },
+      {
+        names: () => (made.push('names'), perAtom(kinds, kinds.names)),
+        resnames: () => (made.push('resnames'), perAtom(kinds, kinds.resnames!)),
+        elements: () => (made.push('elements'), perAtom(kinds, kinds.elements.map((e) => e ?? '?'))),
+      },
+      { ...kinds, elements: kinds.elements.map((e) => e ?? '?') },
+    );
+    for (const s of ['Na', 'name OW or resname LIG', 'not element MW', 'all']) select(s, context(top));
+    expect(made).toEqual([]);
+    // Reading them (a copy reads all three) makes each once, as the kinds say.
+    const copy = { ...top };
+    expect(made).toEqual(['names', 'resnames', 'elements']);
+    expect(top.names).toBe(copy.names);
+    expect(top.elements![4]).toBe('Na');
+    expect(made).toHaveLength(3);
+    for (const s of SELECTIONS) expect(outcome(s, top)).toEqual(outcome(s, copy));
   });
 
   it('random topologies and random selections', () => {
