@@ -56,6 +56,7 @@ export interface KindedArrays {
   names: () => string[] | null;
   resnames: () => string[] | null;
   elements: () => string[] | null;
+  masses: () => Float64Array | null;
 }
 
 /**
@@ -67,15 +68,16 @@ export interface KindedArrays {
  */
 export function kindedTopology(fields: Omit<Topology, keyof KindedArrays>, arrays: KindedArrays, kinds: AtomKinds): Topology {
   const top = { ...fields } as Topology;
-  for (const key of ['names', 'resnames', 'elements'] as const) {
-    let value: string[] | null | undefined;
+  for (const key of ['names', 'resnames', 'elements', 'masses'] as const) {
+    let value: string[] | Float64Array | null | undefined;
     Object.defineProperty(top, key, {
       enumerable: true,
       configurable: true,
       get: () => (value === undefined ? (value = arrays[key]()) : value),
-      set: (v: string[] | null) => {
+      set: (v: string[] | Float64Array | null) => {
         value = v;
-        topologyKinds.delete(top);
+        // Selections use no masses.
+        if (key !== 'masses') topologyKinds.delete(top);
       },
     });
   }

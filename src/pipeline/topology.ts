@@ -235,8 +235,10 @@ export function combineTopology(traj: Topology, data: TopologyData, files: { tra
     notes.push(`the topology file and the trajectory disagree on elements: ${list.join('; ')}; the topology file's elements are used`);
   }
 
-  // Where each kind's mass is the file's, the file's masses as they are: no pass over the atoms.
-  const masses = kinds && data.masses && !traj.masses && sameMasses(fileKinds!, kinds) ? data.masses.slice() : combinedMasses(data.masses, traj.masses, elementsOf(), n);
+  // Where each kind's mass is the file's, the file's masses as they are, made when read: no pass
+  // over the atoms.
+  const massesOfFile = kinds !== null && !traj.masses && sameMasses(fileKinds!, kinds);
+  const masses = massesOfFile ? null : combinedMasses(data.masses, traj.masses, elementsOf(), n);
   const molIds = data.molIds ?? traj.molIds;
   const molIdsFrom = data.molIds ? 'topology file' : traj.molIds ? 'trajectory' : null;
   const bonds = data.bonds && data.bonds.length > 0 ? completeBonds(data, elementsOf(), T, notes) : null;
@@ -249,13 +251,12 @@ export function combineTopology(traj: Topology, data: TopologyData, files: { tra
     types: data.types ?? traj.types,
     ids: traj.ids ?? (data.format === 'lammps-data' ? data.ids : null),
     molIds,
-    masses,
     resids: data.resids,
     charges: data.charges ?? traj.charges,
     bonds,
   };
   const topology: Topology = kinds
-    ? kindedTopology(fields, { names: namesOf, resnames: () => data.resnames, elements: () => elementsOf() }, kinds)
+    ? kindedTopology(fields, { names: namesOf, resnames: () => data.resnames, elements: () => elementsOf(), masses: () => (massesOfFile ? data.masses!.slice() : masses) }, kinds)
     : { natoms: n, elements, types: fields.types, ids: fields.ids, molIds, masses, names, resnames: data.resnames, resids: data.resids, charges: fields.charges, bonds };
 
   const guessed = kinds

@@ -102,12 +102,12 @@ export function parseGroFast(bytes: Uint8Array, file: string): TopologyData | nu
     pairMass[p] = massOfElement(el);
     if (el === null) unknown.set(name, (unknown.get(name) ?? 0) + a.counts[j]);
   }
-  const masses = a.masses(pairMass);
   const kinds: AtomKinds = { ofAtom: a.pairs, order: a.order, names: pairName, resnames: pairResname, elements: pairElement, masses: pairMass };
   setKindScan(a.pairs, (hit) => a.atomsOf(hit));
-  // The per-atom names, elements and residue names are made when first read: a run whose
-  // selections are answered by kind needs none of them.
+  // The per-atom names, elements, residue names and masses are made when first read: a run whose
+  // selections are answered by kind, and which weighs no atom, needs none of them.
   let names: string[] | undefined;
+  let masses: Float64Array | undefined;
   let elements: (string | null)[] | undefined;
   let resnames: string[] | undefined;
   const atoms: AtomColumns = {
@@ -126,7 +126,9 @@ export function parseGroFast(bytes: Uint8Array, file: string): TopologyData | nu
       return resnames;
     },
     resids: a.resids,
-    masses,
+    get masses() {
+      return (masses ??= a.masses(pairMass));
+    },
     unknown,
     kinds,
   };
@@ -264,7 +266,7 @@ function groTopology(
   file: string,
   readNumbers: () => { ids: Int32Array; positions: Float64Array },
 ): TopologyData {
-  const { resids, masses, unknown, kinds } = atoms;
+  const { resids, unknown, kinds } = atoms;
   let numbers: { ids: Int32Array; positions: Float64Array } | null = null;
 
   const notes: string[] = [];
@@ -302,7 +304,9 @@ function groTopology(
     elementSource: known ? 'guessed from names' : null,
     types: null,
     typeLabels: null,
-    masses,
+    get masses(): Float64Array {
+      return atoms.masses;
+    },
     charges: null,
     formalCharges: null,
     molIds: null,

@@ -57,7 +57,8 @@ export interface TopologyData {
   notes: string[];
   /**
    * The atoms grouped by kind, when the reader knows them: each atom's name, residue name,
-   * element and mass are those of its kind (absent or null: not known).
+   * element and mass are those of its kind, and names and masses are given (absent or null: not
+   * known). Names, residue names, elements and masses may then be made when first read.
    */
   kinds?: AtomKinds | null;
 }
