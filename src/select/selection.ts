@@ -385,7 +385,6 @@ function kindsTaken(node: SelectionNode, kinds: AtomKinds): Uint8Array {
 /** Evaluate a selection against a system; an empty result is an error listing what there is. */
 export function select(text: string, ctx: SelectionContext): Selection {
   const tree = parseSelection(text);
-  const n = ctx.topology.natoms;
   const top = ctx.topology;
   // Terms of elements and names, on a topology whose atoms come in kinds: once per kind, then one
   // scan of the atoms' kinds (an empty result is the general evaluation's, which says what there is).
@@ -394,6 +393,16 @@ export function select(text: string, ctx: SelectionContext): Selection {
     const atoms = atomsOfKinds(kinds, kindsTaken(tree, kinds));
     if (atoms.length > 0) return { text, atoms, kind: 'atoms', molecules: null };
   }
+  return selectAtomByAtom(text, tree, ctx);
+}
+
+/**
+ * select's general evaluation, atom by atom (a function of its own: a run whose selections are
+ * answered by kind never compiles it).
+ */
+function selectAtomByAtom(text: string, tree: SelectionNode, ctx: SelectionContext): Selection {
+  const n = ctx.topology.natoms;
+  const top = ctx.topology;
   const evalNode = (node: SelectionNode): Uint8Array => {
     const mask = new Uint8Array(n);
     switch (node.op) {
