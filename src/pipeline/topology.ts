@@ -183,57 +183,13 @@ export function combineTopology(traj: Topology, data: TopologyData, files: { tra
   const kinds = fileKinds && kindsWithSiteLabels(fileKinds);
   const namesOf = () => data.names ?? namesOfTypes(data) ?? traj.names;
   const names = kinds ? null : namesOf();
-  // A kind of atom of the topology file: its name in its residue, or its LAMMPS type.
-  const kindOf = (i: number): string | null => {
-    if (data.names) return data.resnames ? `${data.names[i]} (${data.resnames[i]})` : data.names[i];
-    if (data.types) {
-      const label = data.typeLabels?.get(data.types[i]);
-      return `type ${data.types[i]}${label !== undefined ? ` (${label})` : ''}`;
-    }
-    return data.elements?.[i] ?? null;
-  };
-  if (traj.elements) sameOrder(traj.elements, kindOf, n, files);
-
-  // Elements: the topology file's, the trajectory's where the file has none, else a site label.
-  let elements: string[] | null = null;
-  let filledFromTrajectory = 0;
-  const conflicts = new Map<string, { count: number; kind: string | null }>();
+  // Elements: the topology file's, the trajectory's where the file has none, else a site label
+  // (with kinds, made from them when read).
+  const combined = kinds ? null : combinedElements(traj, data, names, files, notes);
+  const elements = combined?.elements ?? null;
+  const filledFromTrajectory = combined?.filledFromTrajectory ?? 0;
   let elementsOfKinds: string[] | undefined;
   const elementsOf = () => (kinds ? (elementsOfKinds ??= perAtom(kinds, kinds.elements as string[])) : elements);
-  if (kinds) {
-    // Made from the kinds when read.
-  } else if (data.elements && !traj.elements && !data.elements.includes(null)) {
-    // Every atom's from the topology file (an XTC, DCD or TRR names none): one copy, not a pass
-    // in the plan's cold code.
-    elements = data.elements.slice() as string[];
-  } else if (data.elements || traj.elements) {
-    elements = new Array<string>(n);
-    for (let i = 0; i < n; i++) {
-      const t = data.elements?.[i] ?? null;
-      const f = traj.elements?.[i] ?? null;
-      if (t !== null) {
-        elements[i] = t;
-        if (f !== null && isElementSymbol(f) && f !== t) {
-          const key = `${t}\u0000${f}`;
-          const c = conflicts.get(key);
-          if (c) c.count++;
-          else conflicts.set(key, { count: 1, kind: kindOf(i) });
-        }
-      } else if (f !== null) {
-        elements[i] = f;
-        if (isElementSymbol(f)) filledFromTrajectory++;
-      } else {
-        elements[i] = siteLabel(names?.[i] ?? (data.types ? `type${data.types[i]}` : ''));
-      }
-    }
-  }
-  if (conflicts.size > 0) {
-    const list = [...conflicts].map(([key, c]) => {
-      const [t, f] = key.split('\u0000');
-      return `${c.count} atom${c.count === 1 ? '' : 's'}${c.kind ? ` like ${c.kind}` : ''} ${c.count === 1 ? 'is' : 'are'} ${t} in ${T} but ${f} in ${F}`;
-    });
-    notes.push(`the topology file and the trajectory disagree on elements: ${list.join('; ')}; the topology file's elements are used`);
-  }
 
   // Where each kind's mass is the file's, the file's masses as they are, made when read: no pass
   // over the atoms.
@@ -282,6 +238,69 @@ export function combineTopology(traj: Topology, data: TopologyData, files: { tra
     if (filledFromTrajectory > 0) elementsFrom += `; ${filledFromTrajectory} atoms without one there from the trajectory`;
   }
   return { topology, file: T, kind: data.format, elementsFrom, guessed, molIdsFrom, notes, fileNotes: data.notes };
+}
+
+/**
+ * The elements of the atoms, combined atom by atom (see ResolvedTopology for the rule), with how
+ * many the trajectory filled in; disagreements are noted. The atoms' order is checked first.
+ */
+function combinedElements(
+  traj: Topology,
+  data: TopologyData,
+  names: string[] | null,
+  files: { trajectory: string; topology: string },
+  notes: string[],
+): { elements: string[] | null; filledFromTrajectory: number } {
+  const n = traj.natoms;
+  const T = files.topology;
+  const F = files.trajectory;
+  // A kind of atom of the topology file: its name in its residue, or its LAMMPS type.
+  const kindOf = (i: number): string | null => {
+    if (data.names) return data.resnames ? `${data.names[i]} (${data.resnames[i]})` : data.names[i];
+    if (data.types) {
+      const label = data.typeLabels?.get(data.types[i]);
+      return `type ${data.types[i]}${label !== undefined ? ` (${label})` : ''}`;
+    }
+    return data.elements?.[i] ?? null;
+  };
+  if (traj.elements) sameOrder(traj.elements, kindOf, n, files);
+
+  let elements: string[] | null = null;
+  let filledFromTrajectory = 0;
+  const conflicts = new Map<string, { count: number; kind: string | null }>();
+  if (data.elements && !traj.elements && !data.elements.includes(null)) {
+    // Every atom's from the topology file (an XTC, DCD or TRR names none): one copy, not a pass
+    // in the plan's cold code.
+    elements = data.elements.slice() as string[];
+  } else if (data.elements || traj.elements) {
+    elements = new Array<string>(n);
+    for (let i = 0; i < n; i++) {
+      const t = data.elements?.[i] ?? null;
+      const f = traj.elements?.[i] ?? null;
+      if (t !== null) {
+        elements[i] = t;
+        if (f !== null && isElementSymbol(f) && f !== t) {
+          const key = `${t}\u0000${f}`;
+          const c = conflicts.get(key);
+          if (c) c.count++;
+          else conflicts.set(key, { count: 1, kind: kindOf(i) });
+        }
+      } else if (f !== null) {
+        elements[i] = f;
+        if (isElementSymbol(f)) filledFromTrajectory++;
+      } else {
+        elements[i] = siteLabel(names?.[i] ?? (data.types ? `type${data.types[i]}` : ''));
+      }
+    }
+  }
+  if (conflicts.size > 0) {
+    const list = [...conflicts].map(([key, c]) => {
+      const [t, f] = key.split('\u0000');
+      return `${c.count} atom${c.count === 1 ? '' : 's'}${c.kind ? ` like ${c.kind}` : ''} ${c.count === 1 ? 'is' : 'are'} ${t} in ${T} but ${f} in ${F}`;
+    });
+    notes.push(`the topology file and the trajectory disagree on elements: ${list.join('; ')}; the topology file's elements are used`);
+  }
+  return { elements, filledFromTrajectory };
 }
 
 /** Atom names from LAMMPS type labels, when every used type has one. */
