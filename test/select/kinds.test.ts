@@ -3,7 +3,7 @@ import type { Topology } from '../../src/model/frame.js';
 import { atomKindsOf, atomsOfKinds, elementsFromLabels, emptyTopology, kindedTopology, perAtom, type AtomKinds } from '../../src/model/topology.js';
 import { combineTopology, type ResolvedTopology } from '../../src/pipeline/topology.js';
 import { select, type SelectionContext } from '../../src/select/selection.js';
-import { wasmGroAvailable } from '../../src/topology/gro-wasm.js';
+import { readGroAtoms, wasmGroAvailable } from '../../src/topology/gro-wasm.js';
 import { parseGro, parseGroBytes } from '../../src/topology/gro.js';
 import { parseLammpsData } from '../../src/topology/lammps-data.js';
 import { parsePdb } from '../../src/topology/pdb.js';
@@ -255,6 +255,25 @@ describe('atomsOfKinds', () => {
       const slow = atomsOfKinds(plain, hit);
       expect(Array.from(fast)).toEqual(Array.from(slow));
       expect(Array.from(slow)).toEqual(Array.from(kinds.ofAtom.keys()).filter((i) => hit[kinds.ofAtom[i]] === 1));
+    }
+  });
+
+  it('a large file’s masses and selections come from a memory of their own, as a small one’s from the parse’s', () => {
+    const u = uniform(11);
+    const atoms: Atom[] = Array.from({ length: 2000 }, (_, i) => [1 + Math.floor(i / 4), i % 5 === 0 ? 'NA' : 'SOL', ['OW', 'HW1', 'NA', 'MW', 'C'][Math.floor(u() * 5)]]);
+    const bytes = Buffer.from(gro(atoms), 'latin1');
+    const start = bytes.indexOf(10, bytes.indexOf(10) + 1) + 1;
+    // Every parse's memory kept (the default for a file this small), or none.
+    const kept = readGroAtoms(bytes, start, atoms.length, 8)!;
+    const own = readGroAtoms(bytes, start, atoms.length, 8, 0)!;
+    const npairs = 2 * kept.kindColumns.length;
+    const pairMass = Float64Array.from({ length: npairs }, (_, q) => 1 + q * 0.5);
+    expect(Array.from(own.masses(pairMass))).toEqual(Array.from(kept.masses(pairMass)));
+    expect(Array.from(kept.masses(pairMass))).toEqual(Array.from(kept.pairs, (q) => pairMass[q]));
+    for (let t = 0; t < 10; t++) {
+      const hit = Uint8Array.from({ length: npairs }, () => (u() < 0.5 ? 1 : 0));
+      expect(Array.from(own.atomsOf(hit))).toEqual(Array.from(kept.atomsOf(hit)));
+      expect(Array.from(own.atomsOf(hit))).toEqual(Array.from(kept.pairs.keys()).filter((i) => hit[kept.pairs[i]] === 1));
     }
   });
 });
