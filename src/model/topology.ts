@@ -108,7 +108,7 @@ function spread<T>(of: Int32Array, i0: number, i1: number, perKind: readonly T[]
   for (let i = i0; i < i1; i++) out[i] = perKind[of[i]];
 }
 
-/** A faster scan of a kind array (a reader's WebAssembly code): the atoms whose kind is marked in `hit`. */
+/** A faster scan of a kind array (a reader's WebAssembly code): the atoms whose kind is marked 1 in `hit`. */
 export type KindScan = (hit: Uint8Array) => Int32Array;
 
 const kindScans = new WeakMap<Int32Array, KindScan>();
@@ -118,14 +118,14 @@ export function setKindScan(ofAtom: Int32Array, scan: KindScan): void {
   kindScans.set(ofAtom, scan);
 }
 
-/** The atoms, ascending, whose kind is marked (non-zero) in `hit` (one entry per kind). */
+/** The atoms, ascending, whose kind is marked 1 in `hit` (one entry per kind, 0 for the others). */
 export function atomsOfKinds(kinds: AtomKinds, hit: Uint8Array): Int32Array {
   const scan = kindScans.get(kinds.ofAtom);
   if (scan) return scan(hit);
   const of = kinds.ofAtom;
   let count = 0;
-  for (let i = 0; i < of.length; i++) if (hit[of[i]] !== 0) count++;
+  for (let i = 0; i < of.length; i++) if (hit[of[i]] === 1) count++;
   const out = new Int32Array(count);
-  for (let i = 0, q = 0; q < count; i++) if (hit[of[i]] !== 0) out[q++] = i;
+  for (let i = 0, q = 0; q < count; i++) if (hit[of[i]] === 1) out[q++] = i;
   return out;
 }
