@@ -47,6 +47,19 @@ export function spreadMasses(pairs: usize, n: i32, table: usize, out: usize): vo
   }
 }
 
+/**
+ * The atoms, ascending, of the n in `pairs` whose (kind, several) index is marked 1 in `hit` (a
+ * byte each, 0 or 1), written to `out` (i32 each); returns how many.
+ */
+export function atomsOfPairs(pairs: usize, n: i32, hit: usize, out: usize): i32 {
+  let count: i32 = 0;
+  for (let i: i32 = 0; i < n; i++) {
+    store<i32>(out + (<usize>count << 2), i);
+    count += <i32>load<u8>(hit + <usize>load<i32>(pairs + (<usize>i << 2)));
+  }
+  return count;
+}
+
 /** How many distinct (kind, several) indices the last parse wrote; in order of first appearance in its `order` list. */
 export function pairsMet(): i32 {
   return pairCount;

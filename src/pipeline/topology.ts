@@ -4,6 +4,7 @@ import { massOfElement } from '../model/atom-names.js';
 import { atomicNumber, symbolOf } from '../model/elements.js';
 import { InputError } from '../model/errors.js';
 import type { Topology } from '../model/frame.js';
+import { kindedTopology, perAtom, type AtomKinds } from '../model/topology.js';
 import { findBonds } from '../select/molecules.js';
 import { parseGroBytes } from '../topology/gro.js';
 import { parseLammpsData } from '../topology/lammps-data.js';
@@ -175,7 +176,84 @@ export function combineTopology(traj: Topology, data: TopologyData, files: { tra
   sameAtomByAtom(traj.ids, data.format === 'lammps-data' ? data.ids : null, 'atom id', files);
   sameAtomByAtom(traj.types, data.types, 'atom type', files);
 
-  const names = data.names ?? namesOfTypes(data) ?? traj.names;
+  // The topology file's kinds of atom, when each atom's name, residue name and element here are
+  // its kind's: the file names elements (and, having kinds, names) and the trajectory none. Then
+  // nothing below passes over the atoms: the per-atom names and elements are made if read.
+  const fileKinds = data.kinds && !traj.elements && data.kinds.order.some((p) => data.kinds!.elements[p] !== null) ? data.kinds : null;
+  const kinds = fileKinds && kindsWithSiteLabels(fileKinds);
+  const namesOf = () => data.names ?? namesOfTypes(data) ?? traj.names;
+  const names = kinds ? null : namesOf();
+  // Elements: the topology file's, the trajectory's where the file has none, else a site label
+  // (with kinds, made from them when read).
+  const combined = kinds ? null : combinedElements(traj, data, names, files, notes);
+  const elements = combined?.elements ?? null;
+  const filledFromTrajectory = combined?.filledFromTrajectory ?? 0;
+  let elementsOfKinds: string[] | undefined;
+  const elementsOf = () => (kinds ? (elementsOfKinds ??= perAtom(kinds, kinds.elements as string[])) : elements);
+
+  // Where each kind's mass is the file's, the file's masses as they are, made when read: no pass
+  // over the atoms.
+  const massesOfFile = kinds !== null && !traj.masses && sameMasses(fileKinds!, kinds);
+  const masses = massesOfFile ? null : combinedMasses(data.masses, traj.masses, elementsOf(), n);
+  const molIds = data.molIds ?? traj.molIds;
+  const molIdsFrom = data.molIds ? 'topology file' : traj.molIds ? 'trajectory' : null;
+  const bonds = data.bonds && data.bonds.length > 0 ? completeBonds(data, elementsOf(), T, notes) : null;
+  if (bonds && molIds && !samePartition(molIds, moleculesFromBonds(n, bonds))) {
+    notes.push(`the molecule ids of ${molIdsFrom === 'topology file' ? T : F} group the atoms differently from the bonds of ${T}: molecules follow the bonds ("mol N" selects by the ids)`);
+  }
+
+  const fields = {
+    natoms: n,
+    types: data.types ?? traj.types,
+    ids: traj.ids ?? (data.format === 'lammps-data' ? data.ids : null),
+    molIds,
+    resids: data.resids,
+    charges: data.charges ?? traj.charges,
+    bonds,
+  };
+  const topology: Topology = kinds
+    ? kindedTopology(fields, { names: namesOf, resnames: () => data.resnames, elements: () => elementsOf(), masses: () => (massesOfFile ? data.masses!.slice() : masses) }, kinds)
+    : { natoms: n, elements, types: fields.types, ids: fields.ids, molIds, masses, names, resnames: data.resnames, resids: data.resids, charges: fields.charges, bonds };
+
+  const guessed = kinds
+    ? data.elementSource !== 'file'
+      ? guessedPairsOfKinds(kinds)
+      : []
+    : elements && data.elementSource !== 'file'
+      ? guessedOf(data, elements)
+      : [];
+  let elementsFrom: string;
+  if (!kinds && !data.elements) {
+    elementsFrom = traj.elements ? `the trajectory (${T} gives none)` : `none: neither ${T} nor the trajectory names elements`;
+  } else {
+    const how =
+      data.elementSource === 'file'
+        ? data.format === 'pdb'
+          ? `the element column of ${T}`
+          : `the type names of ${T}`
+        : data.elementSource === 'from masses'
+          ? `the masses in ${T}`
+          : `${T}, guessed from names`;
+    elementsFrom = how + (guessed.length > 0 ? `: ${pairList(guessed)}` : '');
+    if (filledFromTrajectory > 0) elementsFrom += `; ${filledFromTrajectory} atoms without one there from the trajectory`;
+  }
+  return { topology, file: T, kind: data.format, elementsFrom, guessed, molIdsFrom, notes, fileNotes: data.notes };
+}
+
+/**
+ * The elements of the atoms, combined atom by atom (see ResolvedTopology for the rule), with how
+ * many the trajectory filled in; disagreements are noted. The atoms' order is checked first.
+ */
+function combinedElements(
+  traj: Topology,
+  data: TopologyData,
+  names: string[] | null,
+  files: { trajectory: string; topology: string },
+  notes: string[],
+): { elements: string[] | null; filledFromTrajectory: number } {
+  const n = traj.natoms;
+  const T = files.topology;
+  const F = files.trajectory;
   // A kind of atom of the topology file: its name in its residue, or its LAMMPS type.
   const kindOf = (i: number): string | null => {
     if (data.names) return data.resnames ? `${data.names[i]} (${data.resnames[i]})` : data.names[i];
@@ -187,7 +265,6 @@ export function combineTopology(traj: Topology, data: TopologyData, files: { tra
   };
   if (traj.elements) sameOrder(traj.elements, kindOf, n, files);
 
-  // Elements: the topology file's, the trajectory's where the file has none, else a site label.
   let elements: string[] | null = null;
   let filledFromTrajectory = 0;
   const conflicts = new Map<string, { count: number; kind: string | null }>();
@@ -223,46 +300,7 @@ export function combineTopology(traj: Topology, data: TopologyData, files: { tra
     });
     notes.push(`the topology file and the trajectory disagree on elements: ${list.join('; ')}; the topology file's elements are used`);
   }
-
-  const masses = combinedMasses(data.masses, traj.masses, elements, n);
-  const molIds = data.molIds ?? traj.molIds;
-  const molIdsFrom = data.molIds ? 'topology file' : traj.molIds ? 'trajectory' : null;
-  const bonds = data.bonds && data.bonds.length > 0 ? completeBonds(data, elements, T, notes) : null;
-  if (bonds && molIds && !samePartition(molIds, moleculesFromBonds(n, bonds))) {
-    notes.push(`the molecule ids of ${molIdsFrom === 'topology file' ? T : F} group the atoms differently from the bonds of ${T}: molecules follow the bonds ("mol N" selects by the ids)`);
-  }
-
-  const topology: Topology = {
-    natoms: n,
-    elements,
-    types: data.types ?? traj.types,
-    ids: traj.ids ?? (data.format === 'lammps-data' ? data.ids : null),
-    molIds,
-    masses,
-    names,
-    resnames: data.resnames,
-    resids: data.resids,
-    charges: data.charges ?? traj.charges,
-    bonds,
-  };
-
-  const guessed = elements && data.elementSource !== 'file' ? guessedOf(data, elements) : [];
-  let elementsFrom: string;
-  if (!data.elements) {
-    elementsFrom = traj.elements ? `the trajectory (${T} gives none)` : `none: neither ${T} nor the trajectory names elements`;
-  } else {
-    const how =
-      data.elementSource === 'file'
-        ? data.format === 'pdb'
-          ? `the element column of ${T}`
-          : `the type names of ${T}`
-        : data.elementSource === 'from masses'
-          ? `the masses in ${T}`
-          : `${T}, guessed from names`;
-    elementsFrom = how + (guessed.length > 0 ? `: ${pairList(guessed)}` : '');
-    if (filledFromTrajectory > 0) elementsFrom += `; ${filledFromTrajectory} atoms without one there from the trajectory`;
-  }
-  return { topology, file: T, kind: data.format, elementsFrom, guessed, molIdsFrom, notes, fileNotes: data.notes };
+  return { elements, filledFromTrajectory };
 }
 
 /** Atom names from LAMMPS type labels, when every used type has one. */
@@ -309,6 +347,26 @@ function sameOrder(trajElements: readonly string[], kindOf: (i: number) => strin
       );
     }
   }
+}
+
+/**
+ * The kinds with the elements combineTopology gives their atoms when the trajectory names none
+ * (a site label where the file has no element), and the masses it gives them.
+ */
+function kindsWithSiteLabels(kinds: AtomKinds): AtomKinds {
+  const elements = kinds.elements.slice();
+  const masses = kinds.masses.slice();
+  for (const p of kinds.order) {
+    if (elements[p] === null) elements[p] = siteLabel(kinds.names[p]);
+    if (!(masses[p] > 0)) masses[p] = massOfElement(elements[p]);
+  }
+  return { ...kinds, elements, masses };
+}
+
+/** Whether every kind has the same mass in both (NaN the same as NaN). */
+function sameMasses(a: AtomKinds, b: AtomKinds): boolean {
+  for (const p of a.order) if (!Object.is(a.masses[p], b.masses[p])) return false;
+  return true;
 }
 
 function combinedMasses(top: Float64Array | null, traj: Float64Array | null, elements: string[] | null, n: number): Float64Array | null {
@@ -399,6 +457,17 @@ function guessedPairs(names: readonly string[], elements: readonly string[], gue
     pairs.push([name, el]);
   }
   return pairs;
+}
+
+/** guessedPairs of a topology's atoms, from their kinds (in order of first atom, as the atoms'). */
+function guessedPairsOfKinds(kinds: AtomKinds): [string, string][] {
+  const names: string[] = [];
+  const elements: string[] = [];
+  for (const p of kinds.order) {
+    names.push(kinds.names[p]);
+    elements.push(kinds.elements[p]!);
+  }
+  return guessedPairs(names, elements);
 }
 
 function pairList(pairs: [string, string][], max = 16): string {

@@ -1,6 +1,7 @@
 import { atomicNumber, symbolOf } from '../model/elements.js';
 import { InputError } from '../model/errors.js';
 import type { Topology } from '../model/frame.js';
+import { atomKindsOf, atomsOfKinds, type AtomKinds } from '../model/topology.js';
 import { aliasFormula, MOLECULE_ALIASES, normalizeFormula } from './formula.js';
 import type { Molecules } from './molecules.js';
 
@@ -315,9 +316,91 @@ function inRanges(v: number, ranges: [number, number][]): boolean {
   return false;
 }
 
+/**
+ * Whether a selection depends only on what a topology's kinds tell (element, name, residue name),
+ * and the topology has what each of its terms asks for (otherwise the general evaluation says
+ * what is missing). A topology with kinds has names and elements, and residue names when its
+ * kinds do: this is told without reading its per-atom arrays, which are made when first read.
+ */
+function byKind(node: SelectionNode, kinds: AtomKinds): boolean {
+  switch (node.op) {
+    case 'all':
+    case 'element':
+    case 'name':
+      return true;
+    case 'resname':
+      return kinds.resnames !== null;
+    case 'not':
+      return byKind(node.arg, kinds);
+    case 'and':
+    case 'or':
+      return node.args.every((a) => byKind(a, kinds));
+    default:
+      return false;
+  }
+}
+
+/** Which kinds a selection (for which byKind holds) takes: 1 for each kind of `kinds.order`. */
+function kindsTaken(node: SelectionNode, kinds: AtomKinds): Uint8Array {
+  const taken = new Uint8Array(kinds.names.length);
+  const order = kinds.order;
+  switch (node.op) {
+    case 'all':
+      for (const p of order) taken[p] = 1;
+      break;
+    case 'element': {
+      // As the general evaluation: an element's symbol, or else a label or name (OW, MW).
+      const z = atomicNumber(node.name);
+      const want = z > 0 ? symbolOf(z) : node.name;
+      for (const p of order) if (kinds.elements[p] === want || (z === 0 && kinds.names[p] === node.name)) taken[p] = 1;
+      break;
+    }
+    case 'name':
+    case 'resname': {
+      const values = node.op === 'name' ? kinds.names : kinds.resnames!;
+      const res = node.patterns.map(globRegExp);
+      for (const p of order) if (res.some((re) => re.test(values[p]))) taken[p] = 1;
+      break;
+    }
+    case 'not': {
+      const a = kindsTaken(node.arg, kinds);
+      for (const p of order) taken[p] = 1 - a[p];
+      break;
+    }
+    case 'and':
+    case 'or': {
+      taken.set(kindsTaken(node.args[0], kinds));
+      for (const arg of node.args.slice(1)) {
+        const b = kindsTaken(arg, kinds);
+        for (const p of order) taken[p] = node.op === 'and' ? taken[p] & b[p] : taken[p] | b[p];
+      }
+      break;
+    }
+    default:
+      throw new Error(`kindsTaken: ${node.op} is not a term of kinds`);
+  }
+  return taken;
+}
+
 /** Evaluate a selection against a system; an empty result is an error listing what there is. */
 export function select(text: string, ctx: SelectionContext): Selection {
   const tree = parseSelection(text);
+  const top = ctx.topology;
+  // Terms of elements and names, on a topology whose atoms come in kinds: once per kind, then one
+  // scan of the atoms' kinds (an empty result is the general evaluation's, which says what there is).
+  const kinds = atomKindsOf(top);
+  if (kinds && byKind(tree, kinds)) {
+    const atoms = atomsOfKinds(kinds, kindsTaken(tree, kinds));
+    if (atoms.length > 0) return { text, atoms, kind: 'atoms', molecules: null };
+  }
+  return selectAtomByAtom(text, tree, ctx);
+}
+
+/**
+ * select's general evaluation, atom by atom (a function of its own: a run whose selections are
+ * answered by kind never compiles it).
+ */
+function selectAtomByAtom(text: string, tree: SelectionNode, ctx: SelectionContext): Selection {
   const n = ctx.topology.natoms;
   const top = ctx.topology;
   const evalNode = (node: SelectionNode): Uint8Array => {

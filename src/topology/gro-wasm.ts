@@ -17,6 +17,7 @@ interface GroExports {
     resids: number, pairs: number, kinds: number, maxKinds: number, slots: number, slotBits: number, counts: number, order: number, runs: number,
   ): number;
   spreadMasses(pairs: number, n: number, table: number, out: number): void;
+  atomsOfPairs(pairs: number, n: number, hit: number, out: number): number;
 }
 
 /** What the atom lines say, as parseGro's plain path would read them. */
@@ -36,6 +37,8 @@ export interface GroAtoms {
   boxStart: number;
   /** Each atom's mass, from the masses of the (kind, several) indices (2 per kind). */
   masses(pairMass: Float64Array): Float64Array;
+  /** The atoms, ascending, whose (kind, several) index is marked 1 in `hit` (0 elsewhere; 2 per kind). */
+  atomsOf(hit: Uint8Array): Int32Array;
 }
 
 const WASM_FILE = 'dist/src/topology/gro-atoms.wasm';
@@ -47,6 +50,11 @@ const MAX_KINDS = 1 << 16;
 const KIND_BYTES = 32;
 /** Zero bytes after the text: the module reads a line's first 64 bytes at once, and line feeds 16 at a time. */
 const TAIL = 80;
+/**
+ * A parse's memory up to this size (a file of about half a million atoms) serves the masses and
+ * selections of its atoms afterwards; a larger one is let go, and they get a smaller memory.
+ */
+const KEEP_PARSE_MEMORY_BYTES = 64 << 20;
 /** Bytes copied beyond natoms times the first atom line. */
 const SLACK = 64;
 
@@ -67,7 +75,7 @@ function groModule(): GroModule | null {
   const built = builtWasmModule(WASM_FILE, (bytes) => {
     const mod = new WebAssembly.Module(bytes);
     const k = new WebAssembly.Instance(mod, { env: { memory: new WebAssembly.Memory({ initial: 1 }) } }).exports as Partial<Record<keyof GroExports, unknown>>;
-    if (typeof k.pairsMet !== 'function' || typeof k.spreadMasses !== 'function' || typeof k.heapBase !== 'function' || typeof k.parseAtoms !== 'function' || k.parseAtoms.length !== PARSE_ATOMS_ARGS) {
+    if (typeof k.pairsMet !== 'function' || typeof k.spreadMasses !== 'function' || typeof k.atomsOfPairs !== 'function' || typeof k.heapBase !== 'function' || typeof k.parseAtoms !== 'function' || k.parseAtoms.length !== PARSE_ATOMS_ARGS) {
       throw new Error('it is of another version than this code (npm run build makes it)');
     }
     heapBase = (k as GroExports).heapBase();
@@ -95,7 +103,7 @@ function align(p: number): number {
  * the lines (a line in another layout or with an error, more than MAX_KINDS kinds), which the
  * plain path then reads.
  */
-export function readGroAtoms(bytes: Uint8Array, start: number, natoms: number, width: number): GroAtoms | null {
+export function readGroAtoms(bytes: Uint8Array, start: number, natoms: number, width: number, keepBytes = KEEP_PARSE_MEMORY_BYTES): GroAtoms | null {
   const gm = groModule();
   if (gm === null) return null;
   // The first frame only: a GROMACS file's atom lines are all as long as its first (lines of
@@ -104,8 +112,8 @@ export function readGroAtoms(bytes: Uint8Array, start: number, natoms: number, w
   const lineBytes = firstEnd < 0 ? bytes.length - start : firstEnd + 1 - start;
   const rest = bytes.length - start;
   const copy = Math.min(rest, natoms * lineBytes + SLACK);
-  let a = parseCopy(gm, bytes, start, copy, natoms, width);
-  if (a === 'ran out' && copy < rest) a = parseCopy(gm, bytes, start, rest, natoms, width);
+  let a = parseCopy(gm, bytes, start, copy, natoms, width, keepBytes);
+  if (a === 'ran out' && copy < rest) a = parseCopy(gm, bytes, start, rest, natoms, width, keepBytes);
   return a === 'ran out' ? null : a;
 }
 
@@ -113,7 +121,7 @@ export function readGroAtoms(bytes: Uint8Array, start: number, natoms: number, w
  * The atom lines in the `copy` bytes from `start`, read by a new instance of the module; null when
  * it gives up on them, 'ran out' when they run past the copy.
  */
-function parseCopy(gm: GroModule, bytes: Uint8Array, start: number, copy: number, natoms: number, width: number): GroAtoms | 'ran out' | null {
+function parseCopy(gm: GroModule, bytes: Uint8Array, start: number, copy: number, natoms: number, width: number, keepBytes: number): GroAtoms | 'ran out' | null {
   const maxKinds = Math.max(1, Math.min(natoms, MAX_KINDS));
   const slotBits = Math.max(4, 32 - Math.clz32(2 * maxKinds - 1));
   let p = align(gm.heapBase);
@@ -133,6 +141,8 @@ function parseCopy(gm: GroModule, bytes: Uint8Array, start: number, copy: number
     runs: take(4 * natoms),
     massTable: take(16 * maxKinds),
     masses: take(8 * natoms),
+    hit: take(2 * maxKinds),
+    selected: take(4 * natoms),
   };
   if (p > 2 ** 32 - PAGE) return null;
   let memory: WebAssembly.Memory;
@@ -163,18 +173,93 @@ function parseCopy(gm: GroModule, bytes: Uint8Array, start: number, copy: number
   const allCounts = new Int32Array(buf, at.counts, 2 * nkinds);
   const counts = new Int32Array(npairs);
   for (let j = 0; j < npairs; j++) counts[j] = allCounts[order[j]];
+  const pairs = new Int32Array(buf, at.pairs, natoms).slice();
   return {
     resids: new Int32Array(buf, at.resids, natoms).slice(),
-    pairs: new Int32Array(buf, at.pairs, natoms).slice(),
+    pairs,
     kindColumns,
     order,
     counts,
     resnameRuns: new Int32Array(buf, at.runs, k.runsMet()).slice(),
     boxStart: start + (r - at.text),
+    ...(p <= keepBytes ? parseScans(k, buf, at, natoms, 2 * nkinds) : pairScans(gm, pairs, 2 * nkinds)),
+  };
+}
+
+/**
+ * masses and atomsOf of GroAtoms, by the instance that parsed the file (whose memory, the file's
+ * text with it, they keep).
+ */
+function parseScans(
+  k: GroExports,
+  buf: ArrayBuffer,
+  at: { pairs: number; massTable: number; masses: number; hit: number; selected: number },
+  natoms: number,
+  npairs: number,
+): Pick<GroAtoms, 'masses' | 'atomsOf'> {
+  return {
     masses(pairMass) {
-      new Float64Array(buf, at.massTable, pairMass.length).set(pairMass);
+      new Float64Array(buf, at.massTable, npairs).set(pairMass.subarray(0, npairs));
       k.spreadMasses(at.pairs, natoms, at.massTable, at.masses);
       return new Float64Array(buf, at.masses, natoms).slice();
+    },
+    atomsOf(hit) {
+      const marks = new Uint8Array(buf, at.hit, npairs);
+      marks.fill(0);
+      marks.set(hit.subarray(0, npairs));
+      const count = k.atomsOfPairs(at.pairs, natoms, at.hit, at.selected);
+      return new Int32Array(buf, at.selected, count).slice();
+    },
+  };
+}
+
+/**
+ * masses and atomsOf of GroAtoms, by an instance of the module made on first use with a memory of
+ * its own: a copy of the (kind, several) indices and room for the results, not the file's text,
+ * which is let go once parsed (for a large file, whose text the topology would otherwise keep).
+ */
+function pairScans(gm: GroModule, pairs: Int32Array, npairs: number): Pick<GroAtoms, 'masses' | 'atomsOf'> {
+  const natoms = pairs.length;
+  let p = align(gm.heapBase);
+  const take = (n: number) => {
+    const at = p;
+    p = align(p + n);
+    return at;
+  };
+  const at = { pairs: take(4 * natoms), table: take(8 * npairs), hit: take(npairs), out: take(8 * natoms) };
+  let made: { k: GroExports; memory: WebAssembly.Memory } | null | undefined;
+  // Null when no memory can be had (then plain loops do it).
+  const instance = () => {
+    if (made !== undefined) return made;
+    made = null;
+    try {
+      const memory = new WebAssembly.Memory({ initial: Math.ceil(p / PAGE) });
+      const k = new WebAssembly.Instance(gm.mod, { env: { memory } }).exports as unknown as GroExports;
+      new Int32Array(memory.buffer, at.pairs, natoms).set(pairs);
+      made = { k, memory };
+    } catch {
+      // The plain loops below.
+    }
+    return made;
+  };
+  return {
+    masses(pairMass) {
+      const m = instance();
+      if (!m) return Float64Array.from(pairs, (q) => pairMass[q]);
+      const { k, memory } = m;
+      new Float64Array(memory.buffer, at.table, npairs).set(pairMass.subarray(0, npairs));
+      k.spreadMasses(at.pairs, natoms, at.table, at.out);
+      return new Float64Array(memory.buffer, at.out, natoms).slice();
+    },
+    atomsOf(hit) {
+      const m = instance();
+      if (!m) return Int32Array.from(pairs.keys()).filter((i) => hit[pairs[i]] === 1);
+      const { k, memory } = m;
+      const marks = new Uint8Array(memory.buffer, at.hit, npairs);
+      marks.fill(0);
+      marks.set(hit.subarray(0, npairs));
+      const count = k.atomsOfPairs(at.pairs, natoms, at.hit, at.out);
+      return new Int32Array(memory.buffer, at.out, count).slice();
     },
   };
 }

@@ -1,5 +1,6 @@
 import { elementFromAtomName, massOfElement } from '../model/atom-names.js';
 import { boxFromVectors } from '../model/box.js';
+import { perAtom, setKindScan, type AtomKinds } from '../model/topology.js';
 import {
   type TopologyData,
   describeCounts,
@@ -101,35 +102,41 @@ export function parseGroFast(bytes: Uint8Array, file: string): TopologyData | nu
     pairMass[p] = massOfElement(el);
     if (el === null) unknown.set(name, (unknown.get(name) ?? 0) + a.counts[j]);
   }
-  const names = new Array<string>(natoms);
-  const elements = new Array<string | null>(natoms);
-  for (let i = 0; i < natoms; i += PART) spread(a.pairs, i, Math.min(natoms, i + PART), pairName, names, pairElement, elements);
-  // Residue names come in long runs (a solvent's thousands of atoms): filled a run at a time.
-  const resnames = new Array<string>(natoms);
-  const runs = a.resnameRuns;
-  for (let r = 0; r < runs.length; r++) resnames.fill(pairResname[a.pairs[runs[r]]], runs[r], r + 1 < runs.length ? runs[r + 1] : natoms);
-  const masses = a.masses(pairMass);
-  const atoms = { names, resnames, resids: a.resids, elements, masses, unknown };
+  const kinds: AtomKinds = { ofAtom: a.pairs, order: a.order, names: pairName, resnames: pairResname, elements: pairElement, masses: pairMass };
+  setKindScan(a.pairs, (hit) => a.atomsOf(hit));
+  // The per-atom names, elements, residue names and masses are made when first read: a run whose
+  // selections are answered by kind, and which weighs no atom, needs none of them.
+  let names: string[] | undefined;
+  let masses: Float64Array | undefined;
+  let elements: (string | null)[] | undefined;
+  let resnames: string[] | undefined;
+  const atoms: AtomColumns = {
+    get names() {
+      return (names ??= perAtom(kinds, pairName));
+    },
+    get elements() {
+      return (elements ??= perAtom(kinds, pairElement));
+    },
+    get resnames() {
+      if (resnames) return resnames;
+      // Residue names come in long runs (a solvent's thousands of atoms): filled a run at a time.
+      resnames = new Array<string>(natoms);
+      const runs = a.resnameRuns;
+      for (let r = 0; r < runs.length; r++) resnames.fill(pairResname[a.pairs[runs[r]]], runs[r], r + 1 < runs.length ? runs[r + 1] : natoms);
+      return resnames;
+    },
+    resids: a.resids,
+    get masses() {
+      return (masses ??= a.masses(pairMass));
+    },
+    unknown,
+    kinds,
+  };
   return groTopology(natoms, atoms, latin1(bytes, b, end), file, () => {
     const lines = new LineIndex(latin1(bytes, 0, end));
     lines.has(natoms + 3);
     return atomNumbers(lines, natoms, width, file);
   });
-}
-
-/**
- * Atoms per call of spread: V8 compiles a function called many times, where a long loop in a
- * function called once runs in the interpreter to its end.
- */
-const PART = 1024;
-
-/** The names and elements of atoms i0 … i1 − 1, from those of their (kind, several) index. */
-function spread(pairs: Int32Array, i0: number, i1: number, pairName: string[], names: string[], pairElement: (string | null)[], elements: (string | null)[]): void {
-  for (let i = i0; i < i1; i++) {
-    const p = pairs[i];
-    names[i] = pairName[p];
-    elements[i] = pairElement[p];
-  }
 }
 
 /** The atom count of line 2, or -1 when it is not one. */
@@ -149,7 +156,10 @@ function fieldWidth(first: string): number {
   return p1 !== 24 || p2 < 0 || p2 - p1 < 6 ? -1 : p2 - p1;
 }
 
-/** What the atom lines say: names, residues, and the elements and masses guessed from them. */
+/**
+ * What the atom lines say: names, residues, and the elements and masses guessed from them (names,
+ * residue names and elements may be made when first read).
+ */
 interface AtomColumns {
   names: string[];
   resnames: string[];
@@ -158,6 +168,11 @@ interface AtomColumns {
   masses: Float64Array;
   /** Atoms of each name that has no element, by name in order of the first such atom. */
   unknown: Map<string, number>;
+  /**
+   * Each atom's kind: its name columns (in order of first appearance) times two, plus one when its
+   * residue has several atoms — the two things its element is guessed from.
+   */
+  kinds: AtomKinds;
 }
 
 /** The atom lines, each read and checked (every error in an atom line is found here). */
@@ -197,19 +212,34 @@ function plainAtoms(text: string, lines: LineIndex, natoms: number, width: numbe
   const masses = new Float64Array(natoms);
   const massOf = new Map<string | null, number>();
   const unknown = new Map<string, number>();
+  const npairs = 2 * kinds.length;
+  const ofAtom = new Int32Array(natoms);
+  const order: number[] = [];
+  const pairName = new Array<string>(npairs);
+  const pairResname = new Array<string>(npairs);
+  const pairElement = new Array<string | null>(npairs);
+  const pairMass = new Float64Array(npairs);
   for (let i = 0; i < natoms; i++) {
     const kind = kinds[atomKinds[i]];
     const several = sizes[i] === 1 ? 0 : 1;
+    const p = 2 * atomKinds[i] + several;
     let el = kind.element[several];
     if (el === undefined) {
       el = kind.element[several] = elementFromAtomName(kind.name, { resname: kind.resname, residueSize: sizes[i] });
       if (!massOf.has(el)) massOf.set(el, massOfElement(el));
+      order.push(p);
+      pairName[p] = kind.name;
+      pairResname[p] = kind.resname;
+      pairElement[p] = el;
+      pairMass[p] = massOf.get(el)!;
     }
+    ofAtom[i] = p;
     elements[i] = el;
     masses[i] = massOf.get(el)!;
     if (el === null) unknown.set(kind.name, (unknown.get(kind.name) ?? 0) + 1);
   }
-  return { names, resnames, resids, elements, masses, unknown };
+  const pairs: AtomKinds = { ofAtom, order: Int32Array.from(order), names: pairName, resnames: pairResname, elements: pairElement, masses: pairMass };
+  return { names, resnames, resids, elements, masses, unknown, kinds: pairs };
 }
 
 /**
@@ -236,7 +266,7 @@ function groTopology(
   file: string,
   readNumbers: () => { ids: Int32Array; positions: Float64Array },
 ): TopologyData {
-  const { names, resnames, resids, elements, masses, unknown } = atoms;
+  const { resids, unknown, kinds } = atoms;
   let numbers: { ids: Int32Array; positions: Float64Array } | null = null;
 
   const notes: string[] = [];
@@ -252,7 +282,7 @@ function groTopology(
   const box = v1x > 0 && v2y > 0 && v3z > 0 ? boxFromVectors(matrix) : null;
   if (!box) notes.push('the box line has no cell (zero lengths): no periodic box');
 
-  const known = elements.some((e) => e !== null);
+  const known = kinds.order.some((p) => kinds.elements[p] !== null);
   if (unknown.size > 0) {
     notes.push(`no element for the names ${describeCounts(unknown)}: their mass is unknown (NaN)`);
   }
@@ -261,14 +291,22 @@ function groTopology(
   return {
     format: 'gro',
     natoms,
-    names,
-    resnames,
+    get names(): string[] {
+      return atoms.names;
+    },
+    get resnames(): string[] {
+      return atoms.resnames;
+    },
     resids,
-    elements: known ? elements : null,
+    get elements(): (string | null)[] | null {
+      return known ? atoms.elements : null;
+    },
     elementSource: known ? 'guessed from names' : null,
     types: null,
     typeLabels: null,
-    masses,
+    get masses(): Float64Array {
+      return atoms.masses;
+    },
     charges: null,
     formalCharges: null,
     molIds: null,
@@ -282,6 +320,7 @@ function groTopology(
     },
     images: null,
     notes,
+    kinds,
   };
 }
 

@@ -1,5 +1,6 @@
 import type { Box } from '../model/box.js';
 import { InputError } from '../model/errors.js';
+import type { AtomKinds } from '../model/topology.js';
 
 /**
  * Where the elements of a topology came from. For a file whose atoms were resolved in more than
@@ -54,6 +55,12 @@ export interface TopologyData {
   images: Int32Array | null;
   /** What a user should know: guesses made, records skipped. */
   notes: string[];
+  /**
+   * The atoms grouped by kind, when the reader knows them: each atom's name, residue name,
+   * element and mass are those of its kind, and names and masses are given (absent or null: not
+   * known). Names, residue names, elements and masses may then be made when first read.
+   */
+  kinds?: AtomKinds | null;
 }
 
 export function topologyError(file: string, line: number | null, detail: string): InputError {
