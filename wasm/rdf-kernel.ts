@@ -222,9 +222,11 @@ export function binCross(
   let q = 0;
   for (; q + 1 < n; q += 2) {
     const i = 3 * i32At(idx, q), j = 3 * i32At(idx, q + 1);
-    const px = f64x2.replace_lane(v128.load64_splat(pos + (<usize>i << 3)), 1, f64At(pos, j));
-    const py = f64x2.replace_lane(v128.load64_splat(pos + (<usize>(i + 1) << 3)), 1, f64At(pos, j + 1));
-    const pz = f64x2.replace_lane(v128.load64_splat(pos + (<usize>(i + 2) << 3)), 1, f64At(pos, j + 2));
+    // x, y of each atom in one load, paired up by two shuffles; z into its lanes one by one.
+    const pi = pos + (<usize>i << 3), pj = pos + (<usize>j << 3);
+    const xyi = v128.load(pi), xyj = v128.load(pj);
+    const px = v128.shuffle<f64>(xyi, xyj, 0, 2), py = v128.shuffle<f64>(xyi, xyj, 1, 3);
+    const pz = v128.load64_lane(pj + 16, v128.load64_splat(pi + 16), 1);
     let sa = f64x2.mul(f64x2.sub(px, o0), v0), sb = f64x2.mul(f64x2.sub(py, o1), v4), sc = f64x2.mul(f64x2.sub(pz, o2), v8);
     sa = f64x2.sub(sa, f64x2.floor(sa));
     sb = f64x2.sub(sb, f64x2.floor(sb));
@@ -659,15 +661,18 @@ export function tallyFrame32(nIons: i32, ion: usize, stride: i32, mask: usize, w
         const dxb = f64x2.sub(v128.load(bx + o + 16), x0), dyb = f64x2.sub(v128.load(by + o + 16), y0), dzb = f64x2.sub(v128.load(bz + o + 16), z0);
         const d2a = f64x2.add(f64x2.add(f64x2.mul(dxa, dxa), f64x2.mul(dya, dya)), f64x2.mul(dza, dza));
         const d2b = f64x2.add(f64x2.add(f64x2.mul(dxb, dxb), f64x2.mul(dyb, dyb)), f64x2.mul(dzb, dzb));
-        u = i64x2.bitmask(f64x2.lt(d2a, rr)) | (i64x2.bitmask(f64x2.lt(d2b, rr)) << 2);
-        v128.store_lane<f64>(near + (<usize>k << 3), d2a, 0);
-        k += u & 1;
-        v128.store_lane<f64>(near + (<usize>k << 3), d2a, 1);
-        k += (u >> 1) & 1;
-        v128.store_lane<f64>(near + (<usize>k << 3), d2b, 0);
-        k += (u >> 2) & 1;
-        v128.store_lane<f64>(near + (<usize>k << 3), d2b, 1);
-        k += u >> 3;
+        const ma = i64x2.bitmask(f64x2.lt(d2a, rr)), mb = i64x2.bitmask(f64x2.lt(d2b, rr));
+        u = ma | (mb << 2);
+        // Each vector's two lanes (kept as its mask m says): lane 0 at k, lane 1 after it when
+        // lane 0 is kept, else in its place; (m + 1) >> 1 are kept. Fewer steps than lane by lane.
+        const pa = near + (<usize>k << 3);
+        v128.store_lane<f64>(pa, d2a, 0);
+        v128.store_lane<f64>(pa + (<usize>(ma & 1) << 3), d2a, 1);
+        k += (ma + 1) >> 1;
+        const pb = near + (<usize>k << 3);
+        v128.store_lane<f64>(pb, d2b, 0);
+        v128.store_lane<f64>(pb + (<usize>(mb & 1) << 3), d2b, 1);
+        k += (mb + 1) >> 1;
       }
       // The loop ran (t0 < t1): its last group began at t − 4, so its lanes from t1 − (t − 4) on are past the end.
       k -= <i32>popcnt(u >> (t1 - t + 4));
