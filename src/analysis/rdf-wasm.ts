@@ -319,8 +319,9 @@ export class WasmCrossKernel {
       tally: take(4 * (maxCn + 1) * cnBins),
       cnOfBin: take(4 * cnOfBin.length),
       counts: take(4 * (bins + 1)),
-      // Distances gathered for one A atom: at most one image of each B atom is under r_max.
-      near: take(8 * (nB + 1)),
+      // Distances gathered for one A atom: at most one image of each B atom is under r_max, and
+      // up to three more, lanes past a run's end, are written before they are dropped.
+      near: take(8 * (nB + 4)),
       nearBins: take(4 * (nB + 1)),
       idxA: take(4 * nA),
       idxB: take(4 * nB),

@@ -358,6 +358,28 @@ describe.skipIf(!WASM)('the WebAssembly g(r) kernel for two groups (A ≠ B)', (
   });
 
   /*
+   * The search keeps a run's last group of four B atoms whole and then takes back the lanes past
+   * the run's end. B of every count modulo four, crowded around the cell's origin, so that runs
+   * end in every lane with the atoms after them — the next cells' and, after B's last slot, the
+   * memory's padding, zeros, which is a point of this cell — within r_max of the A atoms.
+   */
+  it.each([1, 2, 3, 4, 5, 6, 7, 9, 14])('B of %i atoms crowded around the cell’s origin: equal brute force and the JavaScript kernel', (nB) => {
+    const u = uniform(40 + nB);
+    const l = [30, 26, 28];
+    const nA = 6;
+    const pos = Float64Array.from({ length: 3 * (nA + nB) }, () => 4 * u() - 1);
+    const a = Int32Array.from({ length: nA }, (_, i) => i);
+    const b = Int32Array.from({ length: nB }, (_, i) => nA + i);
+    const rmax = 9, bins = 90;
+    const { wasm, js } = crossPair(a, b, rmax, bins, [pos], orthorhombicBox(l[0], l[1], l[2]));
+    expectEqualStates(wasm, js);
+    const { counts, cnHist } = bruteCross(pos, a, b, l, rmax, bins, wasm.state.cnStep, wasm.state.cnBins);
+    expect(total(wasm)).toBe(nA * nB);
+    expect(Array.from(wasm.state.counts)).toEqual(Array.from(counts));
+    expect(Array.from(wasm.state.cnHist)).toEqual(Array.from(cnHist));
+  });
+
+  /*
    * Atoms exactly on the faces of the grid's columns and cells and of the periodic cell (a cell
    * of 32 Å, so that wrapping moves no bit), and pairs exactly r_max apart — across faces too —
    * which are not counted (d² < r_max²), next to pairs a hair closer, which are.
