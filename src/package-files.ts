@@ -11,15 +11,19 @@ import { fileURLToPath } from 'node:url';
  * nearest folder above with mdpost's package.json.
  */
 export function packageRoot(): string {
+  if (root !== undefined) return root;
   let dir = dirname(fileURLToPath(import.meta.url));
   for (;;) {
     const file = join(dir, 'package.json');
-    if (existsSync(file) && (JSON.parse(readFileSync(file, 'utf8')) as { name?: string }).name === 'mdpost') return dir;
+    if (existsSync(file) && (JSON.parse(readFileSync(file, 'utf8')) as { name?: string }).name === 'mdpost') return (root = dir);
     const up = dirname(dir);
     if (up === dir) throw new Error(`internal: no mdpost package.json above ${fileURLToPath(import.meta.url)}`);
     dir = up;
   }
 }
+
+/** The package's root once found (each WebAssembly module, the version and the viewer ask for it). */
+let root: string | undefined;
 
 /** mdpost's version, from its package.json. */
 export function packageVersion(): string {
