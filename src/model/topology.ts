@@ -7,18 +7,20 @@ import type { Topology } from './frame.js';
  * masses come from the element where there is one (NaN otherwise).
  */
 export function elementsFromLabels(labels: readonly string[]): { elements: string[]; masses: Float64Array } {
-  const cache = new Map<string, string>();
+  // A file has few distinct labels: each is looked up once (element and mass).
+  const cache = new Map<string, { el: string; mass: number }>();
   const elements = new Array<string>(labels.length);
   const masses = new Float64Array(labels.length);
   for (let i = 0; i < labels.length; i++) {
     const label = labels[i];
-    let el = cache.get(label);
-    if (el === undefined) {
-      el = elementFromLabel(label) ?? label;
-      cache.set(label, el);
+    let known = cache.get(label);
+    if (known === undefined) {
+      const el = elementFromLabel(label) ?? label;
+      known = { el, mass: atomicMass(el) };
+      cache.set(label, known);
     }
-    elements[i] = el;
-    masses[i] = atomicMass(el);
+    elements[i] = known.el;
+    masses[i] = known.mass;
   }
   return { elements, masses };
 }
