@@ -159,10 +159,10 @@ export class LammpsDumpParser implements FrameParser {
 
     const rows = this.rows;
     needAtomLines(s, natoms, count);
-    rows.ensure(natoms);
     const first = this.topology === null && !this.topologyKnown;
     if (this.stampsOnly && !first) {
-      // Its lines are stepped over, not checked: the fold reads this frame again in full.
+      // Its lines are stepped over, not checked: the fold reads this frame again in full. Nor are
+      // its rows' arrays made (megabytes for a large frame): its positions are stale by contract.
       s.skipLines(natoms);
       frame.natoms = natoms;
       frame.step = step;
@@ -173,6 +173,7 @@ export class LammpsDumpParser implements FrameParser {
       frame.box = box;
       return true;
     }
+    rows.ensure(natoms);
     const firstAtomLine = s.line;
     const firstAtomOffset = s.pos;
     const roles = first ? layout.roles : layout.frameRoles;
