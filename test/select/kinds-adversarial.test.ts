@@ -1,3 +1,6 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { elementFromAtomName, massOfElement } from '../../src/model/atom-names.js';
 import { atomicNumber } from '../../src/model/elements.js';
@@ -8,7 +11,7 @@ import { select, type SelectionContext } from '../../src/select/selection.js';
 import { wasmGroAvailable } from '../../src/topology/gro-wasm.js';
 import { parseGro, parseGroBytes, parseGroFast } from '../../src/topology/gro.js';
 import type { TopologyData } from '../../src/topology/topology-data.js';
-import { tempFile } from '../support/io.js';
+import { FIXTURES, tempFile } from '../support/io.js';
 import { uniform } from '../support/random.js';
 
 /**
@@ -357,5 +360,28 @@ describe('trajectories that bring masses or types, and copies of the topology', 
     const again = combineTopology(emptyTopology(9), dataClone, files).topology;
     expect(atomKindsOf(again)).not.toBeNull();
     for (const s of SELECTIONS) expect(outcome(s, again), s).toEqual(outcome(s, top));
+  });
+});
+
+describe('large and multi-frame files', () => {
+  it('more kinds than the WebAssembly reader keeps (65 536): the plain reader’s kinds give the text’s atoms', () => {
+    const n = 75000;
+    const id = (i: number) => i.toString(36).toUpperCase().padStart(4, 'Q');
+    const atoms: Atom[] = Array.from({ length: n }, (_, i): Atom => (i % 10 === 9 ? [i, 'NA', 'NA'] : [i, `R${id(i)}`.slice(0, 5), i % 2 ? 'CA' : 'OW']));
+    const text = gro(atoms);
+    expect(parseGroFast(Buffer.from(text, 'latin1'), 'big.gro')).toBeNull();
+    holds(text, { fast: false, selections: ['Na', 'Ca', 'C', 'O', 'name CA and not C', 'resname R* and Na', 'not (O or C)'] });
+  });
+
+  it('a trajectory .gro.gz as topology: the first frame’s atoms', async () => {
+    const path = join(FIXTURES, 'sim/gromacs-nacl-water/traj.gro.gz');
+    const text = gunzipSync(readFileSync(path)).toString('latin1');
+    const data = await readTopologyFile(path);
+    const top = combineTopology(emptyTopology(data.natoms), data, files).topology;
+    expect(atomKindsOf(top)).not.toBeNull();
+    const want = expected(text);
+    for (const s of SELECTIONS) expect(outcome(s, top), s).toEqual(outcome(s, want));
+    expect(arrays(top)).toEqual(arrays(want));
+    expect(outcome('Na', top)).toEqual({ atoms: Array.from({ length: 8 }, (_, k) => 996 + k), kind: 'atoms' });
   });
 });
