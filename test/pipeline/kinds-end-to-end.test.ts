@@ -13,9 +13,9 @@ import { expectSame, fine, resultJson } from '../support/workers.js';
  * names and residue names are answered per kind, and whose masses are made lazily) against the
  * same run with a .pdb topology of the same atoms, which has no kinds (every selection and mass
  * atom by atom), written here from the .gro with the element of each atom in columns 77–78. MSDs
- * (of atoms and of molecules' centres of mass), drift removal (masses), conductivity and g(r)
- * must be the same numbers; and the same with the fold cut over 2 worker threads (the plan's
- * selections and masses cloned to them).
+ * (of atoms and of molecules' centres of mass), drift removal (masses), conductivity, g(r) and
+ * solvation shells must be the same numbers; and the same with the fold cut over 2 worker threads
+ * (the plan's selections and masses cloned to them).
  */
 
 const RUN = join(FIXTURES, 'sim/gromacs-nacl-water');
@@ -47,6 +47,7 @@ const OPTIONS: RawOptions = {
   temperature: '298',
   charges: 'Na=+1,Cl=-1',
   rdf: ['Na,OW', 'element Cl,name H*', 'not resname SOL,O and not Na'],
+  solvation: ['Na'],
 };
 
 /** The analyses' numbers (msd, rdf, conductivity …), without the input section that names the files. */
@@ -70,13 +71,14 @@ describe('XTC with a .gro topology (kinds) gives what it gives with the same ato
     expect(new Set(viaGro.topology.elements)).toEqual(new Set(['O', 'H', 'Na', 'Cl']));
   });
 
-  it('MSD (atoms and molecules), drift removal, conductivity and g(r): the same numbers, in one thread and in two', async () => {
+  it('MSD (atoms and molecules), drift removal, conductivity, g(r) and solvation shells: the same numbers, in one thread and in two', async () => {
     const byKind = await resultJson(XTC, { ...OPTIONS, topology: GRO }, { workers: 1 });
     const byAtom = await resultJson(XTC, { ...OPTIONS, topology: pdb }, { workers: 1 });
     expectSame(numbers(byAtom), numbers(byKind), 'kinds vs atom by atom', { rel: 0 });
     // Two threads sum the frames' contributions in another order: equal to rounding (as every
     // run cut over workers).
     expectSame(numbers(byKind), numbers(await resultJson(XTC, { ...OPTIONS, topology: GRO }, fine(2))), '2 workers');
+    expect(Object.keys(numbers(byKind))).toEqual(expect.arrayContaining(['msd', 'conductivity', 'rdf', 'solvation']));
     // The selections are what they say (8 Na, 8 Cl, 332 waters).
     const counts = (byKind.msd as { count: number }[]).map((m) => m.count);
     expect(counts).toEqual([8, 8, 996, 332]);
