@@ -385,3 +385,20 @@ describe('large and multi-frame files', () => {
     expect(outcome('Na', top)).toEqual({ atoms: Array.from({ length: 8 }, (_, k) => 996 + k), kind: 'atoms' });
   });
 });
+
+describe('x y z fields of other widths (gmx -ndec), with velocities', () => {
+  it('widths 7 to 16: both readers (where the WebAssembly one reads them) give the text’s atoms', () => {
+    const atoms: Atom[] = [[1, 'SOL', 'OW'], [1, 'SOL', 'HW1'], [1, 'SOL', 'HW2'], [2, 'CA', 'CA'], [3, 'ALA', 'CA'], [3, 'ALA', 'N'], [4, 'NA', 'NA'], [5, 'LIG', 'NA'], [5, 'LIG', 'CL']];
+    const read: number[] = [];
+    for (let w = 7; w <= 16; w++) {
+      const f = (v: number, width: number) => v.toFixed(width - 5).padStart(width);
+      const raw = atoms.map((a, i) => atomLine(a, i).slice(0, 20) + [0.1, -1.25, 2.5].map((v) => f(v, w)).join('') + [0.5, -0.25, 1].map((v) => f(v, w + 1)).join(''));
+      const text = gro([], { raw });
+      if (parseGroFast(Buffer.from(text, 'latin1'), 'conf.gro')) read.push(w);
+      const want = holds(text, { fast: false });
+      expect(want.elements).toEqual(['O', 'H', 'H', 'Ca', 'C', 'N', 'Na', 'N', 'Cl']);
+    }
+    // The WebAssembly reader takes lines whose x y z end by byte 64.
+    expect(read).toEqual([7, 8, 9, 10, 11, 12, 13, 14]);
+  });
+});
