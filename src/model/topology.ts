@@ -75,7 +75,7 @@ export function kindedTopology(fields: Omit<Topology, keyof KindedArrays>, array
     Object.defineProperty(top, key, {
       enumerable: true,
       configurable: true,
-      get: () => (value === undefined ? (value = arrays[key]()) : value),
+      get: () => (value === undefined ? (value = frozen(arrays[key]())) : value),
       set: (v: string[] | Float64Array | null) => {
         value = v;
         // Selections use no masses.
@@ -85,6 +85,15 @@ export function kindedTopology(fields: Omit<Topology, keyof KindedArrays>, array
   }
   topologyKinds.set(top, kinds);
   return top;
+}
+
+/**
+ * Selections answer from the kinds while the arrays are those the kinds made, so those arrays
+ * refuse writes in place (a TypeError in strict code, never a silently stale selection); a
+ * replaced array is noticed by the setter. Masses (typed, not freezable) do not enter selections.
+ */
+function frozen<T>(value: T): T {
+  return Array.isArray(value) ? (Object.freeze(value) as T) : value;
 }
 
 /** The kinds of a topology made by kindedTopology, while its arrays are those of the kinds; otherwise null. */

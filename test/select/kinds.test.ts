@@ -119,6 +119,19 @@ describe('selections by kind give what the general evaluation gives', () => {
     expect(agree('K', top)).toEqual({ atoms: [4, 14, 15], kind: 'atoms', molecules: null });
   });
 
+  it('refuses writes into its names, residue names and elements in place, which the kinds would not see', () => {
+    const top = resolved(parseGroBytes(Buffer.from(text, 'latin1'), 'conf.gro')).topology;
+    expect(() => {
+      top.elements![4] = 'K';
+    }).toThrow(TypeError);
+    expect(() => {
+      top.names![0] = 'XX';
+    }).toThrow(TypeError);
+    expect(() => top.resnames!.push('SOL')).toThrow(TypeError);
+    expect(top.elements![4]).toBe('Na');
+    expect(atomKindsOf(top)).not.toBeNull();
+  });
+
   it('reads no per-atom array: they are made only when something reads them, once', () => {
     const data = parseGroBytes(Buffer.from(text, 'latin1'), 'conf.gro');
     const kinds = data.kinds!;
