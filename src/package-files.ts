@@ -36,6 +36,30 @@ export function runsBundled(): boolean {
 }
 
 /**
+ * `p` rounded up to a multiple of 16 bytes, where the WebAssembly modules' arrays start (v128
+ * loads). Arithmetic rather than bitwise: a layout may reach towards 4 GiB, past 32-bit integers.
+ */
+export function alignWasm(p: number): number {
+  return Math.ceil(p / 16) * 16;
+}
+
+/**
+ * Arrays laid out one after another in a WebAssembly memory from `base` (a module's heap start),
+ * each aligned: `take(bytes)` gives the next one's offset, `end()` where the last ends.
+ */
+export function wasmLayout(base: number): { take: (bytes: number) => number; end: () => number } {
+  let p = alignWasm(base);
+  return {
+    take: (bytes) => {
+      const at = p;
+      p = alignWasm(p + bytes);
+      return at;
+    },
+    end: () => p,
+  };
+}
+
+/**
  * A WebAssembly module of the build (`file`, e.g. dist/src/io/dump-rows.wasm), compiled by
  * `compile` (which may check or rewrite the bytes, and throws to refuse them), or, when there is
  * none, why: not built (the sources run before a build), or not compiling here.

@@ -1,4 +1,4 @@
-import { builtWasmModule } from '../package-files.js';
+import { builtWasmModule, wasmLayout } from '../package-files.js';
 
 /**
  * The WebAssembly build of stepMsdSums's FFT sums (wasm/msd-fft.ts, compiled by `npm run build`
@@ -73,9 +73,6 @@ export function wasmMsdAvailable(): boolean {
   return fftModule() !== null;
 }
 
-function align(p: number): number {
-  return (p + 15) & ~15;
-}
 
 /** Smallest power of two ≥ n and ≥ 8 (the module's smallest transform). */
 function pow2AtLeast(n: number): number {
@@ -109,12 +106,7 @@ export function wasmStepMsdSums(
   const fit = Math.floor(blockBytes / (3 * elt * frames));
   const block = Math.min(to - from, Math.max(MIN_BLOCK, fit));
 
-  let p = align(fm.heapBase);
-  const take = (bytes: number) => {
-    const at = p;
-    p = align(p + bytes);
-    return at;
-  };
+  const { take, end } = wasmLayout(fm.heapBase);
   const at = {
     tw: take(24 * n),
     rev: take(4 * n),
@@ -125,6 +117,7 @@ export function wasmStepMsdSums(
     drift: drift ? take(24 * frames) : 0,
     steps: take(3 * block * frames * elt),
   };
+  const p = end();
   let memory: WebAssembly.Memory;
   try {
     if (p > 2 ** 32 - PAGE) throw new Error(`${p} bytes are more than a 32-bit memory holds`);

@@ -1,4 +1,4 @@
-import { builtWasmModule } from '../package-files.js';
+import { alignWasm, builtWasmModule, wasmLayout } from '../package-files.js';
 import { inverseMatrix } from '../model/box.js';
 import type { CellGrid } from '../model/cell-grid.js';
 
@@ -143,7 +143,7 @@ export class WasmSelfKernel {
     private readonly cnBins: number,
     private readonly maxCn: number,
   ) {
-    const heap = heapLayout();
+    const heap = wasmLayout(heapStart);
     const take = heap.take;
     const n1 = nAtoms + 1;
     this.words = Math.ceil(cnBins / 64);
@@ -211,14 +211,14 @@ export class WasmSelfKernel {
     const nbw = Math.ceil(nb / merge);
     const entries = (Math.ceil(cut / (m[0] / na)) + 1) * (2 * Math.ceil(cut / (m[4] / nb)) + 1);
     const cntAt = this.at.grid;
-    const wideAt = align(cntAt + 4 * (na * nbw * nc * merge + 1));
-    const baseAt = align(wideAt + 4 * (na * nbw * nc + 1));
-    const sxAt = align(baseAt + 4 * entries);
-    const syAt = align(sxAt + 8 * entries);
-    const rectAt = align(syAt + 8 * entries);
-    const runsAt = align(rectAt + 32 * entries);
+    const wideAt = alignWasm(cntAt + 4 * (na * nbw * nc * merge + 1));
+    const baseAt = alignWasm(wideAt + 4 * (na * nbw * nc + 1));
+    const sxAt = alignWasm(baseAt + 4 * entries);
+    const syAt = alignWasm(sxAt + 8 * entries);
+    const rectAt = alignWasm(syAt + 8 * entries);
+    const runsAt = alignWasm(rectAt + 32 * entries);
     // A z-range crosses at most both faces: three runs per stencil column.
-    const end = align(runsAt + 32 * 3 * entries);
+    const end = alignWasm(runsAt + 32 * 3 * entries);
     if (end - cntAt > this.gridBytes) {
       this.k = withRoom(this.mod, this.k, end);
       this.gridBytes = end - cntAt;
@@ -299,7 +299,7 @@ export class WasmCrossKernel {
     private readonly cnBins: number,
     private readonly maxCn: number,
   ) {
-    const heap = heapLayout();
+    const heap = wasmLayout(heapStart);
     const take = heap.take;
     const nA = a.length, nB = b.length;
     this.nA = nA;
@@ -390,7 +390,7 @@ export class WasmCrossKernel {
     const m = g.box.matrix, o = g.box.origin;
     const [na, nb, nc] = WasmCrossKernel.grid(m[0], m[4], m[8], cut, this.nB);
     const startAt = this.at.grid;
-    const end = align(startAt + 4 * (na * nb * nc + 2));
+    const end = alignWasm(startAt + 4 * (na * nb * nc + 2));
     if (end - startAt > this.gridBytes) {
       this.k = withRoom(this.mod, this.k, end);
       this.gridBytes = end - startAt;
@@ -433,19 +433,3 @@ const Z_CELLS_PER_CUT = 12;
 /** Runs of cells one A atom searches, at most: four columns each way (see crossWide), each run crossing both z faces. */
 const MAX_RUNS = 4 * 4 * 3;
 
-/** Arrays laid out one after another from the module's heap start, each aligned: `take(bytes)` gives the next one's offset, `end()` where the last ends. */
-function heapLayout(): { take: (bytes: number) => number; end: () => number } {
-  let p = align(heapStart);
-  return {
-    take: (bytes) => {
-      const at = p;
-      p = align(p + bytes);
-      return at;
-    },
-    end: () => p,
-  };
-}
-
-function align(p: number): number {
-  return (p + 15) & ~15;
-}

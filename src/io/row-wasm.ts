@@ -1,4 +1,4 @@
-import { builtWasmModule } from '../package-files.js';
+import { builtWasmModule, wasmLayout } from '../package-files.js';
 import { Role } from './atom-role.js';
 import { compileRows, lastCall, wordsOf, type CompiledRows, type RowTargets } from './row-compiler.js';
 
@@ -177,9 +177,6 @@ interface Layout {
   end: number;
 }
 
-function align(p: number): number {
-  return (p + 15) & ~15;
-}
 
 /**
  * The parser of one thread: its instance, and the longest row it has seen (which bounds the
@@ -209,16 +206,11 @@ export class WasmRows {
     this.memory = new WebAssembly.Memory({ initial: Math.ceil(bytes / PAGE) });
     this.k = new WebAssembly.Instance(this.mod, { env: { memory: this.memory } }).exports as unknown as RowExports;
     this.bytes = new Uint8Array(this.memory.buffer);
-    this.base = align(this.k.heapBase());
+    this.base = this.k.heapBase();
   }
 
   private layout(ncols: number, n: number, wantLen: number, rowBytes: number): Layout {
-    let p = this.base;
-    const take = (bytes: number) => {
-      const at = p;
-      p = align(p + bytes);
-      return at;
-    };
+    const { take, end } = wasmLayout(this.base);
     return {
       roles: take(ncols),
       cols: take(12 * ncols),
@@ -234,7 +226,7 @@ export class WasmRows {
       labels: take(4 * n),
       table: take(8 * MAX_LABELS),
       rows: take(rowBytes + TAIL),
-      end: p,
+      end: end(),
     };
   }
 

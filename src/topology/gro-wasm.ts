@@ -1,4 +1,4 @@
-import { builtWasmModule } from '../package-files.js';
+import { builtWasmModule, wasmLayout } from '../package-files.js';
 
 /**
  * The WebAssembly reader of a .gro file's atom lines (wasm/gro-atoms.ts, compiled by `npm run
@@ -93,9 +93,6 @@ export function wasmGroAvailable(): boolean {
   return groModule() !== null;
 }
 
-function align(p: number): number {
-  return (p + 15) & ~15;
-}
 
 /**
  * The natoms atom lines of a .gro file's bytes from `start` (the first atom line), each x y z
@@ -124,12 +121,7 @@ export function readGroAtoms(bytes: Uint8Array, start: number, natoms: number, w
 function parseCopy(gm: GroModule, bytes: Uint8Array, start: number, copy: number, natoms: number, width: number, keepBytes: number): GroAtoms | 'ran out' | null {
   const maxKinds = Math.max(1, Math.min(natoms, MAX_KINDS));
   const slotBits = Math.max(4, 32 - Math.clz32(2 * maxKinds - 1));
-  let p = align(gm.heapBase);
-  const take = (n: number) => {
-    const at = p;
-    p = align(p + n);
-    return at;
-  };
+  const { take, end } = wasmLayout(gm.heapBase);
   const at = {
     text: take(copy + TAIL),
     resids: take(4 * natoms),
@@ -144,6 +136,7 @@ function parseCopy(gm: GroModule, bytes: Uint8Array, start: number, copy: number
     hit: take(2 * maxKinds),
     selected: take(4 * natoms),
   };
+  const p = end();
   if (p > 2 ** 32 - PAGE) return null;
   let memory: WebAssembly.Memory;
   try {
@@ -220,13 +213,9 @@ function parseScans(
  */
 function pairScans(gm: GroModule, pairs: Int32Array, npairs: number): Pick<GroAtoms, 'masses' | 'atomsOf'> {
   const natoms = pairs.length;
-  let p = align(gm.heapBase);
-  const take = (n: number) => {
-    const at = p;
-    p = align(p + n);
-    return at;
-  };
+  const { take, end } = wasmLayout(gm.heapBase);
   const at = { pairs: take(4 * natoms), table: take(8 * npairs), hit: take(npairs), out: take(8 * natoms) };
+  const p = end();
   let made: { k: GroExports; memory: WebAssembly.Memory } | null | undefined;
   // Null when no memory can be had (then plain loops do it).
   const instance = () => {

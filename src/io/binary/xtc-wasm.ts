@@ -1,4 +1,4 @@
-import { builtWasmModule } from '../../package-files.js';
+import { alignWasm, builtWasmModule } from '../../package-files.js';
 
 /**
  * The WebAssembly build of the XTC bit-stream decoder (wasm/xtc-decoder.ts, compiled by
@@ -96,9 +96,9 @@ export class WasmXtcDecoder {
 
   private constructor(mod: WebAssembly.Module, private readonly natoms: number, maxBlockBytes: number, heap: Heap) {
     const { padding } = heap;
-    const blockAt = align(heap.base);
-    const outAt = align(blockAt + maxBlockBytes + padding);
-    const nextAt = align(outAt + 24 * natoms);
+    const blockAt = alignWasm(heap.base);
+    const outAt = alignWasm(blockAt + maxBlockBytes + padding);
+    const nextAt = alignWasm(outAt + 24 * natoms);
     const end = nextAt + 4 * (natoms + 1);
     const pages = Math.ceil(end / PAGE);
     if (pages > MAX_PAGES) throw new RangeError('too many atoms for a 32-bit WebAssembly memory');
@@ -185,8 +185,4 @@ export class WasmXtcDecoder {
     }
     return true;
   }
-}
-
-function align(p: number): number {
-  return Math.ceil(p / 16) * 16;
 }
