@@ -7,12 +7,12 @@ import { atomicNumber } from '../../src/model/elements.js';
 import type { Topology } from '../../src/model/frame.js';
 import { atomKindsOf, emptyTopology } from '../../src/model/topology.js';
 import { combineTopology, readTopologyFile } from '../../src/pipeline/topology.js';
-import { select, type SelectionContext } from '../../src/select/selection.js';
 import { wasmGroAvailable } from '../../src/topology/gro-wasm.js';
 import { parseGro, parseGroBytes, parseGroFast } from '../../src/topology/gro.js';
 import type { TopologyData } from '../../src/topology/topology-data.js';
 import { FIXTURES, tempFile } from '../support/io.js';
 import { uniform } from '../support/random.js';
+import { selectionOutcome } from '../support/selection-outcome.js';
 
 /**
  * Adversarial inputs for the kinds fast path (a .gro topology's atoms grouped by name columns and
@@ -74,23 +74,6 @@ function expected(text: string): Topology {
 
 const files = { trajectory: 'run.xtc', topology: 'conf.gro' };
 
-function context(top: Topology): SelectionContext {
-  return {
-    topology: top,
-    molecules: () => {
-      throw new Error('no molecules in these tests');
-    },
-  };
-}
-
-function outcome(text: string, top: Topology): unknown {
-  try {
-    const s = select(text, context(top));
-    return { atoms: Array.from(s.atoms), kind: s.kind };
-  } catch (e) {
-    return { error: (e as Error).message };
-  }
-}
 
 /** What a topology says, comparable with toEqual (NaN masses included). */
 function arrays(top: Topology): unknown {
@@ -130,7 +113,7 @@ function holds(text: string, opts: { fast?: boolean; selections?: string[] } = {
   if (opts.fast !== false) expect(got.map(([how]) => how), 'the WebAssembly reader reads this file').toContain('WebAssembly reader');
   for (const [how, top] of got) {
     expect(atomKindsOf(top), how).not.toBeNull();
-    for (const s of opts.selections ?? SELECTIONS) expect(outcome(s, top), `${how}: ${s}`).toEqual(outcome(s, want));
+    for (const s of opts.selections ?? SELECTIONS) expect(selectionOutcome(s, top), `${how}: ${s}`).toEqual(selectionOutcome(s, want));
     // After the selections (which read no array), the arrays are the text's.
     expect(arrays(top), how).toEqual(arrays(want));
   }
@@ -267,25 +250,33 @@ describe('selections mixing kinds terms with others, and selections that select 
     const text = gro([[1, 'SOL', 'OW'], [1, 'SOL', 'HW1'], [1, 'SOL', 'HW2'], [2, 'NA', 'NA']]);
     for (const [how, top] of readers(text)) {
       for (const s of ['Li', 'not all', 'name Q*', 'resname XYZ', 'Na and O', 'not (Na or O or H)', 'element MW']) {
-        const o = outcome(s, top) as { error?: string };
+        const o = selectionOutcome(s, top) as { error?: string };
         expect(o.error, `${how}: ${s}`).toMatch(new RegExp(`^selection ${JSON.stringify(s).replace(/[()*?[\]]/g, '\\$&')} matches nothing; the file has O \\(1\\), H \\(2\\), Na \\(1\\)`));
-        expect(o).toEqual(outcome(s, expected(text)));
+        expect(o).toEqual(selectionOutcome(s, expected(text)));
       }
     }
   });
 });
 
+/**
+ * The topology file at `path`, read as mdpost reads it (readTopologyFile) for a trajectory without
+ * names, takes the kinds path and gives what its .gro `text` says; returned for further checks.
+ */
+async function expectReadAsText(path: string, text: string): Promise<Topology> {
+  const data = await readTopologyFile(path);
+  const top = combineTopology(emptyTopology(data.natoms), data, files).topology;
+  expect(atomKindsOf(top)).not.toBeNull();
+  const want = expected(text);
+  for (const s of SELECTIONS) expect(selectionOutcome(s, top), s).toEqual(selectionOutcome(s, want));
+  expect(arrays(top)).toEqual(arrays(want));
+  return top;
+}
+
 describe('files as mdpost reads them: gzip, CRLF, through readTopologyFile', () => {
   it('a .gro.gz with CRLF line ends and velocities gives the text’s topology', async () => {
     const atoms: Atom[] = [[1, 'SOL', 'OW'], [1, 'SOL', 'HW1'], [1, 'SOL', 'HW2'], [2, 'CA', 'CA'], [3, 'ALA', 'CA'], [3, 'ALA', 'N'], [4, 'NA', 'NA']];
     const text = gro(atoms, { eol: '\r\n', extra: '  0.1000 -0.2000  0.3000' });
-    const path = tempFile('kinds-adversarial.gro.gz', text);
-    const data = await readTopologyFile(path);
-    const top = combineTopology(emptyTopology(data.natoms), data, files).topology;
-    expect(atomKindsOf(top)).not.toBeNull();
-    const want = expected(text);
-    for (const s of SELECTIONS) expect(outcome(s, top), s).toEqual(outcome(s, want));
-    expect(arrays(top)).toEqual(arrays(want));
+    await expectReadAsText(tempFile('kinds-adversarial.gro.gz', text), text);
   });
 });
 
@@ -340,7 +331,7 @@ describe('trajectories that bring masses or types, and copies of the topology', 
       // The file's masses where it has them (MN alone in its residue is manganese), the trajectory's for MW.
       expect(Array.from(byKind.masses!)).toEqual([15.999, 1.008, 1.008, 4.5, 22.99, 14.007, 12.011, 40.078, 54.938].map((m, i) => (i === 3 ? m : expect.closeTo(m, 2))));
       expect(Array.from(byKind.types!)).toEqual(Array.from(traj.types!));
-      for (const s of [...SELECTIONS, 'type 3', 'type 1:2 and O', 'MW or type 8']) expect(outcome(s, byKind), s).toEqual(outcome(s, byAtom));
+      for (const s of [...SELECTIONS, 'type 3', 'type 1:2 and O', 'MW or type 8']) expect(selectionOutcome(s, byKind), s).toEqual(selectionOutcome(s, byAtom));
     }
   });
 
@@ -350,7 +341,7 @@ describe('trajectories that bring masses or types, and copies of the topology', 
     const clone = structuredClone(top);
     expect(atomKindsOf(clone)).toBeNull();
     expect(arrays(clone)).toEqual(arrays(expected(text)));
-    for (const s of SELECTIONS) expect(outcome(s, clone), s).toEqual(outcome(s, top));
+    for (const s of SELECTIONS) expect(selectionOutcome(s, clone), s).toEqual(selectionOutcome(s, top));
     // The topology file's data too (its getters read, its kinds plain arrays).
     const dataClone = structuredClone(data);
     expect(dataClone.names).toEqual(expected(text).names);
@@ -359,7 +350,7 @@ describe('trajectories that bring masses or types, and copies of the topology', 
     // Kinds rebuilt from the clone's data select as the original's.
     const again = combineTopology(emptyTopology(9), dataClone, files).topology;
     expect(atomKindsOf(again)).not.toBeNull();
-    for (const s of SELECTIONS) expect(outcome(s, again), s).toEqual(outcome(s, top));
+    for (const s of SELECTIONS) expect(selectionOutcome(s, again), s).toEqual(selectionOutcome(s, top));
   });
 });
 
@@ -376,13 +367,8 @@ describe('large and multi-frame files', () => {
   it('a trajectory .gro.gz as topology: the first frame’s atoms', async () => {
     const path = join(FIXTURES, 'sim/gromacs-nacl-water/traj.gro.gz');
     const text = gunzipSync(readFileSync(path)).toString('latin1');
-    const data = await readTopologyFile(path);
-    const top = combineTopology(emptyTopology(data.natoms), data, files).topology;
-    expect(atomKindsOf(top)).not.toBeNull();
-    const want = expected(text);
-    for (const s of SELECTIONS) expect(outcome(s, top), s).toEqual(outcome(s, want));
-    expect(arrays(top)).toEqual(arrays(want));
-    expect(outcome('Na', top)).toEqual({ atoms: Array.from({ length: 8 }, (_, k) => 996 + k), kind: 'atoms' });
+    const top = await expectReadAsText(path, text);
+    expect(selectionOutcome('Na', top)).toEqual({ atoms: Array.from({ length: 8 }, (_, k) => 996 + k), kind: 'atoms', molecules: null });
   });
 });
 

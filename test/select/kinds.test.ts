@@ -2,13 +2,14 @@ import { describe, expect, it } from 'vitest';
 import type { Topology } from '../../src/model/frame.js';
 import { atomKindsOf, atomsOfKinds, elementsFromLabels, emptyTopology, kindedTopology, perAtom, type AtomKinds } from '../../src/model/topology.js';
 import { combineTopology, type ResolvedTopology } from '../../src/pipeline/topology.js';
-import { select, type SelectionContext } from '../../src/select/selection.js';
+import { select } from '../../src/select/selection.js';
 import { readGroAtoms, wasmGroAvailable } from '../../src/topology/gro-wasm.js';
 import { parseGro, parseGroBytes } from '../../src/topology/gro.js';
 import { parseLammpsData } from '../../src/topology/lammps-data.js';
 import { parsePdb } from '../../src/topology/pdb.js';
 import type { TopologyData } from '../../src/topology/topology-data.js';
 import { uniform } from '../support/random.js';
+import { selectionOutcome, topologyContext } from '../support/selection-outcome.js';
 
 /**
  * A topology read from a .gro file groups its atoms by kind (name columns, and whether the
@@ -36,29 +37,11 @@ function resolved(data: TopologyData, traj: Topology = emptyTopology(data.natoms
   return combineTopology(traj, data, files);
 }
 
-function context(top: Topology): SelectionContext {
-  return {
-    topology: top,
-    molecules: () => {
-      throw new Error('no molecules in these tests');
-    },
-  };
-}
-
-/** select's atoms, or its error message. */
-function outcome(text: string, top: Topology): unknown {
-  try {
-    const s = select(text, context(top));
-    return { atoms: Array.from(s.atoms), kind: s.kind, molecules: s.molecules };
-  } catch (e) {
-    return { error: (e as Error).message };
-  }
-}
 
 /** The same selection on the topology with its kinds and on a copy without: the same outcome. */
 function agree(text: string, top: Topology): unknown {
-  const general = outcome(text, { ...top });
-  expect(outcome(text, top), text).toEqual(general);
+  const general = selectionOutcome(text, { ...top });
+  expect(selectionOutcome(text, top), text).toEqual(general);
   return general;
 }
 
@@ -147,7 +130,7 @@ describe('selections by kind give what the general evaluation gives', () => {
       },
       { ...kinds, elements: kinds.elements.map((e) => e ?? '?') },
     );
-    for (const s of ['Na', 'name OW or resname LIG', 'not element MW', 'all']) select(s, context(top));
+    for (const s of ['Na', 'name OW or resname LIG', 'not element MW', 'all']) select(s, topologyContext(top));
     expect(made).toEqual([]);
     // Reading them (a copy reads all) makes each once, as the kinds say.
     const copy = { ...top };
@@ -161,7 +144,7 @@ describe('selections by kind give what the general evaluation gives', () => {
     expect(atomKindsOf(top)).not.toBeNull();
     top.names = [...top.names!];
     expect(atomKindsOf(top)).toBeNull();
-    for (const s of SELECTIONS) expect(outcome(s, top)).toEqual(outcome(s, copy));
+    for (const s of SELECTIONS) expect(selectionOutcome(s, top)).toEqual(selectionOutcome(s, copy));
   });
 
   it('random topologies and random selections', () => {
@@ -250,8 +233,8 @@ describe('combineTopology by kind gives what it gives atom by atom', () => {
       expect(atomKindsOf(r.topology)).toBeNull();
       for (const s of SELECTIONS) agree(s, r.topology);
     }
-    expect(outcome('Na', combineTopology(emptyTopology(4), pdb, { trajectory: 'run.dcd', topology: 'w.pdb' }).topology)).toEqual({ atoms: [3], kind: 'atoms', molecules: null });
-    expect(outcome('type 2', combineTopology(emptyTopology(3), lmp, { trajectory: 'run.dcd', topology: 'system.data' }).topology)).toEqual({ atoms: [1, 2], kind: 'atoms', molecules: null });
+    expect(selectionOutcome('Na', combineTopology(emptyTopology(4), pdb, { trajectory: 'run.dcd', topology: 'w.pdb' }).topology)).toEqual({ atoms: [3], kind: 'atoms', molecules: null });
+    expect(selectionOutcome('type 2', combineTopology(emptyTopology(3), lmp, { trajectory: 'run.dcd', topology: 'system.data' }).topology)).toEqual({ atoms: [1, 2], kind: 'atoms', molecules: null });
   });
 });
 
