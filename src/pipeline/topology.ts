@@ -215,13 +215,7 @@ export function combineTopology(traj: Topology, data: TopologyData, files: { tra
     ? kindedTopology(fields, { names: namesOf, resnames: () => data.resnames, elements: () => elementsOf(), masses: () => (massesOfFile ? data.masses!.slice() : masses) }, kinds)
     : { natoms: n, elements, types: fields.types, ids: fields.ids, molIds, masses, names, resnames: data.resnames, resids: data.resids, charges: fields.charges, bonds };
 
-  const guessed = kinds
-    ? data.elementSource !== 'file'
-      ? guessedPairsOfKinds(kinds)
-      : []
-    : elements && data.elementSource !== 'file'
-      ? guessedOf(data, elements)
-      : [];
+  const guessed = data.elementSource === 'file' ? [] : kinds ? guessedPairsOfKinds(kinds) : elements ? guessedOf(data, elements) : [];
   let elementsFrom: string;
   if (!kinds && !data.elements) {
     elementsFrom = traj.elements ? `the trajectory (${T} gives none)` : `none: neither ${T} nor the trajectory names elements`;
