@@ -73,7 +73,6 @@ export function wasmMsdAvailable(): boolean {
   return fftModule() !== null;
 }
 
-
 /** Smallest power of two ≥ n and ≥ 8 (the module's smallest transform). */
 function pow2AtLeast(n: number): number {
   let p = 8;

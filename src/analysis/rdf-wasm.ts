@@ -432,4 +432,3 @@ const Z_CELLS_PER_CUT = 12;
 
 /** Runs of cells one A atom searches, at most: four columns each way (see crossWide), each run crossing both z faces. */
 const MAX_RUNS = 4 * 4 * 3;
-

@@ -177,7 +177,6 @@ interface Layout {
   end: number;
 }
 
-
 /**
  * The parser of one thread: its instance, and the longest row it has seen (which bounds the
  * copy of the next frame's rows).

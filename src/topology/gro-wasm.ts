@@ -93,7 +93,6 @@ export function wasmGroAvailable(): boolean {
   return groModule() !== null;
 }
 
-
 /**
  * The natoms atom lines of a .gro file's bytes from `start` (the first atom line), each x y z
  * field `width` bytes, read by the WebAssembly module; null when it is not in use or gives up on
@@ -179,21 +178,24 @@ function parseCopy(gm: GroModule, bytes: Uint8Array, start: number, copy: number
   };
 }
 
+/** Where in a module's memory the scans find their arrays (masses and selected may be one place). */
+interface ScanPlaces {
+  pairs: number;
+  table: number;
+  hit: number;
+  masses: number;
+  selected: number;
+}
+
 /**
- * masses and atomsOf of GroAtoms, by the instance that parsed the file (whose memory, the file's
- * text with it, they keep).
+ * masses and atomsOf of GroAtoms, by instance `k` on memory `buf`, which holds each atom's
+ * (kind, several) index at `at.pairs`.
  */
-function parseScans(
-  k: GroExports,
-  buf: ArrayBuffer,
-  at: { pairs: number; massTable: number; masses: number; hit: number; selected: number },
-  natoms: number,
-  npairs: number,
-): Pick<GroAtoms, 'masses' | 'atomsOf'> {
+function scansIn(k: GroExports, buf: ArrayBuffer, at: ScanPlaces, natoms: number, npairs: number): Pick<GroAtoms, 'masses' | 'atomsOf'> {
   return {
     masses(pairMass) {
-      new Float64Array(buf, at.massTable, npairs).set(pairMass.subarray(0, npairs));
-      k.spreadMasses(at.pairs, natoms, at.massTable, at.masses);
+      new Float64Array(buf, at.table, npairs).set(pairMass.subarray(0, npairs));
+      k.spreadMasses(at.pairs, natoms, at.table, at.masses);
       return new Float64Array(buf, at.masses, natoms).slice();
     },
     atomsOf(hit) {
@@ -207,6 +209,20 @@ function parseScans(
 }
 
 /**
+ * masses and atomsOf of GroAtoms, by the instance that parsed the file (whose memory, the file's
+ * text with it, they keep).
+ */
+function parseScans(
+  k: GroExports,
+  buf: ArrayBuffer,
+  at: { pairs: number; massTable: number; masses: number; hit: number; selected: number },
+  natoms: number,
+  npairs: number,
+): Pick<GroAtoms, 'masses' | 'atomsOf'> {
+  return scansIn(k, buf, { pairs: at.pairs, table: at.massTable, hit: at.hit, masses: at.masses, selected: at.selected }, natoms, npairs);
+}
+
+/**
  * masses and atomsOf of GroAtoms, by an instance of the module made on first use with a memory of
  * its own: a copy of the (kind, several) indices and room for the results, not the file's text,
  * which is let go once parsed (for a large file, whose text the topology would otherwise keep).
@@ -216,40 +232,24 @@ function pairScans(gm: GroModule, pairs: Int32Array, npairs: number): Pick<GroAt
   const { take, end } = wasmLayout(gm.heapBase);
   const at = { pairs: take(4 * natoms), table: take(8 * npairs), hit: take(npairs), out: take(8 * natoms) };
   const p = end();
-  let made: { k: GroExports; memory: WebAssembly.Memory } | null | undefined;
+  let made: Pick<GroAtoms, 'masses' | 'atomsOf'> | null | undefined;
   // Null when no memory can be had (then plain loops do it).
-  const instance = () => {
+  const scans = () => {
     if (made !== undefined) return made;
     made = null;
     try {
       const memory = new WebAssembly.Memory({ initial: Math.ceil(p / PAGE) });
       const k = new WebAssembly.Instance(gm.mod, { env: { memory } }).exports as unknown as GroExports;
       new Int32Array(memory.buffer, at.pairs, natoms).set(pairs);
-      made = { k, memory };
+      made = scansIn(k, memory.buffer, { pairs: at.pairs, table: at.table, hit: at.hit, masses: at.out, selected: at.out }, natoms, npairs);
     } catch {
       // The plain loops below.
     }
     return made;
   };
   return {
-    masses(pairMass) {
-      const m = instance();
-      if (!m) return Float64Array.from(pairs, (q) => pairMass[q]);
-      const { k, memory } = m;
-      new Float64Array(memory.buffer, at.table, npairs).set(pairMass.subarray(0, npairs));
-      k.spreadMasses(at.pairs, natoms, at.table, at.out);
-      return new Float64Array(memory.buffer, at.out, natoms).slice();
-    },
-    atomsOf(hit) {
-      const m = instance();
-      if (!m) return Int32Array.from(pairs.keys()).filter((i) => hit[pairs[i]] === 1);
-      const { k, memory } = m;
-      const marks = new Uint8Array(memory.buffer, at.hit, npairs);
-      marks.fill(0);
-      marks.set(hit.subarray(0, npairs));
-      const count = k.atomsOfPairs(at.pairs, natoms, at.hit, at.out);
-      return new Int32Array(memory.buffer, at.out, count).slice();
-    },
+    masses: (pairMass) => scans()?.masses(pairMass) ?? Float64Array.from(pairs, (q) => pairMass[q]),
+    atomsOf: (hit) => scans()?.atomsOf(hit) ?? Int32Array.from(pairs.keys()).filter((i) => hit[pairs[i]] === 1),
   };
 }
 
