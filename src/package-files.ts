@@ -59,6 +59,44 @@ export function wasmLayout(base: number): { take: (bytes: number) => number; end
   };
 }
 
+/** A module of the build, compiled and checked, and where its instances' free memory starts. */
+export interface CheckedWasm {
+  mod: WebAssembly.Module;
+  heapBase: number;
+}
+
+const checked = new Map<string, CheckedWasm | null>();
+
+/**
+ * The module of the build at `file`, compiled once per thread and checked to be of this code's
+ * version: an instance on a one-page memory has `heapBase` and each function of `arity` with
+ * that many parameters (a build of another version of wasm/ would be called with the wrong
+ * arguments). Null when it is not built or does not compile here, or when the environment
+ * variable `choice` is `js`; when it is `wasm`, the module's absence is an error instead.
+ */
+export function checkedWasmModule(file: string, arity: Record<string, number>, choice: string): CheckedWasm | null {
+  const known = checked.get(file);
+  if (known !== undefined) return known;
+  checked.set(file, null);
+  if (process.env[choice] === 'js') return null;
+  let heapBase = 0;
+  const built = builtWasmModule(file, (bytes) => {
+    const mod = new WebAssembly.Module(bytes);
+    const k = new WebAssembly.Instance(mod, { env: { memory: new WebAssembly.Memory({ initial: 1 }) } }).exports;
+    const wrong = Object.entries({ heapBase: 0, ...arity }).some(([name, n]) => typeof k[name] !== 'function' || (k[name] as (...a: unknown[]) => unknown).length !== n);
+    if (wrong) throw new Error('it is of another version than this code (npm run build makes it)');
+    heapBase = (k.heapBase as () => number)();
+    return mod;
+  });
+  if (typeof built === 'string') {
+    if (process.env[choice] === 'wasm') throw new Error(`${choice}=wasm: ${built}`);
+    return null;
+  }
+  const module = { mod: built, heapBase };
+  checked.set(file, module);
+  return module;
+}
+
 /**
  * A WebAssembly module of the build (`file`, e.g. dist/src/io/dump-rows.wasm), compiled by
  * `compile` (which may check or rewrite the bytes, and throws to refuse them), or, when there is

@@ -1,5 +1,8 @@
-import { describe, expect, it } from 'vitest';
-import { alignWasm, builtWasmModule, wasmLayout } from '../src/package-files.js';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { alignWasm, builtWasmModule, checkedWasmModule, wasmLayout } from '../src/package-files.js';
+import { ensureWasmBuilt } from './support/built-wasm.js';
+import { REPO } from './support/io.js';
 
 describe('the WebAssembly modules of the build', () => {
   it('are compiled from the package’s dist/ when the build made them', () => {
@@ -18,6 +21,46 @@ describe('the WebAssembly modules of the build', () => {
         throw new Error('it is of another version than this code');
       }),
     ).toBe('package.json does not compile here: it is of another version than this code');
+  });
+});
+
+describe('a module checked to be of this code’s version', () => {
+  afterEach(() => vi.unstubAllEnvs());
+  const FILE = 'dist/src/io/dump-rows.wasm';
+
+  it('is used when each function named has its number of parameters, and says where its heap starts', async () => {
+    ensureWasmBuilt('dump-rows', join(REPO, FILE));
+    vi.resetModules();
+    const fresh = await import('../src/package-files.js');
+    const m = fresh.checkedWasmModule(FILE, { begin: 0, parseRows: 20 }, 'MDPOST_TEST_CHOICE');
+    expect(m).not.toBeNull();
+    expect(m!.heapBase).toBeGreaterThan(0);
+    // Once per thread: the same module again.
+    expect(fresh.checkedWasmModule(FILE, { begin: 0, parseRows: 20 }, 'MDPOST_TEST_CHOICE')).toBe(m);
+  });
+
+  it('is refused as another version for a function missing or of another arity, an error only when asked for', async () => {
+    ensureWasmBuilt('dump-rows', join(REPO, FILE));
+    for (const arity of [{ parseRows: 19 }, { noSuchExport: 0 }]) {
+      vi.resetModules();
+      const fresh = await import('../src/package-files.js');
+      expect(fresh.checkedWasmModule(FILE, arity, 'MDPOST_TEST_CHOICE')).toBeNull();
+      vi.resetModules();
+      vi.stubEnv('MDPOST_TEST_CHOICE', 'wasm');
+      const forced = await import('../src/package-files.js');
+      expect(() => forced.checkedWasmModule(FILE, arity, 'MDPOST_TEST_CHOICE')).toThrow(
+        'MDPOST_TEST_CHOICE=wasm: dump-rows.wasm does not compile here: it is of another version than this code (npm run build makes it)',
+      );
+      vi.unstubAllEnvs();
+    }
+  });
+
+  it('is not used when its variable says js, nor when it is not built', () => {
+    vi.stubEnv('MDPOST_TEST_OFF', 'js');
+    expect(checkedWasmModule(FILE, {}, 'MDPOST_TEST_OFF')).toBeNull();
+    expect(checkedWasmModule('dist/src/no-such-kernel.wasm', {}, 'MDPOST_TEST_CHOICE')).toBeNull();
+    vi.stubEnv('MDPOST_TEST_ON', 'wasm');
+    expect(() => checkedWasmModule('dist/src/no-such-other.wasm', {}, 'MDPOST_TEST_ON')).toThrow('MDPOST_TEST_ON=wasm: no-such-other.wasm not found (npm run build makes it)');
   });
 });
 

@@ -1,4 +1,4 @@
-import { builtWasmModule, wasmLayout } from '../package-files.js';
+import { type CheckedWasm, checkedWasmModule, wasmLayout } from '../package-files.js';
 
 /**
  * The WebAssembly build of stepMsdSums's FFT sums (wasm/msd-fft.ts, compiled by `npm run build`
@@ -39,33 +39,9 @@ const PAGE = 65536;
 const BLOCK_BYTES = 1 << 22;
 const MIN_BLOCK = 16;
 
-interface MsdFftModule {
-  mod: WebAssembly.Module;
-  heapBase: number;
-}
-
-let compiled: MsdFftModule | null | undefined;
-
 /** The compiled module, or null when it is not built, cannot compile here, or MDPOST_FFT=js. */
-function fftModule(): MsdFftModule | null {
-  if (compiled !== undefined) return compiled;
-  compiled = null;
-  if (process.env.MDPOST_FFT === 'js') return null;
-  let heapBase = 0;
-  const built = builtWasmModule(WASM_FILE, (bytes) => {
-    const mod = new WebAssembly.Module(bytes);
-    const k = new WebAssembly.Instance(mod, { env: { memory: new WebAssembly.Memory({ initial: 1 }) } }).exports as Partial<Record<keyof MsdFftExports, unknown>>;
-    if (typeof k.heapBase !== 'function' || typeof k.prepare !== 'function' || typeof k.finish !== 'function' || k.finish.length !== FINISH_ARGS || typeof k.addBlock !== 'function' || k.addBlock.length !== ADD_BLOCK_ARGS) {
-      throw new Error('it is of another version than this code (npm run build makes it)');
-    }
-    heapBase = (k as MsdFftExports).heapBase();
-    return mod;
-  });
-  if (typeof built === 'string') {
-    if (process.env.MDPOST_FFT === 'wasm') throw new Error(`MDPOST_FFT=wasm: ${built}`);
-    return null;
-  }
-  return (compiled = { mod: built, heapBase });
+function fftModule(): CheckedWasm | null {
+  return checkedWasmModule(WASM_FILE, { prepare: 3, addBlock: ADD_BLOCK_ARGS, finish: FINISH_ARGS }, 'MDPOST_FFT');
 }
 
 /** Whether stepMsdSums runs the WebAssembly module in this thread. */

@@ -1,4 +1,4 @@
-import { alignWasm, builtWasmModule, wasmLayout } from '../package-files.js';
+import { alignWasm, type CheckedWasm, checkedWasmModule, wasmLayout } from '../package-files.js';
 import { inverseMatrix } from '../model/box.js';
 import type { CellGrid } from '../model/cell-grid.js';
 
@@ -43,10 +43,6 @@ interface KernelExports {
   ): void;
 }
 
-let compiled: WebAssembly.Module | null | undefined;
-/** Pages of memory the module's data needs, and where its heap starts (bytes). */
-let heapStart = 0;
-
 /**
  * Where the kernel is: the build's dist/src/analysis/, whether this module runs from there, from
  * the sources (vitest) or from the bundle (dist/bundle/).
@@ -54,21 +50,9 @@ let heapStart = 0;
 const KERNEL_FILE = 'dist/src/analysis/rdf-kernel.wasm';
 
 /** The compiled kernel module, or null when it is not built, cannot compile here, or MDPOST_KERNEL=js. */
-function kernelModule(): WebAssembly.Module | null {
-  if (compiled !== undefined) return compiled;
-  compiled = null;
-  if (process.env.MDPOST_KERNEL === 'js') return null;
-  const built = builtWasmModule(KERNEL_FILE, (bytes) => {
-    const mod = new WebAssembly.Module(bytes);
-    // The smallest instance says where the heap starts.
-    heapStart = instantiate(mod, new WebAssembly.Memory({ initial: 1 })).heapBase();
-    return mod;
-  });
-  if (typeof built === 'string') {
-    if (process.env.MDPOST_KERNEL === 'wasm') throw new Error(`MDPOST_KERNEL=wasm: ${built}`);
-    return null;
-  }
-  return (compiled = built);
+function kernelModule(): CheckedWasm | null {
+  const arity = { binWide: 17, binCross: 21, selfWide16: 34, selfWide32: 34, tallyFrame16: 9, tallyFrame32: 9, crossWide16: 29, crossWide32: 29 };
+  return checkedWasmModule(KERNEL_FILE, arity, 'MDPOST_KERNEL');
 }
 
 /*
@@ -134,7 +118,7 @@ export class WasmSelfKernel {
   private readonly words: number;
 
   private constructor(
-    mod: WebAssembly.Module,
+    km: CheckedWasm,
     private readonly nAtoms: number,
     private readonly bins: number,
     private readonly stride: number,
@@ -143,7 +127,7 @@ export class WasmSelfKernel {
     private readonly cnBins: number,
     private readonly maxCn: number,
   ) {
-    const heap = wasmLayout(heapStart);
+    const heap = wasmLayout(km.heapBase);
     const take = heap.take;
     const n1 = nAtoms + 1;
     this.words = Math.ceil(cnBins / 64);
@@ -171,15 +155,15 @@ export class WasmSelfKernel {
       fib: take(4 * nAtoms),
       grid: heap.end(),
     };
-    this.mod = mod;
-    this.k = kernelInstance(mod, this.at.grid);
+    this.mod = km.mod;
+    this.k = kernelInstance(km.mod, this.at.grid);
     new Int32Array(this.k.memory.buffer, this.at.cnOfBin, cnOfBin.length).set(cnOfBin);
   }
 
   /** A kernel, or null when the WebAssembly build is not in use. */
   static create(nAtoms: number, bins: number, stride: number, cnLimit: number, cnOfBin: Int32Array, cnBins: number, maxCn: number): WasmSelfKernel | null {
-    const mod = kernelModule();
-    return mod ? new WasmSelfKernel(mod, nAtoms, bins, stride, cnLimit, cnOfBin, cnBins, maxCn) : null;
+    const km = kernelModule();
+    return km ? new WasmSelfKernel(km, nAtoms, bins, stride, cnLimit, cnOfBin, cnBins, maxCn) : null;
   }
 
   /**
@@ -288,7 +272,7 @@ export class WasmCrossKernel {
   private readonly words: number;
 
   private constructor(
-    mod: WebAssembly.Module,
+    km: CheckedWasm,
     a: Int32Array,
     b: Int32Array,
     aInB: Uint8Array,
@@ -299,7 +283,7 @@ export class WasmCrossKernel {
     private readonly cnBins: number,
     private readonly maxCn: number,
   ) {
-    const heap = wasmLayout(heapStart);
+    const heap = wasmLayout(km.heapBase);
     const take = heap.take;
     const nA = a.length, nB = b.length;
     this.nA = nA;
@@ -336,8 +320,8 @@ export class WasmCrossKernel {
       runs: take(32 * MAX_RUNS),
       grid: heap.end(),
     };
-    this.mod = mod;
-    this.k = kernelInstance(mod, this.at.grid);
+    this.mod = km.mod;
+    this.k = kernelInstance(km.mod, this.at.grid);
     const buf = this.k.memory.buffer;
     new Int32Array(buf, this.at.cnOfBin, cnOfBin.length).set(cnOfBin);
     new Uint8Array(buf, this.at.aInB, nA).set(aInB);
@@ -349,8 +333,8 @@ export class WasmCrossKernel {
   static create(
     a: Int32Array, b: Int32Array, aInB: Uint8Array, bins: number, stride: number, cnLimit: number, cnOfBin: Int32Array, cnBins: number, maxCn: number,
   ): WasmCrossKernel | null {
-    const mod = a.length > 0 && b.length > 0 ? kernelModule() : null;
-    return mod ? new WasmCrossKernel(mod, a, b, aInB, bins, stride, cnLimit, cnOfBin, cnBins, maxCn) : null;
+    const km = a.length > 0 && b.length > 0 ? kernelModule() : null;
+    return km ? new WasmCrossKernel(km, a, b, aInB, bins, stride, cnLimit, cnOfBin, cnBins, maxCn) : null;
   }
 
   /**

@@ -1,4 +1,4 @@
-import { builtWasmModule, wasmLayout } from '../package-files.js';
+import { checkedWasmModule, wasmLayout } from '../package-files.js';
 import { Role } from './atom-role.js';
 import { compileRows, lastCall, wordsOf, type CompiledRows, type RowTargets } from './row-compiler.js';
 
@@ -56,27 +56,10 @@ const MAX_MEMORY = 2 ** 32 - PAGE;
 /** What WasmRows.parse returns for a frame it cannot hold: the JavaScript parser reads it. */
 const TOO_LARGE = -2;
 
-let compiled: WebAssembly.Module | null | undefined;
-
 /** The compiled module, or null when it is not built, cannot compile here, or MDPOST_ROWS=js. */
 function rowModule(): WebAssembly.Module | null {
-  if (compiled !== undefined) return compiled;
-  compiled = null;
-  if (process.env.MDPOST_ROWS === 'js') return null;
-  const built = builtWasmModule(WASM_FILE, (bytes) => {
-    const mod = new WebAssembly.Module(bytes);
-    // A build of another version of wasm/dump-rows.ts would be called with the wrong arguments.
-    const k = new WebAssembly.Instance(mod, { env: { memory: new WebAssembly.Memory({ initial: 1 }) } }).exports as Partial<Record<keyof RowExports, unknown>>;
-    if (typeof k.begin !== 'function' || typeof k.labelsMet !== 'function' || typeof k.parseRows !== 'function' || k.parseRows.length !== PARSE_ROWS_ARGS) {
-      throw new Error('it is of another version than this code (npm run build makes it)');
-    }
-    return mod;
-  });
-  if (typeof built === 'string') {
-    if (process.env.MDPOST_ROWS === 'wasm') throw new Error(`MDPOST_ROWS=wasm: ${built}`);
-    return null;
-  }
-  return (compiled = built);
+  const arity = { begin: 0, idsAscending: 0, unknownIds: 0, failAt: 0, longestRow: 0, parsedRows: 0, labelsMet: 0, parseRows: PARSE_ROWS_ARGS };
+  return checkedWasmModule(WASM_FILE, arity, 'MDPOST_ROWS')?.mod ?? null;
 }
 
 /** Whether the WebAssembly row parser is in use in this thread. */

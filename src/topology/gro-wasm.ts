@@ -1,4 +1,4 @@
-import { builtWasmModule, wasmLayout } from '../package-files.js';
+import { type CheckedWasm, checkedWasmModule, wasmLayout } from '../package-files.js';
 
 /**
  * The WebAssembly reader of a .gro file's atom lines (wasm/gro-atoms.ts, compiled by `npm run
@@ -58,34 +58,10 @@ const KEEP_PARSE_MEMORY_BYTES = 64 << 20;
 /** Bytes copied beyond natoms times the first atom line. */
 const SLACK = 64;
 
-/** The compiled module and where its instances' free memory starts. */
-interface GroModule {
-  mod: WebAssembly.Module;
-  heapBase: number;
-}
-
-let compiled: GroModule | null | undefined;
-
 /** The compiled module, or null when it is not built, cannot compile here, or MDPOST_ROWS=js. */
-function groModule(): GroModule | null {
-  if (compiled !== undefined) return compiled;
-  compiled = null;
-  if (process.env.MDPOST_ROWS === 'js') return null;
-  let heapBase = 0;
-  const built = builtWasmModule(WASM_FILE, (bytes) => {
-    const mod = new WebAssembly.Module(bytes);
-    const k = new WebAssembly.Instance(mod, { env: { memory: new WebAssembly.Memory({ initial: 1 }) } }).exports as Partial<Record<keyof GroExports, unknown>>;
-    if (typeof k.pairsMet !== 'function' || typeof k.spreadMasses !== 'function' || typeof k.atomsOfPairs !== 'function' || typeof k.heapBase !== 'function' || typeof k.parseAtoms !== 'function' || k.parseAtoms.length !== PARSE_ATOMS_ARGS) {
-      throw new Error('it is of another version than this code (npm run build makes it)');
-    }
-    heapBase = (k as GroExports).heapBase();
-    return mod;
-  });
-  if (typeof built === 'string') {
-    if (process.env.MDPOST_ROWS === 'wasm') throw new Error(`MDPOST_ROWS=wasm: ${built}`);
-    return null;
-  }
-  return (compiled = { mod: built, heapBase });
+function groModule(): CheckedWasm | null {
+  const arity = { kindsMet: 0, pairsMet: 0, runsMet: 0, parseAtoms: PARSE_ATOMS_ARGS, spreadMasses: 4, atomsOfPairs: 4 };
+  return checkedWasmModule(WASM_FILE, arity, 'MDPOST_ROWS');
 }
 
 /** Whether parseGro reads atom lines with the WebAssembly module in this thread. */
@@ -117,7 +93,7 @@ export function readGroAtoms(bytes: Uint8Array, start: number, natoms: number, w
  * The atom lines in the `copy` bytes from `start`, read by a new instance of the module; null when
  * it gives up on them, 'ran out' when they run past the copy.
  */
-function parseCopy(gm: GroModule, bytes: Uint8Array, start: number, copy: number, natoms: number, width: number, keepBytes: number): GroAtoms | 'ran out' | null {
+function parseCopy(gm: CheckedWasm, bytes: Uint8Array, start: number, copy: number, natoms: number, width: number, keepBytes: number): GroAtoms | 'ran out' | null {
   const maxKinds = Math.max(1, Math.min(natoms, MAX_KINDS));
   const slotBits = Math.max(4, 32 - Math.clz32(2 * maxKinds - 1));
   const { take, end } = wasmLayout(gm.heapBase);
@@ -227,7 +203,7 @@ function parseScans(
  * its own: a copy of the (kind, several) indices and room for the results, not the file's text,
  * which is let go once parsed (for a large file, whose text the topology would otherwise keep).
  */
-function pairScans(gm: GroModule, pairs: Int32Array, npairs: number): Pick<GroAtoms, 'masses' | 'atomsOf'> {
+function pairScans(gm: CheckedWasm, pairs: Int32Array, npairs: number): Pick<GroAtoms, 'masses' | 'atomsOf'> {
   const natoms = pairs.length;
   const { take, end } = wasmLayout(gm.heapBase);
   const at = { pairs: take(4 * natoms), table: take(8 * npairs), hit: take(npairs), out: take(8 * natoms) };
