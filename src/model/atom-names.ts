@@ -30,6 +30,7 @@ import { atomicMass, atomicNumber, symbolOf } from './elements.js';
  *    with a two-letter symbol whose first letter is no element is that symbol (`LIT`, `MGX`), and
  *    one starting with H, C, N, O, S, P or F is that element (`OW`, `HW`, `OT`, `CT`, `NZ`, `OH`).
  * 5. Anything else is unknown: null, never a guess (`XX`, `QN`, `DW`, `UNK`, `opls_135`).
+ * Symbols of elements past lawrencium (Rf … Og: Mc, Sg, Ds) count as no symbol anywhere above.
  *
  * Some of these readings are a judgement that the user should hear of (`ambiguousGuess`): those
  * where the residue decided otherwise than the name alone would be read, in a residue whose name
@@ -105,8 +106,15 @@ const COVALENT_TWO_LETTER = new Set(['CL', 'BR', 'SI', 'FE', 'CU']);
 /** First letters that, alone, stand for their element in force-field names (OW, HW, CT, NZ …). */
 const ORGANIC_FIRST = new Set(['H', 'C', 'N', 'O', 'S', 'P', 'F']);
 
+/**
+ * Elements past lawrencium (Rf … Og) exist for moments in accelerators, never in a simulation: a
+ * name spelling one (GROMACS's dummy mass MCB1, cysteine's SG, DS1) is read as anything else.
+ */
+const HEAVIEST_Z = 103;
+
 function isSymbol(upper: string): boolean {
-  return atomicNumber(upper) > 0 && upper !== 'X';
+  const z = atomicNumber(upper);
+  return z > 0 && z <= HEAVIEST_Z && upper !== 'X';
 }
 
 function canonical(upper: string): string {

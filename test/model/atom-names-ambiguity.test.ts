@@ -145,4 +145,16 @@ describe('rules that settle a name', () => {
     // …but a four-letter residue that is no amino acid's is not.
     expect(elementFromAtomName('MN1', several('NXYZ', 14))).toBe('Mn');
   });
+
+  it('no element past lawrencium: MCB1 (a dummy mass) has none, SG alone is sulfur, not seaborgium', () => {
+    expect(elementFromAtomName('MCB1', several('LIG', 12))).toBeNull(); // not moscovium
+    expect(elementFromAtomName('MCD1', several('NXYZ', 12))).toBeNull();
+    expect(elementFromAtomName('SG', alone('X'))).toBe('S');
+    expect(elementFromAtomName('DS1', alone('X'))).toBeNull();
+    expect(elementFromAtomName('Mc')).toBeNull();
+    expect(ambiguousGuess('SG', alone('X'))).toBeNull();
+    // The heaviest still read: lawrencium, and uranium in any case.
+    expect(elementFromAtomName('Lr')).toBe('Lr');
+    expect(elementFromAtomName('U', alone('U'))).toBe('U');
+  });
 });
