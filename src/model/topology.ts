@@ -49,6 +49,11 @@ export interface AtomKinds {
   elements: (string | null)[];
   /** Per kind: mass, g/mol (NaN where unknown). */
   masses: Float64Array;
+  /**
+   * Per kind, when its element was guessed from its name: the size of the residue it was guessed
+   * in (1, or 2 for any residue of several atoms: all the guess depends on). Absent otherwise.
+   */
+  residueSizes?: Int32Array;
 }
 
 const topologyKinds = new WeakMap<Topology, AtomKinds>();

@@ -1,7 +1,7 @@
 import { basename } from 'node:path';
 import { openByteSource } from '../io/source.js';
-import { massOfElement } from '../model/atom-names.js';
-import { atomicNumber, symbolOf } from '../model/elements.js';
+import { ambiguousGuess, massOfElement, type AmbiguousGuess } from '../model/atom-names.js';
+import { atomicMass, atomicNumber, symbolOf } from '../model/elements.js';
 import { InputError } from '../model/errors.js';
 import type { Topology } from '../model/frame.js';
 import { kindedTopology, perAtom, type AtomKinds } from '../model/topology.js';
@@ -9,7 +9,7 @@ import { findBonds } from '../select/molecules.js';
 import { parseGroBytes } from '../topology/gro.js';
 import { parseLammpsData } from '../topology/lammps-data.js';
 import { parsePdb } from '../topology/pdb.js';
-import { moleculesFromBonds, type TopologyData } from '../topology/topology-data.js';
+import { moleculesFromBonds, residueSizes, type TopologyData } from '../topology/topology-data.js';
 import type { ReadSpec } from './spec.js';
 import { trace } from '../trace.js';
 
@@ -32,6 +32,10 @@ import { trace } from '../trace.js';
  *   (MW, DUM), or "type3", with "?" appended when the name would read as a symbol (MN? for
  *   GROMACS's dummy mass MN) — so bonds are never found for it, it has no mass from an element,
  *   and `element MW` or `name MW` still selects it;
+ * - an element guessed from a name that could be read otherwise (`ambiguousGuess`: NA in a
+ *   residue SALT of several atoms taken as nitrogen, CA alone in a residue DUM as calcium) is
+ *   warned of, once per name and residue, with the count of atoms, the other reading and what to
+ *   do — the same from a topology file's kinds of atom as atom by atom;
  * - bonds are used for molecules only when they are complete: every atom that the distance rule
  *   bonds in the topology file's own coordinates must have one (PDB files often list CONECT
  *   records for some residues only).
@@ -47,7 +51,7 @@ export interface ResolvedTopology {
   guessed: [string, string][];
   /** Where Topology.molIds come from. */
   molIdsFrom: 'topology file' | 'trajectory' | null;
-  /** What the user should be warned of: disagreements between the files, bonds left out. */
+  /** What the user should be warned of: disagreements between the files, guesses in doubt, bonds left out. */
   notes: string[];
   /** The topology file parser's own notes (how it read the file). */
   fileNotes: string[];
@@ -69,7 +73,7 @@ const MAX_TOPOLOGY_BYTES = 480 << 20;
  * the file `--topology` names when there is one.
  */
 export async function resolveTopology(req: TopologyRequest, fromTrajectory: Topology): Promise<ResolvedTopology> {
-  if (req.read.topology === null) return trajectoryOnly(fromTrajectory, req.read.typeMap !== null);
+  if (req.read.topology === null) return trajectoryOnly(fromTrajectory, req.read.typeMap !== null, req.file);
   const data = await readTopologyFile(req.read.topology);
   trace('plan: topology file read');
   return combineTopology(fromTrajectory, data, { trajectory: req.file, topology: req.read.topology });
@@ -143,7 +147,7 @@ function siteLabel(name: string): string {
 }
 
 /** The trajectory alone: what its reader found, and where its elements came from. */
-function trajectoryOnly(top: Topology, typeMap: boolean): ResolvedTopology {
+export function trajectoryOnly(top: Topology, typeMap: boolean, file: string): ResolvedTopology {
   // A reader that knows which elements it guessed (GRO, PDB) says so per atom (null: none);
   // for the others a name that is not its element was read as one.
   const flags = top.elementsGuessed;
@@ -161,7 +165,13 @@ function trajectoryOnly(top: Topology, typeMap: boolean): ResolvedTopology {
   } else {
     elementsFrom = 'the file';
   }
-  return { topology: top, file: null, kind: null, elementsFrom, guessed, molIdsFrom: top.molIds ? 'trajectory' : null, notes: [], fileNotes: [] };
+  const elements = top.elements;
+  const inDoubt =
+    flags && elements && top.names && top.resnames && top.resids
+      ? ambiguousAtoms(top.names, top.resnames, top.resids, (i, el) => flags[i] === 1 && elements[i] === el)
+      : [];
+  const notes = inDoubt.map((a) => guessWarning(file, a));
+  return { topology: top, file: null, kind: null, elementsFrom, guessed, molIdsFrom: top.molIds ? 'trajectory' : null, notes, fileNotes: [] };
 }
 
 /** Combine a trajectory's topology with a topology file's (see ResolvedTopology for the rule). */
@@ -216,6 +226,15 @@ export function combineTopology(traj: Topology, data: TopologyData, files: { tra
     : { natoms: n, elements, types: fields.types, ids: fields.ids, molIds, masses, names, resnames: data.resnames, resids: data.resids, charges: fields.charges, bonds };
 
   const guessed = data.elementSource === 'file' ? [] : kinds ? guessedPairsOfKinds(kinds) : elements ? guessedOf(data, elements) : [];
+  const inDoubt =
+    data.elementSource !== 'guessed from names'
+      ? []
+      : fileKinds
+        ? ambiguousKinds(fileKinds)
+        : elements && data.names && data.resnames && data.resids
+          ? ambiguousAtoms(data.names, data.resnames, data.resids, (i, el) => elements[i] === el)
+          : [];
+  for (const a of inDoubt) notes.push(guessWarning(T, a));
   let elementsFrom: string;
   if (!kinds && !data.elements) {
     elementsFrom = traj.elements ? `the trajectory (${T} gives none)` : `none: neither ${T} nor the trajectory names elements`;
@@ -468,4 +487,95 @@ function pairList(pairs: [string, string][], max = 16): string {
   const shown = pairs.slice(0, max).map(([a, b]) => `${a}→${b}`);
   if (pairs.length > max) shown.push(`… ${pairs.length - max} more`);
   return shown.join(', ');
+}
+
+/** Atoms of one name in one residue whose element was guessed with a reading in doubt. */
+export interface AmbiguousAtoms {
+  name: string;
+  /** The residue name ('' when the file has none). */
+  resname: string;
+  count: number;
+  guess: AmbiguousGuess;
+}
+
+/**
+ * The guesses in doubt of a topology file's kinds of atom (`ambiguousGuess` of each kind's name,
+ * residue name and residue size), by name and residue in order of first atom. The atoms are
+ * counted (one pass over their kinds) only when some kind is in doubt.
+ */
+export function ambiguousKinds(kinds: AtomKinds): AmbiguousAtoms[] {
+  const sizes = kinds.residueSizes;
+  if (!sizes) return [];
+  const doubtful: [number, AmbiguousGuess][] = [];
+  for (const p of kinds.order) {
+    const guess = ambiguousGuess(kinds.names[p], { resname: kinds.resnames?.[p] ?? null, residueSize: sizes[p] });
+    if (guess && guess.element === kinds.elements[p]) doubtful.push([p, guess]);
+  }
+  if (doubtful.length === 0) return [];
+  const perKind = new Float64Array(kinds.names.length);
+  const of = kinds.ofAtom;
+  for (let i = 0; i < of.length; i++) perKind[of[i]]++;
+  const byKey = new Map<string, AmbiguousAtoms>();
+  for (const [p, guess] of doubtful) add(byKey, kinds.names[p], kinds.resnames?.[p] ?? '', guess, perKind[p]);
+  return [...byKey.values()];
+}
+
+/**
+ * The guesses in doubt among atoms with names and residues, atom by atom (as ambiguousKinds finds
+ * them by kind): `used(i, element)` tells whether atom i's element is that guess (not one a file
+ * gave). Names that cannot be in doubt in any residue are passed over without residue sizes.
+ */
+export function ambiguousAtoms(
+  names: readonly string[],
+  resnames: readonly string[],
+  resids: Int32Array,
+  used: (i: number, element: string) => boolean,
+): AmbiguousAtoms[] {
+  // A residue's name only ever takes a doubt away: a name in doubt in no residue of one atom or of
+  // several, without a residue name, is in doubt nowhere.
+  const candidate = new Map<string, boolean>();
+  let sizes: Int32Array | null = null;
+  const guesses = new Map<string, AmbiguousGuess | null>();
+  const byKey = new Map<string, AmbiguousAtoms>();
+  for (let i = 0; i < names.length; i++) {
+    const name = names[i];
+    let maybe = candidate.get(name);
+    if (maybe === undefined) {
+      maybe = ambiguousGuess(name, { residueSize: 1 }) !== null || ambiguousGuess(name, { residueSize: 2 }) !== null;
+      candidate.set(name, maybe);
+    }
+    if (!maybe) continue;
+    sizes ??= residueSizes(resids, resnames);
+    const several = sizes[i] === 1 ? 1 : 2;
+    const key = `${name}\u0000${resnames[i]}\u0000${several}`;
+    let guess = guesses.get(key);
+    if (guess === undefined) {
+      guess = ambiguousGuess(name, { resname: resnames[i], residueSize: several });
+      guesses.set(key, guess);
+    }
+    if (guess && used(i, guess.element)) add(byKey, name, resnames[i], guess, 1);
+  }
+  return [...byKey.values()];
+}
+
+function add(byKey: Map<string, AmbiguousAtoms>, name: string, resname: string, guess: AmbiguousGuess, count: number): void {
+  const key = `${name}\u0000${resname}\u0000${guess.element}`;
+  const a = byKey.get(key);
+  if (a) a.count += count;
+  else byKey.set(key, { name, resname, count, guess });
+}
+
+/** The warning of atoms whose element is a guess in doubt: the file, the atoms, both readings, what to do. */
+export function guessWarning(file: string, a: AmbiguousAtoms): string {
+  const { element, other, why } = a.guess;
+  const one = a.count === 1;
+  const mass = (el: string) => `${el} (${atomicMass(el).toFixed(3)} g/mol)`;
+  const atoms = `${a.count} atom${one ? '' : 's'} ${a.name}${a.resname ? ` in residue ${a.resname}` : ''}`;
+  const them = one ? 'it' : 'them';
+  const fix =
+    other === null
+      ? `If ${one ? 'it is a dummy mass' : 'they are dummy masses'}, give ${them} a virtual-site name (DUM, VS1) in ${file}`
+      : `If ${one ? 'it is' : 'they are'} ${other}, name ${them} ${other} in ${file}${other.length === 2 ? ' (a symbol in chemical case is that element)' : ''} or give --topology a PDB with elements in columns 77–78`;
+  const maybe = other === null ? `${one ? 'a dummy mass' : 'dummy masses'} (no element)` : mass(other);
+  return `${file}: ${atoms} taken as ${mass(element)} but may be ${maybe} — ${why}; masses and selections by element follow ${element}. ${fix}`;
 }

@@ -102,7 +102,7 @@ export function parseGroFast(bytes: Uint8Array, file: string): TopologyData | nu
     pairMass[p] = massOfElement(el);
     if (el === null) unknown.set(name, (unknown.get(name) ?? 0) + a.counts[j]);
   }
-  const kinds: AtomKinds = { ofAtom: a.pairs, order: a.order, names: pairName, resnames: pairResname, elements: pairElement, masses: pairMass };
+  const kinds: AtomKinds = { ofAtom: a.pairs, order: a.order, names: pairName, resnames: pairResname, elements: pairElement, masses: pairMass, residueSizes: pairSizes(npairs) };
   setKindScan(a.pairs, (hit) => a.atomsOf(hit));
   // The per-atom names, elements, residue names and masses are made when first read: a run whose
   // selections are answered by kind, and which weighs no atom, needs none of them.
@@ -238,8 +238,15 @@ function plainAtoms(text: string, lines: LineIndex, natoms: number, width: numbe
     masses[i] = massOf.get(el)!;
     if (el === null) unknown.set(kind.name, (unknown.get(kind.name) ?? 0) + 1);
   }
-  const pairs: AtomKinds = { ofAtom, order: Int32Array.from(order), names: pairName, resnames: pairResname, elements: pairElement, masses: pairMass };
+  const pairs: AtomKinds = { ofAtom, order: Int32Array.from(order), names: pairName, resnames: pairResname, elements: pairElement, masses: pairMass, residueSizes: pairSizes(npairs) };
   return { names, resnames, resids, elements, masses, unknown, kinds: pairs };
+}
+
+/** The residue size each kind's element was guessed for: 1 for kind 2k (alone), 2 for 2k + 1 (several). */
+function pairSizes(npairs: number): Int32Array {
+  const sizes = new Int32Array(npairs);
+  for (let p = 0; p < npairs; p++) sizes[p] = p & 1 ? 2 : 1;
+  return sizes;
 }
 
 /**
