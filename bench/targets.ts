@@ -140,31 +140,7 @@ export async function benchTargets(): Promise<BenchRow[]> {
   // Two workers on the mission's job.
   progress('two workers');
   const job = ['--msd', 'Na', '--rdf', 'Na,O', '--rmax', '10', '--bins', '500', ...dumpTime];
-  const ratios: number[] = [];
-  const ceilings: number[] = [];
-  const one: Timed[] = [];
-  const two: Timed[] = [];
-  for (let k = 0; k < PAIRS; k++) {
-    const t1 = mdpost(sys.dump, job, 1)();
-    const t2 = mdpost(sys.dump, job, 2)();
-    one.push(t1);
-    two.push(t2);
-    ratios.push(t1.seconds / t2.seconds);
-    ceilings.push(twoThreadCeiling());
-  }
-  rows.push(
-    row({
-      what: 'two workers over one (Na MSD + Na–O g(r), dump)',
-      aim: '≥ 1.8×',
-      goal: 1.8,
-      value: median(ratios, (x) => x),
-      ours: `2 workers ${fmt(median(two, (t) => t.seconds).seconds)} s`,
-      peer: `1 worker ${fmt(median(one, (t) => t.seconds).seconds)} s`,
-      oursMB: median(two, (t) => t.seconds).peakMB,
-      peerMB: median(one, (t) => t.seconds).peakMB,
-      notes: `runs ${ratios.map((x) => fmt(x, 2)).join(', ')}; two copies of a pure arithmetic loop gave ${fmt(median(ceilings, (x) => x), 2)}× at the time`,
-    }),
-  );
+  rows.push(workersRow('two workers over one (Na MSD + Na–O g(r), dump)', (workers) => [MDPOST, 'analyze', sys.dump, ...job, '--workers', String(workers), '--json', '-'], env));
 
   // Peak memory of every analysis alone, one worker.
   progress('peak memory');
@@ -309,29 +285,7 @@ function benchLong(): BenchRow[] {
 
   progress('two workers');
   const job = ['--msd', 'Na', ...nao];
-  const one: Timed[] = [], two: Timed[] = [], ratios: number[] = [], ceilings: number[] = [];
-  for (let k = 0; k < PAIRS; k++) {
-    const t1 = mdpost(job, 1)();
-    const t2 = mdpost(job, 2)();
-    one.push(t1);
-    two.push(t2);
-    ratios.push(t1.seconds / t2.seconds);
-    ceilings.push(twoThreadCeiling());
-  }
-  const o = median(one, (t) => t.seconds), w = median(two, (t) => t.seconds);
-  rows.push(
-    row({
-      what: `two workers over one (Na MSD + Na–O g(r), ${label})`,
-      aim: '≥ 1.8×',
-      goal: 1.8,
-      value: median(ratios, (x) => x),
-      ours: `2 workers ${fmt(w.seconds)} s`,
-      peer: `1 worker ${fmt(o.seconds)} s`,
-      oursMB: w.peakMB,
-      peerMB: o.peakMB,
-      notes: `runs ${ratios.map((x) => fmt(x, 2)).join(', ')}; two copies of a pure arithmetic loop gave ${fmt(median(ceilings, (x) => x), 2)}× at the time (runs ${ceilings.map((x) => fmt(x, 2)).join(', ')})`,
-    }),
-  );
+  rows.push(workersRow(`two workers over one (Na MSD + Na–O g(r), ${label})`, (workers) => [MDPOST, 'analyze', sys.xtc, '--topology', sys.gro, ...job, '--workers', String(workers), '--json', '-'], env));
 
   progress('done');
   console.log(`\n## bench/targets — the XTC targets on a long run: ${sys.natoms} atoms × ${sys.frames} frames of water/NaCl (${fmt(statSync(sys.xtc).size / 1e6, 0)} MB XTC, a frame every ${sys.frameFs} fs relabelled 1 ps)\n`);
@@ -436,6 +390,42 @@ function startupSeconds(sys: WaterSystem): { wall: number; cpu: number } {
 }
 
 /** What two threads give here right now: bench/spin alone, over two copies at once. */
+/**
+ * Two workers against one on a job (`argv(workers)`: node's arguments), alternating, with what
+ * the machine gave two threads at the time: two copies of the one-worker job run at once (the
+ * work of two in the time of the slower: 2 × alone / both — a split of the job can do no
+ * better, whatever its serial part) and two copies of a pure arithmetic loop.
+ */
+function workersRow(what: string, argv: (workers: number) => string[], env: NodeJS.ProcessEnv): BenchRow {
+  const one: Timed[] = [], two: Timed[] = [], ratios: number[] = [], copies: number[] = [], loops: number[] = [];
+  const quoted = argv(1).map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
+  const oneJob = `"${process.execPath}" ${quoted} > /dev/null`;
+  for (let k = 0; k < PAIRS; k++) {
+    const t1 = timed(process.execPath, argv(1), { env });
+    const t2 = timed(process.execPath, argv(2), { env });
+    one.push(t1);
+    two.push(t2);
+    ratios.push(t1.seconds / t2.seconds);
+    const t0 = performance.now();
+    spawnSync('sh', ['-c', `${oneJob} & ${oneJob}; wait`], { env, stdio: 'ignore' });
+    copies.push((2 * t1.seconds * 1000) / (performance.now() - t0));
+    loops.push(twoThreadCeiling());
+  }
+  const o = median(one, (t) => t.seconds), w = median(two, (t) => t.seconds);
+  const runs = (xs: number[]) => xs.map((x) => fmt(x, 2)).join(', ');
+  return row({
+    what,
+    aim: '≥ 1.8×',
+    goal: 1.8,
+    value: median(ratios, (x) => x),
+    ours: `2 workers ${fmt(w.seconds)} s`,
+    peer: `1 worker ${fmt(o.seconds)} s`,
+    oursMB: w.peakMB,
+    peerMB: o.peakMB,
+    notes: `runs ${runs(ratios)}; two copies of the one-worker job at once did ${fmt(median(copies, (x) => x), 2)}× the work of one (runs ${runs(copies)}), two copies of a pure arithmetic loop ${fmt(median(loops, (x) => x), 2)}×`,
+  });
+}
+
 function twoThreadCeiling(): number {
   const spin = join(here, 'spin.js');
   let t0 = performance.now();
