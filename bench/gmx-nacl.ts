@@ -29,12 +29,13 @@ export interface NaClCounts {
 /**
  * 1 M NaCl in SPC/E water (OPLS-AA ions) in a cubic box of `boxNm`, run by GROMACS in `work`:
  * `gmx solvate`, `gmx genion`, 500 steps of steepest descent, then `steps` of 2 fs MD at 300 K
- * (v-rescale, PME, 0.9 nm cut-offs, h-bond constraints) on two threads. `output` is the mdp's
- * trajectory lines (what is written and how often). Leaves em.gro, md.tpr and the trajectory
- * (md.trr / md.xtc) in `work`.
+ * (v-rescale, PME, 0.9 nm cut-offs, h-bond constraints) on `threads` threads (two unless said).
+ * `output` is the mdp's trajectory lines (what is written and how often). Leaves em.gro, md.tpr
+ * and the trajectory (md.trr / md.xtc) in `work`.
  */
-export function runNaClWater(gmx: Gmx, work: string, opts: { boxNm: number; steps: number; output: string }): NaClCounts {
+export function runNaClWater(gmx: Gmx, work: string, opts: { boxNm: number; steps: number; output: string; threads?: number }): NaClCounts {
   const { boxNm, steps, output } = opts;
+  const nt = String(opts.threads ?? 2);
   gmx(['solvate', '-cs', 'spc216.gro', '-box', `${boxNm}`, `${boxNm}`, `${boxNm}`, '-o', 'solv.gro']);
   const waters = Number(readFileSync(join(work, 'solv.gro'), 'utf8').split('\n')[1]) / 3;
   const top = (n: number) => `#include "oplsaa.ff/forcefield.itp"\n#include "oplsaa.ff/spce.itp"\n#include "oplsaa.ff/ions.itp"\n[ system ]\nNaCl in water\n[ molecules ]\nSOL ${n}\n`;
@@ -49,9 +50,9 @@ export function runNaClWater(gmx: Gmx, work: string, opts: { boxNm: number; step
   gmx(['grompp', '-f', 'em.mdp', '-c', 'solv.gro', '-p', 'topol.top', '-o', 'ions.tpr', '-maxwarn', '2']);
   gmx(['genion', '-s', 'ions.tpr', '-p', 'topol.top', '-o', 'start.gro', '-pname', 'NA', '-nname', 'CL', '-conc', '1.0', '-neutral', '-seed', '1'], 'SOL\n');
   gmx(['grompp', '-f', 'em.mdp', '-c', 'start.gro', '-p', 'topol.top', '-o', 'em.tpr', '-maxwarn', '2']);
-  gmx(['mdrun', '-nt', '2', '-deffnm', 'em']);
+  gmx(['mdrun', '-nt', nt, '-deffnm', 'em']);
   gmx(['grompp', '-f', 'md.mdp', '-c', 'em.gro', '-p', 'topol.top', '-o', 'md.tpr', '-maxwarn', '2']);
-  gmx(['mdrun', '-nt', '2', '-deffnm', 'md']);
+  gmx(['mdrun', '-nt', nt, '-deffnm', 'md']);
   // genion rewrites the [ molecules ] section: SOL n, NA k, CL k.
   const counts = Object.fromEntries([...readFileSync(join(work, 'topol.top'), 'utf8').matchAll(/^(SOL|NA|CL)\s+(\d+)\s*$/gm)].map((m) => [m[1], Number(m[2])]));
   return { nsol: counts.SOL, nna: counts.NA, ncl: counts.CL };

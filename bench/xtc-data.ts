@@ -1,7 +1,7 @@
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DATA_DIR } from './data.js';
+import { gmxIn, runNaClWater } from './gmx-nacl.js';
 
 /**
  * The input of bench/xtc: about 40 000 atoms of 1 M NaCl in SPC/E water, run by GROMACS itself
@@ -36,35 +36,10 @@ export function ensureXtcSystem(): XtcSystem {
   const meta = join(dir, 'system.json');
   if (existsSync(meta)) return JSON.parse(readFileSync(meta, 'utf8')) as XtcSystem;
   const work = join(dir, 'work');
-  rmSync(work, { recursive: true, force: true });
-  mkdirSync(work, { recursive: true });
-  const gmx = (args: string[], input = '') => {
-    const r = spawnSync('gmx', ['-quiet', '-nocopyright', ...args], { cwd: work, input, encoding: 'utf8', env: { ...process.env, GMX_MAXBACKUP: '-1' } });
-    if (r.status !== 0) throw new Error(`gmx ${args.join(' ')} failed: ${r.stderr.slice(-2000)}`);
-  };
+  const gmx = gmxIn(work);
   console.log(`making the bench/xtc input with gmx (about ${Math.round((STEPS / 25 + 20) / 60)} minutes of one core) …`);
-  gmx(['solvate', '-cs', 'spc216.gro', '-box', `${BOX_NM}`, `${BOX_NM}`, `${BOX_NM}`, '-o', 'solv.gro']);
-  const waters = Number(readFileSync(join(work, 'solv.gro'), 'utf8').split('\n')[1]) / 3;
-  const top = (n: number, extra = '') =>
-    `#include "oplsaa.ff/forcefield.itp"\n#include "oplsaa.ff/spce.itp"\n#include "oplsaa.ff/ions.itp"\n[ system ]\nNaCl in water\n[ molecules ]\nSOL ${n}\n${extra}`;
-  writeFileSync(join(work, 'topol.top'), top(waters));
-  const common = 'cutoff-scheme = Verlet\ncoulombtype = PME\nrcoulomb = 0.9\nrvdw = 0.9\n';
-  writeFileSync(join(work, 'em.mdp'), `integrator = steep\nnsteps = 500\nemtol = 1000\n${common}`);
-  writeFileSync(
-    join(work, 'md.mdp'),
-    `integrator = md\ndt = 0.002\nnsteps = ${STEPS}\n${common}constraints = h-bonds\ntcoupl = v-rescale\ntc-grps = System\ntau-t = 0.1\nref-t = 300\n` +
-      `gen-vel = yes\ngen-temp = 300\ngen-seed = 1\nld-seed = 1\nnstxout-compressed = ${EVERY}\nnstenergy = 0\nnstlog = 0\n`,
-  );
-  gmx(['grompp', '-f', 'em.mdp', '-c', 'solv.gro', '-p', 'topol.top', '-o', 'ions.tpr', '-maxwarn', '2']);
-  gmx(['genion', '-s', 'ions.tpr', '-p', 'topol.top', '-o', 'start.gro', '-pname', 'NA', '-nname', 'CL', '-conc', '1.0', '-neutral', '-seed', '1'], 'SOL\n');
-  gmx(['grompp', '-f', 'em.mdp', '-c', 'start.gro', '-p', 'topol.top', '-o', 'em.tpr', '-maxwarn', '2']);
-  gmx(['mdrun', '-nt', '1', '-deffnm', 'em']);
-  gmx(['grompp', '-f', 'md.mdp', '-c', 'em.gro', '-p', 'topol.top', '-o', 'md.tpr', '-maxwarn', '2']);
-  gmx(['mdrun', '-nt', '1', '-deffnm', 'md']);
-
   // genion puts the ions after the water: SOL n, NA k, CL k.
-  const counts = Object.fromEntries([...readFileSync(join(work, 'topol.top'), 'utf8').matchAll(/^(SOL|NA|CL)\s+(\d+)\s*$/gm)].map((m) => [m[1], Number(m[2])]));
-  const [nsol, nna, ncl] = [counts.SOL, counts.NA, counts.CL];
+  const { nsol, nna, ncl } = runNaClWater(gmx, work, { boxNm: BOX_NM, steps: STEPS, output: `nstxout-compressed = ${EVERY}\n`, threads: 1 });
   const order = [
     ...Array.from({ length: nsol }, (_, m) => 3 * m + 1),
     ...Array.from({ length: nsol }, (_, m) => [3 * m + 2, 3 * m + 3]).flat(),
