@@ -157,14 +157,18 @@ function residueContext(u: string, context: AtomNameContext): ResidueContext {
 /** Two-letter symbols that form no monatomic cation. */
 const NO_CATION = new Set(['HE', 'NE', 'AR', 'KR', 'XE', 'RN', 'SI', 'GE', 'AS', 'SE', 'TE', 'AT', 'CL', 'BR']);
 
+/** Free ions in simulations stop at uranium: `NO+` is no nobelium, `PU+` no plutonium. */
+const HEAVIEST_ION_Z = 92;
+
 /**
  * The ion a name with a charge sign stands for, when its letters are a two-letter symbol: a
- * cation (`NA+`, `CA2+`) of a metal, an anion (`CL-`, `BR-`) of a halogen; otherwise null.
+ * cation (`NA+`, `CA2+`) of a metal up to uranium, an anion (`CL-`, `BR-`) of a halogen;
+ * otherwise null.
  */
 function chargedIon(name: string, u: string): string | null {
   if (u.length !== 2 || !isSymbol(u)) return null;
   const sign = /[+-]$/.exec(name.trim())?.[0];
-  if (sign === '+' && !NO_CATION.has(u)) return canonical(u);
+  if (sign === '+' && !NO_CATION.has(u) && atomicNumber(u) <= HEAVIEST_ION_Z) return canonical(u);
   if (sign === '-' && (u === 'CL' || u === 'BR')) return canonical(u);
   return null;
 }

@@ -135,6 +135,9 @@ describe('rules that settle a name', () => {
     // No cation of these: the sign does not make HO- holmium, nor NE+ neon.
     expect(elementFromAtomName('HO-', several('OH', 2))).toBe('H');
     expect(elementFromAtomName('NE+', several('ARG', 24))).toBe('N');
+    // Nor past uranium: NO+ is no nobelium, PU+ no plutonium.
+    expect(elementFromAtomName('NO+', several('NOX', 2))).toBe('N');
+    expect(elementFromAtomName('PU+', several('LIG', 8))).toBe('P');
   });
 
   it('AMBER terminal residues (NALA, CLYS) are protein residues: MN1 a dummy mass, CA the alpha carbon', () => {
