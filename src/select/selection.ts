@@ -254,34 +254,19 @@ export function parseSelection(text: string): SelectionNode {
   return tree;
 }
 
+/** Whether every term of a selection (what its not, and, or join) passes `test`. */
+function everyTerm(node: SelectionNode, test: (term: SelectionNode) => boolean): boolean {
+  if (node.op === 'not') return everyTerm(node.arg, test);
+  if (node.op === 'and' || node.op === 'or') return node.args.every((a) => everyTerm(a, test));
+  return test(node);
+}
+
 function onlyMolecules(node: SelectionNode): boolean {
-  switch (node.op) {
-    case 'molecule':
-      return true;
-    case 'not':
-      return onlyMolecules(node.arg);
-    case 'and':
-    case 'or':
-      return node.args.every(onlyMolecules);
-    default:
-      return false;
-  }
+  return everyTerm(node, (t) => t.op === 'molecule');
 }
 
 function needsMolecules(node: SelectionNode, top: Topology | null = null): boolean {
-  switch (node.op) {
-    case 'molecule':
-      return true;
-    case 'mol':
-      return !top?.molIds;
-    case 'not':
-      return needsMolecules(node.arg, top);
-    case 'and':
-    case 'or':
-      return node.args.some((a) => needsMolecules(a, top));
-    default:
-      return false;
-  }
+  return !everyTerm(node, (t) => t.op !== 'molecule' && (t.op !== 'mol' || !!top?.molIds));
 }
 
 /** The operators a selection uses, to say what the file has when it matches nothing. */
@@ -323,21 +308,7 @@ function inRanges(v: number, ranges: [number, number][]): boolean {
  * kinds do: this is told without reading its per-atom arrays, which are made when first read.
  */
 function byKind(node: SelectionNode, kinds: AtomKinds): boolean {
-  switch (node.op) {
-    case 'all':
-    case 'element':
-    case 'name':
-      return true;
-    case 'resname':
-      return kinds.resnames !== null;
-    case 'not':
-      return byKind(node.arg, kinds);
-    case 'and':
-    case 'or':
-      return node.args.every((a) => byKind(a, kinds));
-    default:
-      return false;
-  }
+  return everyTerm(node, (t) => t.op === 'all' || t.op === 'element' || t.op === 'name' || (t.op === 'resname' && kinds.resnames !== null));
 }
 
 /** Which kinds a selection (for which byKind holds) takes: 1 for each kind of `kinds.order`. */
