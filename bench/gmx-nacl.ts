@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /**
@@ -17,6 +17,22 @@ export function gmxIn(work: string): Gmx {
     if (r.status !== 0) throw new Error(`gmx ${args.join(' ')} failed: ${r.stderr.slice(-2000)}`);
     return r.stdout + r.stderr;
   };
+}
+
+/**
+ * A benchmark system made once into `dir` and reused: read from dir/system.json when that exists,
+ * otherwise made by `make` with GROMACS in dir/work (emptied first, removed after) and written
+ * there (through a temporary file, so that an interrupted run leaves none).
+ */
+export function madeOnce<T>(dir: string, make: (gmx: Gmx, work: string) => T): T {
+  const meta = join(dir, 'system.json');
+  if (existsSync(meta)) return JSON.parse(readFileSync(meta, 'utf8')) as T;
+  const work = join(dir, 'work');
+  const system = make(gmxIn(work), work);
+  writeFileSync(`${meta}.tmp`, JSON.stringify(system, null, 2));
+  renameSync(`${meta}.tmp`, meta);
+  rmSync(work, { recursive: true, force: true });
+  return system;
 }
 
 /** Molecules of the run, in the order GROMACS writes them: SOL (OW HW1 HW2 each), then NA, then CL. */

@@ -1,7 +1,7 @@
-import { existsSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { renameSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { DATA_DIR } from './data.js';
-import { gmxIn, runNaClWater } from './gmx-nacl.js';
+import { type Gmx, madeOnce, runNaClWater } from './gmx-nacl.js';
 
 /**
  * The long benchmark system of issue 16: 1 M NaCl in SPC/E water in a 5 nm box (~12 000 atoms),
@@ -45,12 +45,13 @@ const DT_FS = 2;
 
 export function ensureLongSystem(): LongSystem {
   const dir = join(DATA_DIR, 'long');
-  const meta = join(dir, 'system.json');
-  const resolve = (s: LongSystem): LongSystem => ({ ...s, xtc: join(dir, s.xtc), gro: join(dir, s.gro), tpr: join(dir, s.tpr) });
-  if (existsSync(meta)) return resolve(JSON.parse(readFileSync(meta, 'utf8')) as LongSystem);
+  // Recorded relative to its folder (so that the folder can be copied), read as paths.
+  const s = madeOnce(dir, (gmx, work) => makeLong(dir, gmx, work));
+  return { ...s, xtc: join(dir, s.xtc), gro: join(dir, s.gro), tpr: join(dir, s.tpr) };
+}
+
+function makeLong(dir: string, gmx: Gmx, work: string): LongSystem {
   const t0 = performance.now();
-  const work = join(dir, 'work');
-  const gmx = gmxIn(work);
   console.log(`making the long water/NaCl run with gmx (${STEPS} steps, 5–10 minutes of two cores) …`);
   const { nsol, nna, ncl } = runNaClWater(gmx, work, { boxNm: BOX_NM, steps: STEPS, output: `nstxout-compressed = ${EVERY}\n` });
   gmx(['trjconv', '-f', 'md.xtc', '-s', 'md.tpr', '-timestep', '1', '-o', join(dir, 'traj.xtc')], '0\n');
@@ -71,9 +72,6 @@ export function ensureLongSystem(): LongSystem {
     boxA: 10 * BOX_NM,
     madeInSeconds: Math.round((performance.now() - t0) / 1000),
   };
-  writeFileSync(`${meta}.tmp`, JSON.stringify(system, null, 2));
-  renameSync(`${meta}.tmp`, meta);
-  rmSync(work, { recursive: true, force: true });
   console.log(`bench/data/long: ${system.natoms} atoms × ${frames} frames, ${(statSync(join(dir, 'traj.xtc')).size / 1e6).toFixed(0)} MB XTC, made in ${system.madeInSeconds} s`);
-  return resolve(system);
+  return system;
 }

@@ -1,7 +1,7 @@
-import { closeSync, existsSync, openSync, readFileSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { DATA_DIR } from './data.js';
-import { gmxIn, runNaClWater } from './gmx-nacl.js';
+import { madeOnce, runNaClWater } from './gmx-nacl.js';
 
 /**
  * The benchmark system of issue 16: 1 M NaCl in SPC/E water, ~42 000 atoms, 121 frames, run by
@@ -37,36 +37,31 @@ const EVERY = 20;
 
 export function ensureWaterSystem(): WaterSystem {
   const dir = join(DATA_DIR, 'water');
-  const meta = join(dir, 'system.json');
-  if (existsSync(meta)) return JSON.parse(readFileSync(meta, 'utf8')) as WaterSystem;
-  const work = join(dir, 'work');
-  const gmx = gmxIn(work);
-  console.log('making the benchmark water/NaCl system with gmx (a few minutes) …');
-  const { nsol, nna, ncl } = runNaClWater(gmx, work, { boxNm: BOX_NM, steps: STEPS, output: `nstxout = ${EVERY}\nnstvout = 0\nnstfout = 0\n` });
-  gmx(['trjconv', '-f', 'md.trr', '-s', 'md.tpr', '-timestep', '1', '-o', join(dir, 'traj.xtc')], '0\n');
-  gmx(['trjconv', '-f', 'md.trr', '-s', 'md.tpr', '-o', 'frames.g96'], '0\n');
-  gmx(['trjconv', '-f', 'em.gro', '-s', 'md.tpr', '-o', join(dir, 'traj.gro')], '0\n');
-  renameSync(join(work, 'md.tpr'), join(dir, 'md.tpr'));
+  return madeOnce(dir, (gmx, work): WaterSystem => {
+    console.log('making the benchmark water/NaCl system with gmx (a few minutes) …');
+    const { nsol, nna, ncl } = runNaClWater(gmx, work, { boxNm: BOX_NM, steps: STEPS, output: `nstxout = ${EVERY}\nnstvout = 0\nnstfout = 0\n` });
+    gmx(['trjconv', '-f', 'md.trr', '-s', 'md.tpr', '-timestep', '1', '-o', join(dir, 'traj.xtc')], '0\n');
+    gmx(['trjconv', '-f', 'md.trr', '-s', 'md.tpr', '-o', 'frames.g96'], '0\n');
+    gmx(['trjconv', '-f', 'em.gro', '-s', 'md.tpr', '-o', join(dir, 'traj.gro')], '0\n');
+    renameSync(join(work, 'md.tpr'), join(dir, 'md.tpr'));
 
-  const dump = join(dir, 'traj.lammpstrj');
-  const frames = g96ToDump(join(work, 'frames.g96'), `${dump}.tmp`, EVERY, kindsOf(nsol, nna, ncl));
-  renameSync(`${dump}.tmp`, dump);
-  const system: WaterSystem = {
-    dump,
-    xtc: join(dir, 'traj.xtc'),
-    gro: join(dir, 'traj.gro'),
-    tpr: join(dir, 'md.tpr'),
-    natoms: 3 * nsol + nna + ncl,
-    frames,
-    waterCount: nsol,
-    sodium: [3 * nsol, 3 * nsol + nna - 1],
-    chloride: [3 * nsol + nna, 3 * nsol + nna + ncl - 1],
-    boxA: 10 * BOX_NM,
-  };
-  writeFileSync(`${meta}.tmp`, JSON.stringify(system, null, 2));
-  renameSync(`${meta}.tmp`, meta);
-  rmSync(work, { recursive: true, force: true });
-  return system;
+    const dump = join(dir, 'traj.lammpstrj');
+    const frames = g96ToDump(join(work, 'frames.g96'), `${dump}.tmp`, EVERY, kindsOf(nsol, nna, ncl));
+    renameSync(`${dump}.tmp`, dump);
+    const system: WaterSystem = {
+      dump,
+      xtc: join(dir, 'traj.xtc'),
+      gro: join(dir, 'traj.gro'),
+      tpr: join(dir, 'md.tpr'),
+      natoms: 3 * nsol + nna + ncl,
+      frames,
+      waterCount: nsol,
+      sodium: [3 * nsol, 3 * nsol + nna - 1],
+      chloride: [3 * nsol + nna, 3 * nsol + nna + ncl - 1],
+      boxA: 10 * BOX_NM,
+    };
+    return system;
+  });
 }
 
 /** `%g`: 6 significant digits, as LAMMPS writes dump columns by default. */

@@ -1,7 +1,7 @@
-import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DATA_DIR } from './data.js';
-import { gmxIn, runNaClWater } from './gmx-nacl.js';
+import { madeOnce, runNaClWater } from './gmx-nacl.js';
 
 /**
  * The input of bench/xtc: about 40 000 atoms of 1 M NaCl in SPC/E water, run by GROMACS itself
@@ -33,32 +33,27 @@ const EVERY = 5;
 
 export function ensureXtcSystem(): XtcSystem {
   const dir = join(DATA_DIR, 'xtc');
-  const meta = join(dir, 'system.json');
-  if (existsSync(meta)) return JSON.parse(readFileSync(meta, 'utf8')) as XtcSystem;
-  const work = join(dir, 'work');
-  const gmx = gmxIn(work);
-  console.log(`making the bench/xtc input with gmx (about ${Math.round((STEPS / 25 + 20) / 60)} minutes of one core) …`);
-  // genion puts the ions after the water: SOL n, NA k, CL k.
-  const { nsol, nna, ncl } = runNaClWater(gmx, work, { boxNm: BOX_NM, steps: STEPS, output: `nstxout-compressed = ${EVERY}\n`, threads: 1 });
-  const order = [
-    ...Array.from({ length: nsol }, (_, m) => 3 * m + 1),
-    ...Array.from({ length: nsol }, (_, m) => [3 * m + 2, 3 * m + 3]).flat(),
-    ...Array.from({ length: nna + ncl }, (_, k) => 3 * nsol + 1 + k),
-  ];
-  let ndx = '[ reordered ]\n';
-  for (let i = 0; i < order.length; i += 15) ndx += order.slice(i, i + 15).join(' ') + '\n';
-  writeFileSync(join(work, 'order.ndx'), ndx);
-  gmx(['trjconv', '-f', 'md.xtc', '-s', 'md.tpr', '-n', 'order.ndx', '-timestep', '1', '-o', join(dir, 'traj.xtc')], '0\n');
-  gmx(['trjconv', '-f', 'em.gro', '-s', 'md.tpr', '-n', 'order.ndx', '-o', join(dir, 'traj.gro')], '0\n');
-  const system: XtcSystem = {
-    xtc: join(dir, 'traj.xtc'),
-    gro: join(dir, 'traj.gro'),
-    natoms: order.length,
-    water: [0, nsol - 1],
-    sodium: [3 * nsol, 3 * nsol + nna - 1],
-  };
-  writeFileSync(`${meta}.tmp`, JSON.stringify(system, null, 2));
-  renameSync(`${meta}.tmp`, meta);
-  rmSync(work, { recursive: true, force: true });
-  return system;
+  return madeOnce(dir, (gmx, work): XtcSystem => {
+    console.log(`making the bench/xtc input with gmx (about ${Math.round((STEPS / 25 + 20) / 60)} minutes of one core) …`);
+    // genion puts the ions after the water: SOL n, NA k, CL k.
+    const { nsol, nna, ncl } = runNaClWater(gmx, work, { boxNm: BOX_NM, steps: STEPS, output: `nstxout-compressed = ${EVERY}\n`, threads: 1 });
+    const order = [
+      ...Array.from({ length: nsol }, (_, m) => 3 * m + 1),
+      ...Array.from({ length: nsol }, (_, m) => [3 * m + 2, 3 * m + 3]).flat(),
+      ...Array.from({ length: nna + ncl }, (_, k) => 3 * nsol + 1 + k),
+    ];
+    let ndx = '[ reordered ]\n';
+    for (let i = 0; i < order.length; i += 15) ndx += order.slice(i, i + 15).join(' ') + '\n';
+    writeFileSync(join(work, 'order.ndx'), ndx);
+    gmx(['trjconv', '-f', 'md.xtc', '-s', 'md.tpr', '-n', 'order.ndx', '-timestep', '1', '-o', join(dir, 'traj.xtc')], '0\n');
+    gmx(['trjconv', '-f', 'em.gro', '-s', 'md.tpr', '-n', 'order.ndx', '-o', join(dir, 'traj.gro')], '0\n');
+    const system: XtcSystem = {
+      xtc: join(dir, 'traj.xtc'),
+      gro: join(dir, 'traj.gro'),
+      natoms: order.length,
+      water: [0, nsol - 1],
+      sodium: [3 * nsol, 3 * nsol + nna - 1],
+    };
+    return system;
+  });
 }
